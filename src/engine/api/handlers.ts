@@ -1,0 +1,50 @@
+import {
+  isOperationName,
+  type OperationName,
+  type OperationOutput,
+  type OperationParsedInput,
+} from '../../shared/api/operations'
+import { parseOperationInput } from '../../shared/api/validate'
+import { EngineError } from '../../shared/errors'
+import type { CatalogService, EngineServices } from './services'
+
+type Handler<N extends OperationName> = (
+  input: OperationParsedInput<N>,
+) => OperationOutput<N> | Promise<OperationOutput<N>>
+
+export type Handlers = { [N in OperationName]: Handler<N> }
+
+export function createHandlers(s: EngineServices & { catalog: CatalogService }): Handlers {
+  return {
+    'store.get': () => s.store.profile(),
+    'products.list': () => ({ products: s.catalog.list() }),
+    'products.create': (input) => s.catalog.create(input),
+    'wallets.list': () => ({ wallets: s.wallets.list() }),
+    'orders.create': (input) => s.orders.create(input),
+    'orders.list': (input) => ({ orders: s.orders.list(input) }),
+    'orders.get': (input) => s.orders.get(input.id),
+    'orders.cancel': (input) => s.orders.cancel(input.id),
+    'orders.paymentOptions': (input) => ({ options: s.payments.options(input.id) }),
+    'payments.create': (input) => s.payments.create(input),
+    'payments.get': (input) => s.payments.get(input.id),
+    'payments.close': (input) => s.payments.close(input.id),
+  }
+}
+
+/**
+ * The single entry point both transports use: validates the raw input against the contract,
+ * runs the operation, and lets only coded EngineErrors out.
+ */
+export function createInvoker(handlers: Handlers) {
+  return async function invoke(name: unknown, rawInput: unknown): Promise<unknown> {
+    if (!isOperationName(name)) throw new EngineError('UNKNOWN_OPERATION', `unknown operation ${String(name)}`)
+    const input = parseOperationInput(name, rawInput)
+    const handler = handlers[name] as Handler<typeof name>
+    try {
+      return await handler(input as never)
+    } catch (error) {
+      if (error instanceof EngineError) throw error
+      throw new EngineError('INTERNAL', 'Internal error')
+    }
+  }
+}

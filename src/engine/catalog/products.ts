@@ -1,0 +1,58 @@
+import type { Database } from 'better-sqlite3'
+import type { Product } from '../../shared/api/types'
+
+interface ProductRow {
+  id: string
+  name: string
+  sku: string
+  barcode: string | null
+  price_fen: number
+  category: string
+  active: number
+}
+
+function fromRow(row: ProductRow): Product {
+  return {
+    id: row.id,
+    name: row.name,
+    sku: row.sku,
+    barcode: row.barcode,
+    priceFen: row.price_fen,
+    category: row.category,
+    active: row.active === 1,
+  }
+}
+
+export function listActiveProducts(db: Database): Product[] {
+  const rows = db.prepare('SELECT * FROM products WHERE active = 1 ORDER BY category, name').all() as ProductRow[]
+  return rows.map(fromRow)
+}
+
+export function findProductsBySku(db: Database, skus: readonly string[]): Map<string, Product> {
+  const found = new Map<string, Product>()
+  const select = db.prepare('SELECT * FROM products WHERE sku = ? AND active = 1')
+  for (const sku of new Set(skus)) {
+    const row = select.get(sku) as ProductRow | undefined
+    if (row) found.set(sku, fromRow(row))
+  }
+  return found
+}
+
+export function skuOrBarcodeTaken(db: Database, sku: string, barcode: string | null): boolean {
+  return (
+    db.prepare('SELECT 1 FROM products WHERE sku = ? OR (? IS NOT NULL AND barcode = ?)').get(sku, barcode, barcode) !==
+    undefined
+  )
+}
+
+export function insertProduct(db: Database, product: Product, now: number): void {
+  db.prepare(
+    `INSERT INTO products (id, name, sku, barcode, price_fen, category, active, created_at, updated_at)
+     VALUES (@id, @name, @sku, @barcode, @priceFen, @category, @active, @now, @now)`,
+  ).run({ ...product, active: product.active ? 1 : 0, now })
+}
+
+export function getProduct(db: Database, id: string): Product | null {
+  const row = db.prepare('SELECT * FROM products WHERE id = ?').get(id) as ProductRow | undefined
+  return row ? fromRow(row) : null
+}

@@ -1,0 +1,147 @@
+import type { Database } from 'better-sqlite3'
+
+export interface Migration {
+  version: number
+  name: string
+  up(db: Database): void
+}
+
+/** Ordered, append-only. Never edit a migration that has shipped: add a new one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'foundation',
+    up(db) {
+      db.exec(`
+        CREATE TABLE settings (
+          key TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        );
+
+        CREATE TABLE store_profile (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          name TEXT NOT NULL,
+          address TEXT NOT NULL DEFAULT '',
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE products (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          sku TEXT NOT NULL UNIQUE,
+          barcode TEXT UNIQUE,
+          price_fen INTEGER NOT NULL CHECK (price_fen > 0),
+          category TEXT NOT NULL,
+          active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE wallet_configs (
+          wallet TEXT PRIMARY KEY,
+          accepted INTEGER NOT NULL CHECK (accepted IN (0, 1)),
+          contract_status TEXT NOT NULL CHECK (contract_status IN ('not_signed', 'pending', 'signed')),
+          mode TEXT NOT NULL CHECK (mode IN ('simulator', 'sandbox', 'production')),
+          display_order INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE orders (
+          id TEXT PRIMARY KEY,
+          status TEXT NOT NULL CHECK (status IN ('open', 'awaiting_payment', 'paid', 'cancelled', 'expired')),
+          total_fen INTEGER NOT NULL CHECK (total_fen > 0),
+          description TEXT,
+          customer_ref TEXT,
+          paid_wallet TEXT,
+          paid_attempt_id TEXT,
+          expires_at INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          awaiting_payment_at INTEGER,
+          paid_at INTEGER,
+          cancelled_at INTEGER,
+          expired_at INTEGER
+        );
+        CREATE INDEX orders_by_created ON orders (created_at);
+        CREATE INDEX orders_unfinished ON orders (expires_at) WHERE status IN ('open', 'awaiting_payment');
+
+        CREATE TABLE order_lines (
+          id TEXT PRIMARY KEY,
+          order_id TEXT NOT NULL REFERENCES orders (id),
+          position INTEGER NOT NULL,
+          product_id TEXT REFERENCES products (id),
+          sku TEXT,
+          name TEXT NOT NULL,
+          unit_price_fen INTEGER NOT NULL CHECK (unit_price_fen > 0),
+          quantity INTEGER NOT NULL CHECK (quantity > 0),
+          amount_fen INTEGER NOT NULL CHECK (amount_fen = unit_price_fen * quantity),
+          UNIQUE (order_id, position)
+        );
+
+        CREATE TABLE payment_attempts (
+          id TEXT PRIMARY KEY,
+          order_id TEXT NOT NULL REFERENCES orders (id),
+          wallet TEXT NOT NULL,
+          method TEXT NOT NULL,
+          provider TEXT NOT NULL,
+          mode TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('created', 'pending', 'succeeded', 'failed', 'closed')),
+          amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+          qr_content TEXT,
+          provider_trade_no TEXT,
+          failure_code TEXT,
+          expires_at INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          pending_at INTEGER,
+          succeeded_at INTEGER,
+          failed_at INTEGER,
+          closed_at INTEGER
+        );
+        CREATE INDEX attempts_by_order ON payment_attempts (order_id);
+        CREATE INDEX attempts_unfinished ON payment_attempts (expires_at) WHERE status IN ('created', 'pending');
+
+        CREATE TABLE events (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          type TEXT NOT NULL,
+          order_id TEXT,
+          attempt_id TEXT,
+          data TEXT NOT NULL,
+          at INTEGER NOT NULL
+        );
+        CREATE INDEX events_by_order ON events (order_id, seq);
+        CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+          BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+          BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+        -- The simulator wallet's own books: what "the wallet" knows about each trade.
+        CREATE TABLE sim_trades (
+          out_trade_no TEXT PRIMARY KEY,
+          wallet TEXT NOT NULL,
+          amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+          description TEXT NOT NULL,
+          page_token TEXT NOT NULL UNIQUE,
+          state TEXT NOT NULL CHECK (state IN ('NOTPAY', 'USERPAYING', 'SUCCESS', 'CLOSED', 'PAYERROR')),
+          transaction_id TEXT,
+          outcome TEXT NOT NULL DEFAULT 'succeed',
+          expires_at INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          paid_at INTEGER,
+          closed_at INTEGER
+        );
+
+        CREATE TABLE sim_refunds (
+          out_refund_no TEXT PRIMARY KEY,
+          out_trade_no TEXT NOT NULL REFERENCES sim_trades (out_trade_no),
+          amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+          refund_id TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+      `)
+    },
+  },
+]
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

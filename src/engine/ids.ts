@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto'
+import { monotonicFactory } from 'ulid'
+import type { Clock } from './clock'
+
+export type IdPrefix = 'ord' | 'lin' | 'pay' | 'prd' | 'sim'
+
+/**
+ * Time-ordered ids with a readable prefix (`ord_01J…`): sortable, index-friendly, and at most
+ * 30 characters of [0-9A-Za-z_], which fits WeChat Pay's out_trade_no rules.
+ */
+export function createIdGenerator(clock: Clock): (prefix: IdPrefix) => string {
+  const next = monotonicFactory()
+  return (prefix) => `${prefix}_${next(clock.now())}`
+}
+
+/** An unguessable token: 128 random bits, URL-safe. */
+export function newSecretToken(bytes = 16): string {
+  return randomBytes(bytes).toString('base64url')
+}

@@ -1,0 +1,156 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Database } from 'better-sqlite3'
+import type { EngineEvent } from '../shared/api/types'
+import { createHandlers, createInvoker } from './api/handlers'
+import { createCatalogService } from './catalog/service'
+import { systemClock, type Clock } from './clock'
+import { openDatabase } from './db/open'
+import { createEventLog, type EventLog } from './events/log'
+import { createIdGenerator, newSecretToken } from './ids'
+import { createOrderService, type OrderService } from './orders/service'
+import { createPaymentService, type PaymentService } from './payments/service'
+import { createProviderRegistry } from './providers/registry'
+import { createSimulatorProvider, type SimulatorOutcome, type SimulatorProvider } from './providers/simulator'
+import type { IncomingNotification } from './providers/types'
+import { seedDemoStore } from './seed/demo'
+import { getOrCreateSetting } from './store/settings'
+import { getStoreProfile } from './store/profile'
+import { listWalletConfigs } from './wallets/config'
+
+export interface EngineOptions {
+  /** Folder holding the database file; created if missing. */
+  dataDir: string
+  clock?: Clock
+  /** Path to an Electron-ABI build of better-sqlite3 (Electron only). */
+  nativeBinding?: string
+  /** Base URL a phone uses to reach this engine's server (QR codes point there). */
+  publicBaseUrl?: string
+  /** Seed the demo store on a fresh database (default true). */
+  seedDemo?: boolean
+  /** How often unfinished payments are queried at their wallets; 0 disables the timer. */
+  sweepIntervalMs?: number
+  paymentTtlMs?: number
+  orderTtlMs?: number
+  simulator?: { defaultOutcome?: SimulatorOutcome }
+}
+
+export interface Engine {
+  readonly db: Database
+  readonly clock: Clock
+  readonly dataDir: string
+  readonly events: EventLog
+  readonly orders: OrderService
+  readonly payments: PaymentService
+  readonly simulator: SimulatorProvider
+  /** Runs one API operation (validated against the contract); throws only EngineError. */
+  invoke(operation: unknown, input: unknown): Promise<unknown>
+  /** Entry point for wallet notifications (HTTP route, simulator delivery). */
+  acceptNotification(providerKey: string, notification: IncomingNotification): Promise<void>
+  subscribe(listener: (event: EngineEvent) => void): () => void
+  setPublicBaseUrl(url: string): void
+  publicBaseUrl(): string
+  /** Queries unfinished payments and expires overdue orders once (the timer calls this). */
+  sweep(): Promise<void>
+  /** Waits until background work (notifications, closing sibling payments) has finished. */
+  idle(): Promise<void>
+  close(): Promise<void>
+}
+
+export const DATABASE_FILE = 'hutong.sqlite'
+
+/** The composition root: everything the engine is made of is built here and only here. */
+export function createEngine(options: EngineOptions): Engine {
+  mkdirSync(options.dataDir, { recursive: true })
+  const clock = options.clock ?? systemClock
+  const db = openDatabase(join(options.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding })
+  const newId = createIdGenerator(clock)
+  const events = createEventLog(db, clock)
+  const background = new Set<Promise<unknown>>()
+  const track = (work: Promise<unknown>): void => {
+    background.add(work)
+    void work.finally(() => background.delete(work))
+  }
+  let baseUrl = options.publicBaseUrl ?? 'http://127.0.0.1:5170'
+
+  const simulatorSecret = getOrCreateSetting(db, 'simulator.notification_secret', () => newSecretToken(32))
+  const simulator = createSimulatorProvider({
+    db,
+    clock,
+    secret: simulatorSecret,
+    publicBaseUrl: () => baseUrl,
+    deliverNotification: (notification) => engine.acceptNotification('simulator', notification),
+    defaultOutcome: options.simulator?.defaultOutcome,
+  })
+  const providers = createProviderRegistry([simulator])
+  const payments = createPaymentService({
+    db,
+    clock,
+    events,
+    providers,
+    newId,
+    paymentTtlMs: options.paymentTtlMs ?? 5 * 60 * 1000,
+    track,
+  })
+  const orders = createOrderService({
+    db,
+    clock,
+    events,
+    payments,
+    newId,
+    orderTtlMs: options.orderTtlMs ?? 2 * 60 * 60 * 1000,
+  })
+  const catalog = createCatalogService({ db, clock, newId })
+  if (options.seedDemo ?? true) seedDemoStore(db, clock, newId)
+
+  const invoke = createInvoker(
+    createHandlers({
+      store: { profile: () => getStoreProfile(db) },
+      wallets: { list: () => listWalletConfigs(db) },
+      catalog,
+      orders,
+      payments,
+    }),
+  )
+
+  const sweep = async (): Promise<void> => {
+    await payments.sweep()
+    await orders.expireDue()
+  }
+  const sweepIntervalMs = options.sweepIntervalMs ?? 2000
+  const timer = sweepIntervalMs > 0 ? setInterval(() => track(sweep().catch(() => undefined)), sweepIntervalMs) : null
+  timer?.unref()
+  let closed = false
+
+  const engine: Engine = {
+    db,
+    clock,
+    dataDir: options.dataDir,
+    events,
+    orders,
+    payments,
+    simulator,
+    invoke,
+    acceptNotification: (key, notification) => payments.acceptNotification(key, notification),
+    subscribe: (listener) => events.subscribe(listener),
+    setPublicBaseUrl: (url) => {
+      baseUrl = url.replace(/\/+$/, '')
+    },
+    publicBaseUrl: () => baseUrl,
+    sweep,
+    async idle() {
+      while (background.size || (await simulator.idle(), background.size)) await Promise.allSettled([...background])
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      if (timer) clearInterval(timer)
+      await engine.idle()
+      db.close()
+    },
+  }
+  return engine
+}
+
+export type { Clock } from './clock'
+export { createManualClock, systemClock } from './clock'

@@ -1,0 +1,150 @@
+import type { Database } from 'better-sqlite3'
+import type { Order, OrderLine } from '../../shared/api/types'
+import type { OrderStatus } from '../../shared/states'
+import type { WalletId } from '../../shared/wallets'
+import { toIso, toIsoOrNull } from '../clock'
+
+export interface OrderRow {
+  id: string
+  status: OrderStatus
+  total_fen: number
+  description: string | null
+  customer_ref: string | null
+  paid_wallet: WalletId | null
+  paid_attempt_id: string | null
+  expires_at: number
+  created_at: number
+  updated_at: number
+  awaiting_payment_at: number | null
+  paid_at: number | null
+  cancelled_at: number | null
+  expired_at: number | null
+}
+
+interface LineRow {
+  id: string
+  order_id: string
+  position: number
+  product_id: string | null
+  sku: string | null
+  name: string
+  unit_price_fen: number
+  quantity: number
+  amount_fen: number
+}
+
+export interface NewOrder {
+  id: string
+  totalFen: number
+  description: string | null
+  customerRef: string | null
+  expiresAt: number
+  lines: OrderLine[]
+}
+
+/** The timestamp column written by each transition into a status. */
+const STATUS_COLUMN: Record<OrderStatus, string | null> = {
+  open: null,
+  awaiting_payment: 'awaiting_payment_at',
+  paid: 'paid_at',
+  cancelled: 'cancelled_at',
+  expired: 'expired_at',
+}
+
+export function insertOrder(db: Database, order: NewOrder, now: number): void {
+  db.prepare(
+    `INSERT INTO orders (id, status, total_fen, description, customer_ref, expires_at, created_at, updated_at)
+     VALUES (?, 'open', ?, ?, ?, ?, ?, ?)`,
+  ).run(order.id, order.totalFen, order.description, order.customerRef, order.expiresAt, now, now)
+  const insertLine = db.prepare(
+    `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  order.lines.forEach((line, position) => {
+    insertLine.run(
+      line.id,
+      order.id,
+      position,
+      line.productId,
+      line.sku,
+      line.name,
+      line.unitPriceFen,
+      line.quantity,
+      line.amountFen,
+    )
+  })
+}
+
+export function getOrderRow(db: Database, id: string): OrderRow | null {
+  return (db.prepare('SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined) ?? null
+}
+
+export function listOrderRows(db: Database, status: OrderStatus | undefined, limit: number): OrderRow[] {
+  return status
+    ? (db.prepare('SELECT * FROM orders WHERE status = ? ORDER BY id DESC LIMIT ?').all(status, limit) as OrderRow[])
+    : (db.prepare('SELECT * FROM orders ORDER BY id DESC LIMIT ?').all(limit) as OrderRow[])
+}
+
+export function listExpiredUnfinishedOrderIds(db: Database, now: number): string[] {
+  const rows = db
+    .prepare(
+      "SELECT id FROM orders WHERE status IN ('open', 'awaiting_payment') AND expires_at <= ? ORDER BY expires_at LIMIT 500",
+    )
+    .all(now) as { id: string }[]
+  return rows.map((row) => row.id)
+}
+
+/**
+ * Compare-and-set: moves the order from `from` to `to` only if it is still in `from`.
+ * Returns false when another writer got there first.
+ */
+export function transitionOrder(
+  db: Database,
+  id: string,
+  from: OrderStatus,
+  to: OrderStatus,
+  now: number,
+  paid?: { wallet: WalletId; attemptId: string },
+): boolean {
+  const column = STATUS_COLUMN[to]
+  const sets = ['status = @to', 'updated_at = @now']
+  if (column) sets.push(`${column} = @now`)
+  if (paid) sets.push('paid_wallet = @wallet', 'paid_attempt_id = @attemptId')
+  const result = db
+    .prepare(`UPDATE orders SET ${sets.join(', ')} WHERE id = @id AND status = @from`)
+    .run({ id, from, to, now, wallet: paid?.wallet ?? null, attemptId: paid?.attemptId ?? null })
+  return result.changes === 1
+}
+
+export function getOrderLines(db: Database, orderId: string): OrderLine[] {
+  const rows = db.prepare('SELECT * FROM order_lines WHERE order_id = ? ORDER BY position').all(orderId) as LineRow[]
+  return rows.map((row) => ({
+    id: row.id,
+    productId: row.product_id,
+    sku: row.sku,
+    name: row.name,
+    unitPriceFen: row.unit_price_fen,
+    quantity: row.quantity,
+    amountFen: row.amount_fen,
+  }))
+}
+
+export function toOrder(row: OrderRow, lines: OrderLine[]): Order {
+  return {
+    id: row.id,
+    status: row.status,
+    totalFen: row.total_fen,
+    currency: 'CNY',
+    description: row.description,
+    customerRef: row.customer_ref,
+    lines,
+    paidWallet: row.paid_wallet,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+    awaitingPaymentAt: toIsoOrNull(row.awaiting_payment_at),
+    paidAt: toIsoOrNull(row.paid_at),
+    cancelledAt: toIsoOrNull(row.cancelled_at),
+    expiredAt: toIsoOrNull(row.expired_at),
+    expiresAt: toIso(row.expires_at),
+  }
+}

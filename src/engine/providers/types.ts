@@ -1,0 +1,61 @@
+import type { PaymentMethod, ProviderMode, WalletId } from '../../shared/wallets'
+
+/** A trade as the wallet sees it, in WeChat Pay's vocabulary (Alipay's states map onto it). */
+export type TradeState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'NOT_FOUND'
+
+export interface ProviderTrade {
+  outTradeNo: string
+  state: TradeState
+  amountFen: number | null
+  providerTradeNo: string | null
+  paidAt: number | null
+}
+
+export interface CreateQrRequest {
+  outTradeNo: string
+  wallet: WalletId
+  amountFen: number
+  description: string
+  expiresAt: number
+}
+
+export interface RefundRequest {
+  outTradeNo: string
+  outRefundNo: string
+  amountFen: number
+  totalFen: number
+  reason: string
+}
+
+export type RefundState = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED'
+
+export interface ProviderRefund {
+  outRefundNo: string
+  state: RefundState
+  amountFen: number
+  providerRefundNo: string | null
+}
+
+export interface IncomingNotification {
+  headers: Record<string, string | undefined>
+  body: string
+}
+
+/**
+ * What every wallet adapter offers. The simulator implements it; the real WeChat Pay and Alipay
+ * adapters implement it too, so the payment service never knows which one it talks to.
+ * Idempotent by outTradeNo / outRefundNo: a retried call never charges or refunds twice.
+ */
+export interface PaymentProvider {
+  readonly key: string
+  readonly mode: ProviderMode
+  supports(wallet: WalletId, method: PaymentMethod): boolean
+  createQr(request: CreateQrRequest): Promise<{ qrContent: string }>
+  query(outTradeNo: string): Promise<ProviderTrade>
+  /** Closes an unpaid trade. Returns the trade as it ends: SUCCESS if it turned out to be paid. */
+  close(outTradeNo: string): Promise<ProviderTrade>
+  refund(request: RefundRequest): Promise<ProviderRefund>
+  queryRefund(outRefundNo: string): Promise<ProviderRefund>
+  /** Verifies a notification (signature, freshness) and returns the trade it reports; throws NOTIFICATION_REJECTED. */
+  parseNotification(notification: IncomingNotification): Promise<ProviderTrade>
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod'
+import {
+  CreatedPayment,
+  CreateOrderInput,
+  CreatePaymentInput,
+  CreateProductInput,
+  EmptyInput,
+  IdInput,
+  ListOrdersInput,
+  Order,
+  OrderDetail,
+  PaymentAttempt,
+  PaymentOption,
+  Product,
+  StoreProfile,
+  WalletConfig,
+} from './schemas'
+
+export type HttpMethod = 'GET' | 'POST'
+
+export interface OperationDef {
+  summary: string
+  input: z.ZodType
+  output: z.ZodType
+  http: { method: HttpMethod; path: string; status?: number }
+}
+
+/**
+ * The one API contract. Each operation is served over Electron IPC and over HTTP with the same
+ * validation and the same coded errors. HTTP path parameters (`{id}`) are fields of the input.
+ */
+export const operations = {
+  'store.get': {
+    summary: 'The store profile',
+    input: EmptyInput,
+    output: StoreProfile,
+    http: { method: 'GET', path: '/api/store' },
+  },
+  'products.list': {
+    summary: 'Active products of the catalog',
+    input: EmptyInput,
+    output: z.object({ products: z.array(Product) }),
+    http: { method: 'GET', path: '/api/products' },
+  },
+  'products.create': {
+    summary: 'Add a product to the catalog',
+    input: CreateProductInput,
+    output: Product,
+    http: { method: 'POST', path: '/api/products', status: 201 },
+  },
+  'wallets.list': {
+    summary: "The merchant's wallet configuration",
+    input: EmptyInput,
+    output: z.object({ wallets: z.array(WalletConfig) }),
+    http: { method: 'GET', path: '/api/wallets' },
+  },
+  'orders.create': {
+    summary: 'Create an order from catalog lines (by SKU) or from a plain amount',
+    input: CreateOrderInput,
+    output: Order,
+    http: { method: 'POST', path: '/api/orders', status: 201 },
+  },
+  'orders.list': {
+    summary: 'Recent orders, newest first',
+    input: ListOrdersInput,
+    output: z.object({ orders: z.array(Order) }),
+    http: { method: 'GET', path: '/api/orders' },
+  },
+  'orders.get': {
+    summary: 'An order with its payment attempts and timeline',
+    input: IdInput,
+    output: OrderDetail,
+    http: { method: 'GET', path: '/api/orders/{id}' },
+  },
+  'orders.cancel': {
+    summary: 'Cancel an unpaid order (its pending payments are closed first)',
+    input: IdInput,
+    output: Order,
+    http: { method: 'POST', path: '/api/orders/{id}/cancel' },
+  },
+  'orders.paymentOptions': {
+    summary: "The wallets this order can be paid with, and why others can't",
+    input: IdInput,
+    output: z.object({ options: z.array(PaymentOption) }),
+    http: { method: 'GET', path: '/api/orders/{id}/payment-options' },
+  },
+  'payments.create': {
+    summary: 'Start a payment attempt: returns the QR code to show the customer',
+    input: CreatePaymentInput,
+    output: CreatedPayment,
+    http: { method: 'POST', path: '/api/orders/{id}/payments', status: 201 },
+  },
+  'payments.get': {
+    summary: 'A payment attempt',
+    input: IdInput,
+    output: PaymentAttempt,
+    http: { method: 'GET', path: '/api/payments/{id}' },
+  },
+  'payments.close': {
+    summary: 'Close a pending payment attempt (the wallet is asked first whether it was paid)',
+    input: IdInput,
+    output: PaymentAttempt,
+    http: { method: 'POST', path: '/api/payments/{id}/close' },
+  },
+} as const satisfies Record<string, OperationDef>
+
+export type Operations = typeof operations
+export type OperationName = keyof Operations
+export type OperationInput<N extends OperationName> = z.input<Operations[N]['input']>
+export type OperationParsedInput<N extends OperationName> = z.output<Operations[N]['input']>
+export type OperationOutput<N extends OperationName> = z.output<Operations[N]['output']>
+
+export const OPERATION_NAMES = Object.keys(operations) as OperationName[]
+
+export function isOperationName(value: unknown): value is OperationName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(operations, value)
+}
+
+/** Fills `{param}` placeholders from the input; returns the path and the input fields left over. */
+export function buildHttpRequest(
+  name: OperationName,
+  input: Record<string, unknown>,
+): { method: HttpMethod; path: string; rest: Record<string, unknown> } {
+  const { method, path } = operations[name].http
+  const rest: Record<string, unknown> = { ...input }
+  const filled = path.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = rest[key]
+    delete rest[key]
+    return encodeURIComponent(String(value ?? ''))
+  })
+  return { method, path: filled, rest }
+}

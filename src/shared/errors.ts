@@ -1,0 +1,78 @@
+/**
+ * Every failure that crosses a boundary (IPC, HTTP) is an EngineError with a stable code.
+ * The code decides the HTTP status; the message is for humans and may change.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  AMOUNT_OUT_OF_RANGE: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN_HOST: 403,
+  NOT_FOUND: 404,
+  ORDER_NOT_FOUND: 404,
+  PRODUCT_NOT_FOUND: 404,
+  PAYMENT_NOT_FOUND: 404,
+  UNKNOWN_OPERATION: 404,
+  INVALID_STATE: 409,
+  ORDER_NOT_PAYABLE: 409,
+  IDEMPOTENCY_CONFLICT: 409,
+  CONCURRENT_UPDATE: 409,
+  SKU_TAKEN: 409,
+  WALLET_UNAVAILABLE: 422,
+  METHOD_UNSUPPORTED: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  NOTIFICATION_REJECTED: 400,
+  PROVIDER_ERROR: 502,
+  DATABASE_TOO_NEW: 500,
+  INTERNAL: 500,
+} as const
+
+export type ErrorCode = keyof typeof ERROR_STATUS
+
+export interface ErrorData {
+  code: ErrorCode
+  message: string
+  details?: unknown
+}
+
+export class EngineError extends Error {
+  readonly code: ErrorCode
+  readonly details?: unknown
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message)
+    this.name = 'EngineError'
+    this.code = code
+    this.details = details
+  }
+
+  get httpStatus(): number {
+    return ERROR_STATUS[this.code]
+  }
+
+  toData(): ErrorData {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details }
+  }
+
+  static fromData(data: ErrorData): EngineError {
+    const code = data.code in ERROR_STATUS ? data.code : 'INTERNAL'
+    return new EngineError(code, data.message, data.details)
+  }
+}
+
+export function isErrorData(value: unknown): value is ErrorData {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ErrorData).code === 'string' &&
+    typeof (value as ErrorData).message === 'string'
+  )
+}
+
+/** Turns anything thrown into data safe to send: unknown exceptions never leak their text or stack. */
+export function toErrorData(error: unknown): ErrorData {
+  if (error instanceof EngineError) return error.toData()
+  return { code: 'INTERNAL', message: 'Internal error' }
+}

@@ -1,0 +1,30 @@
+/** The wallet catalogue: ids are part of the public API and never change. */
+export const WALLET_IDS = ['wechat', 'alipay', 'huabei', 'unionpay', 'jdpay', 'ecny', 'cash'] as const
+export type WalletId = (typeof WALLET_IDS)[number]
+
+export const PAYMENT_METHODS = ['qr'] as const
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number]
+
+export interface WalletInfo {
+  id: WalletId
+  /** Brand colour used for icons and the simulator's page. */
+  color: string
+  /** Which app must scan this wallet's QR code: the user-agent marker that identifies it. */
+  userAgentMarker: string | null
+}
+
+export const WALLETS: Record<WalletId, WalletInfo> = {
+  wechat: { id: 'wechat', color: '#07C160', userAgentMarker: 'MicroMessenger' },
+  alipay: { id: 'alipay', color: '#1677FF', userAgentMarker: 'AlipayClient' },
+  huabei: { id: 'huabei', color: '#1677FF', userAgentMarker: 'AlipayClient' },
+  unionpay: { id: 'unionpay', color: '#E60012', userAgentMarker: 'UnionPay' },
+  jdpay: { id: 'jdpay', color: '#E1251B', userAgentMarker: 'jdapp' },
+  ecny: { id: 'ecny', color: '#C8102E', userAgentMarker: null },
+  cash: { id: 'cash', color: '#FF9F00', userAgentMarker: null },
+}
+
+export const CONTRACT_STATUSES = ['not_signed', 'pending', 'signed'] as const
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number]
+
+export const PROVIDER_MODES = ['simulator', 'sandbox', 'production'] as const
+export type ProviderMode = (typeof PROVIDER_MODES)[number]

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createEngine, createManualClock, type Engine, type EngineOptions } from '../../src/engine'
+
+export const START = Date.parse('2026-11-21T02:00:00Z')
+
+export function tempDir(): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'hutong-test-'))
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
+}
+
+/** An engine on a real SQLite file in a temp folder, with a manual clock and no background timer. */
+export function testEngine(overrides: Partial<EngineOptions> = {}) {
+  const dir = tempDir()
+  const clock = createManualClock(START)
+  const engine: Engine = createEngine({
+    dataDir: dir.path,
+    clock,
+    sweepIntervalMs: 0,
+    publicBaseUrl: 'http://127.0.0.1:5999',
+    ...overrides,
+  })
+  return {
+    engine,
+    clock,
+    dir: dir.path,
+    async dispose() {
+      await engine.close()
+      dir.remove()
+    },
+  }
+}
