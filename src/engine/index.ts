@@ -48,6 +48,8 @@ export interface Engine {
   /** Entry point for wallet notifications (HTTP route, simulator delivery). */
   acceptNotification(providerKey: string, notification: IncomingNotification): Promise<void>
   subscribe(listener: (event: EngineEvent) => void): () => void
+  /** The integrator API token: generated once, kept in the database. */
+  apiToken(): string
   setPublicBaseUrl(url: string): void
   publicBaseUrl(): string
   /** Queries unfinished payments and expires overdue orders once (the timer calls this). */
@@ -133,6 +135,7 @@ export function createEngine(options: EngineOptions): Engine {
     invoke,
     acceptNotification: (key, notification) => payments.acceptNotification(key, notification),
     subscribe: (listener) => events.subscribe(listener),
+    apiToken: () => getOrCreateSetting(db, 'api.token', () => newSecretToken(24)),
     setPublicBaseUrl: (url) => {
       baseUrl = url.replace(/\/+$/, '')
     },

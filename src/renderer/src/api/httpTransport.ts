@@ -1,0 +1,95 @@
+import { buildHttpRequest } from '../../../shared/api/operations'
+import type { EngineEvent } from '../../../shared/api/types'
+import { EngineError, isErrorData } from '../../../shared/errors'
+import type { Transport } from './client'
+
+export interface HttpTransportOptions {
+  baseUrl: string
+  token: string
+  fetch?: typeof fetch
+}
+
+/** The console in a browser (second till, headless mode): the integrator API plus server-sent events. */
+export function createHttpTransport(options: HttpTransportOptions): Transport {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
+  const headers = { Authorization: `Bearer ${options.token}` }
+
+  async function call(operation: Parameters<Transport['call']>[0], input: unknown): Promise<unknown> {
+    const { method, path, rest } = buildHttpRequest(operation, (input ?? {}) as Record<string, unknown>)
+    let url = options.baseUrl + path
+    const init: RequestInit = { method, headers: { ...headers } }
+    if (method === 'GET') {
+      const query = new URLSearchParams()
+      for (const [key, value] of Object.entries(rest)) if (value !== undefined) query.set(key, String(value))
+      const qs = query.toString()
+      if (qs) url += `?${qs}`
+    } else {
+      init.body = JSON.stringify(rest)
+      init.headers = { ...headers, 'Content-Type': 'application/json' }
+    }
+    let response: Response
+    try {
+      response = await doFetch(url, init)
+    } catch {
+      throw new EngineError('INTERNAL', 'The checkout server cannot be reached')
+    }
+    const body = (await response.json().catch(() => null)) as { error?: unknown } | null
+    if (response.ok) return body
+    const error = body?.error
+    throw EngineError.fromData(isErrorData(error) ? error : { code: 'INTERNAL', message: `HTTP ${response.status}` })
+  }
+
+  function subscribe(listener: (event: EngineEvent) => void): () => void {
+    let stopped = false
+    let lastSeq: number | null = null
+    let controller: AbortController | null = null
+
+    async function connect(): Promise<void> {
+      while (!stopped) {
+        controller = new AbortController()
+        try {
+          const response = await doFetch(`${options.baseUrl}/api/events`, {
+            headers: lastSeq === null ? headers : { ...headers, 'Last-Event-ID': String(lastSeq) },
+            signal: controller.signal,
+          })
+          if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`)
+          await readEventStream(response.body, (event) => {
+            lastSeq = event.seq
+            listener(event)
+          })
+        } catch {
+          // Reconnect below; the server replays what we missed from Last-Event-ID.
+        }
+        if (!stopped) await new Promise((resolve) => setTimeout(resolve, 1000))
+      }
+    }
+    void connect()
+    return () => {
+      stopped = true
+      controller?.abort()
+    }
+  }
+
+  return { call, subscribe }
+}
+
+async function readEventStream(stream: ReadableStream<Uint8Array>, onEvent: (event: EngineEvent) => void): Promise<void> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader()
+  let buffer = ''
+  for (;;) {
+    const { value, done } = await reader.read()
+    if (done) return
+    buffer += value
+    let boundary: number
+    while ((boundary = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, boundary)
+      buffer = buffer.slice(boundary + 2)
+      const data = block
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).trimStart())
+        .join('\n')
+      if (data) onEvent(JSON.parse(data) as EngineEvent)
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs'
+import fastifyStatic from '@fastify/static'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { EngineError, toErrorData } from '../shared/errors'
+import type { Engine } from '../engine'
+import { registerApiRoutes } from './routes/api'
+import { registerEventRoutes } from './routes/events'
+import { registerNotificationRoutes } from './routes/notifications'
+import { registerSimulatorRoutes } from './routes/simulator'
+import { bearerToken, createHostGuard, secretsEqual } from './security'
+
+export interface BuildServerOptions {
+  engine: Engine
+  apiToken: string
+  version: string
+  /** Host names the server answers to (others are refused: DNS-rebinding guard). */
+  allowedHosts: Iterable<string>
+  /** The built console (renderer) to serve at `/`, for a browser at a second till. */
+  consoleDir?: string
+}
+
+const BODY_LIMIT = 64 * 1024
+/** Paths under /api that need no bearer token: health, and wallet notifications (verified by signature). */
+const PUBLIC_API = [/^\/api\/health$/, /^\/api\/notify\//, /^\/api\/openapi\.json$/]
+
+const FASTIFY_ERRORS: Record<string, EngineError> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: new EngineError('MALFORMED_JSON', 'the request body is not valid JSON'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: new EngineError('MALFORMED_JSON', 'the request body is empty'),
+  FST_ERR_CTP_BODY_TOO_LARGE: new EngineError('PAYLOAD_TOO_LARGE', `the request body exceeds ${BODY_LIMIT} bytes`),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: new EngineError('VALIDATION_FAILED', 'send the request body as application/json'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: new EngineError('VALIDATION_FAILED', 'invalid Content-Length'),
+}
+
+export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
+  const { engine } = options
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    forceCloseConnections: true,
+    routerOptions: { maxParamLength: 200 },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  })
+  const hostAllowed = createHostGuard(options.allowedHosts)
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!hostAllowed(request.headers.host)) {
+      reply.code(403)
+      throw new EngineError('FORBIDDEN_HOST', 'unknown Host header')
+    }
+    const path = request.url.split('?')[0]!
+    if (path.startsWith('/api/') && !PUBLIC_API.some((pattern) => pattern.test(path))) {
+      const token = bearerToken(request.headers.authorization)
+      if (!token || !secretsEqual(token, options.apiToken)) {
+        throw new EngineError('UNAUTHORIZED', 'missing or wrong API token (Authorization: Bearer <token>)')
+      }
+    }
+  })
+
+  app.setErrorHandler((error, _request, reply) => {
+    const known = error instanceof EngineError ? error : FASTIFY_ERRORS[(error as { code?: string }).code ?? '']
+    const coded = known ?? new EngineError('INTERNAL', 'Internal error')
+    if (!known) console.error('[server] unexpected error:', (error as Error).message)
+    reply.code(coded.httpStatus).header('Cache-Control', 'no-store').send({ error: toErrorData(coded) })
+  })
+
+  app.setNotFoundHandler((_request, reply) => {
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'no such route' } })
+  })
+
+  registerApiRoutes(app, engine, options.version)
+  registerEventRoutes(app, engine)
+  registerNotificationRoutes(app, engine)
+  registerSimulatorRoutes(app, engine)
+
+  if (options.consoleDir && existsSync(options.consoleDir)) {
+    await app.register(fastifyStatic, {
+      root: options.consoleDir,
+      prefix: '/',
+      index: ['index.html'],
+      setHeaders: (res, file) => {
+        res.header('X-Content-Type-Options', 'nosniff')
+        res.header('Referrer-Policy', 'no-referrer')
+        res.header('X-Frame-Options', 'DENY')
+        if (file.endsWith('.html')) res.header('Cache-Control', 'no-store')
+      },
+    })
+  }
+  return app
+}

@@ -1,0 +1,47 @@
+/**
+ * Headless mode (`npm run serve`): the same engine and server as the desktop app, without Electron.
+ * The console is served to any browser that has the API token.
+ */
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createEngine } from '../engine'
+import { startServer } from './index'
+import { loadServerConfig } from './config'
+import { APP_VERSION } from './version'
+
+async function main(): Promise<void> {
+  const config = loadServerConfig(process.env)
+  const dataDir = resolve(process.env.HUTONG_DATA_DIR?.trim() || join(homedir(), '.hutong-checkout'))
+  const engine = createEngine({ dataDir, publicBaseUrl: config.publicBaseUrl })
+  const apiToken = config.apiToken ?? engine.apiToken()
+  const server = await startServer({
+    engine,
+    config,
+    apiToken,
+    version: APP_VERSION,
+    consoleDir: resolve(__dirname, '../renderer'),
+  })
+  console.log(`Hutong Checkout ${APP_VERSION} — headless`)
+  console.log(`  data:      ${dataDir}`)
+  console.log(`  listening: ${server.localUrl}`)
+  console.log(`  phones:    ${server.publicBaseUrl}`)
+  console.log(`  API token: ${apiToken}`)
+  console.log(`  console:   ${server.localUrl}/?token=${encodeURIComponent(apiToken)}`)
+  console.log(`READY ${server.localUrl}`)
+
+  let stopping = false
+  const stop = async (): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    await server.close()
+    await engine.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop())
+  process.on('SIGTERM', () => void stop())
+}
+
+main().catch((error: unknown) => {
+  console.error(`Hutong Checkout could not start: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+})

@@ -1,0 +1,125 @@
+import { z } from 'zod'
+import { operations, type OperationName } from '../shared/api/operations'
+import { ERROR_STATUS } from '../shared/errors'
+
+type JsonSchema = Record<string, unknown>
+
+/** Builds the OpenAPI 3.1 document from the same zod schemas that validate requests. */
+export function buildOpenApiDocument(version: string): Record<string, unknown> {
+  const components: Record<string, JsonSchema> = {
+    Error: {
+      type: 'object',
+      required: ['error'],
+      properties: {
+        error: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: {
+            code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
+            message: { type: 'string' },
+            details: {},
+          },
+        },
+      },
+    },
+  }
+
+  function convert(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+    const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema
+    const defs = (json.$defs ?? {}) as Record<string, JsonSchema>
+    delete json.$defs
+    delete json.$schema
+    for (const [id, def] of Object.entries(defs)) components[id] ??= relink(def)
+    return relink(json)
+  }
+
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const [name, op] of Object.entries(operations) as [OperationName, (typeof operations)[OperationName]][]) {
+    const pathParams = [...op.http.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!)
+    const input = convert(op.input, 'input')
+    const properties = { ...((input.properties ?? {}) as Record<string, JsonSchema>) }
+    const required = new Set((input.required ?? []) as string[])
+    const parameters: unknown[] = pathParams.map((param) => ({
+      name: param,
+      in: 'path',
+      required: true,
+      schema: properties[param] ?? { type: 'string' },
+    }))
+    for (const param of pathParams) {
+      delete properties[param]
+      required.delete(param)
+    }
+    const operation: Record<string, unknown> = {
+      operationId: name,
+      summary: op.summary,
+      security: [{ bearer: [] }],
+      responses: {
+        [String('status' in op.http ? op.http.status : 200)]: {
+          description: 'Success',
+          content: { 'application/json': { schema: convert(op.output, 'output') } },
+        },
+        '4XX': { description: 'Coded error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    }
+    if (op.http.method === 'GET') {
+      for (const [key, schema] of Object.entries(properties)) {
+        parameters.push({ name: key, in: 'query', required: required.has(key), schema })
+      }
+    } else if (input.anyOf) {
+      operation.requestBody = { required: true, content: { 'application/json': { schema: input } } }
+    } else {
+      operation.requestBody = {
+        required: true,
+        content: {
+          'application/json': {
+            schema: { ...input, properties, required: [...required] },
+          },
+        },
+      }
+    }
+    if (parameters.length) operation.parameters = parameters
+    const path = (paths[op.http.path] ??= {})
+    path[op.http.method.toLowerCase()] = operation
+  }
+
+  paths['/api/health'] = {
+    get: {
+      operationId: 'health',
+      summary: 'Liveness; needs no token',
+      security: [],
+      responses: {
+        '200': {
+          description: 'Up',
+          content: {
+            'application/json': {
+              schema: { type: 'object', properties: { ok: { const: true }, version: { type: 'string' } } },
+            },
+          },
+        },
+      },
+    },
+  }
+  paths['/api/events'] = {
+    get: {
+      operationId: 'events',
+      summary: 'Server-sent events: every engine event as `data: <EngineEvent JSON>` with `id: <seq>`; honours Last-Event-ID',
+      responses: { '200': { description: 'Event stream', content: { 'text/event-stream': {} } } },
+    },
+  }
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Hutong Checkout integrator API',
+      version,
+      description:
+        'Local HTTP API of the Hutong Checkout engine. Amounts are integer fen. Errors are {"error":{"code","message"}} with a 4xx/5xx status.',
+    },
+    components: { schemas: components, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    paths,
+  }
+}
+
+function relink(schema: JsonSchema): JsonSchema {
+  return JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema
+}

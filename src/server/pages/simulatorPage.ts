@@ -1,0 +1,162 @@
+import { formatFen } from '../../shared/money'
+import type { WalletId } from '../../shared/wallets'
+import { escapeHtml, pageShell, type PageLocale } from './html'
+
+const TEXT = {
+  'zh-CN': {
+    simulatorBanner: '模拟钱包 · 演示用，不会真实扣款',
+    walletName: { wechat: '微信支付', alipay: '支付宝' } as Record<string, string>,
+    payTo: '付款给',
+    confirm: '确认支付',
+    cancel: '取消',
+    paid: '支付成功',
+    paidHint: '商户已收到付款，请返回收银台',
+    declined: '支付失败',
+    declinedHint: '银行卡被拒绝，请换一种方式支付',
+    cancelled: '已取消支付',
+    cancelledHint: '如需付款，请重新扫码',
+    closed: '二维码已失效',
+    closedHint: '请让收银员重新生成收款码',
+    notFound: '收款码无效',
+    notFoundHint: '请确认扫描的是本店的收款码',
+    wrongApp: { wechat: '请使用微信扫一扫', alipay: '请使用支付宝扫一扫' } as Record<string, string>,
+    wrongAppHint: { wechat: '这是微信支付收款码，请打开微信扫码支付', alipay: '这是支付宝收款码，请打开支付宝扫码支付' } as Record<
+      string,
+      string
+    >,
+  },
+  'en-US': {
+    simulatorBanner: 'Simulator wallet · demo only, no real money moves',
+    walletName: { wechat: 'WeChat Pay', alipay: 'Alipay' } as Record<string, string>,
+    payTo: 'Pay to',
+    confirm: 'Confirm payment',
+    cancel: 'Cancel',
+    paid: 'Payment successful',
+    paidHint: 'The merchant has received your payment',
+    declined: 'Payment failed',
+    declinedHint: 'Your card was declined. Please try another way to pay',
+    cancelled: 'Payment cancelled',
+    cancelledHint: 'Scan the code again to pay',
+    closed: 'This code has expired',
+    closedHint: 'Ask the cashier for a new code',
+    notFound: 'Invalid payment code',
+    notFoundHint: 'Please scan a code shown by this store',
+    wrongApp: { wechat: 'Scan with WeChat', alipay: 'Scan with Alipay' } as Record<string, string>,
+    wrongAppHint: {
+      wechat: 'This is a WeChat Pay code: open WeChat and scan it',
+      alipay: 'This is an Alipay code: open Alipay and scan it',
+    } as Record<string, string>,
+  },
+} as const
+
+export type SimulatorPageState =
+  | { kind: 'confirm'; token: string; wallet: WalletId; amountFen: number; merchant: string; description: string }
+  | { kind: 'result'; wallet: WalletId; amountFen: number; result: 'paid' | 'declined' | 'cancelled' | 'closed' }
+  | { kind: 'wrong_app'; wallet: WalletId }
+  | { kind: 'not_found' }
+
+function header(locale: PageLocale, wallet: WalletId): string {
+  const t = TEXT[locale]
+  return `<header class="wallet-header"><span class="wallet-logo" aria-hidden="true"></span><span class="wallet-title">${escapeHtml(
+    t.walletName[wallet] ?? wallet,
+  )}</span></header>
+<p class="sim-banner">${escapeHtml(t.simulatorBanner)}</p>`
+}
+
+function message(icon: 'ok' | 'fail' | 'info', title: string, hint: string, amountFen?: number): string {
+  return `<section class="card message ${icon}">
+<div class="message-icon" aria-hidden="true"></div>
+<h1 data-testid="sim-message">${escapeHtml(title)}</h1>
+${amountFen !== undefined ? `<p class="amount">${escapeHtml(formatFen(amountFen))}</p>` : ''}
+<p class="hint">${escapeHtml(hint)}</p>
+</section>`
+}
+
+export function renderSimulatorPage(state: SimulatorPageState, locale: PageLocale): string {
+  const t = TEXT[locale]
+  const langQuery = `?lang=${locale}`
+  if (state.kind === 'not_found') {
+    return pageShell({
+      locale,
+      title: t.notFound,
+      bodyClass: 'wallet-generic',
+      body: `<main>${message('fail', t.notFound, t.notFoundHint)}</main>`,
+    })
+  }
+  const bodyClass = `wallet-${state.wallet === 'alipay' ? 'alipay' : 'wechat'}`
+  if (state.kind === 'wrong_app') {
+    return pageShell({
+      locale,
+      title: t.wrongApp[state.wallet] ?? '',
+      bodyClass: 'wallet-generic',
+      body: `<main>${message('info', t.wrongApp[state.wallet] ?? '', t.wrongAppHint[state.wallet] ?? '')}</main>`,
+    })
+  }
+  if (state.kind === 'result') {
+    const view = {
+      paid: ['ok', t.paid, t.paidHint],
+      declined: ['fail', t.declined, t.declinedHint],
+      cancelled: ['info', t.cancelled, t.cancelledHint],
+      closed: ['info', t.closed, t.closedHint],
+    } as const
+    const [icon, title, hint] = view[state.result]
+    return pageShell({
+      locale,
+      title,
+      bodyClass,
+      body: `${header(locale, state.wallet)}<main>${message(icon, title, hint, state.amountFen)}</main>`,
+    })
+  }
+  const action = `/sim/pay/${encodeURIComponent(state.token)}`
+  return pageShell({
+    locale,
+    title: t.walletName[state.wallet] ?? state.wallet,
+    bodyClass,
+    body: `${header(locale, state.wallet)}
+<main>
+<section class="card pay">
+<p class="payee">${escapeHtml(t.payTo)} <strong>${escapeHtml(state.merchant)}</strong></p>
+<p class="amount" data-testid="sim-amount">${escapeHtml(formatFen(state.amountFen))}</p>
+<p class="description">${escapeHtml(state.description)}</p>
+</section>
+<form method="post" action="${action}/confirm${langQuery}">
+<button type="submit" class="confirm">${escapeHtml(t.confirm)}</button>
+</form>
+<form method="post" action="${action}/cancel${langQuery}">
+<button type="submit" class="cancel">${escapeHtml(t.cancel)}</button>
+</form>
+</main>`,
+  })
+}
+
+export const SIMULATOR_CSS = `
+*{box-sizing:border-box}
+body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",sans-serif;background:#f2f2f2;color:#191919;min-height:100vh}
+.wallet-header{display:flex;align-items:center;gap:10px;padding:14px 18px;color:#fff;font-size:18px;font-weight:600}
+.wallet-wechat .wallet-header{background:#07c160}
+.wallet-alipay .wallet-header{background:#1677ff}
+.wallet-logo{width:28px;height:28px;border-radius:8px;background:#fff;opacity:.95}
+.wallet-wechat .wallet-logo{box-shadow:inset 0 0 0 7px #07c160}
+.wallet-alipay .wallet-logo{box-shadow:inset 0 0 0 7px #1677ff}
+.sim-banner{margin:0;padding:8px 18px;background:#fff3cd;color:#8a6100;font-size:13px;border-bottom:1px solid #f3dd9b}
+main{max-width:480px;margin:0 auto;padding:18px}
+.card{background:#fff;border-radius:12px;padding:28px 20px;text-align:center;box-shadow:0 1px 2px rgba(0,0,0,.04)}
+.payee{margin:0;color:#666;font-size:15px}
+.amount{margin:14px 0 6px;font-size:40px;font-weight:700;letter-spacing:.5px}
+.description{margin:0;color:#999;font-size:14px}
+form{margin-top:16px}
+button{width:100%;border:0;border-radius:10px;padding:15px;font-size:17px;font-weight:600;cursor:pointer}
+.confirm{color:#fff}
+.wallet-wechat .confirm{background:#07c160}
+.wallet-alipay .confirm{background:#1677ff}
+.cancel{background:transparent;color:#576b95;font-weight:400;padding:10px}
+.message h1{font-size:22px;margin:14px 0 4px}
+.message .hint{color:#888;font-size:14px;margin:8px 0 0}
+.message-icon{width:64px;height:64px;border-radius:50%;margin:0 auto;position:relative}
+.ok .message-icon{background:#07c160}
+.wallet-alipay .ok .message-icon{background:#1677ff}
+.ok .message-icon::after{content:"";position:absolute;left:22px;top:14px;width:14px;height:26px;border:solid #fff;border-width:0 5px 5px 0;transform:rotate(45deg)}
+.fail .message-icon{background:#fa5151}
+.fail .message-icon::after,.info .message-icon::after{content:"!";position:absolute;inset:0;color:#fff;font-size:40px;font-weight:700;line-height:64px}
+.info .message-icon{background:#ffb100}
+`

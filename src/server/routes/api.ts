@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify'
+import { operations, type OperationName } from '../../shared/api/operations'
+import { EngineError } from '../../shared/errors'
+import type { Engine } from '../../engine'
+import { buildOpenApiDocument } from '../openapi'
+
+/** Serves every contract operation over HTTP: path params and query/body are merged into one input. */
+export function registerApiRoutes(app: FastifyInstance, engine: Engine, version: string): void {
+  app.get('/api/health', async () => ({ ok: true, version }))
+
+  const openApi = buildOpenApiDocument(version)
+  app.get('/api/openapi.json', async () => openApi)
+
+  for (const [name, op] of Object.entries(operations) as [OperationName, (typeof operations)[OperationName]][]) {
+    const url = op.http.path.replace(/\{(\w+)\}/g, ':$1')
+    app.route({
+      method: op.http.method,
+      url,
+      handler: async (request, reply) => {
+        const params = request.params as Record<string, string>
+        let input: Record<string, unknown>
+        if (op.http.method === 'GET') {
+          input = { ...(request.query as Record<string, unknown>), ...params }
+        } else {
+          const body = request.body ?? {}
+          if (typeof body !== 'object' || Array.isArray(body)) {
+            throw new EngineError('VALIDATION_FAILED', 'the request body must be a JSON object')
+          }
+          input = { ...(body as Record<string, unknown>), ...params }
+        }
+        const output = await engine.invoke(name, input)
+        reply.code('status' in op.http ? op.http.status : 200)
+        return output
+      },
+    })
+  }
+}

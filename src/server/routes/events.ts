@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify'
+import type { EngineEvent } from '../../shared/api/types'
+import type { Engine } from '../../engine'
+
+const HEARTBEAT_MS = 15_000
+const REPLAY_LIMIT = 1000
+
+/** Server-sent events: replays what a reconnecting client missed (Last-Event-ID), then streams live. */
+export function registerEventRoutes(app: FastifyInstance, engine: Engine): void {
+  app.get('/api/events', (request, reply) => {
+    const lastId = Number(request.headers['last-event-id'] ?? (request.query as { lastEventId?: string }).lastEventId)
+    reply.hijack()
+    const res = reply.raw
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    })
+    const send = (event: EngineEvent): void => {
+      res.write(`id: ${event.seq}\nevent: engine\ndata: ${JSON.stringify(event)}\n\n`)
+    }
+    let replayedUpTo = 0
+    const unsubscribe = engine.subscribe((event) => {
+      if (event.seq > replayedUpTo) send(event)
+    })
+    if (Number.isSafeInteger(lastId) && lastId >= 0) {
+      for (const event of engine.events.since(lastId, REPLAY_LIMIT)) {
+        send(event)
+        replayedUpTo = event.seq
+      }
+    }
+    res.write(': connected\n\n')
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS)
+    const cleanup = (): void => {
+      clearInterval(heartbeat)
+      unsubscribe()
+    }
+    request.raw.on('close', cleanup)
+    res.on('error', cleanup)
+  })
+}

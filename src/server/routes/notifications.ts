@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify'
+import { EngineError } from '../../shared/errors'
+import type { Engine } from '../../engine'
+
+/**
+ * Wallet notifications arrive here, raw: the body must be verified byte for byte before it is parsed.
+ * Answers in the shape the wallets expect; a rejected notification changes nothing.
+ */
+export function registerNotificationRoutes(app: FastifyInstance, engine: Engine): void {
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body))
+    scope.post('/api/notify/:provider', async (request, reply) => {
+      const { provider } = request.params as { provider: string }
+      const headers: Record<string, string | undefined> = {}
+      for (const [key, value] of Object.entries(request.headers)) headers[key] = Array.isArray(value) ? value[0] : value
+      const body = typeof request.body === 'string' ? request.body : ''
+      try {
+        await engine.acceptNotification(provider, { headers, body })
+      } catch (error) {
+        const coded = error instanceof EngineError ? error : new EngineError('NOTIFICATION_REJECTED', 'rejected')
+        reply.code(coded.httpStatus)
+        return { code: 'FAIL', message: coded.message, error: coded.toData() }
+      }
+      return { code: 'SUCCESS', message: 'OK' }
+    })
+  })
+}

@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { EngineError } from '../../shared/errors'
+import { WALLETS, type WalletId } from '../../shared/wallets'
+import type { Engine } from '../../engine'
+import { SIMULATOR_OUTCOMES } from '../../engine/providers/simulator'
+import { pickLocale } from '../pages/html'
+import { renderSimulatorPage, SIMULATOR_CSS, type SimulatorPageState } from '../pages/simulatorPage'
+import { setPageSecurityHeaders } from '../security'
+
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,64}$/
+const OutcomeInput = z.strictObject({ outcome: z.enum(SIMULATOR_OUTCOMES) })
+
+/** A code of one wallet opened in another wallet's app is refused, as the real apps do. */
+function openedInOtherWallet(wallet: WalletId, userAgent: string | undefined): boolean {
+  const ua = userAgent ?? ''
+  return (Object.values(WALLETS) as { id: WalletId; userAgentMarker: string | null }[]).some(
+    (info) => info.userAgentMarker !== null && ua.includes(info.userAgentMarker) && info.userAgentMarker !== WALLETS[wallet].userAgentMarker,
+  )
+}
+
+/** The simulator wallet's pages: what a phone shows after scanning one of its QR codes. */
+export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine): void {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_r, body, done) =>
+    done(null, body),
+  )
+
+  app.get('/sim/assets/wallet.css', async (_request, reply) => {
+    reply.header('Content-Type', 'text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600')
+    return SIMULATOR_CSS
+  })
+
+  async function render(request: FastifyRequest, reply: FastifyReply, state: SimulatorPageState, status = 200) {
+    const locale = pickLocale((request.query as { lang?: string }).lang, request.headers['accept-language'])
+    setPageSecurityHeaders(reply)
+    reply.code(status).header('Content-Type', 'text/html; charset=utf-8')
+    return renderSimulatorPage(state, locale)
+  }
+
+  function viewFor(request: FastifyRequest) {
+    const { token } = request.params as { token: string }
+    if (!TOKEN_PATTERN.test(token)) return { token, view: null }
+    return { token, view: engine.simulator.pageView(token) }
+  }
+
+  app.get('/sim/pay/:token', async (request, reply) => {
+    const { token, view } = viewFor(request)
+    if (!view) return render(request, reply, { kind: 'not_found' }, 404)
+    if (openedInOtherWallet(view.wallet, request.headers['user-agent'])) {
+      return render(request, reply, { kind: 'wrong_app', wallet: view.wallet })
+    }
+    const result = (request.query as { result?: string }).result
+    const base = { kind: 'result', wallet: view.wallet, amountFen: view.amountFen } as const
+    if (view.state === 'SUCCESS') return render(request, reply, { ...base, result: 'paid' })
+    if (view.state === 'CLOSED' || view.expired) return render(request, reply, { ...base, result: 'closed' })
+    if (result === 'declined' || view.state === 'PAYERROR') return render(request, reply, { ...base, result: 'declined' })
+    if (result === 'cancelled') return render(request, reply, { ...base, result: 'cancelled' })
+    const store = (await engine.invoke('store.get', {})) as { name: string }
+    return render(request, reply, {
+      kind: 'confirm',
+      token,
+      wallet: view.wallet,
+      amountFen: view.amountFen,
+      merchant: store.name,
+      description: view.description,
+    })
+  })
+
+  app.post('/sim/pay/:token/confirm', async (request, reply) => {
+    const { token, view } = viewFor(request)
+    if (!view) return render(request, reply, { kind: 'not_found' }, 404)
+    if (openedInOtherWallet(view.wallet, request.headers['user-agent'])) {
+      return render(request, reply, { kind: 'wrong_app', wallet: view.wallet }, 403)
+    }
+    const outcome = engine.simulator.confirm(token)
+    const lang = (request.query as { lang?: string }).lang
+    const query = new URLSearchParams()
+    if (lang) query.set('lang', lang)
+    if (outcome === 'declined') query.set('result', 'declined')
+    const qs = query.toString()
+    return reply.redirect(`/sim/pay/${encodeURIComponent(token)}${qs ? `?${qs}` : ''}`, 303)
+  })
+
+  app.post('/sim/pay/:token/cancel', async (request, reply) => {
+    const { token, view } = viewFor(request)
+    if (!view) return render(request, reply, { kind: 'not_found' }, 404)
+    const lang = (request.query as { lang?: string }).lang
+    const query = new URLSearchParams({ result: 'cancelled' })
+    if (lang) query.set('lang', lang)
+    return reply.redirect(`/sim/pay/${encodeURIComponent(token)}?${query.toString()}`, 303)
+  })
+
+  // Injectable outcomes for demos and tests (token-protected like the rest of /api).
+  app.post('/api/simulator/trades/:outTradeNo/outcome', async (request) => {
+    const parsed = OutcomeInput.safeParse(request.body ?? {})
+    if (!parsed.success) throw new EngineError('VALIDATION_FAILED', `outcome must be one of ${SIMULATOR_OUTCOMES.join(', ')}`)
+    const { outTradeNo } = request.params as { outTradeNo: string }
+    engine.simulator.setOutcome(outTradeNo, parsed.data.outcome)
+    return { outTradeNo, outcome: parsed.data.outcome }
+  })
+}
