@@ -1,0 +1,70 @@
+import js from '@eslint/js'
+import pluginVue from 'eslint-plugin-vue'
+import globals from 'globals'
+import tseslint from 'typescript-eslint'
+
+/**
+ * The layering of src/ (see README → Architecture): arrows point one way.
+ *   shared ← engine ← server, main;  shared ← preload, renderer
+ */
+const LAYERS = {
+  shared: { forbiddenFolders: ['engine', 'server', 'main', 'preload', 'renderer'], forbiddenPackages: ['node:*', 'electron', 'better-sqlite3', 'fastify', '@fastify/*'] },
+  engine: { forbiddenFolders: ['server', 'main', 'preload', 'renderer'], forbiddenPackages: ['electron', 'fastify', '@fastify/*'] },
+  server: { forbiddenFolders: ['main', 'preload', 'renderer'], forbiddenPackages: ['electron'] },
+  main: { forbiddenFolders: ['preload', 'renderer'], forbiddenPackages: [] },
+  preload: { forbiddenFolders: ['engine', 'server', 'main', 'renderer'], forbiddenPackages: ['node:*', 'better-sqlite3', 'fastify'] },
+  renderer: { forbiddenFolders: ['engine', 'server', 'main'], forbiddenPackages: ['node:*', 'electron', 'better-sqlite3', 'fastify'] },
+}
+
+const layerRules = Object.entries(LAYERS).map(([layer, { forbiddenFolders, forbiddenPackages }]) => ({
+  files: [`src/${layer}/**/*.{ts,vue}`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^(\\.\\.?/)+(\\.\\./)*(src/)?(${forbiddenFolders.join('|')})(/|$)`,
+            message: `src/${layer} must not import from ${forbiddenFolders.map((f) => `src/${f}`).join(', ')} (see the layering in README).`,
+          },
+          ...(forbiddenPackages.length
+            ? [{ group: forbiddenPackages, message: `src/${layer} must not depend on this package (see the layering in README).` }]
+            : []),
+        ],
+      },
+    ],
+  },
+}))
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.electron-native/**', 'bench/reports/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,vue}'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    files: ['src/{shared,engine,server,main,preload}/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.mjs', '*.{ts,mts,mjs}'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'vue/multi-word-component-names': 'error',
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+    },
+  },
+  {
+    files: ['tests/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  ...layerRules,
+)

@@ -1,0 +1,23 @@
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { isOperationName } from '../shared/api/operations'
+import type { EngineEvent } from '../shared/api/types'
+import type { HutongBridge } from './api'
+
+/** The renderer's only door to the engine: allow-listed operations and the live event stream. */
+const bridge: HutongBridge = {
+  invoke(operation, input) {
+    if (!isOperationName(operation)) {
+      return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_OPERATION', message: `unknown operation ${String(operation)}` } })
+    }
+    return ipcRenderer.invoke('hutong:invoke', operation, input)
+  },
+  onEvent(listener) {
+    const handler = (_event: IpcRendererEvent, engineEvent: EngineEvent): void => listener(engineEvent)
+    ipcRenderer.on('hutong:event', handler)
+    return () => {
+      ipcRenderer.removeListener('hutong:event', handler)
+    }
+  },
+}
+
+contextBridge.exposeInMainWorld('hutong', bridge)
