@@ -1,0 +1,224 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { CreatedPayment, Order, OrderDetail, PaymentOption } from '../../src/shared/api/types'
+import { createEngine } from '../../src/engine'
+import { getSetting } from '../../src/engine/store/settings'
+import { START, testEngine } from '../support/engine'
+import { customerPays, pageTokenOf } from '../support/simulator'
+
+let t: ReturnType<typeof testEngine>
+afterEach(async () => t?.dispose())
+
+const newOrder = (amountFen = 700) => t.engine.invoke('orders.create', { amountFen }) as Promise<Order>
+const pay = (id: string, wallet = 'wechat') =>
+  t.engine.invoke('payments.create', { id, wallet, method: 'qr' }) as Promise<CreatedPayment>
+const detail = (id: string) => t.engine.invoke('orders.get', { id }) as Promise<OrderDetail>
+
+describe('payment options', () => {
+  it('offers the signed simulator wallets and lists the others with a coded reason', async () => {
+    t = testEngine()
+    const order = await newOrder()
+    const { options } = (await t.engine.invoke('orders.paymentOptions', { id: order.id })) as { options: PaymentOption[] }
+    expect(options.map((o) => [o.wallet, o.available, o.reason])).toEqual([
+      ['wechat', true, null],
+      ['alipay', true, null],
+      ['unionpay', false, 'NOT_SIGNED'],
+    ])
+    await expect(pay(order.id, 'unionpay')).rejects.toMatchObject({ code: 'WALLET_UNAVAILABLE' })
+    await expect(pay(order.id, 'jdpay')).rejects.toMatchObject({ code: 'WALLET_UNAVAILABLE' })
+  })
+})
+
+describe('QR payment through the simulator wallet', () => {
+  it('shows a QR pointing at the wallet page and turns the order paid when the customer confirms', async () => {
+    t = testEngine()
+    const order = await newOrder(700)
+    const payment = await pay(order.id)
+    expect(payment).toMatchObject({ status: 'pending', wallet: 'wechat', amountFen: 700, orderId: order.id })
+    expect(payment.qrContent).toMatch(/^http:\/\/127\.0\.0\.1:5999\/sim\/pay\/[A-Za-z0-9_-]{22}$/)
+    expect(payment.qrSvg).toMatch(/^<svg/)
+    expect(payment.expiresAt).toBe(new Date(START + 5 * 60_000).toISOString())
+    expect((await detail(order.id)).status).toBe('awaiting_payment')
+
+    t.clock.advance(2000)
+    expect(await customerPays(t.engine, payment.qrContent)).toBe('paid')
+    const paid = await detail(order.id)
+    expect(paid).toMatchObject({ status: 'paid', paidWallet: 'wechat', paidAt: new Date(START + 2000).toISOString() })
+    expect(paid.attempts[0]).toMatchObject({ status: 'succeeded', succeededAt: paid.paidAt })
+    expect(paid.attempts[0]!.providerTradeNo).toBeTruthy()
+    expect(paid.timeline.map((e) => e.type)).toEqual([
+      'order.created',
+      'order.awaiting_payment',
+      'payment.created',
+      'payment.pending',
+      'payment.succeeded',
+      'order.paid',
+    ])
+  })
+
+  it('publishes live events after each change commits', async () => {
+    t = testEngine()
+    const seen: string[] = []
+    t.engine.subscribe((event) => seen.push(event.type))
+    const order = await newOrder()
+    const payment = await pay(order.id, 'alipay')
+    await customerPays(t.engine, payment.qrContent)
+    expect(seen).toContain('order.paid')
+    expect(seen.indexOf('order.paid')).toBe(seen.length - 1)
+  })
+
+  it('finds a payment whose notification never arrived by querying the wallet', async () => {
+    t = testEngine({ simulator: { defaultOutcome: 'succeed_silently' } })
+    const order = await newOrder()
+    const payment = await pay(order.id)
+    await customerPays(t.engine, payment.qrContent)
+    expect((await detail(order.id)).status).toBe('awaiting_payment')
+    await t.engine.sweep()
+    expect((await detail(order.id)).status).toBe('paid')
+  })
+
+  it('a declined payment fails the attempt, closes it at the wallet and leaves the order payable', async () => {
+    t = testEngine()
+    const order = await newOrder()
+    const payment = await pay(order.id)
+    t.engine.simulator.setOutcome(payment.id, 'decline')
+    expect(await customerPays(t.engine, payment.qrContent)).toBe('declined')
+    const after = await detail(order.id)
+    expect(after.status).toBe('open')
+    expect(after.attempts[0]).toMatchObject({ status: 'failed', failureCode: 'PAYERROR' })
+    expect((await t.engine.simulator.query(payment.id)).state).toBe('CLOSED')
+    const retry = await pay(order.id, 'alipay')
+    await customerPays(t.engine, retry.qrContent)
+    expect((await detail(order.id)).status).toBe('paid')
+  })
+
+  it('closes an expired QR at the wallet, so a late scan cannot pay it, and reopens the order', async () => {
+    t = testEngine()
+    const order = await newOrder()
+    const payment = await pay(order.id)
+    t.clock.advance(5 * 60_000)
+    await t.engine.sweep()
+    const after = await detail(order.id)
+    expect(after.status).toBe('open')
+    expect(after.attempts[0]).toMatchObject({ status: 'closed' })
+    expect(t.engine.simulator.confirm(pageTokenOf(payment.qrContent))).toBe('closed')
+    expect((await detail(order.id)).status).toBe('open')
+  })
+
+  it('with two QR codes live, the first payment wins and the other code is closed', async () => {
+    t = testEngine()
+    const order = await newOrder()
+    const wechat = await pay(order.id, 'wechat')
+    const alipay = await pay(order.id, 'alipay')
+    await customerPays(t.engine, alipay.qrContent)
+    const after = await detail(order.id)
+    expect(after).toMatchObject({ status: 'paid', paidWallet: 'alipay' })
+    expect(after.attempts.find((a) => a.id === wechat.id)?.status).toBe('closed')
+    expect(t.engine.simulator.confirm(pageTokenOf(wechat.qrContent))).toBe('closed')
+  })
+
+  it('cancelling an order closes its QR at the wallet first', async () => {
+    t = testEngine()
+    const order = await newOrder()
+    const payment = await pay(order.id)
+    const cancelled = (await t.engine.invoke('orders.cancel', { id: order.id })) as Order
+    expect(cancelled.status).toBe('cancelled')
+    expect(t.engine.simulator.confirm(pageTokenOf(payment.qrContent))).toBe('closed')
+  })
+
+  it('closing a QR that was in fact paid records the payment instead (query before close)', async () => {
+    t = testEngine({ simulator: { defaultOutcome: 'succeed_silently' } })
+    const order = await newOrder()
+    const payment = await pay(order.id)
+    await customerPays(t.engine, payment.qrContent)
+    const closed = (await t.engine.invoke('payments.close', { id: payment.id })) as { status: string }
+    expect(closed.status).toBe('succeeded')
+    expect((await detail(order.id)).status).toBe('paid')
+  })
+
+  it('a paid order cannot be cancelled or paid again', async () => {
+    t = testEngine()
+    const order = await newOrder()
+    await customerPays(t.engine, (await pay(order.id)).qrContent)
+    await expect(t.engine.invoke('orders.cancel', { id: order.id })).rejects.toMatchObject({ code: 'INVALID_STATE' })
+    await expect(pay(order.id)).rejects.toMatchObject({ code: 'ORDER_NOT_PAYABLE' })
+  })
+
+  it('survives a restart with a QR outstanding: the payment made meanwhile is found', async () => {
+    t = testEngine()
+    const order = await newOrder()
+    const payment = await pay(order.id)
+    await t.engine.close()
+    const reopened = createEngine({ dataDir: t.dir, clock: t.clock, sweepIntervalMs: 0, publicBaseUrl: 'http://127.0.0.1:5999' })
+    expect(reopened.simulator.confirm(pageTokenOf(payment.qrContent))).toBe('paid')
+    await reopened.idle()
+    await reopened.sweep()
+    expect(((await reopened.invoke('orders.get', { id: order.id })) as OrderDetail).status).toBe('paid')
+    t.engine = reopened
+  })
+})
+
+describe('wallet notifications', () => {
+  async function signedNotification(body: string, ageSeconds = 0, secretOverride?: string) {
+    const { createHmac } = await import('node:crypto')
+    const secret = secretOverride ?? getSetting(t.engine.db, 'simulator.notification_secret')!
+    const timestamp = String(Math.floor(t.clock.now() / 1000) - ageSeconds)
+    const nonce = 'n0nce'
+    const signature = createHmac('sha256', secret).update(`${timestamp}\n${nonce}\n${body}\n`).digest('base64')
+    return { headers: { 'x-sim-timestamp': timestamp, 'x-sim-nonce': nonce, 'x-sim-signature': signature }, body }
+  }
+
+  it('rejects a forged notification and changes nothing', async () => {
+    t = testEngine()
+    const order = await newOrder()
+    const payment = await pay(order.id)
+    const body = JSON.stringify({ resource: { out_trade_no: payment.id, trade_state: 'SUCCESS' } })
+    const forged = await signedNotification(body, 0, 'not-the-secret')
+    await expect(t.engine.acceptNotification('simulator', forged)).rejects.toMatchObject({ code: 'NOTIFICATION_REJECTED' })
+    const after = await detail(order.id)
+    expect(after.status).toBe('awaiting_payment')
+    expect(after.timeline.at(-1)?.type).toBe('payment.pending')
+  })
+
+  it('rejects a stale (replayed) notification', async () => {
+    t = testEngine()
+    const order = await newOrder()
+    const payment = await pay(order.id)
+    const body = JSON.stringify({ resource: { out_trade_no: payment.id } })
+    await expect(
+      t.engine.acceptNotification('simulator', await signedNotification(body, 600)),
+    ).rejects.toMatchObject({ code: 'NOTIFICATION_REJECTED' })
+  })
+
+  it('trusts the wallet, not the notification: a genuine notification for an unpaid trade pays nothing', async () => {
+    t = testEngine()
+    const order = await newOrder()
+    const payment = await pay(order.id)
+    const body = JSON.stringify({ resource: { out_trade_no: payment.id, trade_state: 'SUCCESS', amount_fen: 700 } })
+    await t.engine.acceptNotification('simulator', await signedNotification(body))
+    expect((await detail(order.id)).status).toBe('awaiting_payment')
+  })
+
+  it('processes a repeated notification exactly once', async () => {
+    t = testEngine({ simulator: { defaultOutcome: 'succeed_silently' } })
+    const order = await newOrder()
+    const payment = await pay(order.id)
+    await customerPays(t.engine, payment.qrContent)
+    const body = JSON.stringify({ resource: { out_trade_no: payment.id } })
+    await t.engine.acceptNotification('simulator', await signedNotification(body))
+    await t.engine.acceptNotification('simulator', await signedNotification(body))
+    const timeline = (await detail(order.id)).timeline.map((e) => e.type)
+    expect(timeline.filter((type) => type === 'order.paid')).toHaveLength(1)
+    expect(timeline.filter((type) => type === 'payment.succeeded')).toHaveLength(1)
+  })
+
+  it('rejects notifications for unknown payments and unknown providers', async () => {
+    t = testEngine()
+    const body = JSON.stringify({ resource: { out_trade_no: 'pay_unknown' } })
+    await expect(t.engine.acceptNotification('simulator', await signedNotification(body))).rejects.toMatchObject({
+      code: 'NOTIFICATION_REJECTED',
+    })
+    await expect(t.engine.acceptNotification('paypal', await signedNotification(body))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    })
+  })
+})
