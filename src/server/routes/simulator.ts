@@ -52,8 +52,9 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine): v
     const result = (request.query as { result?: string }).result
     const base = { kind: 'result', wallet: view.wallet, amountFen: view.amountFen } as const
     if (view.state === 'SUCCESS') return render(request, reply, { ...base, result: 'paid' })
-    if (view.state === 'CLOSED' || view.expired) return render(request, reply, { ...base, result: 'closed' })
+    // Right after a decline the engine may already have closed the trade: the customer still sees why.
     if (result === 'declined' || view.state === 'PAYERROR') return render(request, reply, { ...base, result: 'declined' })
+    if (view.state === 'CLOSED' || view.expired) return render(request, reply, { ...base, result: 'closed' })
     if (result === 'cancelled') return render(request, reply, { ...base, result: 'cancelled' })
     const store = (await engine.invoke('store.get', {})) as { name: string }
     return render(request, reply, {

@@ -1,0 +1,40 @@
+import type { EngineEvent } from '../../../shared/api/types'
+import type { AttemptStatus, OrderStatus } from '../../../shared/states'
+import { WALLET_IDS, type WalletId } from '../../../shared/wallets'
+
+const ORDER_STATUS_BY_EVENT: Partial<Record<string, OrderStatus>> = {
+  'order.created': 'open',
+  'order.awaiting_payment': 'awaiting_payment',
+  'order.reopened': 'open',
+  'order.paid': 'paid',
+  'order.cancelled': 'cancelled',
+  'order.expired': 'expired',
+}
+
+const ATTEMPT_STATUS_BY_EVENT: Partial<Record<string, AttemptStatus>> = {
+  'payment.created': 'created',
+  'payment.pending': 'pending',
+  'payment.succeeded': 'succeeded',
+  'payment.failed': 'failed',
+  'payment.closed': 'closed',
+}
+
+/** The order status an event moves its order to, or null if the event does not change it. */
+export function orderStatusAfter(event: EngineEvent): OrderStatus | null {
+  return ORDER_STATUS_BY_EVENT[event.type] ?? null
+}
+
+/** The attempt status an event moves its attempt to, or null if the event does not change it. */
+export function attemptStatusAfter(event: EngineEvent): AttemptStatus | null {
+  return ATTEMPT_STATUS_BY_EVENT[event.type] ?? null
+}
+
+export function isUserPayingEvent(event: EngineEvent): boolean {
+  return event.type === 'payment.user_paying'
+}
+
+/** The wallet named in an event's data, if it is one we know. */
+export function eventWallet(event: EngineEvent): WalletId | null {
+  const wallet = event.data['wallet']
+  return typeof wallet === 'string' && (WALLET_IDS as readonly string[]).includes(wallet) ? (wallet as WalletId) : null
+}

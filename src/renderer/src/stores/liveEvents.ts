@@ -1,0 +1,31 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { EngineEvent } from '../../../shared/api/types'
+import { getConnection } from '../services/connection'
+import { useCheckoutStore } from './checkout'
+import { useOrdersStore } from './orders'
+
+/** The one subscriber to the engine's live events; it hands each event to the stores it concerns. */
+export const useLiveEventsStore = defineStore('liveEvents', () => {
+  const lastSeq = ref<number | null>(null)
+  let unsubscribe: (() => void) | null = null
+
+  function route(event: EngineEvent): void {
+    lastSeq.value = event.seq
+    useCheckoutStore().applyEvent(event)
+    useOrdersStore().applyEvent(event)
+  }
+
+  function start(): void {
+    const api = getConnection().api
+    if (!api || unsubscribe) return
+    unsubscribe = api.subscribe(route)
+  }
+
+  function stop(): void {
+    unsubscribe?.()
+    unsubscribe = null
+  }
+
+  return { lastSeq, start, stop }
+})

@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { TEST_TOKEN, testServer } from '../support/server'
+
+let s: Awaited<ReturnType<typeof testServer>>
+afterEach(async () => s?.dispose())
+
+describe('integrator API over HTTP on 127.0.0.1', () => {
+  it('answers health without a token', async () => {
+    s = await testServer()
+    const res = await fetch(`${s.base}/api/health`)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ ok: true, version: 'test' })
+  })
+
+  it('requires the bearer token everywhere else', async () => {
+    s = await testServer()
+    for (const token of [null, 'wrong-token']) {
+      const res = await fetch(`${s.base}/api/orders`, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
+      expect(res.status).toBe(401)
+      expect((await res.json()).error.code).toBe('UNAUTHORIZED')
+    }
+  })
+
+  it('runs the documented checkout: order → options → QR payment → paid', async () => {
+    s = await testServer()
+    const created = await s.api('POST', '/api/orders', { lines: [{ sku: 'BRK-002', quantity: 2 }], customerRef: 'shop-42' })
+    expect(created.status).toBe(201)
+    expect(created.json).toMatchObject({ status: 'open', totalFen: 500, customerRef: 'shop-42' })
+    expect(created.json.lines[0]).toMatchObject({ sku: 'BRK-002', quantity: 2, amountFen: 500 })
+
+    const options = await s.api('GET', `/api/orders/${created.json.id}/payment-options`)
+    expect(options.status).toBe(200)
+    expect(options.json.options).toEqual(
+      expect.arrayContaining([expect.objectContaining({ wallet: 'wechat', available: true, reason: null })]),
+    )
+
+    const payment = await s.api('POST', `/api/orders/${created.json.id}/payments`, { wallet: 'wechat', method: 'qr' })
+    expect(payment.status).toBe(201)
+    expect(Object.keys(payment.json)).toEqual(
+      expect.arrayContaining(['id', 'wallet', 'status', 'qrContent', 'qrSvg', 'expiresAt']),
+    )
+    expect(payment.json.qrContent.startsWith(`${s.server.publicBaseUrl}/sim/pay/`)).toBe(true)
+
+    const confirm = await fetch(`${payment.json.qrContent}/confirm`, { method: 'POST', redirect: 'manual' })
+    expect(confirm.status).toBe(303)
+    await s.engine.idle()
+    const order = await s.api('GET', `/api/orders/${created.json.id}`)
+    expect(order.json).toMatchObject({ status: 'paid', paidWallet: 'wechat' })
+    expect(order.json.attempts).toHaveLength(1)
+    expect(order.json.attempts[0]).toMatchObject({ id: payment.json.id, status: 'succeeded' })
+  })
+
+  it('gives coded errors for bad input and changes nothing', async () => {
+    s = await testServer()
+    const cases: [string, string, unknown, number, string][] = [
+      ['POST', '/api/orders', '{"amountFen": 12', 400, 'MALFORMED_JSON'],
+      ['POST', '/api/orders', { amountFen: -5 }, 400, 'AMOUNT_OUT_OF_RANGE'],
+      ['POST', '/api/orders', { amountFen: 10.5 }, 400, 'AMOUNT_OUT_OF_RANGE'],
+      ['POST', '/api/orders', { amountFen: 1e15 }, 400, 'AMOUNT_OUT_OF_RANGE'],
+      ['POST', '/api/orders', { amountFen: '100' }, 400, 'VALIDATION_FAILED'],
+      ['POST', '/api/orders', [1, 2, 3], 400, 'VALIDATION_FAILED'],
+      ['POST', '/api/orders', { amountFen: 100, description: 'x'.repeat(300) }, 400, 'VALIDATION_FAILED'],
+      ['POST', '/api/orders', { amountFen: 100, customerRef: 'x'.repeat(100_000) }, 413, 'PAYLOAD_TOO_LARGE'],
+      ['POST', '/api/orders', { lines: [{ sku: 'NOPE', quantity: 1 }] }, 404, 'PRODUCT_NOT_FOUND'],
+      ['GET', '/api/orders/ord_unknown', undefined, 404, 'ORDER_NOT_FOUND'],
+      ['GET', '/api/orders/ord_unknown/payment-options', undefined, 404, 'ORDER_NOT_FOUND'],
+      ['POST', '/api/orders/ord_unknown/payments', { wallet: 'wechat' }, 404, 'ORDER_NOT_FOUND'],
+      ['GET', '/api/orders?limit=100000', undefined, 400, 'VALIDATION_FAILED'],
+      ['GET', '/api/nothing-here', undefined, 404, 'NOT_FOUND'],
+      ['POST', '/api/orders', '{"__proto__": {"admin": true}, "amountFen": 100}', 400, 'MALFORMED_JSON'],
+    ]
+    for (const [method, path, body, status, code] of cases) {
+      const res = await s.api(method, path, body)
+      expect({ path, body: typeof body === 'string' ? body : JSON.stringify(body)?.slice(0, 40), status: res.status, code: res.json?.error?.code }).toEqual({
+        path,
+        body: typeof body === 'string' ? body : JSON.stringify(body)?.slice(0, 40),
+        status,
+        code,
+      })
+      expect(typeof res.json.error.message).toBe('string')
+    }
+    const list = await s.api('GET', '/api/orders')
+    expect(list.json.orders).toEqual([])
+  })
+
+  it('refuses requests whose Host header it does not serve (DNS rebinding)', async () => {
+    s = await testServer()
+    const { request } = await import('node:http')
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${s.base}/api/health`, { headers: { Host: 'attacker.example:5170' } }, (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+      req.on('error', reject)
+      req.end()
+    })
+    expect(status).toBe(403)
+  })
+
+  it('publishes an OpenAPI 3.1 document generated from the contract', async () => {
+    s = await testServer()
+    const res = await s.api('GET', '/api/openapi.json')
+    expect(res.status).toBe(200)
+    const doc = res.json
+    expect(doc.openapi).toBe('3.1.0')
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/health',
+        '/api/orders',
+        '/api/orders/{id}',
+        '/api/orders/{id}/payment-options',
+        '/api/orders/{id}/payments',
+        '/api/events',
+      ]),
+    )
+    const createPayment = doc.paths['/api/orders/{id}/payments'].post
+    expect(createPayment.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true })
+    expect(createPayment.requestBody.content['application/json'].schema.properties.wallet.enum).toEqual([
+      'wechat',
+      'alipay',
+      'huabei',
+      'unionpay',
+      'jdpay',
+      'ecny',
+      'cash',
+    ])
+    expect(Object.keys(createPayment.responses)).toContain('201')
+    // Every $ref points at a schema the document defines.
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!)
+    expect(refs.length).toBeGreaterThan(0)
+    for (const ref of refs) expect(doc.components.schemas).toHaveProperty(ref)
+  })
+
+  it('streams engine events (SSE) and replays what a reconnecting client missed', async () => {
+    s = await testServer()
+    const first = await s.api('POST', '/api/orders', { amountFen: 100 })
+    const controller = new AbortController()
+    const res = await fetch(`${s.base}/api/events`, {
+      headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Last-Event-ID': '0' },
+      signal: controller.signal,
+    })
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+    let text = ''
+    const readUntil = async (needle: string) => {
+      while (!text.includes(needle)) {
+        const { value, done } = await reader.read()
+        if (done) throw new Error('stream ended')
+        text += value
+      }
+    }
+    await readUntil(first.json.id) // replayed from the log
+    const second = await s.api('POST', '/api/orders', { amountFen: 200 })
+    await readUntil(second.json.id) // live
+    const events = text
+      .split('\n\n')
+      .filter((block) => block.includes('data:'))
+      .map((block) => JSON.parse(block.split('\n').find((l) => l.startsWith('data:'))!.slice(5)))
+    expect(events.map((e) => [e.type, e.orderId])).toEqual([
+      ['order.created', first.json.id],
+      ['order.created', second.json.id],
+    ])
+    expect(text).toMatch(/^id: 1$/m)
+    controller.abort()
+  })
+
+  it('rejects forged wallet notifications over HTTP', async () => {
+    s = await testServer()
+    const res = await fetch(`${s.base}/api/notify/simulator`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'x-sim-timestamp': '1', 'x-sim-nonce': 'n', 'x-sim-signature': 'forged' },
+      body: JSON.stringify({ resource: { out_trade_no: 'pay_x', trade_state: 'SUCCESS' } }),
+    })
+    expect(res.status).toBe(400)
+    expect((await res.json()).error.code).toBe('NOTIFICATION_REJECTED')
+  })
+})
