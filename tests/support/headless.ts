@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { newSecretTokenForTests } from './tokens'
+import { tempDir } from './engine'
+
+const SERVE_ENTRY = join(process.cwd(), 'out', 'main', 'serve.js')
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+/**
+ * Starts the built headless app (`npm run serve` runs the same file) on a free loopback port with a
+ * fresh data folder, and waits until it says it is ready.
+ */
+export async function startHeadless(extraEnv: Record<string, string> = {}) {
+  if (!existsSync(SERVE_ENTRY)) throw new Error('out/main/serve.js is missing: run `npm run build` first (npm test does)')
+  const dir = tempDir()
+  const port = await freePort()
+  const token = newSecretTokenForTests()
+  const child: ChildProcess = spawn(process.execPath, [SERVE_ENTRY], {
+    env: {
+      ...process.env,
+      HUTONG_DATA_DIR: dir.path,
+      HUTONG_HOST: '127.0.0.1',
+      HUTONG_PORT: String(port),
+      HUTONG_API_TOKEN: token,
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`headless server did not start:\n${output}`)), 20_000)
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString()
+      if (output.includes('READY ')) {
+        clearTimeout(timer)
+        resolve()
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`headless server exited with ${code}:\n${output}`))
+    })
+  })
+  const base = `http://127.0.0.1:${port}`
+  return {
+    base,
+    token,
+    output: () => output,
+    async api(method: string, path: string, body?: unknown) {
+      const res = await fetch(base + path, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      })
+      return { status: res.status, json: (await res.json()) as any }
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+      dir.remove()
+    },
+  }
+}
