@@ -74,12 +74,13 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
 }
 
 async function readEventStream(stream: ReadableStream<Uint8Array>, onEvent: (event: EngineEvent) => void): Promise<void> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader()
+  const reader = stream.getReader()
+  const decoder = new TextDecoder()
   let buffer = ''
   for (;;) {
     const { value, done } = await reader.read()
     if (done) return
-    buffer += value
+    buffer += decoder.decode(value, { stream: true })
     let boundary: number
     while ((boundary = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, boundary)
