@@ -20,6 +20,9 @@ export interface BuildServerOptions {
 }
 
 const BODY_LIMIT = 64 * 1024
+/** The console's policy as a header too: frame-ancestors only works there, not in the page's meta tag. */
+const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 /** Paths under /api that need no bearer token: health, and wallet notifications (verified by signature). */
 const PUBLIC_API = [/^\/api\/health$/, /^\/api\/notify\//, /^\/api\/openapi\.json$/]
 
@@ -82,7 +85,10 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
         res.header('X-Content-Type-Options', 'nosniff')
         res.header('Referrer-Policy', 'no-referrer')
         res.header('X-Frame-Options', 'DENY')
-        if (file.endsWith('.html')) res.header('Cache-Control', 'no-store')
+        if (file.endsWith('.html')) {
+          res.header('Cache-Control', 'no-store')
+          res.header('Content-Security-Policy', CONSOLE_CSP)
+        }
       },
     })
   }

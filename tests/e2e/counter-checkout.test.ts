@@ -101,7 +101,11 @@ describe('counter checkout in the browser console', () => {
     const url = await readQrFromScreen(page)
 
     // Scanned with WeChat by mistake: the page says to use Alipay and offers no way to pay.
-    const wrongApp = await browser.newContext({ userAgent: WECHAT_IPHONE_UA })
+    const wrongApp = await browser.newContext({
+      userAgent: WECHAT_IPHONE_UA,
+      locale: 'zh-CN',
+      extraHTTPHeaders: { 'Accept-Language': 'zh-CN,zh;q=0.9' },
+    })
     const wrongPage = await wrongApp.newPage()
     await wrongPage.goto(url)
     expect(await wrongPage.getByTestId('sim-message').textContent()).toBe('请使用支付宝扫一扫')

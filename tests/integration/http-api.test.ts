@@ -9,7 +9,7 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
     s = await testServer()
     const res = await fetch(`${s.base}/api/health`)
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ ok: true, version: 'test' })
+    expect((await res.json()) as unknown).toEqual({ ok: true, version: 'test' })
   })
 
   it('requires the bearer token everywhere else', async () => {
@@ -17,7 +17,7 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
     for (const token of [null, 'wrong-token']) {
       const res = await fetch(`${s.base}/api/orders`, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
       expect(res.status).toBe(401)
-      expect((await res.json()).error.code).toBe('UNAUTHORIZED')
+      expect(((await res.json()) as any).error.code).toBe('UNAUTHORIZED')
     }
   })
 
@@ -172,6 +172,6 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
       body: JSON.stringify({ resource: { out_trade_no: 'pay_x', trade_state: 'SUCCESS' } }),
     })
     expect(res.status).toBe(400)
-    expect((await res.json()).error.code).toBe('NOTIFICATION_REJECTED')
+    expect(((await res.json()) as any).error.code).toBe('NOTIFICATION_REJECTED')
   })
 })

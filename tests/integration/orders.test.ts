@@ -96,3 +96,23 @@ describe('orders', () => {
     expect(open.orders.map((o) => o.id)).toEqual([b.id])
   })
 })
+
+describe('open-price lines', () => {
+  it('mixes catalog lines with amounts keyed at the counter', async () => {
+    t = testEngine()
+    const order = await create({
+      lines: [
+        { sku: 'BRK-001', quantity: 2 },
+        { name: '散装水果', unitPriceFen: 1288 },
+      ],
+    })
+    expect(order.totalFen).toBe(300 + 1288)
+    expect(order.lines[1]).toMatchObject({ name: '散装水果', sku: null, productId: null, quantity: 1, amountFen: 1288 })
+  })
+
+  it('refuses a keyed line with a fractional or negative price', async () => {
+    t = testEngine()
+    await expect(create({ lines: [{ name: 'x', unitPriceFen: 1.5 }] })).rejects.toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE' })
+    await expect(create({ lines: [{ name: 'x', unitPriceFen: -100 }] })).rejects.toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE' })
+  })
+})

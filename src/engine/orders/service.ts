@@ -48,15 +48,24 @@ export function createOrderService(deps: OrderServiceDeps) {
 
   function buildLines(input: OperationParsedInput<'orders.create'>): OrderLine[] {
     if (!('lines' in input)) return []
-    const products = findProductsBySku(
-      db,
-      input.lines.map((l) => l.sku),
-    )
-    const missing = input.lines.filter((l) => !products.has(l.sku)).map((l) => l.sku)
+    const skus = input.lines.flatMap((line) => ('sku' in line ? [line.sku] : []))
+    const products = findProductsBySku(db, skus)
+    const missing = skus.filter((sku) => !products.has(sku))
     if (missing.length) {
       throw new EngineError('PRODUCT_NOT_FOUND', `unknown SKU: ${missing.slice(0, 5).join(', ')}`, { skus: missing })
     }
-    return input.lines.map((line) => {
+    return input.lines.map((line): OrderLine => {
+      if (!('sku' in line)) {
+        return {
+          id: deps.newId('lin'),
+          productId: null,
+          sku: null,
+          name: line.name,
+          unitPriceFen: line.unitPriceFen,
+          quantity: line.quantity,
+          amountFen: multiplyFen(line.unitPriceFen, line.quantity),
+        }
+      }
       const product = products.get(line.sku)!
       return {
         id: deps.newId('lin'),

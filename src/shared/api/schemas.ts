@@ -149,10 +149,13 @@ export const CreatedPayment = z
 
 // ---- inputs ----
 
-const LineInput = z.strictObject({
-  sku: ShortText(64),
-  quantity: z.number().int().min(1).max(9999),
-})
+const Quantity = z.number().int().min(1).max(9999)
+
+/** A catalog product by SKU, or an open-price line keyed at the counter (goods without a barcode). */
+const LineInput = z.union([
+  z.strictObject({ sku: ShortText(64), quantity: Quantity }),
+  z.strictObject({ name: ShortText(60), unitPriceFen: AmountFen, quantity: Quantity.default(1) }),
+])
 
 const CustomerRef = ShortText(64).optional()
 const Description = ShortText(120).optional()

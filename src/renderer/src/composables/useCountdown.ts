@@ -1,11 +1,13 @@
 import { computed, type ComputedRef, type MaybeRefOrGetter, toValue } from 'vue'
-import { formatCountdown } from '../lib/countdown'
+import { formatCountdown, formatLongCountdown } from '../lib/countdown'
 import { useNow } from './useNow'
 
 export interface Countdown {
   remainingMs: ComputedRef<number>
   /** "mm:ss" */
   label: ComputedRef<string>
+  /** "h:mm:ss", or "mm:ss" under an hour */
+  longLabel: ComputedRef<string>
   expired: ComputedRef<boolean>
 }
 
@@ -19,6 +21,7 @@ export function useCountdown(deadline: MaybeRefOrGetter<string | null | undefine
   return {
     remainingMs,
     label: computed(() => (Number.isFinite(remainingMs.value) ? formatCountdown(remainingMs.value) : '')),
+    longLabel: computed(() => (Number.isFinite(remainingMs.value) ? formatLongCountdown(remainingMs.value) : '')),
     expired: computed(() => remainingMs.value <= 0),
   }
 }

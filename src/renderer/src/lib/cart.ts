@@ -1,5 +1,5 @@
 import type { OperationInput } from '../../../shared/api/operations'
-import { formatFen, multiplyFen } from '../../../shared/money'
+import { multiplyFen } from '../../../shared/money'
 
 export interface CartLine {
   sku: string
@@ -17,7 +17,6 @@ export interface KeyedAmount {
 export type CreateOrderRequest = OperationInput<'orders.create'>
 
 export const MAX_LINE_QUANTITY = 9999
-const MAX_DESCRIPTION_LENGTH = 120
 
 export function lineAmountFen(line: CartLine): number {
   return multiplyFen(line.unitPriceFen, line.quantity)
@@ -32,21 +31,21 @@ export function cartTotalFen(lines: readonly CartLine[], keyed: readonly KeyedAm
 }
 
 /**
- * The `orders.create` input for a cart. The contract takes either catalog lines or one plain
- * amount: a cart mixing both is charged as its total, described by its contents.
+ * The `orders.create` input for a cart: catalog lines by SKU, keyed amounts as open-price lines
+ * named `keyedName`; a single keyed amount alone is a plain-amount order.
  */
-export function buildOrderRequest(lines: readonly CartLine[], keyed: readonly KeyedAmount[]): CreateOrderRequest | null {
+export function buildOrderRequest(
+  lines: readonly CartLine[],
+  keyed: readonly KeyedAmount[],
+  keyedName: string,
+): CreateOrderRequest | null {
   if (lines.length === 0 && keyed.length === 0) return null
-  if (keyed.length === 0) {
-    return { lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity })) }
+  if (lines.length === 0 && keyed.length === 1) return { amountFen: keyed[0]!.amountFen }
+  cartTotalFen(lines, keyed)
+  return {
+    lines: [
+      ...lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
+      ...keyed.map((entry) => ({ name: keyedName, unitPriceFen: entry.amountFen, quantity: 1 })),
+    ],
   }
-  const amountFen = cartTotalFen(lines, keyed)
-  if (lines.length === 0) return { amountFen }
-  const parts = lines.map((line) => `${line.name}×${line.quantity}`)
-  parts.push(...keyed.map((entry) => formatFen(entry.amountFen)))
-  return { amountFen, description: truncate(parts.join(' + '), MAX_DESCRIPTION_LENGTH) }
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
 }

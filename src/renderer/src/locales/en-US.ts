@@ -5,7 +5,7 @@ const enUS: MessageSchema = {
     name: 'Hutong Checkout',
   },
   nav: {
-    cashier: 'Checkout',
+    cashier: 'Register',
     orders: 'Orders',
   },
   connection: {
@@ -33,14 +33,13 @@ const enUS: MessageSchema = {
   },
   cart: {
     title: 'Current order',
-    count: '{count} items',
+    count: '{count} item | {count} items',
     empty: 'No items yet',
     emptyHint: 'Tap a product, scan, or key an amount',
     keyedLine: 'Custom amount',
     total: 'Total',
     clear: 'Clear',
     charge: 'Charge {amount}',
-    mixedHint: 'Includes a custom amount: charged as one total',
     increase: 'Increase quantity',
     decrease: 'Decrease quantity',
     remove: 'Remove',
@@ -52,7 +51,7 @@ const enUS: MessageSchema = {
     chooseWallet: 'Choose how to pay',
     unavailable: 'Unavailable: {reason}',
     confirm: 'Confirm',
-    back: 'Back to checkout',
+    back: 'Back to register',
     chooseAnother: 'Choose another wallet',
     cancelOrder: 'Cancel order',
     cancelConfirm: 'Cancel this order? Any open payment codes will be closed.',
@@ -60,7 +59,7 @@ const enUS: MessageSchema = {
     cancelConfirmNo: 'Keep it',
     cancelled: 'Order cancelled',
     expired: 'Order expired',
-    newOrder: 'Back to checkout',
+    newOrder: 'Back to register',
     loading: 'Loading…',
     noOptions: 'No payment method is available',
     mode: {

@@ -39,7 +39,6 @@ const zhCN = {
     total: '合计',
     clear: '清空',
     charge: '收款 {amount}',
-    mixedHint: '含手动金额，本单将按总金额收款',
     increase: '增加数量',
     decrease: '减少数量',
     remove: '移除',

@@ -23,7 +23,6 @@ export const useCartStore = defineStore('cart', () => {
     () => lines.value.reduce((sum, line) => sum + line.quantity, 0) + keyedAmounts.value.length,
   )
   const isEmpty = computed(() => lines.value.length === 0 && keyedAmounts.value.length === 0)
-  const isMixed = computed(() => lines.value.length > 0 && keyedAmounts.value.length > 0)
 
   function addProduct(product: Product): void {
     const line = lines.value.find((l) => l.sku === product.sku)
@@ -66,8 +65,9 @@ export const useCartStore = defineStore('cart', () => {
     activeSku.value = null
   }
 
-  function orderRequest(): CreateOrderRequest | null {
-    return buildOrderRequest(lines.value, keyedAmounts.value)
+  /** `keyedName` names keyed-amount lines on the order (the caller localises it). */
+  function orderRequest(keyedName: string): CreateOrderRequest | null {
+    return buildOrderRequest(lines.value, keyedAmounts.value, keyedName)
   }
 
   return {
@@ -77,7 +77,6 @@ export const useCartStore = defineStore('cart', () => {
     totalFen,
     itemCount,
     isEmpty,
-    isMixed,
     addProduct,
     changeQuantity,
     changeActiveQuantity,

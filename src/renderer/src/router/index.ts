@@ -1,0 +1,49 @@
+import { createRouter, createWebHashHistory, type Router } from 'vue-router'
+import { useSessionStore } from '../stores/session'
+import CashierView from '../views/CashierView.vue'
+import CheckoutView from '../views/CheckoutView.vue'
+import OrdersView from '../views/OrdersView.vue'
+import PairingView from '../views/PairingView.vue'
+import ReceiptView from '../views/ReceiptView.vue'
+
+function stringParam(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null
+}
+
+/** Hash history: the console is loaded from file:// in the desktop app. */
+export function createAppRouter(): Router {
+  const router = createRouter({
+    history: createWebHashHistory(),
+    routes: [
+      { path: '/', name: 'cashier', component: CashierView },
+      {
+        path: '/checkout/:orderId',
+        name: 'checkout',
+        component: CheckoutView,
+        props: (route) => ({ orderId: stringParam(route.params.orderId) }),
+      },
+      {
+        path: '/receipt/:orderId',
+        name: 'receipt',
+        component: ReceiptView,
+        props: (route) => ({ orderId: stringParam(route.params.orderId) }),
+      },
+      {
+        path: '/orders/:orderId?',
+        name: 'orders',
+        component: OrdersView,
+        props: (route) => ({ orderId: stringParam(route.params.orderId) }),
+      },
+      { path: '/pair', name: 'pair', component: PairingView },
+      { path: '/:unknown(.*)*', redirect: { name: 'cashier' } },
+    ],
+  })
+
+  router.beforeEach((to) => {
+    const session = useSessionStore()
+    if (!session.paired && to.name !== 'pair') return { name: 'pair' }
+    return true
+  })
+
+  return router
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import type { EngineEvent } from '../../../src/shared/api/types'
+import { EVENT_TYPES } from '../../../src/shared/events'
+import { ORDER_STATUSES, ATTEMPT_STATUSES } from '../../../src/shared/states'
+import {
+  attemptStatusAfter,
+  eventWallet,
+  orderStatusAfter,
+} from '../../../src/renderer/src/lib/engineEvents'
+
+function event(type: string, data: Record<string, unknown> = {}): EngineEvent {
+  return { seq: 1, type, orderId: 'ord_1', attemptId: 'pay_1', at: '2026-11-21T02:00:00.000Z', data }
+}
+
+describe('engine events', () => {
+  it('map order events to order statuses and payment events to attempt statuses', () => {
+    expect(orderStatusAfter(event('order.paid'))).toBe('paid')
+    expect(orderStatusAfter(event('order.reopened'))).toBe('open')
+    expect(orderStatusAfter(event('payment.succeeded'))).toBeNull()
+    expect(attemptStatusAfter(event('payment.pending'))).toBe('pending')
+    expect(attemptStatusAfter(event('payment.closed'))).toBe('closed')
+    expect(attemptStatusAfter(event('payment.late_success'))).toBeNull()
+  })
+
+  it('cover every status-changing event type the engine emits', () => {
+    for (const type of EVENT_TYPES) {
+      const status = orderStatusAfter(event(type)) ?? attemptStatusAfter(event(type))
+      if (status) expect([...ORDER_STATUSES, ...ATTEMPT_STATUSES]).toContain(status)
+    }
+    for (const status of ORDER_STATUSES) {
+      if (status !== 'open') expect(EVENT_TYPES.some((type) => orderStatusAfter(event(type)) === status)).toBe(true)
+    }
+  })
+
+  it('read only known wallets from event data', () => {
+    expect(eventWallet(event('order.paid', { wallet: 'wechat' }))).toBe('wechat')
+    expect(eventWallet(event('order.paid', { wallet: 'paypal' }))).toBeNull()
+    expect(eventWallet(event('order.paid'))).toBeNull()
+  })
+})

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import enUS from '../../../src/renderer/src/locales/en-US'
+import zhCN from '../../../src/renderer/src/locales/zh-CN'
+import { EVENT_TYPES } from '../../../src/shared/events'
+import { ATTEMPT_STATUSES, ORDER_STATUSES } from '../../../src/shared/states'
+import { WALLET_IDS } from '../../../src/shared/wallets'
+
+type Messages = { [key: string]: string | Messages }
+
+function keys(messages: Messages, prefix = ''): string[] {
+  return Object.entries(messages).flatMap(([key, value]) =>
+    typeof value === 'string' ? [`${prefix}${key}`] : keys(value, `${prefix}${key}.`),
+  )
+}
+
+function lookup(messages: Messages, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node as Messages | undefined)?.[key], messages)
+}
+
+describe('locales', () => {
+  it('zh-CN and en-US have exactly the same keys, none empty', () => {
+    expect(keys(enUS).sort()).toEqual(keys(zhCN).sort())
+    for (const key of keys(zhCN)) {
+      expect(lookup(zhCN, key), key).not.toBe('')
+      expect(lookup(enUS, key), key).not.toBe('')
+    }
+  })
+
+  it('name every wallet, order status, attempt status and engine event', () => {
+    const required = [
+      ...WALLET_IDS.map((id) => `wallets.${id}`),
+      ...WALLET_IDS.map((id) => `qr.scanWith.${id}`),
+      ...ORDER_STATUSES.map((s) => `orderStatus.${s}`),
+      ...ATTEMPT_STATUSES.map((s) => `attemptStatus.${s}`),
+      ...EVENT_TYPES.map((type) => `events.${type}`),
+    ]
+    for (const locale of [zhCN, enUS]) {
+      for (const key of required) expect(typeof lookup(locale, key), key).toBe('string')
+    }
+  })
+
+  it('says paid and scan hints the way the counter expects', () => {
+    expect(zhCN.receipt.status).toBe('支付成功')
+    expect(enUS.receipt.status).toBe('Paid')
+    expect(zhCN.qr.scanWith.wechat).toBe('请使用微信扫一扫')
+    expect(zhCN.qr.scanWith.alipay).toBe('请使用支付宝扫一扫')
+    expect(enUS.qr.scanWith.wechat).toBe('Scan with WeChat')
+    expect(enUS.qr.scanWith.alipay).toBe('Scan with Alipay')
+  })
+})
