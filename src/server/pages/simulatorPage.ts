@@ -135,9 +135,11 @@ body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"PingFang SC","Hiragi
 .wallet-header{display:flex;align-items:center;gap:10px;padding:14px 18px;color:#fff;font-size:18px;font-weight:600}
 .wallet-wechat .wallet-header{background:#07c160}
 .wallet-alipay .wallet-header{background:#1677ff}
-.wallet-logo{width:28px;height:28px;border-radius:8px;background:#fff;opacity:.95}
-.wallet-wechat .wallet-logo{box-shadow:inset 0 0 0 7px #07c160}
-.wallet-alipay .wallet-logo{box-shadow:inset 0 0 0 7px #1677ff}
+.wallet-logo{width:28px;height:28px;border-radius:8px;background:#fff;display:inline-flex;align-items:center;justify-content:center;font-size:17px;font-weight:700}
+.wallet-wechat .wallet-logo{color:#07c160}
+.wallet-wechat .wallet-logo::after{content:"微"}
+.wallet-alipay .wallet-logo{color:#1677ff}
+.wallet-alipay .wallet-logo::after{content:"支"}
 .sim-banner{margin:0;padding:8px 18px;background:#fff3cd;color:#8a6100;font-size:13px;border-bottom:1px solid #f3dd9b}
 main{max-width:480px;margin:0 auto;padding:18px}
 .card{background:#fff;border-radius:12px;padding:28px 20px;text-align:center;box-shadow:0 1px 2px rgba(0,0,0,.04)}
