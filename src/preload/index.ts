@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { isOperationName } from '../shared/api/operations'
+import { isOperationName } from '../shared/api/operationNames'
 import type { EngineEvent } from '../shared/api/types'
 import type { HutongBridge } from './api'
 

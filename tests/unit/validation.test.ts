@@ -59,3 +59,10 @@ describe('contract validation', () => {
     }
   })
 })
+
+describe('operation names', () => {
+  it('the allow-list the preload uses names exactly the operations of the contract', async () => {
+    const { operations, OPERATION_NAMES } = await import('../../src/shared/api/operations')
+    expect([...OPERATION_NAMES].sort()).toEqual(Object.keys(operations).sort())
+  })
+})

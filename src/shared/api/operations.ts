@@ -15,6 +15,9 @@ import {
   StoreProfile,
   WalletConfig,
 } from './schemas'
+import type { OperationName } from './operationNames'
+
+export { isOperationName, OPERATION_NAMES, type OperationName } from './operationNames'
 
 export type HttpMethod = 'GET' | 'POST'
 
@@ -102,19 +105,13 @@ export const operations = {
     output: PaymentAttempt,
     http: { method: 'POST', path: '/api/payments/{id}/close' },
   },
-} as const satisfies Record<string, OperationDef>
+} as const satisfies Record<OperationName, OperationDef>
 
 export type Operations = typeof operations
-export type OperationName = keyof Operations
 export type OperationInput<N extends OperationName> = z.input<Operations[N]['input']>
 export type OperationParsedInput<N extends OperationName> = z.output<Operations[N]['input']>
 export type OperationOutput<N extends OperationName> = z.output<Operations[N]['output']>
 
-export const OPERATION_NAMES = Object.keys(operations) as OperationName[]
-
-export function isOperationName(value: unknown): value is OperationName {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(operations, value)
-}
 
 /** Fills `{param}` placeholders from the input; returns the path and the input fields left over. */
 export function buildHttpRequest(

@@ -1,0 +1,24 @@
+/**
+ * The names of every API operation, kept free of schema code so the sandboxed preload can
+ * allow-list them without bundling the validators. `operations.ts` must define exactly these.
+ */
+export const OPERATION_NAMES = [
+  'store.get',
+  'products.list',
+  'products.create',
+  'wallets.list',
+  'orders.create',
+  'orders.list',
+  'orders.get',
+  'orders.cancel',
+  'orders.paymentOptions',
+  'payments.create',
+  'payments.get',
+  'payments.close',
+] as const
+
+export type OperationName = (typeof OPERATION_NAMES)[number]
+
+export function isOperationName(value: unknown): value is OperationName {
+  return typeof value === 'string' && (OPERATION_NAMES as readonly string[]).includes(value)
+}
