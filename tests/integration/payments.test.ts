@@ -222,3 +222,23 @@ describe('wallet notifications', () => {
     })
   })
 })
+
+describe('simulator refunds (provider interface)', () => {
+  it('refunds a paid trade at most up to what was paid, and a retried refund is not paid twice', async () => {
+    t = testEngine()
+    const order = await newOrder(700)
+    const payment = await pay(order.id)
+    await expect(
+      t.engine.simulator.refund({ outTradeNo: payment.id, outRefundNo: 'rfd_1', amountFen: 100, totalFen: 700, reason: 'x' }),
+    ).rejects.toMatchObject({ code: 'PROVIDER_ERROR' })
+    await customerPays(t.engine, payment.qrContent)
+    const first = await t.engine.simulator.refund({ outTradeNo: payment.id, outRefundNo: 'rfd_1', amountFen: 500, totalFen: 700, reason: 'x' })
+    const retried = await t.engine.simulator.refund({ outTradeNo: payment.id, outRefundNo: 'rfd_1', amountFen: 500, totalFen: 700, reason: 'x' })
+    expect(first).toMatchObject({ state: 'SUCCESS', amountFen: 500 })
+    expect(retried.providerRefundNo).toBe(first.providerRefundNo)
+    await expect(
+      t.engine.simulator.refund({ outTradeNo: payment.id, outRefundNo: 'rfd_2', amountFen: 201, totalFen: 700, reason: 'x' }),
+    ).rejects.toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE' })
+    expect(await t.engine.simulator.queryRefund('rfd_1')).toMatchObject({ state: 'SUCCESS', amountFen: 500 })
+  })
+})
