@@ -16,7 +16,11 @@ import type { IncomingNotification } from './providers/types'
 import { seedDemoStore } from './seed/demo'
 import { getOrCreateSetting } from './store/settings'
 import { getStoreProfile } from './store/profile'
-import { listWalletConfigs } from './wallets/config'
+import { listAudit } from './config/audit'
+import { getRoutingSettings, saveRoutingSettings } from './config/routing'
+import { listWalletConfigs, saveWalletConfig } from './config/wallets'
+import { createAggregateService } from './payments/aggregate'
+import { createOptionsResolver } from './routing/facts'
 
 export interface EngineOptions {
   /** Folder holding the database file; created if missing. */
@@ -43,6 +47,7 @@ export interface Engine {
   readonly orders: OrderService
   readonly payments: PaymentService
   readonly simulator: SimulatorProvider
+  readonly aggregate: ReturnType<typeof createAggregateService>
   /** Runs one API operation (validated against the contract); throws only EngineError. */
   invoke(operation: unknown, input: unknown): Promise<unknown>
   /** Entry point for wallet notifications (HTTP route, simulator delivery). */
@@ -85,14 +90,18 @@ export function createEngine(options: EngineOptions): Engine {
     defaultOutcome: options.simulator?.defaultOutcome,
   })
   const providers = createProviderRegistry([simulator])
-  const payments = createPaymentService({
+  const optionsFor = createOptionsResolver(db, clock, providers)
+  const paymentTtlMs = options.paymentTtlMs ?? 5 * 60 * 1000
+  const payments = createPaymentService({ db, clock, events, providers, newId, optionsFor, paymentTtlMs, track })
+  const aggregate = createAggregateService({
     db,
     clock,
     events,
-    providers,
+    payments,
+    optionsFor,
     newId,
-    paymentTtlMs: options.paymentTtlMs ?? 5 * 60 * 1000,
-    track,
+    paymentTtlMs,
+    publicBaseUrl: () => baseUrl,
   })
   const orders = createOrderService({
     db,
@@ -108,7 +117,27 @@ export function createEngine(options: EngineOptions): Engine {
   const invoke = createInvoker(
     createHandlers({
       store: { profile: () => getStoreProfile(db) },
-      wallets: { list: () => listWalletConfigs(db) },
+      wallets: {
+        list: () => listWalletConfigs(db),
+        update: (input) =>
+          events.unitOfWork(() => {
+            saveWalletConfig(db, input, clock.now())
+            events.append({ type: 'config.changed', data: { entity: 'wallet', wallet: input.wallet } })
+            return listWalletConfigs(db).find((c) => c.wallet === input.wallet)!
+          }),
+      },
+      routing: {
+        get: () => getRoutingSettings(db),
+        update: (input) =>
+          events.unitOfWork(() => {
+            saveRoutingSettings(db, input, clock.now())
+            events.append({ type: 'config.changed', data: { entity: 'routing' } })
+            return getRoutingSettings(db)
+          }),
+      },
+      audit: { list: (limit) => listAudit(db, limit) },
+      aggregate: { create: (orderId) => aggregate.create(orderId) },
+      options: (orderId) => optionsFor(payments.requireOrder(orderId)),
       catalog,
       orders,
       payments,
@@ -132,6 +161,7 @@ export function createEngine(options: EngineOptions): Engine {
     orders,
     payments,
     simulator,
+    aggregate,
     invoke,
     acceptNotification: (key, notification) => payments.acceptNotification(key, notification),
     subscribe: (listener) => events.subscribe(listener),

@@ -43,7 +43,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       name: param,
       in: 'path',
       required: true,
-      schema: properties[param] ?? { type: 'string' },
+      schema: properties[param] ?? findProperty(input, param) ?? { type: 'string' },
     }))
     for (const param of pathParams) {
       delete properties[param]
@@ -65,8 +65,9 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       for (const [key, schema] of Object.entries(properties)) {
         parameters.push({ name: key, in: 'query', required: required.has(key), schema })
       }
-    } else if (input.anyOf) {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: input } } }
+    } else if (input.anyOf || input.oneOf) {
+      const body = withoutProperties(input, pathParams)
+      operation.requestBody = { required: true, content: { 'application/json': { schema: body } } }
     } else {
       operation.requestBody = {
         required: true,
@@ -122,4 +123,23 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
 
 function relink(schema: JsonSchema): JsonSchema {
   return JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema
+}
+
+/** A union's variants without the given (path) properties. */
+function withoutProperties(schema: JsonSchema, names: string[]): JsonSchema {
+  const key = schema.oneOf ? 'oneOf' : schema.anyOf ? 'anyOf' : null
+  if (key) return { ...schema, [key]: (schema[key] as JsonSchema[]).map((variant) => withoutProperties(variant, names)) }
+  const properties = { ...((schema.properties ?? {}) as Record<string, JsonSchema>) }
+  for (const name of names) delete properties[name]
+  const required = ((schema.required ?? []) as string[]).filter((r) => !names.includes(r))
+  return { ...schema, properties, required }
+}
+
+function findProperty(schema: JsonSchema, name: string): JsonSchema | undefined {
+  const variants = (schema.oneOf ?? schema.anyOf ?? []) as JsonSchema[]
+  for (const variant of variants) {
+    const found = (variant.properties as Record<string, JsonSchema> | undefined)?.[name]
+    if (found) return found
+  }
+  return undefined
 }

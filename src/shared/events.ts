@@ -13,6 +13,12 @@ export const EVENT_TYPES = [
   'payment.failed',
   'payment.closed',
   'payment.late_success',
+  'payment.reversed',
+  'refund.created',
+  'refund.succeeded',
+  'refund.failed',
+  'aggregate.created',
+  'config.changed',
   'notification.rejected',
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]

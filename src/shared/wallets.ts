@@ -2,8 +2,24 @@
 export const WALLET_IDS = ['wechat', 'alipay', 'huabei', 'unionpay', 'jdpay', 'ecny', 'cash'] as const
 export type WalletId = (typeof WALLET_IDS)[number]
 
-export const PAYMENT_METHODS = ['qr'] as const
+/** How one payment attempt is made. */
+export const PAYMENT_METHODS = ['qr', 'payment-code', 'cash'] as const
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number]
+
+/** What a payment option offers the customer ('installments': Huabei plans, paid by QR). */
+export const OPTION_METHODS = ['qr', 'payment-code', 'cash', 'installments'] as const
+export type OptionMethod = (typeof OPTION_METHODS)[number]
+
+/** The methods each wallet can take at all; the merchant's channel decides which are live. */
+export const WALLET_METHODS: Record<WalletId, readonly PaymentMethod[]> = {
+  wechat: ['qr', 'payment-code'],
+  alipay: ['qr', 'payment-code'],
+  huabei: ['qr'],
+  unionpay: ['qr', 'payment-code'],
+  jdpay: ['qr', 'payment-code'],
+  ecny: ['qr', 'payment-code'],
+  cash: ['cash'],
+}
 
 export interface WalletInfo {
   id: WalletId

@@ -116,7 +116,13 @@ describe('database on a real SQLite file', () => {
     const again = (await second.invoke('products.list', {})) as { products: { sku: string }[] }
     expect(again.products.length).toBe(products.products.length + 1)
     const wallets = (await second.invoke('wallets.list', {})) as { wallets: { wallet: string; contractStatus: string; mode: string }[] }
-    expect(wallets.wallets.filter((w) => w.contractStatus === 'signed').map((w) => w.wallet).sort()).toEqual(['alipay', 'wechat'])
+    expect(wallets.wallets.filter((w) => w.contractStatus === 'signed').map((w) => w.wallet).sort()).toEqual([
+      'alipay',
+      'cash',
+      'huabei',
+      'unionpay',
+      'wechat',
+    ])
     expect(wallets.wallets.every((w) => w.mode === 'simulator')).toBe(true)
     await second.close()
   })

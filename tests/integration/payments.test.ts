@@ -14,17 +14,20 @@ const pay = (id: string, wallet = 'wechat') =>
 const detail = (id: string) => t.engine.invoke('orders.get', { id }) as Promise<OrderDetail>
 
 describe('payment options', () => {
-  it('offers the signed simulator wallets and lists the others with a coded reason', async () => {
+  it('offers the signed demo wallets and lists the others with a coded reason', async () => {
     t = testEngine()
     const order = await newOrder()
     const { options } = (await t.engine.invoke('orders.paymentOptions', { id: order.id })) as { options: PaymentOption[] }
     expect(options.map((o) => [o.wallet, o.available, o.reason])).toEqual([
       ['wechat', true, null],
       ['alipay', true, null],
-      ['unionpay', false, 'NOT_SIGNED'],
+      ['unionpay', true, null],
+      ['cash', true, null],
+      ['huabei', false, 'AMOUNT_BELOW_MIN'],
+      ['jdpay', false, 'NOT_SIGNED'],
     ])
-    await expect(pay(order.id, 'unionpay')).rejects.toMatchObject({ code: 'WALLET_UNAVAILABLE' })
     await expect(pay(order.id, 'jdpay')).rejects.toMatchObject({ code: 'WALLET_UNAVAILABLE' })
+    await expect(pay(order.id, 'ecny')).rejects.toMatchObject({ code: 'WALLET_UNAVAILABLE' })
   })
 })
 
@@ -84,7 +87,7 @@ describe('QR payment through the simulator wallet', () => {
     expect(await customerPays(t.engine, payment.qrContent)).toBe('declined')
     const after = await detail(order.id)
     expect(after.status).toBe('open')
-    expect(after.attempts[0]).toMatchObject({ status: 'failed', failureCode: 'PAYERROR' })
+    expect(after.attempts[0]).toMatchObject({ status: 'failed', failureCode: 'DECLINED' })
     expect((await t.engine.simulator.query(payment.id)).state).toBe('CLOSED')
     const retry = await pay(order.id, 'alipay')
     await customerPays(t.engine, retry.qrContent)

@@ -15,10 +15,12 @@ describe('contract validation', () => {
   it('accepts the two documented ways to create an order', () => {
     expect(parseOperationInput('orders.create', { lines: [{ sku: 'A', quantity: 2 }] })).toEqual({
       lines: [{ sku: 'A', quantity: 2 }],
+      context: 'counter',
     })
-    expect(parseOperationInput('orders.create', { amountFen: 1, description: '充值' })).toEqual({
+    expect(parseOperationInput('orders.create', { amountFen: 1, description: '充值', context: 'online' })).toEqual({
       amountFen: 1,
       description: '充值',
+      context: 'online',
     })
   })
 

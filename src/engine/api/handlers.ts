@@ -5,6 +5,7 @@ import {
   type OperationParsedInput,
 } from '../../shared/api/operations'
 import { parseOperationInput } from '../../shared/api/validate'
+import type { PaymentOption } from '../../shared/api/types'
 import { EngineError } from '../../shared/errors'
 import type { CatalogService, EngineServices } from './services'
 
@@ -14,18 +15,24 @@ type Handler<N extends OperationName> = (
 
 export type Handlers = { [N in OperationName]: Handler<N> }
 
-export function createHandlers(s: EngineServices & { catalog: CatalogService }): Handlers {
+export function createHandlers(
+  s: EngineServices & { catalog: CatalogService; options: (orderId: string) => PaymentOption[] },
+): Handlers {
   return {
     'store.get': () => s.store.profile(),
     'products.list': () => ({ products: s.catalog.list() }),
     'products.create': (input) => s.catalog.create(input),
     'wallets.list': () => ({ wallets: s.wallets.list() }),
+    'wallets.update': (input) => s.wallets.update(input),
+    'routing.get': () => s.routing.get(),
+    'routing.update': (input) => s.routing.update(input),
+    'audit.list': (input) => ({ entries: s.audit.list(input.limit) }),
     'orders.create': (input) => s.orders.create(input),
     'orders.list': (input) => ({ orders: s.orders.list(input) }),
     'orders.get': (input) => s.orders.get(input.id),
     'orders.cancel': (input) => s.orders.cancel(input.id),
-    'orders.paymentOptions': (input) => ({ options: s.payments.options(input.id) }),
-    'payments.create': (input) => s.payments.create(input),
+    'orders.paymentOptions': (input) => ({ options: s.options(input.id) }),
+    'payments.create': (input) => (input.method === 'aggregate' ? s.aggregate.create(input.id) : s.payments.create(input)),
     'payments.get': (input) => s.payments.get(input.id),
     'payments.close': (input) => s.payments.close(input.id),
   }

@@ -1,4 +1,7 @@
-import type { StoreProfile, WalletConfig } from '../../shared/api/types'
+import type { OperationParsedInput } from '../../shared/api/operations'
+import type { CreatedPayment, StoreProfile, WalletConfig } from '../../shared/api/types'
+import type { RoutingSettingsData } from '../config/routing'
+import type { listAudit } from '../config/audit'
 import type { createCatalogService } from '../catalog/service'
 import type { OrderService } from '../orders/service'
 import type { PaymentService } from '../payments/service'
@@ -7,7 +10,10 @@ export type CatalogService = ReturnType<typeof createCatalogService>
 
 export interface EngineServices {
   store: { profile(): StoreProfile }
-  wallets: { list(): WalletConfig[] }
+  wallets: { list(): WalletConfig[]; update(input: OperationParsedInput<'wallets.update'>): WalletConfig }
+  routing: { get(): RoutingSettingsData; update(input: RoutingSettingsData): RoutingSettingsData }
+  audit: { list(limit: number): ReturnType<typeof listAudit> }
+  aggregate: { create(orderId: string): Promise<CreatedPayment> }
   orders: OrderService
   payments: PaymentService
 }

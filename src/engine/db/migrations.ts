@@ -142,6 +142,76 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 2,
+    name: 'routing',
+    up(db) {
+      db.exec(`
+        -- Everything configurable about a wallet beyond the columns above, as validated JSON.
+        ALTER TABLE wallet_configs ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+
+        ALTER TABLE orders ADD COLUMN context TEXT NOT NULL DEFAULT 'counter' CHECK (context IN ('counter', 'online'));
+        CREATE INDEX orders_by_customer ON orders (customer_ref, created_at) WHERE customer_ref IS NOT NULL;
+
+        ALTER TABLE payment_attempts ADD COLUMN account_id TEXT;
+        ALTER TABLE payment_attempts ADD COLUMN installments INTEGER;
+        ALTER TABLE payment_attempts ADD COLUMN merchant_fee_fen INTEGER;
+        ALTER TABLE payment_attempts ADD COLUMN tendered_fen INTEGER;
+        ALTER TABLE payment_attempts ADD COLUMN change_fen INTEGER;
+        ALTER TABLE payment_attempts ADD COLUMN payment_code_masked TEXT;
+        ALTER TABLE payment_attempts ADD COLUMN user_paying INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE payment_attempts ADD COLUMN aggregate_id TEXT;
+        CREATE INDEX attempts_by_account ON payment_attempts (wallet, account_id, updated_at);
+        CREATE INDEX attempts_succeeded_by_wallet ON payment_attempts (wallet, succeeded_at) WHERE status = 'succeeded';
+
+        CREATE TABLE aggregate_codes (
+          id TEXT PRIMARY KEY,
+          order_id TEXT NOT NULL REFERENCES orders (id),
+          token TEXT NOT NULL UNIQUE,
+          expires_at INTEGER NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE refunds (
+          id TEXT PRIMARY KEY,
+          order_id TEXT NOT NULL REFERENCES orders (id),
+          attempt_id TEXT NOT NULL REFERENCES payment_attempts (id),
+          wallet TEXT NOT NULL,
+          amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+          reason TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+          provider_refund_no TEXT,
+          tries INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          succeeded_at INTEGER,
+          failed_at INTEGER
+        );
+        -- An automatic refund happens at most once per payment, however often it is retried.
+        CREATE UNIQUE INDEX refunds_automatic_once ON refunds (attempt_id) WHERE reason IN ('duplicate_payment', 'late_payment');
+        CREATE INDEX refunds_by_order ON refunds (order_id);
+        CREATE INDEX refunds_unfinished ON refunds (created_at) WHERE status = 'pending';
+
+        CREATE TABLE audit_log (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          entity TEXT NOT NULL,
+          entity_id TEXT NOT NULL,
+          before TEXT,
+          after TEXT NOT NULL,
+          at INTEGER NOT NULL
+        );
+        CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+        -- Simulator: customer payment codes (付款码) besides QR codes.
+        ALTER TABLE sim_trades ADD COLUMN kind TEXT NOT NULL DEFAULT 'qr' CHECK (kind IN ('qr', 'code'));
+        ALTER TABLE sim_trades ADD COLUMN confirm_at INTEGER;
+      `)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

@@ -10,6 +10,7 @@ export interface OrderRow {
   total_fen: number
   description: string | null
   customer_ref: string | null
+  context: 'counter' | 'online'
   paid_wallet: WalletId | null
   paid_attempt_id: string | null
   expires_at: number
@@ -38,6 +39,7 @@ export interface NewOrder {
   totalFen: number
   description: string | null
   customerRef: string | null
+  context: 'counter' | 'online'
   expiresAt: number
   lines: OrderLine[]
 }
@@ -53,9 +55,9 @@ const STATUS_COLUMN: Record<OrderStatus, string | null> = {
 
 export function insertOrder(db: Database, order: NewOrder, now: number): void {
   db.prepare(
-    `INSERT INTO orders (id, status, total_fen, description, customer_ref, expires_at, created_at, updated_at)
-     VALUES (?, 'open', ?, ?, ?, ?, ?, ?)`,
-  ).run(order.id, order.totalFen, order.description, order.customerRef, order.expiresAt, now, now)
+    `INSERT INTO orders (id, status, total_fen, description, customer_ref, context, expires_at, created_at, updated_at)
+     VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(order.id, order.totalFen, order.description, order.customerRef, order.context, order.expiresAt, now, now)
   const insertLine = db.prepare(
     `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -137,6 +139,7 @@ export function toOrder(row: OrderRow, lines: OrderLine[]): Order {
     currency: 'CNY',
     description: row.description,
     customerRef: row.customer_ref,
+    context: row.context,
     lines,
     paidWallet: row.paid_wallet,
     createdAt: toIso(row.created_at),

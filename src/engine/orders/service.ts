@@ -10,6 +10,7 @@ import type { EventLog } from '../events/log'
 import type { IdPrefix } from '../ids'
 import type { PaymentService } from '../payments/service'
 import { countUnfinishedAttemptsForOrder } from '../payments/queries'
+import { listRefundsForOrder } from '../payments/refunds'
 import {
   getOrderLines,
   getOrderRow,
@@ -97,6 +98,7 @@ export function createOrderService(deps: OrderServiceDeps) {
           totalFen,
           description: input.description ?? null,
           customerRef: input.customerRef ?? null,
+          context: input.context,
           expiresAt: now + deps.orderTtlMs,
           lines,
         },
@@ -109,7 +111,12 @@ export function createOrderService(deps: OrderServiceDeps) {
 
   function get(id: string): OrderDetail {
     const order = load(id)
-    return { ...order, attempts: payments.listForOrder(id), timeline: events.forOrder(id) }
+    return {
+      ...order,
+      attempts: payments.listForOrder(id),
+      refunds: listRefundsForOrder(db, id),
+      timeline: events.forOrder(id),
+    }
   }
 
   function list(input: OperationParsedInput<'orders.list'>): Order[] {

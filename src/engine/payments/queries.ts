@@ -23,6 +23,14 @@ export interface AttemptRow {
   succeeded_at: number | null
   failed_at: number | null
   closed_at: number | null
+  account_id: string | null
+  installments: number | null
+  merchant_fee_fen: number | null
+  tendered_fen: number | null
+  change_fen: number | null
+  payment_code_masked: string | null
+  user_paying: number
+  aggregate_id: string | null
 }
 
 export interface NewAttempt {
@@ -34,6 +42,13 @@ export interface NewAttempt {
   mode: ProviderMode
   amountFen: number
   expiresAt: number
+  accountId: string | null
+  merchantFeeFen: number | null
+  installments?: number | null
+  tenderedFen?: number | null
+  changeFen?: number | null
+  paymentCodeMasked?: string | null
+  aggregateId?: string | null
 }
 
 const STATUS_COLUMN: Record<AttemptStatus, string | null> = {
@@ -46,8 +61,10 @@ const STATUS_COLUMN: Record<AttemptStatus, string | null> = {
 
 export function insertAttempt(db: Database, attempt: NewAttempt, now: number): void {
   db.prepare(
-    `INSERT INTO payment_attempts (id, order_id, wallet, method, provider, mode, status, amount_fen, expires_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?, ?, ?)`,
+    `INSERT INTO payment_attempts (id, order_id, wallet, method, provider, mode, status, amount_fen, expires_at,
+       created_at, updated_at, account_id, merchant_fee_fen, installments, tendered_fen, change_fen,
+       payment_code_masked, aggregate_id)
+     VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     attempt.id,
     attempt.orderId,
@@ -59,6 +76,13 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): v
     attempt.expiresAt,
     now,
     now,
+    attempt.accountId,
+    attempt.merchantFeeFen,
+    attempt.installments ?? null,
+    attempt.tenderedFen ?? null,
+    attempt.changeFen ?? null,
+    attempt.paymentCodeMasked ?? null,
+    attempt.aggregateId ?? null,
   )
 }
 
@@ -91,7 +115,7 @@ export function transitionAttempt(
   from: AttemptStatus,
   to: AttemptStatus,
   now: number,
-  extra: { qrContent?: string; providerTradeNo?: string | null; failureCode?: string } = {},
+  extra: { qrContent?: string; providerTradeNo?: string | null; failureCode?: string; userPaying?: boolean } = {},
 ): boolean {
   const column = STATUS_COLUMN[to]
   const sets = ['status = @to', 'updated_at = @now']
@@ -99,6 +123,7 @@ export function transitionAttempt(
   if (extra.qrContent !== undefined) sets.push('qr_content = @qrContent')
   if (extra.providerTradeNo !== undefined) sets.push('provider_trade_no = @providerTradeNo')
   if (extra.failureCode !== undefined) sets.push('failure_code = @failureCode')
+  if (extra.userPaying !== undefined) sets.push('user_paying = @userPaying')
   const result = db.prepare(`UPDATE payment_attempts SET ${sets.join(', ')} WHERE id = @id AND status = @from`).run({
     id,
     from,
@@ -107,6 +132,7 @@ export function transitionAttempt(
     qrContent: extra.qrContent ?? null,
     providerTradeNo: extra.providerTradeNo ?? null,
     failureCode: extra.failureCode ?? null,
+    userPaying: extra.userPaying ? 1 : 0,
   })
   return result.changes === 1
 }
@@ -123,6 +149,13 @@ export function toAttempt(row: AttemptRow): PaymentAttempt {
     qrContent: row.qr_content,
     providerTradeNo: row.provider_trade_no,
     failureCode: row.failure_code,
+    accountId: row.account_id,
+    installments: row.installments,
+    merchantFeeFen: row.merchant_fee_fen,
+    tenderedFen: row.tendered_fen,
+    changeFen: row.change_fen,
+    paymentCodeMasked: row.payment_code_masked,
+    userPaying: row.user_paying === 1,
     expiresAt: toIso(row.expires_at),
     createdAt: toIso(row.created_at),
     pendingAt: toIsoOrNull(row.pending_at),
@@ -130,4 +163,56 @@ export function toAttempt(row: AttemptRow): PaymentAttempt {
     failedAt: toIsoOrNull(row.failed_at),
     closedAt: toIsoOrNull(row.closed_at),
   }
+}
+
+/** Sets the "customer is confirming in the wallet app" flag of a pending attempt; true if it changed. */
+export function markUserPaying(db: Database, id: string, now: number): boolean {
+  return (
+    db
+      .prepare("UPDATE payment_attempts SET user_paying = 1, updated_at = ? WHERE id = ? AND status = 'pending' AND user_paying = 0")
+      .run(now, id).changes === 1
+  )
+}
+
+export function findPendingAggregateAttempt(db: Database, aggregateId: string, wallet: string, now: number): AttemptRow | null {
+  return (
+    (db
+      .prepare(
+        "SELECT * FROM payment_attempts WHERE aggregate_id = ? AND wallet = ? AND status = 'pending' AND expires_at > ? ORDER BY id DESC LIMIT 1",
+      )
+      .get(aggregateId, wallet, now) as AttemptRow | undefined) ?? null
+  )
+}
+
+/** Gross amount a wallet took since `since` (the start of the business day). */
+export function sumSucceededSince(db: Database, wallet: string, since: number): number {
+  return (
+    db
+      .prepare("SELECT COALESCE(SUM(amount_fen), 0) AS total FROM payment_attempts WHERE wallet = ? AND status = 'succeeded' AND succeeded_at >= ?")
+      .get(wallet, since) as { total: number }
+  ).total
+}
+
+/** Outcomes of one merchant account since `since`; a customer's declined payment is not the channel's failure. */
+export function accountOutcomesSince(db: Database, wallet: string, accountId: string, since: number) {
+  const row = db
+    .prepare(
+      `SELECT
+         COALESCE(SUM(status = 'succeeded'), 0) AS successes,
+         COALESCE(SUM(status = 'failed' AND COALESCE(failure_code, '') NOT IN ('PAYERROR', 'DECLINED')), 0) AS failures,
+         MAX(CASE WHEN status = 'failed' AND COALESCE(failure_code, '') NOT IN ('PAYERROR', 'DECLINED') THEN failed_at END) AS last_failure_at
+       FROM payment_attempts WHERE wallet = ? AND account_id = ? AND updated_at >= ?`,
+    )
+    .get(wallet, accountId, since) as { successes: number; failures: number; last_failure_at: number | null }
+  return { successes: row.successes, failures: row.failures, lastFailureAt: row.last_failure_at }
+}
+
+export function lastWalletUsedBy(db: Database, customerRef: string): string | null {
+  const row = db
+    .prepare(
+      `SELECT pa.wallet FROM payment_attempts pa JOIN orders o ON o.id = pa.order_id
+       WHERE o.customer_ref = ? AND pa.status = 'succeeded' ORDER BY pa.succeeded_at DESC LIMIT 1`,
+    )
+    .get(customerRef) as { wallet: string } | undefined
+  return row?.wallet ?? null
 }

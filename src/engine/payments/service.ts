@@ -1,36 +1,45 @@
 import type { Database } from 'better-sqlite3'
 import QRCode from 'qrcode'
-import type { CreatedPayment, PaymentAttempt, PaymentOption } from '../../shared/api/types'
 import type { OperationParsedInput } from '../../shared/api/operations'
+import type { CreatedPayment, PaymentAttempt, PaymentOption } from '../../shared/api/types'
 import { EngineError } from '../../shared/errors'
+import type { EventType } from '../../shared/events'
+import { detectWalletFromCode, maskPaymentCode } from '../../shared/paymentCodes'
+import type { OptionMethod, WalletId } from '../../shared/wallets'
 import type { Clock } from '../clock'
+import { getRoutingSettings } from '../config/routing'
+import { getWalletConfig } from '../config/wallets'
 import type { EventLog } from '../events/log'
+import type { IdPrefix } from '../ids'
 import { getOrderLines, getOrderRow, transitionOrder, type OrderRow } from '../orders/queries'
 import type { ProviderRegistry } from '../providers/registry'
 import type { IncomingNotification, PaymentProvider, ProviderTrade } from '../providers/types'
 import { getStoreProfile } from '../store/profile'
-import { listWalletConfigs } from '../wallets/config'
-import { computePaymentOptions } from './options'
 import {
   countUnfinishedAttemptsForOrder,
   getAttemptRow,
   insertAttempt,
   listAttemptRowsForOrder,
   listUnfinishedAttemptRows,
+  markUserPaying,
   toAttempt,
   transitionAttempt,
   type AttemptRow,
+  type NewAttempt,
 } from './queries'
+import { finishRefund, getRefundRow, insertAutomaticRefund, listPendingRefunds, recordRefundTry } from './refunds'
 
 export interface PaymentServiceDeps {
   db: Database
   clock: Clock
   events: EventLog
   providers: ProviderRegistry
-  newId: (prefix: 'pay') => string
+  newId: (prefix: IdPrefix) => string
+  /** The routed payment options of an order, as the customer would see them now. */
+  optionsFor: (order: OrderRow) => PaymentOption[]
   /** How long a QR code stays payable. */
   paymentTtlMs: number
-  /** Background work (closing sibling attempts) is tracked so shutdown and tests can wait for it. */
+  /** Background work (closing sibling attempts, refunds) is tracked so shutdown and tests can wait for it. */
   track: (work: Promise<unknown>) => void
 }
 
@@ -38,6 +47,8 @@ export interface PaymentServiceDeps {
 const CREATE_GRACE_MS = 60_000
 /** WeChat Pay's description limit is 127 bytes. */
 const DESCRIPTION_MAX_BYTES = 127
+/** Failure codes that are the customer's doing (a declined card), not the channel's. */
+const DECLINED = 'DECLINED'
 
 export type PaymentService = ReturnType<typeof createPaymentService>
 
@@ -62,9 +73,20 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     return provider
   }
 
-  function options(orderId: string): PaymentOption[] {
-    requireOrder(orderId)
-    return computePaymentOptions(listWalletConfigs(db), providers)
+  function requirePayable(order: OrderRow): void {
+    if ((order.status !== 'open' && order.status !== 'awaiting_payment') || order.expires_at <= clock.now()) {
+      throw new EngineError('ORDER_NOT_PAYABLE', `order ${order.id} is ${order.status}`)
+    }
+  }
+
+  /** The routed option for a wallet, which must offer `method` now. */
+  function requireOption(order: OrderRow, wallet: WalletId, method: OptionMethod): PaymentOption {
+    const option = deps.optionsFor(order).find((o) => o.wallet === wallet)
+    if (!option || !option.available || !option.methods.includes(method)) {
+      const reason = option ? (option.reason ?? 'METHOD_UNSUPPORTED') : 'NOT_ACCEPTED'
+      throw new EngineError('WALLET_UNAVAILABLE', `${wallet} cannot take this order (${reason})`, { reason })
+    }
+    return option
   }
 
   function describe(order: OrderRow): string {
@@ -76,96 +98,210 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     return truncateUtf8([store, what].filter(Boolean).join('-') || order.id, DESCRIPTION_MAX_BYTES)
   }
 
-  async function create(input: OperationParsedInput<'payments.create'>): Promise<CreatedPayment> {
-    const order = requireOrder(input.id)
-    const now = clock.now()
-    if ((order.status !== 'open' && order.status !== 'awaiting_payment') || order.expires_at <= now) {
-      throw new EngineError('ORDER_NOT_PAYABLE', `order ${order.id} is ${order.status}`)
-    }
-    const option = options(order.id).find((o) => o.wallet === input.wallet)
-    if (!option || !option.available || !option.methods.includes(input.method)) {
-      throw new EngineError('WALLET_UNAVAILABLE', `${input.wallet} cannot take this order`, {
-        reason: option?.reason ?? 'NOT_ACCEPTED',
-      })
-    }
-    const provider = providers.find(input.wallet, input.method, option.mode)!
-    const id = deps.newId('pay')
-    const expiresAt = Math.min(now + deps.paymentTtlMs, order.expires_at)
+  /** The merchant number (商户号 / PID) of the account the router chose. */
+  function merchantIdOf(option: PaymentOption, wallet: WalletId): string | null {
+    if (!option.accountId) return null
+    return getWalletConfig(db, wallet).accounts.find((a) => a.id === option.accountId)?.merchantId ?? null
+  }
 
+  /** Records a new attempt (and moves the order to awaiting payment) before any wallet is called. */
+  function startAttempt(order: OrderRow, fields: Omit<NewAttempt, 'id' | 'orderId' | 'amountFen'>): AttemptRow {
+    const id = deps.newId('pay')
+    const now = clock.now()
     events.unitOfWork(() => {
       const current = requireOrder(order.id)
+      requirePayable(current)
       if (current.status === 'open') {
         if (!transitionOrder(db, order.id, 'open', 'awaiting_payment', now)) {
           throw new EngineError('CONCURRENT_UPDATE', 'the order changed meanwhile, try again')
         }
         events.append({ type: 'order.awaiting_payment', orderId: order.id })
-      } else if (current.status !== 'awaiting_payment') {
-        throw new EngineError('ORDER_NOT_PAYABLE', `order ${order.id} is ${current.status}`)
       }
-      insertAttempt(
-        db,
-        {
-          id,
-          orderId: order.id,
-          wallet: input.wallet,
-          method: input.method,
-          provider: provider.key,
-          mode: provider.mode,
-          amountFen: order.total_fen,
-          expiresAt,
-        },
-        now,
-      )
+      insertAttempt(db, { ...fields, id, orderId: order.id, amountFen: current.total_fen }, now)
       events.append({
         type: 'payment.created',
         orderId: order.id,
         attemptId: id,
-        data: { wallet: input.wallet, method: input.method, amountFen: order.total_fen },
+        data: {
+          wallet: fields.wallet,
+          method: fields.method,
+          amountFen: current.total_fen,
+          accountId: fields.accountId,
+          ...(fields.installments ? { installments: fields.installments } : {}),
+          ...(fields.paymentCodeMasked ? { paymentCode: fields.paymentCodeMasked } : {}),
+        },
       })
     })
+    return requireAttempt(id)
+  }
 
+  function failCreation(attempt: AttemptRow, error: unknown): never {
+    const failureCode = error instanceof EngineError ? error.code : 'PROVIDER_ERROR'
+    events.unitOfWork(() => {
+      if (transitionAttempt(db, attempt.id, 'created', 'failed', clock.now(), { failureCode })) {
+        events.append({ type: 'payment.failed', orderId: attempt.order_id, attemptId: attempt.id, data: { failureCode } })
+      }
+      reopenIfIdle(attempt.order_id)
+    })
+    throw error instanceof EngineError ? error : new EngineError('PROVIDER_ERROR', 'the wallet did not answer')
+  }
+
+  async function createQrAttempt(
+    order: OrderRow,
+    wallet: WalletId,
+    installments: number | undefined,
+    aggregateId: string | null,
+  ): Promise<AttemptRow> {
+    requirePayable(order)
+    const option = requireOption(order, wallet, 'qr')
+    const plans = option.installmentPlans
+    let plan: NonNullable<typeof plans>[number] | undefined
+    if (plans) {
+      plan = installments === undefined ? plans[0] : plans.find((p) => p.periods === installments)
+      if (!plan) throw new EngineError('INSTALLMENTS_UNAVAILABLE', `${installments} installments are not offered`)
+    } else if (installments !== undefined) {
+      throw new EngineError('INSTALLMENTS_UNAVAILABLE', `${wallet} has no installments`)
+    }
+    const provider = providers.find(wallet, 'qr', option.mode)
+    if (!provider) throw new EngineError('WALLET_UNAVAILABLE', `${wallet} has no channel`, { reason: 'CHANNEL_UNAVAILABLE' })
+    const baseFee = option.merchantFeeFen! - (plans ? plans[0]!.merchantFeeFen : 0)
+    const attempt = startAttempt(order, {
+      wallet,
+      method: 'qr',
+      provider: provider.key,
+      mode: provider.mode,
+      expiresAt: Math.min(clock.now() + deps.paymentTtlMs, order.expires_at),
+      accountId: option.accountId,
+      merchantFeeFen: baseFee + (plan?.merchantFeeFen ?? 0),
+      installments: plan?.periods ?? null,
+      aggregateId,
+    })
     let qrContent: string
     try {
       ;({ qrContent } = await provider.createQr({
-        outTradeNo: id,
-        wallet: input.wallet,
-        amountFen: order.total_fen,
+        outTradeNo: attempt.id,
+        wallet,
+        amountFen: attempt.amount_fen,
         description: describe(order),
-        expiresAt,
+        expiresAt: attempt.expires_at,
+        merchantId: merchantIdOf(option, wallet),
+        installments: plan?.periods ?? null,
       }))
     } catch (error) {
-      const failureCode = error instanceof EngineError ? error.code : 'PROVIDER_ERROR'
-      events.unitOfWork(() => {
-        if (transitionAttempt(db, id, 'created', 'failed', clock.now(), { failureCode })) {
-          events.append({ type: 'payment.failed', orderId: order.id, attemptId: id, data: { failureCode } })
-        }
-        reopenIfIdle(order.id)
-      })
-      throw error instanceof EngineError ? error : new EngineError('PROVIDER_ERROR', 'the wallet did not answer')
+      failCreation(attempt, error)
     }
-
     events.unitOfWork(() => {
-      if (!transitionAttempt(db, id, 'created', 'pending', clock.now(), { qrContent })) {
+      if (!transitionAttempt(db, attempt.id, 'created', 'pending', clock.now(), { qrContent })) {
         throw new EngineError('CONCURRENT_UPDATE', 'the payment changed meanwhile')
       }
       events.append({
         type: 'payment.pending',
         orderId: order.id,
-        attemptId: id,
-        data: { wallet: input.wallet, expiresAt: new Date(expiresAt).toISOString() },
+        attemptId: attempt.id,
+        data: { wallet, expiresAt: new Date(attempt.expires_at).toISOString() },
       })
     })
+    return requireAttempt(attempt.id)
+  }
 
+  async function createCodePayment(
+    order: OrderRow,
+    input: Extract<OperationParsedInput<'payments.create'>, { method: 'payment-code' }>,
+  ): Promise<AttemptRow> {
+    requirePayable(order)
+    const settings = getRoutingSettings(db)
+    const wallet = input.wallet ?? detectWalletFromCode(input.authCode, settings.paymentCodeRules)
+    if (!wallet) {
+      throw new EngineError('PAYMENT_CODE_UNRECOGNIZED', 'this payment code belongs to no wallet the console knows')
+    }
+    const option = requireOption(order, wallet, 'payment-code')
+    const provider = providers.find(wallet, 'payment-code', option.mode)
+    if (!provider) throw new EngineError('WALLET_UNAVAILABLE', `${wallet} has no channel`, { reason: 'CHANNEL_UNAVAILABLE' })
+    const attempt = startAttempt(order, {
+      wallet,
+      method: 'payment-code',
+      provider: provider.key,
+      mode: provider.mode,
+      expiresAt: clock.now() + settings.paymentCodeTimeoutSeconds * 1000,
+      accountId: option.accountId,
+      merchantFeeFen: option.merchantFeeFen,
+      paymentCodeMasked: maskPaymentCode(input.authCode),
+    })
+    let trade: ProviderTrade
+    try {
+      trade = await provider.payWithCode({
+        outTradeNo: attempt.id,
+        wallet,
+        authCode: input.authCode,
+        amountFen: attempt.amount_fen,
+        description: describe(order),
+        merchantId: merchantIdOf(option, wallet),
+      })
+    } catch (error) {
+      // The outcome is unknown: the wallet may have charged. Reverse, so the order never hangs.
+      await closeAttempt(requireAttempt(attempt.id), 'UNKNOWN_OUTCOME').catch(() => undefined)
+      throw error instanceof EngineError ? error : new EngineError('PROVIDER_ERROR', 'the wallet did not answer')
+    }
+    events.unitOfWork(() => {
+      if (transitionAttempt(db, attempt.id, 'created', 'pending', clock.now())) {
+        events.append({ type: 'payment.pending', orderId: order.id, attemptId: attempt.id, data: { wallet } })
+      }
+    })
+    await applyTrade(requireAttempt(attempt.id), trade)
+    return requireAttempt(attempt.id)
+  }
+
+  function createCash(order: OrderRow, tenderedFen: number): AttemptRow {
+    requirePayable(order)
+    const option = requireOption(order, 'cash', 'cash')
+    if (tenderedFen < order.total_fen) {
+      throw new EngineError('INSUFFICIENT_TENDER', `tendered ${tenderedFen} fen is less than the total ${order.total_fen} fen`)
+    }
+    const attempt = startAttempt(order, {
+      wallet: 'cash',
+      method: 'cash',
+      provider: 'cash',
+      mode: option.mode,
+      expiresAt: clock.now(),
+      accountId: null,
+      merchantFeeFen: 0,
+      tenderedFen,
+      changeFen: tenderedFen - order.total_fen,
+    })
+    markSucceeded(attempt, { outTradeNo: attempt.id, state: 'SUCCESS', amountFen: attempt.amount_fen, providerTradeNo: null, paidAt: clock.now() })
+    return requireAttempt(attempt.id)
+  }
+
+  async function toCreated(attempt: AttemptRow): Promise<CreatedPayment> {
     return {
-      id,
-      orderId: order.id,
-      wallet: input.wallet,
-      method: input.method,
-      status: 'pending',
-      amountFen: order.total_fen,
-      qrContent,
-      qrSvg: await QRCode.toString(qrContent, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }),
-      expiresAt: new Date(expiresAt).toISOString(),
+      id: attempt.id,
+      orderId: attempt.order_id,
+      wallet: attempt.wallet,
+      method: attempt.method,
+      status: attempt.status,
+      amountFen: attempt.amount_fen,
+      qrContent: attempt.qr_content,
+      qrSvg: attempt.qr_content ? await qrSvg(attempt.qr_content) : null,
+      expiresAt: new Date(attempt.expires_at).toISOString(),
+      installments: attempt.installments,
+      userPaying: attempt.user_paying === 1,
+      failureCode: attempt.failure_code,
+      tenderedFen: attempt.tendered_fen,
+      changeFen: attempt.change_fen,
+    }
+  }
+
+  async function create(input: OperationParsedInput<'payments.create'>): Promise<CreatedPayment> {
+    const order = requireOrder(input.id)
+    switch (input.method) {
+      case 'qr':
+        return toCreated(await createQrAttempt(order, input.wallet, input.installments, null))
+      case 'payment-code':
+        return toCreated(await createCodePayment(order, input))
+      case 'cash':
+        return toCreated(createCash(order, input.tenderedFen))
+      case 'aggregate':
+        throw new EngineError('METHOD_UNSUPPORTED', 'the all-wallets code is created by the aggregate service')
     }
   }
 
@@ -181,12 +317,18 @@ export function createPaymentService(deps: PaymentServiceDeps) {
 
   function markSucceeded(attempt: AttemptRow, trade: ProviderTrade): void {
     let closeSiblings = false
+    let refundQueued = false
     events.unitOfWork(() => {
       const current = requireAttempt(attempt.id)
       if (current.status === 'succeeded') return
       const now = clock.now()
+      const order = requireOrder(current.order_id)
       if (current.status === 'created' || current.status === 'pending') {
-        if (!transitionAttempt(db, current.id, current.status, 'succeeded', now, { providerTradeNo: trade.providerTradeNo })) {
+        // created → pending → succeeded: a wallet can answer "paid" before we saw the attempt pending.
+        if (current.status === 'created' && !transitionAttempt(db, current.id, 'created', 'pending', now)) {
+          throw new EngineError('CONCURRENT_UPDATE', 'the payment changed meanwhile')
+        }
+        if (!transitionAttempt(db, current.id, 'pending', 'succeeded', now, { providerTradeNo: trade.providerTradeNo })) {
           throw new EngineError('CONCURRENT_UPDATE', 'the payment changed meanwhile')
         }
         events.append({
@@ -195,35 +337,38 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           attemptId: current.id,
           data: { wallet: current.wallet, amountFen: current.amount_fen, providerTradeNo: trade.providerTradeNo },
         })
-      } else {
-        // The wallet took money for an attempt we had already ended: record it so it is refunded.
-        events.append({
-          type: 'payment.late_success',
-          orderId: current.order_id,
-          attemptId: current.id,
-          data: { wallet: current.wallet, amountFen: current.amount_fen, attemptStatus: current.status, refundDue: true },
-        })
-        return
-      }
-      const order = requireOrder(current.order_id)
-      if (order.status === 'open' || order.status === 'awaiting_payment') {
-        if (!transitionOrder(db, order.id, order.status, 'paid', now, { wallet: current.wallet, attemptId: current.id })) {
-          throw new EngineError('CONCURRENT_UPDATE', 'the order changed meanwhile')
+        if (order.status === 'open' || order.status === 'awaiting_payment') {
+          if (!transitionOrder(db, order.id, order.status, 'paid', now, { wallet: current.wallet, attemptId: current.id })) {
+            throw new EngineError('CONCURRENT_UPDATE', 'the order changed meanwhile')
+          }
+          events.append({
+            type: 'order.paid',
+            orderId: order.id,
+            attemptId: current.id,
+            data: { wallet: current.wallet, amountFen: order.total_fen },
+          })
+          closeSiblings = true
+          return
         }
+      }
+      // Money arrived that the order does not need (paid another way, ended, or on an attempt we had
+      // already ended): it goes back to the payer, once.
+      const reason = order.status === 'paid' && order.paid_attempt_id !== current.id ? 'duplicate_payment' : 'late_payment'
+      events.append({
+        type: 'payment.late_success',
+        orderId: order.id,
+        attemptId: current.id,
+        data: { wallet: current.wallet, amountFen: current.amount_fen, orderStatus: order.status, attemptStatus: current.status },
+      })
+      const refundId = deps.newId('rfd')
+      if (insertAutomaticRefund(db, { id: refundId, orderId: order.id, attemptId: current.id, wallet: current.wallet, amountFen: current.amount_fen, reason }, now)) {
         events.append({
-          type: 'order.paid',
+          type: 'refund.created',
           orderId: order.id,
           attemptId: current.id,
-          data: { wallet: current.wallet, amountFen: order.total_fen },
+          data: { refundId, amountFen: current.amount_fen, reason },
         })
-        closeSiblings = true
-      } else {
-        events.append({
-          type: 'payment.late_success',
-          orderId: order.id,
-          attemptId: current.id,
-          data: { wallet: current.wallet, amountFen: current.amount_fen, orderStatus: order.status, refundDue: true },
-        })
+        refundQueued = true
       }
     })
     if (closeSiblings) {
@@ -233,9 +378,10 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         }
       }
     }
+    if (refundQueued) deps.track(processRefunds().catch(() => undefined))
   }
 
-  function endAttempt(attempt: AttemptRow, to: 'closed' | 'failed', reason: string): void {
+  function endAttempt(attempt: AttemptRow, to: 'closed' | 'failed', reason: string, eventType?: EventType): void {
     events.unitOfWork(() => {
       const current = requireAttempt(attempt.id)
       if (current.status !== 'created' && current.status !== 'pending') return
@@ -243,7 +389,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         throw new EngineError('CONCURRENT_UPDATE', 'the payment changed meanwhile')
       }
       events.append({
-        type: to === 'closed' ? 'payment.closed' : 'payment.failed',
+        type: eventType ?? (to === 'closed' ? 'payment.closed' : 'payment.failed'),
         orderId: current.order_id,
         attemptId: current.id,
         data: { reason },
@@ -252,14 +398,23 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     })
   }
 
-  /** Ends an attempt at its wallet — asking first whether it was paid — and then in our books. */
+  /**
+   * Ends an attempt at its wallet — asking first whether it was paid — and then in our books. A QR code
+   * is closed; a payment code is reversed (the wallet returns any money it took).
+   */
   async function closeAttempt(attempt: AttemptRow, reason: string): Promise<void> {
     const provider = providerFor(attempt)
     const before = await provider.query(attempt.id)
     if (before.state === 'SUCCESS') return applyTrade(attempt, before)
+    if (attempt.method === 'payment-code') {
+      const after = await provider.reverse(attempt.id)
+      if (after.state === 'SUCCESS') return applyTrade(attempt, after)
+      return endAttempt(attempt, 'closed', reason, 'payment.reversed')
+    }
     const after = await provider.close(attempt.id)
     if (after.state === 'SUCCESS') return applyTrade(attempt, after)
-    endAttempt(attempt, before.state === 'PAYERROR' ? 'failed' : 'closed', before.state === 'PAYERROR' ? 'PAYERROR' : reason)
+    if (before.state === 'PAYERROR') return endAttempt(attempt, 'failed', DECLINED)
+    endAttempt(attempt, 'closed', reason)
   }
 
   /** Brings our books in line with what the wallet reports for a trade. */
@@ -281,9 +436,18 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     }
     const unfinished = attempt.status === 'created' || attempt.status === 'pending'
     if (!unfinished) return
-    if (trade.state === 'PAYERROR') return closeAttempt(attempt, 'PAYERROR')
-    if (trade.state === 'CLOSED') return endAttempt(attempt, 'closed', 'closed_by_wallet')
-    if (attempt.expires_at <= clock.now()) return closeAttempt(attempt, 'expired')
+    if (trade.state === 'PAYERROR') return closeAttempt(attempt, DECLINED)
+    if (trade.state === 'CLOSED' || trade.state === 'REVOKED') return endAttempt(attempt, 'closed', 'closed_by_wallet')
+    if (trade.state === 'USERPAYING') {
+      events.unitOfWork(() => {
+        if (markUserPaying(db, attempt.id, clock.now())) {
+          events.append({ type: 'payment.user_paying', orderId: attempt.order_id, attemptId: attempt.id, data: { wallet: attempt.wallet } })
+        }
+      })
+    }
+    if (attempt.expires_at <= clock.now()) {
+      return closeAttempt(attempt, attempt.method === 'payment-code' ? 'USERPAYING_TIMEOUT' : 'expired')
+    }
   }
 
   async function acceptNotification(providerKey: string, notification: IncomingNotification): Promise<void> {
@@ -308,11 +472,58 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     await applyTrade(attempt, trade)
   }
 
+  let refunding: Promise<void> | null = null
+
+  /**
+   * Sends every pending refund to its wallet. The refund id is the wallet's out_refund_no, so a retry
+   * after a lost answer refunds nothing twice; a refund stays pending until the wallet confirms it.
+   */
+  function processRefunds(): Promise<void> {
+    refunding ??= (async () => {
+      try {
+        for (const refund of listPendingRefunds(db, 100)) {
+          const attempt = requireAttempt(refund.attempt_id)
+          try {
+            const result = await providerFor(attempt).refund({
+              outTradeNo: attempt.id,
+              outRefundNo: refund.id,
+              amountFen: refund.amount_fen,
+              totalFen: attempt.amount_fen,
+              reason: refund.reason,
+            })
+            if (result.state === 'PROCESSING') {
+              events.unitOfWork(() => recordRefundTry(db, refund.id, null, clock.now()))
+              continue
+            }
+            const to = result.state === 'SUCCESS' ? 'succeeded' : 'failed'
+            events.unitOfWork(() => {
+              recordRefundTry(db, refund.id, null, clock.now())
+              if (finishRefund(db, refund.id, to, result.providerRefundNo, clock.now())) {
+                events.append({
+                  type: to === 'succeeded' ? 'refund.succeeded' : 'refund.failed',
+                  orderId: refund.order_id,
+                  attemptId: refund.attempt_id,
+                  data: { refundId: refund.id, amountFen: refund.amount_fen, wallet: refund.wallet },
+                })
+              }
+            })
+          } catch (error) {
+            const message = error instanceof EngineError ? error.code : 'PROVIDER_ERROR'
+            events.unitOfWork(() => recordRefundTry(db, refund.id, message, clock.now()))
+          }
+        }
+      } finally {
+        refunding = null
+      }
+    })()
+    return refunding
+  }
+
   let sweeping: Promise<void> | null = null
 
   /**
    * Queries every unfinished attempt at its wallet (the primary truth when no notification can reach
-   * the shop) and closes the expired ones. Runs on a timer; never overlaps itself.
+   * the shop), ends the expired ones, and retries pending refunds. Runs on a timer; never overlaps itself.
    */
   function sweep(): Promise<void> {
     sweeping ??= (async () => {
@@ -322,12 +533,13 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           if (attempt.status === 'created' && now - attempt.created_at < CREATE_GRACE_MS) continue
           try {
             const trade = await providerFor(attempt).query(attempt.id)
-            await applyTrade(attempt, trade)
             if (attempt.status === 'created' && trade.state === 'NOT_FOUND') await closeAttempt(attempt, 'create_interrupted')
+            else await applyTrade(attempt, trade)
           } catch {
             // One wallet failing must not stop the others; the next sweep retries.
           }
         }
+        await processRefunds()
       } finally {
         sweeping = null
       }
@@ -349,15 +561,22 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   }
 
   return {
-    options,
     create,
+    createQrAttempt,
     close,
     closeAllForOrder,
+    requireOrder,
     get: (id: string) => toAttempt(requireAttempt(id)),
     listForOrder: (orderId: string) => listAttemptRowsForOrder(db, orderId).map(toAttempt),
     acceptNotification,
+    processRefunds,
     sweep,
+    refund: (id: string) => getRefundRow(db, id),
   }
+}
+
+export function qrSvg(content: string): Promise<string> {
+  return QRCode.toString(content, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 })
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {

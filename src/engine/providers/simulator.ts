@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import { EngineError } from '../../shared/errors'
-import { WALLETS, type PaymentMethod, type WalletId } from '../../shared/wallets'
+import { WALLET_IDS, WALLET_METHODS, type PaymentMethod, type WalletId } from '../../shared/wallets'
 import type { Clock } from '../clock'
 import { newSecretToken } from '../ids'
 import type {
+  CodePayRequest,
   CreateQrRequest,
   IncomingNotification,
   PaymentProvider,
@@ -18,7 +19,15 @@ import type {
 export const SIMULATOR_OUTCOMES = ['succeed', 'succeed_silently', 'decline'] as const
 export type SimulatorOutcome = (typeof SIMULATOR_OUTCOMES)[number]
 
-export const SIMULATED_WALLETS: readonly WalletId[] = ['wechat', 'alipay']
+export const SIMULATED_WALLETS: readonly WalletId[] = WALLET_IDS.filter((w) => w !== 'cash')
+
+/**
+ * Test payment codes, by their last four digits (like a card network's test numbers):
+ * 0001 asks the customer for a password and succeeds after PASSWORD_DELAY_MS; 0002 asks and never
+ * confirms (the console times out and reverses); 0003 is declined; anything else succeeds at once.
+ */
+export const SIMULATOR_CODE_SUFFIXES = { passwordThenPay: '0001', passwordNeverConfirmed: '0002', declined: '0003' } as const
+export const PASSWORD_DELAY_MS = 5000
 
 /** Notifications older than this are refused as replays. */
 const NOTIFICATION_MAX_AGE_MS = 5 * 60 * 1000
@@ -29,7 +38,9 @@ interface TradeRow {
   amount_fen: number
   description: string
   page_token: string
-  state: Exclude<TradeState, 'NOT_FOUND'>
+  state: Exclude<TradeState, 'NOT_FOUND' | 'REVOKED'>
+  kind: 'qr' | 'code'
+  confirm_at: number | null
   transaction_id: string | null
   outcome: SimulatorOutcome
   expires_at: number
@@ -81,8 +92,16 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
   const select = db.prepare('SELECT * FROM sim_trades WHERE out_trade_no = ?')
   const selectByToken = db.prepare('SELECT * FROM sim_trades WHERE page_token = ?')
 
+  /** The trade as the wallet sees it now: a customer who was entering their password may have finished. */
   function getTrade(outTradeNo: string): TradeRow | null {
-    return (select.get(outTradeNo) as TradeRow | undefined) ?? null
+    const row = (select.get(outTradeNo) as TradeRow | undefined) ?? null
+    if (row?.state === 'USERPAYING' && row.confirm_at !== null && row.confirm_at <= clock.now()) {
+      db.prepare(
+        "UPDATE sim_trades SET state = 'SUCCESS', paid_at = confirm_at, transaction_id = ? WHERE out_trade_no = ? AND state = 'USERPAYING'",
+      ).run(newTransactionId(row.wallet), outTradeNo)
+      return (select.get(outTradeNo) as TradeRow | undefined) ?? null
+    }
+    return row
   }
 
   function toTrade(row: TradeRow | null, outTradeNo: string): ProviderTrade {
@@ -136,7 +155,49 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     mode: 'simulator',
 
     supports(wallet: WalletId, method: PaymentMethod) {
-      return SIMULATED_WALLETS.includes(wallet) && method === 'qr'
+      return SIMULATED_WALLETS.includes(wallet) && WALLET_METHODS[wallet].includes(method)
+    },
+
+    async payWithCode(request: CodePayRequest) {
+      const existing = getTrade(request.outTradeNo)
+      if (existing) return toTrade(existing, request.outTradeNo)
+      const suffix = request.authCode.slice(-4)
+      const now = clock.now()
+      const state =
+        suffix === SIMULATOR_CODE_SUFFIXES.declined
+          ? 'PAYERROR'
+          : suffix === SIMULATOR_CODE_SUFFIXES.passwordThenPay || suffix === SIMULATOR_CODE_SUFFIXES.passwordNeverConfirmed
+            ? 'USERPAYING'
+            : 'SUCCESS'
+      db.prepare(
+        `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, kind, confirm_at,
+           transaction_id, paid_at, expires_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'code', ?, ?, ?, ?, ?)`,
+      ).run(
+        request.outTradeNo,
+        request.wallet,
+        request.amountFen,
+        request.description,
+        newSecretToken(),
+        state,
+        suffix === SIMULATOR_CODE_SUFFIXES.passwordThenPay ? now + PASSWORD_DELAY_MS : null,
+        state === 'SUCCESS' ? newTransactionId(request.wallet) : null,
+        state === 'SUCCESS' ? now : null,
+        now + 24 * 3600_000,
+        now,
+      )
+      return toTrade(getTrade(request.outTradeNo), request.outTradeNo)
+    },
+
+    async reverse(outTradeNo) {
+      const trade = getTrade(outTradeNo)
+      if (!trade) return toTrade(null, outTradeNo)
+      // A reversed paid trade is returned to the customer by the wallet: either way no money stays.
+      db.prepare("UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state != 'CLOSED'").run(
+        clock.now(),
+        outTradeNo,
+      )
+      return { ...toTrade(getTrade(outTradeNo), outTradeNo), state: 'REVOKED' as const }
     },
 
     async createQr(request: CreateQrRequest) {
@@ -252,7 +313,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       const row = (selectByToken.get(pageToken) as TradeRow | undefined) ?? null
       if (!row) throw new EngineError('NOT_FOUND', 'no such trade')
       if (row.state === 'SUCCESS') return 'already_paid'
-      if (row.state === 'CLOSED') return 'closed'
+      if (row.state === 'CLOSED' || row.kind !== 'qr') return 'closed'
       if (clock.now() >= row.expires_at) return 'expired'
       const now = clock.now()
       if (row.outcome === 'decline') {
@@ -262,10 +323,10 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
         notify(getTrade(row.out_trade_no)!)
         return 'declined'
       }
-      const transactionId = `sim${WALLETS[row.wallet].id}${newSecretToken(9)}`
+      const transactionId = newTransactionId(row.wallet)
       const changed = db
         .prepare(
-          "UPDATE sim_trades SET state = 'SUCCESS', paid_at = ?, transaction_id = ? WHERE out_trade_no = ? AND state IN ('NOTPAY', 'USERPAYING', 'PAYERROR')",
+          "UPDATE sim_trades SET state = 'SUCCESS', paid_at = ?, transaction_id = ? WHERE out_trade_no = ? AND state = 'NOTPAY'",
         )
         .run(now, transactionId, row.out_trade_no).changes
       if (changed !== 1) return 'already_paid'
@@ -283,4 +344,8 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     },
   }
   return provider
+}
+
+function newTransactionId(wallet: WalletId): string {
+  return `sim${wallet}${newSecretToken(9)}`
 }

@@ -1,7 +1,7 @@
 import type { PaymentMethod, ProviderMode, WalletId } from '../../shared/wallets'
 
 /** A trade as the wallet sees it, in WeChat Pay's vocabulary (Alipay's states map onto it). */
-export type TradeState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'NOT_FOUND'
+export type TradeState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'CLOSED' | 'REVOKED' | 'PAYERROR' | 'NOT_FOUND'
 
 export interface ProviderTrade {
   outTradeNo: string
@@ -17,6 +17,20 @@ export interface CreateQrRequest {
   amountFen: number
   description: string
   expiresAt: number
+  /** The merchant account (商户号 / PID) the payment goes to. */
+  merchantId: string | null
+  /** Huabei: number of installment periods. */
+  installments: number | null
+}
+
+export interface CodePayRequest {
+  outTradeNo: string
+  wallet: WalletId
+  /** The customer's payment code, used once and never stored. */
+  authCode: string
+  amountFen: number
+  description: string
+  merchantId: string | null
 }
 
 export interface RefundRequest {
@@ -54,6 +68,13 @@ export interface PaymentProvider {
   query(outTradeNo: string): Promise<ProviderTrade>
   /** Closes an unpaid trade. Returns the trade as it ends: SUCCESS if it turned out to be paid. */
   close(outTradeNo: string): Promise<ProviderTrade>
+  /** Charges a customer's payment code: SUCCESS, USERPAYING (customer confirming in the app) or PAYERROR. */
+  payWithCode(request: CodePayRequest): Promise<ProviderTrade>
+  /**
+   * Reverses a payment-code trade (WeChat Pay reverse / Alipay cancel): an unpaid trade is closed, a
+   * paid one is returned to the customer by the wallet. Ends REVOKED.
+   */
+  reverse(outTradeNo: string): Promise<ProviderTrade>
   refund(request: RefundRequest): Promise<ProviderRefund>
   queryRefund(outRefundNo: string): Promise<ProviderRefund>
   /** Verifies a notification (signature, freshness) and returns the trade it reports; throws NOTIFICATION_REJECTED. */

@@ -1,10 +1,11 @@
 import type { Database } from 'better-sqlite3'
 import type { WalletConfig } from '../../shared/api/types'
-import { WALLET_IDS } from '../../shared/wallets'
+import { WALLET_IDS, type WalletId } from '../../shared/wallets'
 import type { Clock } from '../clock'
 import { insertProduct } from '../catalog/products'
 import { hasStoreProfile, saveStoreProfile } from '../store/profile'
-import { saveWalletConfig } from '../wallets/config'
+import { defaultWalletConfig } from '../config/defaults'
+import { saveWalletConfig } from '../config/wallets'
 
 const DEMO_PRODUCTS = [
   { sku: 'DRK-001', barcode: '6901234567892', name: '豆浆', priceFen: 400, category: '饮料' },
@@ -18,14 +19,18 @@ const DEMO_PRODUCTS = [
   { sku: 'DLY-002', barcode: '6900000000066', name: '雨伞', priceFen: 2990, category: '日用' },
 ] as const
 
-/** Only WeChat Pay and Alipay are live in the demo; the simulator stands in for both. */
-const DEMO_WALLETS: WalletConfig[] = WALLET_IDS.map((wallet, index) => ({
-  wallet,
-  accepted: wallet === 'wechat' || wallet === 'alipay' || wallet === 'unionpay',
-  contractStatus: wallet === 'wechat' || wallet === 'alipay' ? 'signed' : wallet === 'unionpay' ? 'pending' : 'not_signed',
-  mode: 'simulator',
-  displayOrder: index,
-}))
+/**
+ * The demo takes WeChat Pay, Alipay, Huabei, QuickPass and cash through the simulator; JD Pay's contract
+ * is pending and e-CNY is not signed, to show how unavailable wallets look.
+ */
+function demoWalletConfigs(): WalletConfig[] {
+  const signed: WalletId[] = ['wechat', 'alipay', 'huabei', 'unionpay', 'cash']
+  return WALLET_IDS.map((wallet) => ({
+    ...defaultWalletConfig(wallet),
+    accepted: wallet !== 'ecny',
+    contractStatus: signed.includes(wallet) ? 'signed' : wallet === 'jdpay' ? 'pending' : 'not_signed',
+  }))
+}
 
 /** Seeds a demo store on a fresh database; does nothing once a store exists. Returns whether it seeded. */
 export function seedDemoStore(db: Database, clock: Clock, newId: (prefix: 'prd') => string): boolean {
@@ -36,7 +41,7 @@ export function seedDemoStore(db: Database, clock: Clock, newId: (prefix: 'prd')
     for (const p of DEMO_PRODUCTS) {
       insertProduct(db, { id: newId('prd'), ...p, active: true }, now)
     }
-    for (const config of DEMO_WALLETS) saveWalletConfig(db, config, now)
+    for (const config of demoWalletConfigs()) saveWalletConfig(db, config, now, false)
     return true
   })()
 }

@@ -7,8 +7,12 @@ import {
   EmptyInput,
   IdInput,
   ListOrdersInput,
+  AuditEntry,
   Order,
   OrderDetail,
+  RoutingSettings,
+  UpdateWalletInput,
+  withDefaultPaymentMethod,
   PaymentAttempt,
   PaymentOption,
   Product,
@@ -26,6 +30,8 @@ export interface OperationDef {
   input: z.ZodType
   output: z.ZodType
   http: { method: HttpMethod; path: string; status?: number }
+  /** Fills documented defaults into the raw input before validation. */
+  prepare?: (raw: unknown) => unknown
 }
 
 /**
@@ -56,6 +62,30 @@ export const operations = {
     input: EmptyInput,
     output: z.object({ wallets: z.array(WalletConfig) }),
     http: { method: 'GET', path: '/api/wallets' },
+  },
+  'wallets.update': {
+    summary: "Replace one wallet's configuration (validated, audited, effective for new orders at once)",
+    input: UpdateWalletInput,
+    output: WalletConfig,
+    http: { method: 'POST', path: '/api/wallets/{wallet}' },
+  },
+  'routing.get': {
+    summary: 'Store-wide routing settings: ranking, payment-code rules, account health',
+    input: EmptyInput,
+    output: RoutingSettings,
+    http: { method: 'GET', path: '/api/routing' },
+  },
+  'routing.update': {
+    summary: 'Replace the store-wide routing settings (validated, audited)',
+    input: RoutingSettings,
+    output: RoutingSettings,
+    http: { method: 'POST', path: '/api/routing' },
+  },
+  'audit.list': {
+    summary: 'Configuration changes, newest first',
+    input: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    output: z.object({ entries: z.array(AuditEntry) }),
+    http: { method: 'GET', path: '/api/audit' },
   },
   'orders.create': {
     summary: 'Create an order from catalog lines (by SKU) or from a plain amount',
@@ -88,10 +118,12 @@ export const operations = {
     http: { method: 'GET', path: '/api/orders/{id}/payment-options' },
   },
   'payments.create': {
-    summary: 'Start a payment attempt: returns the QR code to show the customer',
+    summary:
+      'Start a payment: a wallet QR code (`qr`, Huabei with `installments`), the all-wallets code (`aggregate`), a customer payment code (`payment-code`) or cash',
     input: CreatePaymentInput,
     output: CreatedPayment,
     http: { method: 'POST', path: '/api/orders/{id}/payments', status: 201 },
+    prepare: withDefaultPaymentMethod,
   },
   'payments.get': {
     summary: 'A payment attempt',

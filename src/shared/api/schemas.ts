@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import { MAX_AMOUNT_FEN } from '../money'
 import { ATTEMPT_STATUSES, ORDER_STATUSES } from '../states'
-import { CONTRACT_STATUSES, PAYMENT_METHODS, PROVIDER_MODES, WALLET_IDS } from '../wallets'
+import { INSTALLMENT_PERIODS } from '../installments'
+import { PAYMENT_CODE_PATTERN } from '../paymentCodes'
+import { CONTRACT_STATUSES, OPTION_METHODS, PAYMENT_METHODS, PROVIDER_MODES, WALLET_IDS } from '../wallets'
 
 /** Issues carrying this param are reported as AMOUNT_OUT_OF_RANGE instead of VALIDATION_FAILED. */
 export const AMOUNT_ISSUE = { code: 'AMOUNT_OUT_OF_RANGE' } as const
@@ -21,6 +23,10 @@ export const EntityId = z.string().min(1).max(64).meta({ description: 'Object id
 
 export const WalletIdSchema = z.enum(WALLET_IDS)
 export const PaymentMethodSchema = z.enum(PAYMENT_METHODS)
+export const OptionMethodSchema = z.enum(OPTION_METHODS)
+const BasisPoints = z.number().int().min(0).max(10_000).meta({ description: 'Rate in basis points (60 = 0.6 %)' })
+const FenOrZero = z.number().int().min(0).max(MAX_AMOUNT_FEN)
+const Periods = z.union(INSTALLMENT_PERIODS.map((p) => z.literal(p)) as [z.ZodLiteral<3>, z.ZodLiteral<6>, z.ZodLiteral<12>])
 export const OrderStatusSchema = z.enum(ORDER_STATUSES)
 export const AttemptStatusSchema = z.enum(ATTEMPT_STATUSES)
 
@@ -64,6 +70,7 @@ export const Order = z
     currency: z.literal('CNY'),
     description: z.string().nullable(),
     customerRef: z.string().nullable(),
+    context: z.enum(['counter', 'online']),
     lines: z.array(OrderLine),
     paidWallet: WalletIdSchema.nullable(),
     createdAt: Timestamp,
@@ -88,6 +95,13 @@ export const PaymentAttempt = z
     qrContent: z.string().nullable(),
     providerTradeNo: z.string().nullable(),
     failureCode: z.string().nullable(),
+    accountId: z.string().nullable(),
+    installments: z.number().int().nullable(),
+    merchantFeeFen: z.number().int().nullable(),
+    tenderedFen: z.number().int().nullable(),
+    changeFen: z.number().int().nullable(),
+    paymentCodeMasked: z.string().nullable(),
+    userPaying: z.boolean(),
     expiresAt: Timestamp,
     createdAt: Timestamp,
     pendingAt: NullableTimestamp,
@@ -108,42 +122,205 @@ export const EngineEvent = z
   })
   .meta({ id: 'EngineEvent' })
 
+export const Refund = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    attemptId: z.string(),
+    wallet: WalletIdSchema,
+    amountFen: z.number().int(),
+    reason: z.string(),
+    status: z.enum(['pending', 'succeeded', 'failed']),
+    providerRefundNo: z.string().nullable(),
+    tries: z.number().int(),
+    createdAt: Timestamp,
+    succeededAt: NullableTimestamp,
+  })
+  .meta({ id: 'Refund' })
+
 export const OrderDetail = Order.extend({
   attempts: z.array(PaymentAttempt),
+  refunds: z.array(Refund),
   timeline: z.array(EngineEvent),
 }).meta({ id: 'OrderDetail' })
+
+export const UNAVAILABLE_REASONS = [
+  'NOT_SIGNED',
+  'AMOUNT_ABOVE_MAX',
+  'AMOUNT_BELOW_MIN',
+  'DAILY_CAP_REACHED',
+  'PRODUCT_EXCLUDED',
+  'NOT_IN_ROLLOUT',
+  'CHANNEL_UNHEALTHY',
+  'CHANNEL_UNAVAILABLE',
+  'NO_ACCOUNT',
+  'CONTEXT_UNSUPPORTED',
+] as const
+export const UnavailableReasonSchema = z.enum(UNAVAILABLE_REASONS)
+
+export const InstallmentPlanSchema = z
+  .object({
+    periods: z.number().int(),
+    feeRateBp: z.number().int(),
+    feeBearer: z.enum(['merchant', 'customer']),
+    feeFen: z.number().int(),
+    customerTotalFen: z.number().int(),
+    merchantFeeFen: z.number().int(),
+    firstPeriodFen: z.number().int(),
+    laterPeriodFen: z.number().int(),
+    schedule: z.array(
+      z.object({ period: z.number().int(), principalFen: z.number().int(), feeFen: z.number().int(), amountFen: z.number().int() }),
+    ),
+  })
+  .meta({ id: 'InstallmentPlan' })
 
 export const PaymentOption = z
   .object({
     wallet: WalletIdSchema,
     available: z.boolean(),
-    reason: z.string().nullable().meta({ description: 'Why the wallet is unavailable (coded), null when available' }),
-    methods: z.array(PaymentMethodSchema),
+    reason: UnavailableReasonSchema.nullable().meta({ description: 'Why the wallet is unavailable (coded), null when available' }),
+    reasonDetail: z.string().nullable(),
+    methods: z.array(OptionMethodSchema),
     mode: z.enum(PROVIDER_MODES),
+    merchantFeeFen: z.number().int().nullable().meta({ description: 'What the merchant pays for this payment' }),
+    customerCostFen: z.number().int().nullable().meta({ description: 'What the customer pays in all (order total plus any fee they bear)' }),
+    rank: z.number().int().nullable().meta({ description: '1 = recommended; null when unavailable' }),
+    rankReasons: z.array(z.string()).meta({ description: 'The ranking criteria that placed this option, in order' }),
+    accountId: z.string().nullable().meta({ description: 'The merchant account a payment would use now' }),
+    installmentPlans: z.array(InstallmentPlanSchema).optional(),
   })
   .meta({ id: 'PaymentOption' })
 
-export const WalletConfig = z
-  .object({
-    wallet: WalletIdSchema,
-    accepted: z.boolean(),
-    contractStatus: z.enum(CONTRACT_STATUSES),
-    mode: z.enum(PROVIDER_MODES),
-    displayOrder: z.number().int(),
+export const ACCOUNT_STRATEGIES = ['priority', 'split', 'least_cost', 'success_rate'] as const
+export const RANKING_CRITERIA = ['last_used', 'priority', 'lowest_cost'] as const
+
+const AccountId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'lower-case letters, digits, - and _ (max 32)')
+
+export const WalletAccount = z
+  .strictObject({
+    id: AccountId,
+    label: ShortText(40),
+    merchantId: ShortText(64).meta({ description: 'The merchant number at the wallet (商户号 / PID)' }),
+    priority: z.number().int().min(0).max(999),
+    splitPercent: z.number().int().min(0).max(100),
+    feeRateBp: BasisPoints.nullable().meta({ description: "Overrides the wallet's fee rate for this account" }),
+    enabled: z.boolean(),
   })
+  .meta({ id: 'WalletAccount' })
+
+export const ProductRules = z
+  .strictObject({
+    onlyCategories: z.array(ShortText(30)).max(100).meta({ description: 'If not empty, every line must be in one of these' }),
+    excludeCategories: z.array(ShortText(30)).max(100),
+    excludeSkus: z.array(ShortText(64)).max(500),
+  })
+  .meta({ id: 'ProductRules' })
+
+export const HuabeiSettings = z
+  .strictObject({
+    periods: z.array(Periods).min(1).max(3),
+    feeBearer: z.enum(['merchant', 'customer']),
+    feeRatesBp: z.strictObject({ '3': BasisPoints, '6': BasisPoints, '12': BasisPoints }),
+    minOrderFen: FenOrZero,
+  })
+  .meta({ id: 'HuabeiSettings' })
+
+const WalletSettingsFields = {
+  accepted: z.boolean(),
+  contractStatus: z.enum(CONTRACT_STATUSES),
+  mode: z.enum(PROVIDER_MODES),
+  displayOrder: z.number().int().min(0).max(999).meta({ description: 'Merchant priority: lower is shown first' }),
+  feeRateBp: BasisPoints,
+  minFen: FenOrZero.meta({ description: 'Smallest order this wallet takes (0 = no minimum)' }),
+  maxFen: FenOrZero.nullable().meta({ description: 'Largest order this wallet takes (null = no maximum)' }),
+  dailyCapFen: FenOrZero.nullable().meta({ description: 'Most this wallet may take per business day (null = no cap)' }),
+  rolloutPercent: z.number().int().min(0).max(100),
+  productRules: ProductRules,
+  accounts: z.array(WalletAccount).max(20),
+  accountStrategy: z.enum(ACCOUNT_STRATEGIES),
+  huabei: HuabeiSettings.nullable(),
+}
+
+function checkWalletSettings(
+  value: { wallet?: string; minFen: number; maxFen: number | null; accounts: { id: string; splitPercent: number; enabled: boolean }[]; accountStrategy: string; huabei: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  if (value.maxFen !== null && value.minFen > value.maxFen) {
+    ctx.addIssue({ code: 'custom', path: ['minFen'], message: 'minFen must not exceed maxFen' })
+  }
+  const ids = value.accounts.map((a) => a.id)
+  if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'account ids must be unique' })
+  if (value.accountStrategy === 'split') {
+    const sum = value.accounts.filter((a) => a.enabled).reduce((n, a) => n + a.splitPercent, 0)
+    if (sum !== 100) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'split percentages of enabled accounts must add up to 100' })
+  }
+}
+
+export const WalletConfig = z
+  .object({ wallet: WalletIdSchema, ...WalletSettingsFields })
+  .superRefine(checkWalletSettings)
   .meta({ id: 'WalletConfig' })
+
+export const UpdateWalletInput = z
+  .strictObject({ wallet: WalletIdSchema, ...WalletSettingsFields })
+  .superRefine((value, ctx) => {
+    checkWalletSettings(value, ctx)
+    if ((value.wallet === 'huabei') !== (value.huabei !== null)) {
+      ctx.addIssue({ code: 'custom', path: ['huabei'], message: 'Huabei settings belong to the huabei wallet only (and it needs them)' })
+    }
+  })
+
+export const PaymentCodeRuleSchema = z.strictObject({
+  wallet: WalletIdSchema,
+  prefixes: z.array(z.string().regex(/^\d{1,6}$/)).min(1).max(20),
+  lengths: z.array(z.number().int().min(10).max(32)).min(1).max(23),
+})
+
+export const RoutingSettings = z
+  .strictObject({
+    ranking: z
+      .array(z.enum(RANKING_CRITERIA))
+      .min(1)
+      .max(RANKING_CRITERIA.length)
+      .refine((list) => new Set(list).size === list.length, 'ranking criteria must not repeat'),
+    paymentCodeRules: z.array(PaymentCodeRuleSchema).max(20),
+    paymentCodeTimeoutSeconds: z.number().int().min(10).max(300),
+    accountHealth: z.strictObject({
+      windowMinutes: z.number().int().min(1).max(1440),
+      minAttempts: z.number().int().min(1).max(1000),
+      minSuccessPercent: z.number().int().min(0).max(100),
+      cooldownMinutes: z.number().int().min(1).max(1440),
+    }),
+  })
+  .meta({ id: 'RoutingSettings' })
+
+export const AuditEntry = z
+  .object({
+    seq: z.number().int(),
+    entity: z.string(),
+    entityId: z.string(),
+    before: z.unknown(),
+    after: z.unknown(),
+    at: Timestamp,
+  })
+  .meta({ id: 'AuditEntry' })
 
 export const CreatedPayment = z
   .object({
     id: z.string(),
     orderId: z.string(),
-    wallet: WalletIdSchema,
-    method: PaymentMethodSchema,
+    wallet: WalletIdSchema.nullable().meta({ description: 'null for the all-wallets code until a wallet is chosen' }),
+    method: z.enum(['qr', 'payment-code', 'cash', 'aggregate']),
     status: AttemptStatusSchema,
     amountFen: z.number().int(),
-    qrContent: z.string(),
-    qrSvg: z.string().meta({ description: 'The QR code as a standalone SVG document' }),
+    qrContent: z.string().nullable(),
+    qrSvg: z.string().nullable().meta({ description: 'The QR code as a standalone SVG document' }),
     expiresAt: Timestamp,
+    installments: z.number().int().nullable(),
+    userPaying: z.boolean().meta({ description: 'Payment code: the customer is confirming in their wallet app' }),
+    failureCode: z.string().nullable(),
+    tenderedFen: z.number().int().nullable(),
+    changeFen: z.number().int().nullable(),
   })
   .meta({ id: 'CreatedPayment' })
 
@@ -159,6 +336,7 @@ const LineInput = z.union([
 
 const CustomerRef = ShortText(64).optional()
 const Description = ShortText(120).optional()
+const OrderContext = z.enum(['counter', 'online']).default('counter').meta({ description: 'Where the customer pays' })
 
 export const CreateOrderInput = z
   .union([
@@ -166,14 +344,15 @@ export const CreateOrderInput = z
       lines: z.array(LineInput).min(1).max(200),
       customerRef: CustomerRef,
       description: Description,
+      context: OrderContext,
     }),
     z.strictObject({
       amountFen: AmountFen,
       description: Description,
       customerRef: CustomerRef,
+      context: OrderContext,
     }),
   ])
-  .meta({ id: 'CreateOrderInput' })
 
 export const IdInput = z.strictObject({ id: EntityId })
 
@@ -182,11 +361,38 @@ export const ListOrdersInput = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })
 
-export const CreatePaymentInput = z.strictObject({
-  id: EntityId.meta({ description: 'Order id' }),
-  wallet: WalletIdSchema,
-  method: PaymentMethodSchema.default('qr'),
-})
+const OrderIdField = EntityId.meta({ description: 'Order id' })
+
+/** `method` may be left out: it is `cash` for the cash wallet and `qr` otherwise. */
+export const CreatePaymentInput = z
+  .discriminatedUnion('method', [
+    z.strictObject({
+      id: OrderIdField,
+      method: z.literal('qr'),
+      wallet: WalletIdSchema.exclude(['cash']),
+      installments: Periods.optional().meta({ description: 'Huabei: number of periods' }),
+    }),
+    z.strictObject({ id: OrderIdField, method: z.literal('aggregate') }),
+    z.strictObject({
+      id: OrderIdField,
+      method: z.literal('payment-code'),
+      authCode: z.string().regex(PAYMENT_CODE_PATTERN, 'a payment code is 10–32 digits'),
+      wallet: WalletIdSchema.exclude(['cash', 'huabei']).optional().meta({ description: 'Force a wallet instead of detecting it' }),
+    }),
+    z.strictObject({
+      id: OrderIdField,
+      method: z.literal('cash'),
+      wallet: z.literal('cash'),
+      tenderedFen: AmountFen.meta({ description: 'Cash handed over by the customer' }),
+    }),
+  ])
+
+export function withDefaultPaymentMethod(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw
+  const input = raw as Record<string, unknown>
+  if (input.method !== undefined) return raw
+  return { ...input, method: input.wallet === 'cash' ? 'cash' : 'qr' }
+}
 
 export const CreateProductInput = z.strictObject({
   name: ShortText(60),

@@ -1,11 +1,11 @@
 import type { z } from 'zod'
 import { EngineError, type ErrorCode } from '../errors'
-import { operations, type OperationName, type OperationParsedInput } from './operations'
+import { operations, type OperationDef, type OperationName, type OperationParsedInput } from './operations'
 
 /** Parses raw input for an operation; every failure becomes a coded EngineError. */
 export function parseOperationInput<N extends OperationName>(name: N, raw: unknown): OperationParsedInput<N> {
-  const schema = operations[name].input as z.ZodType
-  const result = schema.safeParse(raw ?? {})
+  const op: OperationDef = operations[name]
+  const result = (op.input as z.ZodType).safeParse(op.prepare ? op.prepare(raw ?? {}) : (raw ?? {}))
   if (result.success) return result.data as OperationParsedInput<N>
   const issues = result.error.issues
   const code = pickCode(issues)

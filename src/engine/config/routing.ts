@@ -1,0 +1,22 @@
+import type { Database } from 'better-sqlite3'
+import type { z } from 'zod'
+import type { RoutingSettings } from '../../shared/api/schemas'
+import { getSetting, setSetting } from '../store/settings'
+import { DEFAULT_ROUTING_SETTINGS } from './defaults'
+import { appendAudit } from './audit'
+
+export type RoutingSettingsData = z.output<typeof RoutingSettings>
+
+const KEY = 'routing'
+
+export function getRoutingSettings(db: Database): RoutingSettingsData {
+  const stored = getSetting(db, KEY)
+  return stored ? { ...DEFAULT_ROUTING_SETTINGS, ...(JSON.parse(stored) as Partial<RoutingSettingsData>) } : DEFAULT_ROUTING_SETTINGS
+}
+
+/** Replaces the routing settings (already validated) and audits the change; call inside a transaction. */
+export function saveRoutingSettings(db: Database, next: RoutingSettingsData, now: number): void {
+  const before = getRoutingSettings(db)
+  setSetting(db, KEY, JSON.stringify(next))
+  appendAudit(db, { entity: 'routing', entityId: 'store', before, after: next, at: now })
+}

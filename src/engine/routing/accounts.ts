@@ -1,0 +1,87 @@
+import type { WalletConfig } from '../../shared/api/types'
+import { rolloutBucket } from '../../shared/rollout'
+
+type Account = WalletConfig['accounts'][number]
+
+/** Recent outcomes of one merchant account (succeeded vs failed payments in the health window). */
+export interface AccountHealth {
+  successes: number
+  failures: number
+  lastFailureAt: number | null
+}
+
+export interface HealthPolicy {
+  windowMinutes: number
+  minAttempts: number
+  minSuccessPercent: number
+  cooldownMinutes: number
+}
+
+export const NO_HISTORY: AccountHealth = { successes: 0, failures: 0, lastFailureAt: null }
+
+/**
+ * An account is demoted while its recent success rate is below the threshold (with enough attempts to
+ * judge); once the cooldown since its last failure has passed it is tried again.
+ */
+export function isDemoted(health: AccountHealth, policy: HealthPolicy, now: number): boolean {
+  const attempts = health.successes + health.failures
+  if (attempts < policy.minAttempts) return false
+  if (health.successes * 100 >= policy.minSuccessPercent * attempts) return false
+  return health.lastFailureAt !== null && now - health.lastFailureAt < policy.cooldownMinutes * 60_000
+}
+
+export type AccountChoice =
+  | { ok: true; account: Account; feeRateBp: number; reason: string }
+  | { ok: false; reason: 'NO_ACCOUNT' | 'CHANNEL_UNHEALTHY' }
+
+const byPriority = (a: Account, b: Account): number => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
+/**
+ * Picks the merchant account a payment of this wallet goes through, by the wallet's strategy, skipping
+ * demoted accounts (fallback). Deterministic: the same inputs always give the same account.
+ */
+export function chooseAccount(
+  config: WalletConfig,
+  health: (accountId: string) => AccountHealth,
+  policy: HealthPolicy,
+  now: number,
+  orderKey: string,
+): AccountChoice {
+  const enabled = config.accounts.filter((a) => a.enabled).sort(byPriority)
+  if (!enabled.length) return { ok: false, reason: 'NO_ACCOUNT' }
+  const healthy = enabled.filter((a) => !isDemoted(health(a.id), policy, now))
+  if (!healthy.length) return { ok: false, reason: 'CHANNEL_UNHEALTHY' }
+  const fee = (a: Account): number => a.feeRateBp ?? config.feeRateBp
+  const pick = (account: Account, reason: string): AccountChoice => ({ ok: true, account, feeRateBp: fee(account), reason })
+
+  switch (config.accountStrategy) {
+    case 'priority':
+      return pick(healthy[0]!, healthy[0] === enabled[0] ? 'priority' : 'priority_fallback')
+    case 'least_cost': {
+      const cheapest = [...healthy].sort((a, b) => fee(a) - fee(b) || byPriority(a, b))[0]!
+      return pick(cheapest, 'least_cost')
+    }
+    case 'success_rate': {
+      // Compare successes/attempts as fractions in integers; an account without history counts as 100 %.
+      const rate = (a: Account): [number, number] => {
+        const h = health(a.id)
+        const attempts = h.successes + h.failures
+        return attempts === 0 ? [1, 1] : [h.successes, attempts]
+      }
+      const best = [...healthy].sort((a, b) => {
+        const [sa, ta] = rate(a)
+        const [sb, tb] = rate(b)
+        return sb * ta - sa * tb || byPriority(a, b)
+      })[0]!
+      return pick(best, 'success_rate')
+    }
+    case 'split': {
+      const bucket = rolloutBucket(orderKey, `split:${config.wallet}`)
+      const byId = [...enabled].sort((a, b) => (a.id < b.id ? -1 : 1))
+      let cumulative = 0
+      const target = byId.find((a) => (cumulative += a.splitPercent) > bucket) ?? byId[byId.length - 1]!
+      if (healthy.includes(target)) return pick(target, 'split')
+      return pick(healthy[0]!, 'split_fallback')
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import type { Database } from 'better-sqlite3'
+import type { PaymentOption } from '../../shared/api/types'
+import type { WalletId } from '../../shared/wallets'
+import type { Clock } from '../clock'
+import { getRoutingSettings } from '../config/routing'
+import { listWalletConfigs } from '../config/wallets'
+import type { OrderRow } from '../orders/queries'
+import { accountOutcomesSince, lastWalletUsedBy, sumSucceededSince } from '../payments/queries'
+import type { ProviderRegistry } from '../providers/registry'
+import { businessDayStart } from '../time'
+import { routeOrder, type RoutedOrder } from './router'
+
+/** The order as the router sees it: amount, customer, context, and each line's SKU and category. */
+export function routedOrder(db: Database, order: OrderRow): RoutedOrder {
+  const lines = db
+    .prepare(
+      `SELECT l.sku AS sku, p.category AS category FROM order_lines l LEFT JOIN products p ON p.id = l.product_id
+       WHERE l.order_id = ? ORDER BY l.position`,
+    )
+    .all(order.id) as { sku: string | null; category: string | null }[]
+  return { key: order.id, totalFen: order.total_fen, customerRef: order.customer_ref, context: order.context, lines }
+}
+
+/** Routes an order against the live configuration and the engine's books (read fresh on every call). */
+export function createOptionsResolver(db: Database, clock: Clock, providers: ProviderRegistry) {
+  return (order: OrderRow): PaymentOption[] => {
+    const now = clock.now()
+    const settings = getRoutingSettings(db)
+    const dayStart = businessDayStart(now)
+    const windowStart = now - settings.accountHealth.windowMinutes * 60_000
+    return routeOrder(routedOrder(db, order), listWalletConfigs(db), settings, {
+      now,
+      takenTodayFen: (wallet) => sumSucceededSince(db, wallet, dayStart),
+      accountHealth: (wallet, accountId) => accountOutcomesSince(db, wallet, accountId, windowStart),
+      lastUsedWallet: order.customer_ref ? (lastWalletUsedBy(db, order.customer_ref) as WalletId | null) : null,
+      channelExists: (wallet, method, mode) => providers.find(wallet, method, mode) !== null,
+    })
+  }
+}

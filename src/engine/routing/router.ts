@@ -1,0 +1,161 @@
+import type { PaymentOption, WalletConfig } from '../../shared/api/types'
+import { computeInstallmentPlan, type InstallmentPlan } from '../../shared/installments'
+import { applyRateBp } from '../../shared/installments'
+import { inRollout } from '../../shared/rollout'
+import { WALLET_IDS, WALLET_METHODS, type OptionMethod, type PaymentMethod, type ProviderMode, type WalletId } from '../../shared/wallets'
+import type { RoutingSettingsData } from '../config/routing'
+import { chooseAccount, type AccountHealth } from './accounts'
+
+export interface RoutedOrder {
+  /** Stable key for deterministic splits (the order id). */
+  key: string
+  totalFen: number
+  customerRef: string | null
+  context: 'counter' | 'online'
+  lines: { sku: string | null; category: string | null }[]
+}
+
+/** What the router needs to know beyond the configuration; gathered by the engine from its books. */
+export interface RoutingFacts {
+  now: number
+  /** Amount each wallet has taken so far this business day. */
+  takenTodayFen: (wallet: WalletId) => number
+  accountHealth: (wallet: WalletId, accountId: string) => AccountHealth
+  /** The wallet this customer paid with last time, if known. */
+  lastUsedWallet: WalletId | null
+  /** Whether a provider can serve this wallet and method in this mode. */
+  channelExists: (wallet: WalletId, method: PaymentMethod, mode: ProviderMode) => boolean
+}
+
+type Candidate = PaymentOption & { displayOrder: number }
+
+const COUNTER_ONLY: readonly PaymentMethod[] = ['payment-code', 'cash']
+
+/**
+ * The heart of checkout: for one order, every accepted wallet is either offered — with its methods,
+ * the merchant's fee and the customer's cost — or listed unavailable with a coded reason. Available
+ * options are ranked by the merchant's criteria, each placement explained. Pure and deterministic.
+ */
+export function routeOrder(
+  order: RoutedOrder,
+  wallets: readonly WalletConfig[],
+  settings: RoutingSettingsData,
+  facts: RoutingFacts,
+): PaymentOption[] {
+  const candidates = wallets.filter((w) => w.accepted).map((config) => evaluate(order, config, settings, facts))
+  const available = candidates.filter((c) => c.available)
+  const unavailable = candidates.filter((c) => !c.available)
+  available.sort((a, b) => compare(a, b, settings.ranking, facts.lastUsedWallet))
+  available.forEach((option, index) => {
+    option.rank = index + 1
+    option.rankReasons = settings.ranking.map((criterion) => explain(criterion, option, facts.lastUsedWallet))
+  })
+  unavailable.sort((a, b) => a.displayOrder - b.displayOrder)
+  return [...available, ...unavailable].map(({ displayOrder: _displayOrder, ...option }) => option)
+}
+
+function evaluate(order: RoutedOrder, config: WalletConfig, settings: RoutingSettingsData, facts: RoutingFacts): Candidate {
+  const base = {
+    wallet: config.wallet,
+    mode: config.mode,
+    displayOrder: config.displayOrder,
+    rank: null,
+    rankReasons: [],
+  }
+  const unavailable = (reason: NonNullable<PaymentOption['reason']>, reasonDetail: string | null = null): Candidate => ({
+    ...base,
+    available: false,
+    reason,
+    reasonDetail,
+    methods: [],
+    merchantFeeFen: null,
+    customerCostFen: null,
+    accountId: null,
+  })
+
+  if (config.contractStatus !== 'signed') return unavailable('NOT_SIGNED', config.contractStatus)
+  const methods = WALLET_METHODS[config.wallet].filter((m) => order.context === 'counter' || !COUNTER_ONLY.includes(m))
+  if (!methods.length) return unavailable('CONTEXT_UNSUPPORTED', order.context)
+  const served = methods.filter((m) => m === 'cash' || facts.channelExists(config.wallet, m, config.mode))
+  if (!served.length) return unavailable('CHANNEL_UNAVAILABLE', config.mode)
+
+  const minFen = Math.max(config.minFen, config.huabei?.minOrderFen ?? 0)
+  if (order.totalFen < minFen) return unavailable('AMOUNT_BELOW_MIN', String(minFen))
+  if (config.maxFen !== null && order.totalFen > config.maxFen) return unavailable('AMOUNT_ABOVE_MAX', String(config.maxFen))
+  if (config.dailyCapFen !== null && facts.takenTodayFen(config.wallet) + order.totalFen > config.dailyCapFen) {
+    return unavailable('DAILY_CAP_REACHED', String(config.dailyCapFen))
+  }
+  const excluded = excludedLine(order, config)
+  if (excluded) return unavailable('PRODUCT_EXCLUDED', excluded)
+  if (!inRollout(order.customerRef, config.wallet, config.rolloutPercent)) {
+    return unavailable('NOT_IN_ROLLOUT', String(config.rolloutPercent))
+  }
+
+  let accountId: string | null = null
+  let feeRateBp = config.feeRateBp
+  if (config.wallet !== 'cash') {
+    const policy = settings.accountHealth
+    const choice = chooseAccount(config, (id) => facts.accountHealth(config.wallet, id), policy, facts.now, order.key)
+    if (!choice.ok) return unavailable(choice.reason)
+    accountId = choice.account.id
+    feeRateBp = choice.feeRateBp
+  }
+
+  const baseFeeFen = applyRateBp(order.totalFen, feeRateBp)
+  const optionMethods: OptionMethod[] = [...served]
+  let installmentPlans: InstallmentPlan[] | undefined
+  let merchantFeeFen = baseFeeFen
+  let customerCostFen = order.totalFen
+  if (config.huabei) {
+    const huabei = config.huabei
+    installmentPlans = [...huabei.periods]
+      .sort((a, b) => a - b)
+      .map((periods) => computeInstallmentPlan(order.totalFen, periods, huabei.feeRatesBp[String(periods) as '3' | '6' | '12'], huabei.feeBearer))
+    optionMethods.push('installments')
+    merchantFeeFen = baseFeeFen + installmentPlans[0]!.merchantFeeFen
+    customerCostFen = installmentPlans[0]!.customerTotalFen
+  }
+  return {
+    ...base,
+    available: true,
+    reason: null,
+    reasonDetail: null,
+    methods: optionMethods,
+    merchantFeeFen,
+    customerCostFen,
+    accountId,
+    ...(installmentPlans ? { installmentPlans } : {}),
+  }
+}
+
+/** The first line the wallet's product rules exclude (its SKU or name), or null. */
+function excludedLine(order: RoutedOrder, config: WalletConfig): string | null {
+  const rules = config.productRules
+  for (const line of order.lines) {
+    if (line.sku !== null && rules.excludeSkus.includes(line.sku)) return line.sku
+    if (line.category !== null && rules.excludeCategories.includes(line.category)) return line.category
+    if (rules.onlyCategories.length && (line.category === null || !rules.onlyCategories.includes(line.category))) {
+      return line.category ?? line.sku ?? '?'
+    }
+  }
+  return null
+}
+
+function compare(a: Candidate, b: Candidate, ranking: RoutingSettingsData['ranking'], lastUsed: WalletId | null): number {
+  for (const criterion of ranking) {
+    const diff =
+      criterion === 'last_used'
+        ? Number(b.wallet === lastUsed) - Number(a.wallet === lastUsed)
+        : criterion === 'priority'
+          ? a.displayOrder - b.displayOrder
+          : (a.merchantFeeFen ?? 0) - (b.merchantFeeFen ?? 0)
+    if (diff !== 0) return diff
+  }
+  return WALLET_IDS.indexOf(a.wallet) - WALLET_IDS.indexOf(b.wallet)
+}
+
+function explain(criterion: RoutingSettingsData['ranking'][number], option: Candidate, lastUsed: WalletId | null): string {
+  if (criterion === 'last_used') return `last_used:${option.wallet === lastUsed ? 'yes' : 'no'}`
+  if (criterion === 'priority') return `priority:${option.displayOrder}`
+  return `lowest_cost:${option.merchantFeeFen}`
+}
