@@ -77,6 +77,10 @@ export interface SimulatorProvider extends PaymentProvider {
   pageView(pageToken: string): SimulatorPageView | null
   confirm(pageToken: string): ConfirmResult
   setOutcome(outTradeNo: string, outcome: SimulatorOutcome): void
+  /** Simulates a channel outage for one merchant account: new payments through it fail. */
+  setAccountOutage(merchantId: string, down: boolean): void
+  /** Simulates a lost answer: the next refund is made at the wallet, but the call fails. */
+  loseNextRefundAnswer(): void
   /** Notification deliveries not yet finished (tests and shutdown wait for them). */
   idle(): Promise<void>
 }
@@ -89,6 +93,14 @@ export interface SimulatorProvider extends PaymentProvider {
 export function createSimulatorProvider(options: SimulatorOptions): SimulatorProvider {
   const { db, clock, secret } = options
   const inFlight = new Set<Promise<void>>()
+  const accountsDown = new Set<string>()
+  let loseRefundAnswer = false
+
+  function assertChannelUp(merchantId: string | null): void {
+    if (merchantId !== null && accountsDown.has(merchantId)) {
+      throw new EngineError('PROVIDER_ERROR', `the wallet's channel for ${merchantId} is down`)
+    }
+  }
   const select = db.prepare('SELECT * FROM sim_trades WHERE out_trade_no = ?')
   const selectByToken = db.prepare('SELECT * FROM sim_trades WHERE page_token = ?')
 
@@ -150,6 +162,34 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     void delivery.finally(() => inFlight.delete(delivery))
   }
 
+  /** The wallet's side of a refund: idempotent by out_refund_no, never more than was paid. */
+  const refundInBooks = (request: RefundRequest): ProviderRefund =>
+    db.transaction((): ProviderRefund => {
+      const existing = db.prepare('SELECT * FROM sim_refunds WHERE out_refund_no = ?').get(request.outRefundNo) as
+        | { amount_fen: number; refund_id: string }
+        | undefined
+      if (existing) {
+        return { outRefundNo: request.outRefundNo, state: 'SUCCESS', amountFen: existing.amount_fen, providerRefundNo: existing.refund_id }
+      }
+      const trade = getTrade(request.outTradeNo)
+      if (!trade || trade.state !== 'SUCCESS') {
+        throw new EngineError('PROVIDER_ERROR', 'the trade is not paid, nothing to refund')
+      }
+      const refunded = (
+        db.prepare('SELECT COALESCE(SUM(amount_fen), 0) AS total FROM sim_refunds WHERE out_trade_no = ?').get(
+          request.outTradeNo,
+        ) as { total: number }
+      ).total
+      if (request.amountFen < 1 || refunded + request.amountFen > trade.amount_fen) {
+        throw new EngineError('AMOUNT_OUT_OF_RANGE', 'refund exceeds the amount paid')
+      }
+      const refundId = `simr_${newSecretToken(9)}`
+      db.prepare(
+        'INSERT INTO sim_refunds (out_refund_no, out_trade_no, amount_fen, refund_id, created_at) VALUES (?, ?, ?, ?, ?)',
+      ).run(request.outRefundNo, request.outTradeNo, request.amountFen, refundId, clock.now())
+      return { outRefundNo: request.outRefundNo, state: 'SUCCESS', amountFen: request.amountFen, providerRefundNo: refundId }
+    })()
+
   const provider: SimulatorProvider = {
     key: 'simulator',
     mode: 'simulator',
@@ -159,6 +199,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     },
 
     async payWithCode(request: CodePayRequest) {
+      assertChannelUp(request.merchantId)
       const existing = getTrade(request.outTradeNo)
       if (existing) return toTrade(existing, request.outTradeNo)
       const suffix = request.authCode.slice(-4)
@@ -201,6 +242,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     },
 
     async createQr(request: CreateQrRequest) {
+      assertChannelUp(request.merchantId)
       const existing = getTrade(request.outTradeNo)
       const pageToken = existing?.page_token ?? newSecretToken()
       if (!existing) {
@@ -235,31 +277,12 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     },
 
     async refund(request: RefundRequest): Promise<ProviderRefund> {
-      return db.transaction((): ProviderRefund => {
-        const existing = db.prepare('SELECT * FROM sim_refunds WHERE out_refund_no = ?').get(request.outRefundNo) as
-          | { amount_fen: number; refund_id: string }
-          | undefined
-        if (existing) {
-          return { outRefundNo: request.outRefundNo, state: 'SUCCESS', amountFen: existing.amount_fen, providerRefundNo: existing.refund_id }
-        }
-        const trade = getTrade(request.outTradeNo)
-        if (!trade || trade.state !== 'SUCCESS') {
-          throw new EngineError('PROVIDER_ERROR', 'the trade is not paid, nothing to refund')
-        }
-        const refunded = (
-          db.prepare('SELECT COALESCE(SUM(amount_fen), 0) AS total FROM sim_refunds WHERE out_trade_no = ?').get(
-            request.outTradeNo,
-          ) as { total: number }
-        ).total
-        if (request.amountFen < 1 || refunded + request.amountFen > trade.amount_fen) {
-          throw new EngineError('AMOUNT_OUT_OF_RANGE', 'refund exceeds the amount paid')
-        }
-        const refundId = `simr_${newSecretToken(9)}`
-        db.prepare(
-          'INSERT INTO sim_refunds (out_refund_no, out_trade_no, amount_fen, refund_id, created_at) VALUES (?, ?, ?, ?, ?)',
-        ).run(request.outRefundNo, request.outTradeNo, request.amountFen, refundId, clock.now())
-        return { outRefundNo: request.outRefundNo, state: 'SUCCESS', amountFen: request.amountFen, providerRefundNo: refundId }
-      })()
+      const result = refundInBooks(request)
+      if (loseRefundAnswer) {
+        loseRefundAnswer = false
+        throw new EngineError('PROVIDER_ERROR', 'the refund answer was lost on the way')
+      }
+      return result
     },
 
     async queryRefund(outRefundNo) {
@@ -332,6 +355,15 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       if (changed !== 1) return 'already_paid'
       if (row.outcome === 'succeed') notify(getTrade(row.out_trade_no)!)
       return 'paid'
+    },
+
+    setAccountOutage(merchantId, down) {
+      if (down) accountsDown.add(merchantId)
+      else accountsDown.delete(merchantId)
+    },
+
+    loseNextRefundAnswer() {
+      loseRefundAnswer = true
     },
 
     setOutcome(outTradeNo, outcome) {

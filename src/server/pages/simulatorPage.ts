@@ -2,10 +2,33 @@ import { formatFen } from '../../shared/money'
 import type { WalletId } from '../../shared/wallets'
 import { escapeHtml, pageShell, type PageLocale } from './html'
 
+export const WALLET_NAMES: Record<PageLocale, Record<string, string>> = {
+  'zh-CN': {
+    wechat: '微信支付',
+    alipay: '支付宝',
+    huabei: '花呗分期',
+    unionpay: '云闪付',
+    jdpay: '京东支付',
+    ecny: '数字人民币',
+    cash: '现金',
+  },
+  'en-US': {
+    wechat: 'WeChat Pay',
+    alipay: 'Alipay',
+    huabei: 'Huabei installments',
+    unionpay: 'UnionPay QuickPass',
+    jdpay: 'JD Pay',
+    ecny: 'e-CNY',
+    cash: 'Cash',
+  },
+}
+
+const LOGO_MARK: Record<string, string> = { wechat: '微', alipay: '支', huabei: '花', unionpay: '云', jdpay: '京', ecny: '数', cash: '现' }
+
 const TEXT = {
   'zh-CN': {
     simulatorBanner: '模拟钱包 · 演示用，不会真实扣款',
-    walletName: { wechat: '微信支付', alipay: '支付宝' } as Record<string, string>,
+    walletName: WALLET_NAMES['zh-CN'],
     payTo: '付款给',
     confirm: '确认支付',
     cancel: '取消',
@@ -19,15 +42,26 @@ const TEXT = {
     closedHint: '请让收银员重新生成收款码',
     notFound: '收款码无效',
     notFoundHint: '请确认扫描的是本店的收款码',
-    wrongApp: { wechat: '请使用微信扫一扫', alipay: '请使用支付宝扫一扫' } as Record<string, string>,
-    wrongAppHint: { wechat: '这是微信支付收款码，请打开微信扫码支付', alipay: '这是支付宝收款码，请打开支付宝扫码支付' } as Record<
-      string,
-      string
-    >,
+    wrongApp: {
+      wechat: '请使用微信扫一扫',
+      alipay: '请使用支付宝扫一扫',
+      huabei: '请使用支付宝扫一扫',
+      unionpay: '请使用云闪付扫一扫',
+      jdpay: '请使用京东扫一扫',
+      ecny: '请使用数字人民币App扫一扫',
+    } as Record<string, string>,
+    wrongAppHint: {
+      wechat: '这是微信支付收款码，请打开微信扫码支付',
+      alipay: '这是支付宝收款码，请打开支付宝扫码支付',
+      huabei: '这是花呗分期收款码，请打开支付宝扫码支付',
+      unionpay: '这是云闪付收款码，请打开云闪付扫码支付',
+      jdpay: '这是京东支付收款码，请打开京东扫码支付',
+      ecny: '这是数字人民币收款码，请打开数字人民币App扫码支付',
+    } as Record<string, string>,
   },
   'en-US': {
     simulatorBanner: 'Simulator wallet · demo only, no real money moves',
-    walletName: { wechat: 'WeChat Pay', alipay: 'Alipay' } as Record<string, string>,
+    walletName: WALLET_NAMES['en-US'],
     payTo: 'Pay to',
     confirm: 'Confirm payment',
     cancel: 'Cancel',
@@ -41,10 +75,21 @@ const TEXT = {
     closedHint: 'Ask the cashier for a new code',
     notFound: 'Invalid payment code',
     notFoundHint: 'Please scan a code shown by this store',
-    wrongApp: { wechat: 'Scan with WeChat', alipay: 'Scan with Alipay' } as Record<string, string>,
+    wrongApp: {
+      wechat: 'Scan with WeChat',
+      alipay: 'Scan with Alipay',
+      huabei: 'Scan with Alipay',
+      unionpay: 'Scan with UnionPay QuickPass',
+      jdpay: 'Scan with JD',
+      ecny: 'Scan with the e-CNY app',
+    } as Record<string, string>,
     wrongAppHint: {
       wechat: 'This is a WeChat Pay code: open WeChat and scan it',
       alipay: 'This is an Alipay code: open Alipay and scan it',
+      huabei: 'This is a Huabei installment code: open Alipay and scan it',
+      unionpay: 'This is a QuickPass code: open UnionPay QuickPass and scan it',
+      jdpay: 'This is a JD Pay code: open the JD app and scan it',
+      ecny: 'This is an e-CNY code: open the e-CNY app and scan it',
     } as Record<string, string>,
   },
 } as const
@@ -57,7 +102,7 @@ export type SimulatorPageState =
 
 function header(locale: PageLocale, wallet: WalletId): string {
   const t = TEXT[locale]
-  return `<header class="wallet-header"><span class="wallet-logo" aria-hidden="true"></span><span class="wallet-title">${escapeHtml(
+  return `<header class="wallet-header"><span class="wallet-logo" aria-hidden="true">${LOGO_MARK[wallet] ?? ''}</span><span class="wallet-title">${escapeHtml(
     t.walletName[wallet] ?? wallet,
   )}</span></header>
 <p class="sim-banner">${escapeHtml(t.simulatorBanner)}</p>`
@@ -83,7 +128,7 @@ export function renderSimulatorPage(state: SimulatorPageState, locale: PageLocal
       body: `<main>${message('fail', t.notFound, t.notFoundHint)}</main>`,
     })
   }
-  const bodyClass = `wallet-${state.wallet === 'alipay' ? 'alipay' : 'wechat'}`
+  const bodyClass = `wallet-${state.wallet}`
   if (state.kind === 'wrong_app') {
     return pageShell({
       locale,
@@ -133,13 +178,14 @@ export const SIMULATOR_CSS = `
 *{box-sizing:border-box}
 body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",sans-serif;background:#f2f2f2;color:#191919;min-height:100vh}
 .wallet-header{display:flex;align-items:center;gap:10px;padding:14px 18px;color:#fff;font-size:18px;font-weight:600}
-.wallet-wechat .wallet-header{background:#07c160}
-.wallet-alipay .wallet-header{background:#1677ff}
-.wallet-logo{width:28px;height:28px;border-radius:8px;background:#fff;display:inline-flex;align-items:center;justify-content:center;font-size:17px;font-weight:700}
-.wallet-wechat .wallet-logo{color:#07c160}
-.wallet-wechat .wallet-logo::after{content:"微"}
-.wallet-alipay .wallet-logo{color:#1677ff}
-.wallet-alipay .wallet-logo::after{content:"支"}
+body{--brand:#ff5000}
+.wallet-wechat{--brand:#07c160}
+.wallet-alipay,.wallet-huabei{--brand:#1677ff}
+.wallet-unionpay{--brand:#e60012}
+.wallet-jdpay{--brand:#e1251b}
+.wallet-ecny{--brand:#c8102e}
+.wallet-header{background:var(--brand)}
+.wallet-logo{width:28px;height:28px;border-radius:8px;background:#fff;color:var(--brand);display:inline-flex;align-items:center;justify-content:center;font-size:17px;font-weight:700}
 .sim-banner{margin:0;padding:8px 18px;background:#fff3cd;color:#8a6100;font-size:13px;border-bottom:1px solid #f3dd9b}
 main{max-width:480px;margin:0 auto;padding:18px}
 .card{background:#fff;border-radius:12px;padding:28px 20px;text-align:center;box-shadow:0 1px 2px rgba(0,0,0,.04)}
@@ -149,14 +195,20 @@ main{max-width:480px;margin:0 auto;padding:18px}
 form{margin-top:16px}
 button{width:100%;border:0;border-radius:10px;padding:15px;font-size:17px;font-weight:600;cursor:pointer}
 .confirm{color:#fff}
-.wallet-wechat .confirm{background:#07c160}
-.wallet-alipay .confirm{background:#1677ff}
+.confirm{background:var(--brand)}
 .cancel{background:transparent;color:#576b95;font-weight:400;padding:10px}
 .message h1{font-size:22px;margin:14px 0 4px}
 .message .hint{color:#888;font-size:14px;margin:8px 0 0}
 .message-icon{width:64px;height:64px;border-radius:50%;margin:0 auto;position:relative}
 .ok .message-icon{background:#07c160}
-.wallet-alipay .ok .message-icon{background:#1677ff}
+.wallet-alipay .ok .message-icon,.wallet-huabei .ok .message-icon{background:#1677ff}
+.store-header{background:linear-gradient(90deg,#ff7a00,#ff5000);color:#fff;padding:16px 18px;font-size:18px;font-weight:600}
+.items{list-style:none;margin:14px 0 0;padding:12px 0 0;border-top:1px dashed #e5e5e5;text-align:left;font-size:14px;color:#555}
+.items li{display:flex;justify-content:space-between;padding:3px 0}
+.choose{margin-top:16px;display:grid;gap:10px}
+.choose h2{font-size:15px;color:#666;font-weight:400;margin:0 0 2px}
+.wallet-button{display:flex;align-items:center;gap:12px;background:#fff;color:#191919;border:1px solid #eee;border-radius:12px;padding:14px 16px;font-size:17px;font-weight:500;text-align:left}
+.wallet-button .wallet-logo{background:var(--brand);color:#fff}
 .ok .message-icon::after{content:"";position:absolute;left:22px;top:14px;width:14px;height:26px;border:solid #fff;border-width:0 5px 5px 0;transform:rotate(45deg)}
 .fail .message-icon{background:#fa5151}
 .fail .message-icon::after,.info .message-icon::after{content:"!";position:absolute;inset:0;color:#fff;font-size:40px;font-weight:700;line-height:64px}
