@@ -409,6 +409,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     if (attempt.method === 'payment-code') {
       const after = await provider.reverse(attempt.id)
       if (after.state === 'SUCCESS') return applyTrade(attempt, after)
+      if (before.state === 'PAYERROR') return endAttempt(attempt, 'failed', DECLINED)
       return endAttempt(attempt, 'closed', reason, 'payment.reversed')
     }
     const after = await provider.close(attempt.id)
