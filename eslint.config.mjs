@@ -50,7 +50,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['src/{shared,engine,server,main,preload}/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.mjs', '*.{ts,mts,mjs}'],
+    files: ['src/{shared,engine,server,main,preload}/**/*.ts', 'tests/**/*.ts', 'bench/**/*.{ts,mjs}', 'scripts/**/*.mjs', '*.{ts,mts,mjs}'],
     languageOptions: { globals: globals.node },
   },
   {
