@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import type { z } from 'zod'
 import type { AuditEntry } from '../../src/shared/api/schemas'
 import { testEngine } from '../support/engine'
 import { configure, option, optionsOf, order, walletConfig } from '../support/routing'
@@ -233,12 +234,12 @@ describe('account strategies', () => {
       accountStrategy: 'split',
       accounts: [account('x', { splitPercent: 70 }), account('y', { splitPercent: 30 })],
     })
-    const counts: Record<string, number> = { x: 0, y: 0 }
+    const counts = { x: 0, y: 0 } as Record<'x' | 'y', number>
     for (let i = 0; i < 300; i++) {
       const o = await order(t.engine, { amountFen: 100 + i })
       const chosen = (await option(t.engine, o.id, 'alipay')).accountId!
       expect((await option(t.engine, o.id, 'alipay')).accountId).toBe(chosen)
-      counts[chosen]!++
+      counts[chosen as 'x' | 'y']++
     }
     expect(counts.x).toBeGreaterThan(170)
     expect(counts.x).toBeLessThan(250)
@@ -325,7 +326,7 @@ describe('configuration changes', () => {
     expect((await option(t.engine, o.id, 'wechat')).available).toBe(true)
     await configure(t.engine, 'wechat', { accepted: false })
     expect((await optionsOf(t.engine, o.id)).some((x) => x.wallet === 'wechat')).toBe(false)
-    const { entries } = (await t.engine.invoke('audit.list', {})) as { entries: AuditEntry[] }
+    const { entries } = (await t.engine.invoke('audit.list', {})) as { entries: z.output<typeof AuditEntry>[] }
     expect(entries[0]).toMatchObject({ entity: 'wallet', entityId: 'wechat', before: { accepted: true }, after: { accepted: false } })
   })
 
