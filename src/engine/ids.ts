@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { monotonicFactory } from 'ulid'
 import type { Clock } from './clock'
 
-export type IdPrefix = 'ord' | 'lin' | 'pay' | 'prd' | 'rfd' | 'agg'
+export type IdPrefix = 'ord' | 'lin' | 'pay' | 'prd' | 'rfd' | 'agg' | 'fpr'
 
 /**
  * Time-ordered ids with a readable prefix (`ord_01J…`): sortable, index-friendly, and at most

@@ -21,6 +21,7 @@ import { getRoutingSettings, saveRoutingSettings } from './config/routing'
 import { listWalletConfigs, saveWalletConfig } from './config/wallets'
 import { createAggregateService } from './payments/aggregate'
 import { createOptionsResolver } from './routing/facts'
+import { createFriendPayService, type FriendPayService } from './friendPay/service'
 
 export interface EngineOptions {
   /** Folder holding the database file; created if missing. */
@@ -48,6 +49,7 @@ export interface Engine {
   readonly payments: PaymentService
   readonly simulator: SimulatorProvider
   readonly aggregate: ReturnType<typeof createAggregateService>
+  readonly friendPay: FriendPayService
   /** Runs one API operation (validated against the contract); throws only EngineError. */
   invoke(operation: unknown, input: unknown): Promise<unknown>
   /** Entry point for wallet notifications (HTTP route, simulator delivery). */
@@ -92,7 +94,19 @@ export function createEngine(options: EngineOptions): Engine {
   const providers = createProviderRegistry([simulator])
   const optionsFor = createOptionsResolver(db, clock, providers)
   const paymentTtlMs = options.paymentTtlMs ?? 5 * 60 * 1000
-  const payments = createPaymentService({ db, clock, events, providers, newId, optionsFor, paymentTtlMs, track })
+  // Friend-pay requests follow their order when it is paid; the service exists only after payments does.
+  let onOrderPaid: FriendPayService['onOrderPaid'] = () => undefined
+  const payments = createPaymentService({
+    db,
+    clock,
+    events,
+    providers,
+    newId,
+    optionsFor,
+    paymentTtlMs,
+    track,
+    onOrderPaid: (orderId, attempt, now) => onOrderPaid(orderId, attempt, now),
+  })
   const aggregate = createAggregateService({
     db,
     clock,
@@ -103,6 +117,17 @@ export function createEngine(options: EngineOptions): Engine {
     paymentTtlMs,
     publicBaseUrl: () => baseUrl,
   })
+  const friendPay = createFriendPayService({
+    db,
+    clock,
+    events,
+    payments,
+    optionsFor,
+    newId,
+    publicBaseUrl: () => baseUrl,
+    proofKey: getOrCreateSetting(db, 'friend_pay.proof_key', () => newSecretToken(32)),
+  })
+  onOrderPaid = friendPay.onOrderPaid
   const orders = createOrderService({
     db,
     clock,
@@ -137,6 +162,7 @@ export function createEngine(options: EngineOptions): Engine {
       },
       audit: { list: (limit) => listAudit(db, limit) },
       aggregate: { create: (orderId) => aggregate.create(orderId) },
+      friendPay,
       options: (orderId) => optionsFor(payments.requireOrder(orderId)),
       catalog,
       orders,
@@ -146,6 +172,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   const sweep = async (): Promise<void> => {
     await payments.sweep()
+    await friendPay.expireDue()
     await orders.expireDue()
   }
   const sweepIntervalMs = options.sweepIntervalMs ?? 2000
@@ -162,6 +189,7 @@ export function createEngine(options: EngineOptions): Engine {
     payments,
     simulator,
     aggregate,
+    friendPay,
     invoke,
     acceptNotification: (key, notification) => payments.acceptNotification(key, notification),
     subscribe: (listener) => events.subscribe(listener),

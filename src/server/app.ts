@@ -5,6 +5,7 @@ import { EngineError, toErrorData } from '../shared/errors'
 import type { Engine } from '../engine'
 import { registerApiRoutes } from './routes/api'
 import { registerEventRoutes } from './routes/events'
+import { registerFriendPayRoutes } from './routes/friendPay'
 import { registerLandingRoutes } from './routes/landing'
 import { registerNotificationRoutes } from './routes/notifications'
 import { registerSimulatorRoutes } from './routes/simulator'
@@ -77,6 +78,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   registerNotificationRoutes(app, engine)
   registerSimulatorRoutes(app, engine)
   registerLandingRoutes(app, engine)
+  registerFriendPayRoutes(app, engine)
 
   if (options.consoleDir && existsSync(options.consoleDir)) {
     await app.register(fastifyStatic, {

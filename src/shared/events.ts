@@ -19,6 +19,12 @@ export const EVENT_TYPES = [
   'refund.failed',
   'aggregate.created',
   'config.changed',
+  'friend_pay.created',
+  'friend_pay.verification_failed',
+  'friend_pay.locked',
+  'friend_pay.paid',
+  'friend_pay.expired',
+  'friend_pay.cancelled',
   'notification.rejected',
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]

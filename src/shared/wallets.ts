@@ -6,8 +6,11 @@ export type WalletId = (typeof WALLET_IDS)[number]
 export const PAYMENT_METHODS = ['qr', 'payment-code', 'cash'] as const
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number]
 
-/** What a payment option offers the customer ('installments': Huabei plans, paid by QR). */
-export const OPTION_METHODS = ['qr', 'payment-code', 'cash', 'installments'] as const
+/**
+ * What a payment option offers ('installments': Huabei plans, paid by QR; 'friend-pay': a friend may pay
+ * this order with this wallet through a share link).
+ */
+export const OPTION_METHODS = ['qr', 'payment-code', 'cash', 'installments', 'friend-pay'] as const
 export type OptionMethod = (typeof OPTION_METHODS)[number]
 
 /** The methods each wallet can take at all; the merchant's channel decides which are live. */

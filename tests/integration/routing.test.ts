@@ -104,9 +104,9 @@ describe('unavailable wallets carry a coded reason', () => {
     t = testEngine()
     const o = await order(t.engine, { amountFen: 100, context: 'online' })
     expect((await option(t.engine, o.id, 'cash')).reason).toBe('CONTEXT_UNSUPPORTED')
-    expect((await option(t.engine, o.id, 'wechat')).methods).toEqual(['qr'])
+    expect((await option(t.engine, o.id, 'wechat')).methods).toEqual(['qr', 'friend-pay'])
     const counter = await order(t.engine, { amountFen: 100 })
-    expect((await option(t.engine, counter.id, 'wechat')).methods).toEqual(['qr', 'payment-code'])
+    expect((await option(t.engine, counter.id, 'wechat')).methods).toEqual(['qr', 'payment-code', 'friend-pay'])
   })
 
   it('lists available wallets first by rank, then unavailable ones', async () => {

@@ -35,6 +35,10 @@ export function createHandlers(
     'payments.create': (input) => (input.method === 'aggregate' ? s.aggregate.create(input.id) : s.payments.create(input)),
     'payments.get': (input) => s.payments.get(input.id),
     'payments.close': (input) => s.payments.close(input.id),
+    'friendPay.create': (input) => s.friendPay.create(input),
+    'friendPay.get': (input) => s.friendPay.get(input.id),
+    'friendPay.list': (input) => s.friendPay.list(input).then((requests) => ({ requests })),
+    'friendPay.cancel': (input) => s.friendPay.cancel(input.id),
   }
 }
 

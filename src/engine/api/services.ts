@@ -2,6 +2,7 @@ import type { OperationParsedInput } from '../../shared/api/operations'
 import type { CreatedPayment, StoreProfile, WalletConfig } from '../../shared/api/types'
 import type { RoutingSettingsData } from '../config/routing'
 import type { listAudit } from '../config/audit'
+import type { FriendPayService } from '../friendPay/service'
 import type { createCatalogService } from '../catalog/service'
 import type { OrderService } from '../orders/service'
 import type { PaymentService } from '../payments/service'
@@ -14,6 +15,7 @@ export interface EngineServices {
   routing: { get(): RoutingSettingsData; update(input: RoutingSettingsData): RoutingSettingsData }
   audit: { list(limit: number): ReturnType<typeof listAudit> }
   aggregate: { create(orderId: string): Promise<CreatedPayment> }
+  friendPay: FriendPayService
   orders: OrderService
   payments: PaymentService
 }

@@ -1,5 +1,6 @@
 import type { WalletConfig } from '../../shared/api/types'
 import type { RoutingSettingsData } from './routing'
+import { DEFAULT_FRIEND_PAY_SETTINGS } from '../../shared/api/schemas'
 import { DEFAULT_PAYMENT_CODE_RULES } from '../../shared/paymentCodes'
 import { WALLET_IDS, type WalletId } from '../../shared/wallets'
 
@@ -57,6 +58,7 @@ export function defaultWalletConfig(wallet: WalletId): WalletConfig {
       wallet === 'huabei'
         ? { periods: [3, 6, 12], feeBearer: 'customer', feeRatesBp: { '3': 180, '6': 450, '12': 750 }, minOrderFen: 10_000 }
         : null,
+    friendPay: wallet !== 'cash' && wallet !== 'huabei',
   }
 }
 
@@ -65,4 +67,5 @@ export const DEFAULT_ROUTING_SETTINGS: RoutingSettingsData = {
   paymentCodeRules: DEFAULT_PAYMENT_CODE_RULES,
   paymentCodeTimeoutSeconds: 60,
   accountHealth: { windowMinutes: 30, minAttempts: 5, minSuccessPercent: 50, cooldownMinutes: 5 },
+  friendPay: DEFAULT_FRIEND_PAY_SETTINGS,
 }

@@ -212,6 +212,39 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 3,
+    name: 'friend pay',
+    up(db) {
+      db.exec(`
+        CREATE TABLE friend_pay_requests (
+          id TEXT PRIMARY KEY,
+          order_id TEXT NOT NULL REFERENCES orders (id),
+          secret TEXT NOT NULL,
+          pay_code TEXT NOT NULL UNIQUE,
+          requester_name TEXT NOT NULL,
+          mode TEXT NOT NULL CHECK (mode IN ('open', 'name-initial', 'designated')),
+          payer_phone TEXT,
+          message TEXT,
+          amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+          status TEXT NOT NULL CHECK (status IN ('open', 'paid', 'expired', 'cancelled')),
+          failed_tries INTEGER NOT NULL DEFAULT 0,
+          locked_at INTEGER,
+          cancel_reason TEXT,
+          paid_attempt_id TEXT,
+          expires_at INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          paid_at INTEGER,
+          expired_at INTEGER,
+          cancelled_at INTEGER
+        );
+        CREATE INDEX friend_pay_unfinished ON friend_pay_requests (expires_at) WHERE status = 'open';
+        CREATE INDEX friend_pay_by_order ON friend_pay_requests (order_id);
+        ALTER TABLE payment_attempts ADD COLUMN friend_pay_id TEXT;
+      `)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

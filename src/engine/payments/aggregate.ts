@@ -8,7 +8,7 @@ import type { EventLog } from '../events/log'
 import { newSecretToken } from '../ids'
 import type { OrderRow } from '../orders/queries'
 import { getOrderRow } from '../orders/queries'
-import { findPendingAggregateAttempt } from './queries'
+import { findPendingLinkedAttempt } from './queries'
 import { qrSvg, type PaymentService } from './service'
 
 interface AggregateRow {
@@ -111,8 +111,8 @@ export function createAggregateService(deps: {
 
   /** Opens (or reuses) this code's QR payment for a wallet and returns where to send the visitor. */
   async function paymentFor(code: AggregateRow, order: OrderRow, wallet: WalletId): Promise<string> {
-    const existing = findPendingAggregateAttempt(db, code.id, wallet, clock.now())
-    const attempt = existing ?? (await deps.payments.createQrAttempt(order, wallet, undefined, code.id))
+    const existing = findPendingLinkedAttempt(db, { aggregateId: code.id }, wallet, clock.now())
+    const attempt = existing ?? (await deps.payments.createQrAttempt(order, wallet, { aggregateId: code.id }))
     return attempt.qr_content!
   }
 

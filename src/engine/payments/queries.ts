@@ -31,6 +31,7 @@ export interface AttemptRow {
   payment_code_masked: string | null
   user_paying: number
   aggregate_id: string | null
+  friend_pay_id: string | null
 }
 
 export interface NewAttempt {
@@ -49,6 +50,7 @@ export interface NewAttempt {
   changeFen?: number | null
   paymentCodeMasked?: string | null
   aggregateId?: string | null
+  friendPayId?: string | null
 }
 
 const STATUS_COLUMN: Record<AttemptStatus, string | null> = {
@@ -63,8 +65,8 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): v
   db.prepare(
     `INSERT INTO payment_attempts (id, order_id, wallet, method, provider, mode, status, amount_fen, expires_at,
        created_at, updated_at, account_id, merchant_fee_fen, installments, tendered_fen, change_fen,
-       payment_code_masked, aggregate_id)
-     VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       payment_code_masked, aggregate_id, friend_pay_id)
+     VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     attempt.id,
     attempt.orderId,
@@ -83,6 +85,7 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): v
     attempt.changeFen ?? null,
     attempt.paymentCodeMasked ?? null,
     attempt.aggregateId ?? null,
+    attempt.friendPayId ?? null,
   )
 }
 
@@ -174,14 +177,27 @@ export function markUserPaying(db: Database, id: string, now: number): boolean {
   )
 }
 
-export function findPendingAggregateAttempt(db: Database, aggregateId: string, wallet: string, now: number): AttemptRow | null {
+/** A still-payable QR attempt opened for the same all-wallets code or friend-pay request and wallet. */
+export function findPendingLinkedAttempt(
+  db: Database,
+  link: { aggregateId: string } | { friendPayId: string },
+  wallet: string,
+  now: number,
+): AttemptRow | null {
+  const [column, value] = 'aggregateId' in link ? ['aggregate_id', link.aggregateId] : ['friend_pay_id', link.friendPayId]
   return (
     (db
       .prepare(
-        "SELECT * FROM payment_attempts WHERE aggregate_id = ? AND wallet = ? AND status = 'pending' AND expires_at > ? ORDER BY id DESC LIMIT 1",
+        `SELECT * FROM payment_attempts WHERE ${column} = ? AND wallet = ? AND status = 'pending' AND expires_at > ? ORDER BY id DESC LIMIT 1`,
       )
-      .get(aggregateId, wallet, now) as AttemptRow | undefined) ?? null
+      .get(value, wallet, now) as AttemptRow | undefined) ?? null
   )
+}
+
+export function listUnfinishedAttemptsForFriendPay(db: Database, friendPayId: string): AttemptRow[] {
+  return db
+    .prepare("SELECT * FROM payment_attempts WHERE friend_pay_id = ? AND status IN ('created', 'pending')")
+    .all(friendPayId) as AttemptRow[]
 }
 
 /** Gross amount a wallet took since `since` (the start of the business day). */

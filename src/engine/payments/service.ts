@@ -37,6 +37,8 @@ export interface PaymentServiceDeps {
   newId: (prefix: IdPrefix) => string
   /** The routed payment options of an order, as the customer would see them now. */
   optionsFor: (order: OrderRow) => PaymentOption[]
+  /** Runs inside the transaction that marks an order paid (friend-pay requests follow their order). */
+  onOrderPaid: (orderId: string, attempt: AttemptRow, now: number) => void
   /** How long a QR code stays payable. */
   paymentTtlMs: number
   /** Background work (closing sibling attempts, refunds) is tracked so shutdown and tests can wait for it. */
@@ -149,11 +151,11 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   async function createQrAttempt(
     order: OrderRow,
     wallet: WalletId,
-    installments: number | undefined,
-    aggregateId: string | null,
+    link: { installments?: number; aggregateId?: string; friendPayId?: string } = {},
   ): Promise<AttemptRow> {
+    const { installments } = link
     requirePayable(order)
-    const option = requireOption(order, wallet, 'qr')
+    const option = requireOption(order, wallet, link.friendPayId ? 'friend-pay' : 'qr')
     const plans = option.installmentPlans
     let plan: NonNullable<typeof plans>[number] | undefined
     if (plans) {
@@ -174,7 +176,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       accountId: option.accountId,
       merchantFeeFen: baseFee + (plan?.merchantFeeFen ?? 0),
       installments: plan?.periods ?? null,
-      aggregateId,
+      aggregateId: link.aggregateId ?? null,
+      friendPayId: link.friendPayId ?? null,
     })
     let qrContent: string
     try {
@@ -295,7 +298,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     const order = requireOrder(input.id)
     switch (input.method) {
       case 'qr':
-        return toCreated(await createQrAttempt(order, input.wallet, input.installments, null))
+        return toCreated(await createQrAttempt(order, input.wallet, { installments: input.installments }))
       case 'payment-code':
         return toCreated(await createCodePayment(order, input))
       case 'cash':
@@ -347,6 +350,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
             attemptId: current.id,
             data: { wallet: current.wallet, amountFen: order.total_fen },
           })
+          deps.onOrderPaid(order.id, current, now)
           closeSiblings = true
           return
         }
@@ -564,6 +568,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   return {
     create,
     createQrAttempt,
+    closeAttempt,
     close,
     closeAllForOrder,
     requireOrder,

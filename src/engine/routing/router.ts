@@ -103,6 +103,7 @@ function evaluate(order: RoutedOrder, config: WalletConfig, settings: RoutingSet
 
   const baseFeeFen = applyRateBp(order.totalFen, feeRateBp)
   const optionMethods: OptionMethod[] = [...served]
+  if (friendPayAllowed(order, config, settings.friendPay) && served.includes('qr')) optionMethods.push('friend-pay')
   let installmentPlans: InstallmentPlan[] | undefined
   let merchantFeeFen = baseFeeFen
   let customerCostFen = order.totalFen
@@ -126,6 +127,17 @@ function evaluate(order: RoutedOrder, config: WalletConfig, settings: RoutingSet
     accountId,
     ...(installmentPlans ? { installmentPlans } : {}),
   }
+}
+
+/** Whether a friend may pay this order with this wallet: store switch, wallet switch, amount cap, product rules. */
+function friendPayAllowed(order: RoutedOrder, config: WalletConfig, rules: RoutingSettingsData['friendPay']): boolean {
+  if (!rules.enabled || !config.friendPay || config.huabei) return false
+  if (order.totalFen > rules.maxFen) return false
+  return !order.lines.some(
+    (line) =>
+      (line.sku !== null && rules.excludeSkus.includes(line.sku)) ||
+      (line.category !== null && rules.excludeCategories.includes(line.category)),
+  )
 }
 
 /** The first line the wallet's product rules exclude (its SKU or name), or null. */

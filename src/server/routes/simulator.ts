@@ -5,6 +5,7 @@ import { WALLETS, type WalletId } from '../../shared/wallets'
 import type { Engine } from '../../engine'
 import { SIMULATOR_OUTCOMES } from '../../engine/providers/simulator'
 import { pickLocale } from '../pages/html'
+import { FRIEND_CSS } from '../pages/friendPage'
 import { renderSimulatorPage, SIMULATOR_CSS, type SimulatorPageState } from '../pages/simulatorPage'
 import { setPageSecurityHeaders } from '../security'
 
@@ -27,7 +28,7 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine): v
 
   app.get('/sim/assets/wallet.css', async (_request, reply) => {
     reply.header('Content-Type', 'text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600')
-    return SIMULATOR_CSS
+    return SIMULATOR_CSS + FRIEND_CSS
   })
 
   async function render(request: FastifyRequest, reply: FastifyReply, state: SimulatorPageState, status = 200) {

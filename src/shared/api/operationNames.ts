@@ -19,6 +19,10 @@ export const OPERATION_NAMES = [
   'payments.create',
   'payments.get',
   'payments.close',
+  'friendPay.create',
+  'friendPay.get',
+  'friendPay.list',
+  'friendPay.cancel',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+
+const EntityIdFilter = z.string().min(1).max(64)
 import {
   CreatedPayment,
   CreateOrderInput,
@@ -8,6 +10,9 @@ import {
   IdInput,
   ListOrdersInput,
   AuditEntry,
+  CreateFriendPayInput,
+  FriendPayRequest,
+  FRIEND_PAY_STATUSES,
   Order,
   OrderDetail,
   RoutingSettings,
@@ -137,7 +142,37 @@ export const operations = {
     output: PaymentAttempt,
     http: { method: 'POST', path: '/api/payments/{id}/close' },
   },
+  'friendPay.create': {
+    summary: 'Ask a friend to pay (找人代付): a share link, its QR code and a short pay code (口令)',
+    input: CreateFriendPayInput,
+    output: FriendPayRequest,
+    http: { method: 'POST', path: '/api/orders/{id}/friend-pay', status: 201 },
+  },
+  'friendPay.get': {
+    summary: 'A friend-pay request',
+    input: IdInput,
+    output: FriendPayRequest,
+    http: { method: 'GET', path: '/api/friend-pay/{id}' },
+  },
+  'friendPay.list': {
+    summary: 'Friend-pay requests, newest first (default: the open ones)',
+    input: z.strictObject({
+      status: z.enum(FRIEND_PAY_STATUSES).optional(),
+      orderId: EntityIdFilter.optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
+    output: z.object({ requests: z.array(FriendPayRequest) }),
+    http: { method: 'GET', path: '/api/friend-pay' },
+  },
+  'friendPay.cancel': {
+    summary: 'Cancel an open friend-pay request (its pending payments are closed first)',
+    input: IdInput,
+    output: FriendPayRequest,
+    http: { method: 'POST', path: '/api/friend-pay/{id}/cancel' },
+  },
 } as const satisfies Record<OperationName, OperationDef>
+
+
 
 export type Operations = typeof operations
 export type OperationInput<N extends OperationName> = z.input<Operations[N]['input']>

@@ -239,6 +239,7 @@ const WalletSettingsFields = {
   accounts: z.array(WalletAccount).max(20),
   accountStrategy: z.enum(ACCOUNT_STRATEGIES),
   huabei: HuabeiSettings.nullable(),
+  friendPay: z.boolean().default(true).meta({ description: 'Whether a friend may pay with this wallet through a share link' }),
 }
 
 function checkWalletSettings(
@@ -270,6 +271,70 @@ export const UpdateWalletInput = z
     }
   })
 
+export const DEFAULT_FRIEND_PAY_SETTINGS = {
+  enabled: true,
+  ttlHours: 24,
+  maxFen: 200_000,
+  excludeCategories: [] as string[],
+  excludeSkus: [] as string[],
+}
+
+export const FriendPaySettings = z
+  .strictObject({
+    enabled: z.boolean(),
+    ttlHours: z.number().int().min(1).max(72).meta({ description: 'A request expires this long after it is made' }),
+    maxFen: AmountFen.meta({ description: 'Largest order a friend may be asked to pay (default ¥2,000)' }),
+    excludeCategories: z.array(ShortText(30)).max(100),
+    excludeSkus: z.array(ShortText(64)).max(500),
+  })
+  .meta({ id: 'FriendPaySettings' })
+
+export const FRIEND_PAY_MODES = ['open', 'name-initial', 'designated'] as const
+export const FRIEND_PAY_STATUSES = ['open', 'paid', 'expired', 'cancelled'] as const
+
+export const FriendPayRequest = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    status: z.enum(FRIEND_PAY_STATUSES),
+    mode: z.enum(FRIEND_PAY_MODES),
+    requesterName: z.string(),
+    requesterMasked: z.string().meta({ description: 'What the friend sees, e.g. 王** or *明' }),
+    payerPhoneMasked: z.string().nullable(),
+    message: z.string().nullable(),
+    amountFen: z.number().int(),
+    url: z.string().meta({ description: 'The link to share' }),
+    payCode: z.string().meta({ description: 'Short pay code (口令) for chats that block links' }),
+    qrSvg: z.string().meta({ description: 'QR code of the link as an SVG document' }),
+    locked: z.boolean().meta({ description: 'Too many wrong verification answers: the link no longer accepts payment' }),
+    failedTries: z.number().int(),
+    cancelReason: z.string().nullable(),
+    expiresAt: Timestamp,
+    createdAt: Timestamp,
+    paidAt: NullableTimestamp,
+    expiredAt: NullableTimestamp,
+    cancelledAt: NullableTimestamp,
+  })
+  .meta({ id: 'FriendPayRequest' })
+
+export const CreateFriendPayInput = z
+  .strictObject({
+    id: EntityId.meta({ description: 'Order id' }),
+    requesterName: ShortText(20),
+    mode: z.enum(FRIEND_PAY_MODES).default('open'),
+    payerPhone: z
+      .string()
+      .regex(/^1\d{10}$/, 'a mainland mobile number: 11 digits starting with 1')
+      .optional()
+      .meta({ description: 'designated mode only: the only phone number that may pay' }),
+    message: ShortText(100).optional(),
+  })
+  .superRefine((value, ctx) => {
+    if ((value.mode === 'designated') !== (value.payerPhone !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['payerPhone'], message: 'payerPhone is required in designated mode, and only there' })
+    }
+  })
+
 export const PaymentCodeRuleSchema = z.strictObject({
   wallet: WalletIdSchema,
   prefixes: z.array(z.string().regex(/^\d{1,6}$/)).min(1).max(20),
@@ -291,6 +356,7 @@ export const RoutingSettings = z
       minSuccessPercent: z.number().int().min(0).max(100),
       cooldownMinutes: z.number().int().min(1).max(1440),
     }),
+    friendPay: FriendPaySettings.default(DEFAULT_FRIEND_PAY_SETTINGS),
   })
   .meta({ id: 'RoutingSettings' })
 

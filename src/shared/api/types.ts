@@ -11,3 +11,4 @@ export type PaymentOption = z.output<typeof S.PaymentOption>
 export type WalletConfig = z.output<typeof S.WalletConfig>
 export type CreatedPayment = z.output<typeof S.CreatedPayment>
 export type EngineEvent = z.output<typeof S.EngineEvent>
+export type FriendPayRequest = z.output<typeof S.FriendPayRequest>

@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { EngineError } from '../../shared/errors'
+import { WALLET_IDS, type WalletId } from '../../shared/wallets'
+import type { Engine } from '../../engine'
+import { pickLocale } from '../pages/html'
+import { COUNTDOWN_JS, renderFriendPage, type FriendView } from '../pages/friendPage'
+import { createRateLimiter } from '../rateLimit'
+import { setPageSecurityHeaders } from '../security'
+
+const FRIEND_PAGE_CSP =
+  "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+/**
+ * The friend's pages: `/f/<id>.<secret>` (the share link), `/f` (enter a pay code), verification and
+ * the choice of wallet. Everything shown comes from the engine; nothing the page sends is trusted.
+ */
+export function registerFriendPayRoutes(app: FastifyInstance, engine: Engine): void {
+  // Pay codes are short: guessing is throttled per client address.
+  const codeAttempts = createRateLimiter(10, 10 * 60_000)
+
+  async function render(request: FastifyRequest, reply: FastifyReply, view: FriendView, status = 200) {
+    const locale = pickLocale((request.query as { lang?: string }).lang, request.headers['accept-language'])
+    const store = (await engine.invoke('store.get', {})) as { name: string }
+    setPageSecurityHeaders(reply)
+    reply.header('Content-Security-Policy', FRIEND_PAGE_CSP)
+    reply.code(status).header('Content-Type', 'text/html; charset=utf-8')
+    return renderFriendPage(view, store.name, locale)
+  }
+
+  function form(request: FastifyRequest): URLSearchParams {
+    return new URLSearchParams(typeof request.body === 'string' ? request.body : '')
+  }
+
+  function stateView(ref: string, proof: string | null, error: string | null): FriendView {
+    const state = engine.friendPay.pageState(ref)
+    switch (state.kind) {
+      case 'open':
+        return { kind: 'open', ref, page: state.page, proof, error }
+      case 'paid':
+        return { kind: 'paid', page: state.page, paidWallet: state.paidWallet }
+      default:
+        return { kind: state.kind }
+    }
+  }
+
+  app.get('/f/assets/countdown.js', async (_request, reply) => {
+    reply.header('Content-Type', 'text/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=3600')
+    return COUNTDOWN_JS
+  })
+
+  app.get('/f', async (request, reply) => render(request, reply, { kind: 'code_entry', error: null }))
+
+  app.post('/f/code', async (request, reply) => {
+    if (!codeAttempts.take(request.ip)) return render(request, reply, { kind: 'code_entry', error: 'limited' }, 429)
+    const found = engine.friendPay.findByPayCode(form(request).get('code') ?? '')
+    if (!found) return render(request, reply, { kind: 'code_entry', error: 'wrong' }, 404)
+    const lang = (request.query as { lang?: string }).lang
+    return reply.redirect(`${engine.friendPay.linkOf(found)}${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`, 303)
+  })
+
+  app.get('/f/:ref', async (request, reply) => {
+    const { ref } = request.params as { ref: string }
+    const view = stateView(ref, null, null)
+    return render(request, reply, view, view.kind === 'not_found' ? 404 : 200)
+  })
+
+  app.post('/f/:ref/verify', async (request, reply) => {
+    const { ref } = request.params as { ref: string }
+    let result
+    try {
+      result = engine.friendPay.verify(ref, (form(request).get('answer') ?? '').slice(0, 40))
+    } catch {
+      return render(request, reply, stateView(ref, null, null), 404)
+    }
+    if (result.ok) return render(request, reply, stateView(ref, result.proof, null))
+    if (result.locked) return render(request, reply, { kind: 'locked' }, 423)
+    const locale = pickLocale((request.query as { lang?: string }).lang, request.headers['accept-language'])
+    const message = locale === 'en-US' ? `That is not right. ${result.triesLeft} tries left` : `答案不正确，还可尝试 ${result.triesLeft} 次`
+    return render(request, reply, stateView(ref, null, message), 403)
+  })
+
+  app.post('/f/:ref/pay', async (request, reply) => {
+    const { ref } = request.params as { ref: string }
+    const body = form(request)
+    const wallet = body.get('wallet') ?? ''
+    if (!(WALLET_IDS as readonly string[]).includes(wallet)) return render(request, reply, stateView(ref, null, null), 400)
+    try {
+      const url = await engine.friendPay.pay(ref, wallet as WalletId, body.get('proof') ?? undefined)
+      return reply.redirect(url, 303)
+    } catch (error) {
+      const code = error instanceof EngineError ? error.code : 'INTERNAL'
+      return render(request, reply, stateView(ref, null, null), code === 'VERIFICATION_FAILED' ? 403 : 409)
+    }
+  })
+}
