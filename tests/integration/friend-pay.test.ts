@@ -250,8 +250,6 @@ describe('lifecycle', () => {
     await reopened.sweep()
     expect(reopened.friendPay.pageState(ref).kind).toBe('expired')
     await reopened.close()
-    s.server = { ...s.server, close: async () => undefined }
-    s.engine = { ...s.engine, close: async () => undefined } as typeof s.engine
   })
 
   it('paid another way meanwhile: the request is cancelled, and the friend’s money is refunded exactly once', async () => {
