@@ -84,3 +84,27 @@ export function toErrorData(error: unknown): ErrorData {
   if (error instanceof EngineError) return error.toData()
   return { code: 'INTERNAL', message: 'Internal error' }
 }
+
+/**
+ * Why a payment attempt failed or was ended (`failureCode` of an attempt, `reason` of payment events):
+ * DECLINED — the customer's wallet refused (e.g. insufficient balance); PROVIDER_ERROR — the wallet could
+ * not be reached or answered an error; USERPAYING_TIMEOUT — the customer never confirmed a payment code,
+ * so it was reversed; UNKNOWN_OUTCOME — the wallet's answer was lost, so the payment was reversed;
+ * expired, closed_by_cashier, order_paid, order_cancelled, order_expired, friend_pay_expired,
+ * friend_pay_cancelled, closed_by_wallet, create_interrupted — why a payment was closed.
+ */
+export const PAYMENT_END_REASONS = [
+  'DECLINED',
+  'PROVIDER_ERROR',
+  'USERPAYING_TIMEOUT',
+  'UNKNOWN_OUTCOME',
+  'expired',
+  'closed_by_cashier',
+  'order_paid',
+  'order_cancelled',
+  'order_expired',
+  'friend_pay_expired',
+  'friend_pay_cancelled',
+  'closed_by_wallet',
+  'create_interrupted',
+] as const

@@ -27,6 +27,7 @@ import {
   type AttemptRow,
   type NewAttempt,
 } from './queries'
+import { singleFlight } from '../singleFlight'
 import { finishRefund, getRefundRow, insertAutomaticRefund, listPendingRefunds, recordRefundTry } from './refunds'
 
 export interface PaymentServiceDeps {
@@ -477,80 +478,62 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     await applyTrade(attempt, trade)
   }
 
-  let refunding: Promise<void> | null = null
-
   /**
    * Sends every pending refund to its wallet. The refund id is the wallet's out_refund_no, so a retry
    * after a lost answer refunds nothing twice; a refund stays pending until the wallet confirms it.
    */
-  function processRefunds(): Promise<void> {
-    refunding ??= (async () => {
+  const processRefunds = singleFlight(async () => {
+    for (const refund of listPendingRefunds(db, 100)) {
+      const attempt = requireAttempt(refund.attempt_id)
       try {
-        for (const refund of listPendingRefunds(db, 100)) {
-          const attempt = requireAttempt(refund.attempt_id)
-          try {
-            const result = await providerFor(attempt).refund({
-              outTradeNo: attempt.id,
-              outRefundNo: refund.id,
-              amountFen: refund.amount_fen,
-              totalFen: attempt.amount_fen,
-              reason: refund.reason,
-            })
-            if (result.state === 'PROCESSING') {
-              events.unitOfWork(() => recordRefundTry(db, refund.id, null, clock.now()))
-              continue
-            }
-            const to = result.state === 'SUCCESS' ? 'succeeded' : 'failed'
-            events.unitOfWork(() => {
-              recordRefundTry(db, refund.id, null, clock.now())
-              if (finishRefund(db, refund.id, to, result.providerRefundNo, clock.now())) {
-                events.append({
-                  type: to === 'succeeded' ? 'refund.succeeded' : 'refund.failed',
-                  orderId: refund.order_id,
-                  attemptId: refund.attempt_id,
-                  data: { refundId: refund.id, amountFen: refund.amount_fen, wallet: refund.wallet },
-                })
-              }
-            })
-          } catch (error) {
-            const message = error instanceof EngineError ? error.code : 'PROVIDER_ERROR'
-            events.unitOfWork(() => recordRefundTry(db, refund.id, message, clock.now()))
-          }
+        const result = await providerFor(attempt).refund({
+          outTradeNo: attempt.id,
+          outRefundNo: refund.id,
+          amountFen: refund.amount_fen,
+          totalFen: attempt.amount_fen,
+          reason: refund.reason,
+        })
+        if (result.state === 'PROCESSING') {
+          events.unitOfWork(() => recordRefundTry(db, refund.id, null, clock.now()))
+          continue
         }
-      } finally {
-        refunding = null
+        const to = result.state === 'SUCCESS' ? 'succeeded' : 'failed'
+        events.unitOfWork(() => {
+          recordRefundTry(db, refund.id, null, clock.now())
+          if (finishRefund(db, refund.id, to, result.providerRefundNo, clock.now())) {
+            events.append({
+              type: to === 'succeeded' ? 'refund.succeeded' : 'refund.failed',
+              orderId: refund.order_id,
+              attemptId: refund.attempt_id,
+              data: { refundId: refund.id, amountFen: refund.amount_fen, wallet: refund.wallet },
+            })
+          }
+        })
+      } catch (error) {
+        const message = error instanceof EngineError ? error.code : 'PROVIDER_ERROR'
+        events.unitOfWork(() => recordRefundTry(db, refund.id, message, clock.now()))
       }
-    })()
-    return refunding
-  }
-
-  let sweeping: Promise<void> | null = null
+    }
+  })
 
   /**
    * Queries every unfinished attempt at its wallet (the primary truth when no notification can reach
    * the shop), ends the expired ones, and retries pending refunds. Runs on a timer; never overlaps itself.
    */
-  function sweep(): Promise<void> {
-    sweeping ??= (async () => {
+  const sweep = singleFlight(async () => {
+    const now = clock.now()
+    for (const attempt of listUnfinishedAttemptRows(db, 200)) {
+      if (attempt.status === 'created' && now - attempt.created_at < CREATE_GRACE_MS) continue
       try {
-        const now = clock.now()
-        for (const attempt of listUnfinishedAttemptRows(db, 200)) {
-          if (attempt.status === 'created' && now - attempt.created_at < CREATE_GRACE_MS) continue
-          try {
-            const trade = await providerFor(attempt).query(attempt.id)
-            if (attempt.status === 'created' && trade.state === 'NOT_FOUND') await closeAttempt(attempt, 'create_interrupted')
-            else await applyTrade(attempt, trade)
-          } catch {
-            // One wallet failing must not stop the others; the next sweep retries.
-          }
-        }
-        await processRefunds()
-      } finally {
-        sweeping = null
+        const trade = await providerFor(attempt).query(attempt.id)
+        if (attempt.status === 'created' && trade.state === 'NOT_FOUND') await closeAttempt(attempt, 'create_interrupted')
+        else await applyTrade(attempt, trade)
+      } catch {
+        // One wallet failing must not stop the others; the next sweep retries.
       }
-    })()
-    return sweeping
-  }
+    }
+    await processRefunds()
+  })
 
   async function close(id: string): Promise<PaymentAttempt> {
     const attempt = requireAttempt(id)

@@ -182,6 +182,7 @@ export const PaymentOption = z
     reasonDetail: z.string().nullable(),
     methods: z.array(OptionMethodSchema),
     mode: z.enum(PROVIDER_MODES),
+    feeRateBp: z.number().int().nullable().meta({ description: "The fee rate of the account a payment would use (basis points)" }),
     merchantFeeFen: z.number().int().nullable().meta({ description: 'What the merchant pays for this payment' }),
     customerCostFen: z.number().int().nullable().meta({ description: 'What the customer pays in all (order total plus any fee they bear)' }),
     rank: z.number().int().nullable().meta({ description: '1 = recommended; null when unavailable' }),

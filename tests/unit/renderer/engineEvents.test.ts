@@ -4,6 +4,7 @@ import { EVENT_TYPES } from '../../../src/shared/events'
 import { ORDER_STATUSES, ATTEMPT_STATUSES } from '../../../src/shared/states'
 import {
   attemptStatusAfter,
+  codeFailureAfter,
   eventWallet,
   orderStatusAfter,
 } from '../../../src/renderer/src/lib/engineEvents'
@@ -36,5 +37,13 @@ describe('engine events', () => {
     expect(eventWallet(event('order.paid', { wallet: 'wechat' }))).toBe('wechat')
     expect(eventWallet(event('order.paid', { wallet: 'paypal' }))).toBeNull()
     expect(eventWallet(event('order.paid'))).toBeNull()
+  })
+
+  it('end a payment-code attempt on failure, reversal or close, with the failure code when given', () => {
+    expect(codeFailureAfter(event('payment.failed', { failureCode: 'USER_CANCELLED' }))).toBe('USER_CANCELLED')
+    expect(codeFailureAfter(event('payment.failed'))).toBe('DECLINED')
+    expect(codeFailureAfter(event('payment.reversed'))).toBe('REVERSED')
+    expect(codeFailureAfter(event('payment.user_paying'))).toBeNull()
+    expect(codeFailureAfter(event('payment.succeeded'))).toBeNull()
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import enUS from '../../../src/renderer/src/locales/en-US'
 import zhCN from '../../../src/renderer/src/locales/zh-CN'
+import { UNAVAILABLE_REASONS } from '../../../src/shared/api/schemas'
 import { EVENT_TYPES } from '../../../src/shared/events'
 import { ATTEMPT_STATUSES, ORDER_STATUSES } from '../../../src/shared/states'
 import { WALLET_IDS } from '../../../src/shared/wallets'
@@ -33,6 +34,11 @@ describe('locales', () => {
       ...ORDER_STATUSES.map((s) => `orderStatus.${s}`),
       ...ATTEMPT_STATUSES.map((s) => `attemptStatus.${s}`),
       ...EVENT_TYPES.map((type) => `events.${type}`),
+      ...UNAVAILABLE_REASONS.map((reason) => `reasons.${reason}`),
+      ...['payment.reversed', 'refund.created', 'refund.succeeded', 'refund.failed', 'config.changed', 'aggregate.created'].map(
+        (type) => `events.${type}`,
+      ),
+      ...['duplicate_payment', 'late_payment'].map((reason) => `refunds.reason.${reason}`),
     ]
     for (const locale of [zhCN, enUS]) {
       for (const key of required) expect(typeof lookup(locale, key), key).toBe('string')

@@ -33,6 +33,20 @@ export function isUserPayingEvent(event: EngineEvent): boolean {
   return event.type === 'payment.user_paying'
 }
 
+/** Events that end a payment-code attempt without money, and the failure code to show for them. */
+export function codeFailureAfter(event: EngineEvent): string | null {
+  const code = typeof event.data['failureCode'] === 'string' ? (event.data['failureCode'] as string) : null
+  if (event.type === 'payment.failed') return code ?? 'DECLINED'
+  if (event.type === 'payment.reversed') return code ?? 'REVERSED'
+  if (event.type === 'payment.closed') return code ?? 'CLOSED'
+  return null
+}
+
+/** Events that change what the merchant's configuration offers, so payment options are stale. */
+export function isConfigEvent(event: EngineEvent): boolean {
+  return event.type === 'config.changed'
+}
+
 /** The wallet named in an event's data, if it is one we know. */
 export function eventWallet(event: EngineEvent): WalletId | null {
   const wallet = event.data['wallet']

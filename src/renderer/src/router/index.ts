@@ -5,6 +5,7 @@ import CheckoutView from '../views/CheckoutView.vue'
 import OrdersView from '../views/OrdersView.vue'
 import PairingView from '../views/PairingView.vue'
 import ReceiptView from '../views/ReceiptView.vue'
+import SettingsView from '../views/SettingsView.vue'
 
 function stringParam(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null
@@ -34,6 +35,7 @@ export function createAppRouter(): Router {
         component: OrdersView,
         props: (route) => ({ orderId: stringParam(route.params.orderId) }),
       },
+      { path: '/settings', name: 'settings', component: SettingsView },
       { path: '/pair', name: 'pair', component: PairingView },
       { path: '/:unknown(.*)*', redirect: { name: 'cashier' } },
     ],

@@ -1,52 +1,98 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { CreatedPayment, EngineEvent, Order, PaymentAttempt, PaymentOption } from '../../../shared/api/types'
+import { EngineError } from '../../../shared/errors'
+import type { InstallmentPeriods } from '../../../shared/installments'
 import { FINAL_ORDER_STATUSES, type AttemptStatus } from '../../../shared/states'
 import type { WalletId } from '../../../shared/wallets'
 import type { CreateOrderRequest } from '../lib/cart'
-import { attemptStatusAfter, eventWallet, isUserPayingEvent, orderStatusAfter } from '../lib/engineEvents'
+import {
+  attemptStatusAfter,
+  codeFailureAfter,
+  eventWallet,
+  isConfigEvent,
+  isUserPayingEvent,
+  orderStatusAfter,
+} from '../lib/engineEvents'
 import { requireApi } from '../services/connection'
+import { useSettingsStore } from './settings'
 
-/** The payment attempt whose QR code is on screen. */
-export interface ActiveAttempt {
+/** A QR code on screen: one wallet's, or the all-wallets code (wallet null). */
+export interface QrPanel {
   id: string
-  wallet: WalletId
+  wallet: WalletId | null
   amountFen: number
   qrContent: string
   expiresAt: string
   status: AttemptStatus
   userPaying: boolean
+  installments: number | null
 }
 
-function fromCreated(created: CreatedPayment): ActiveAttempt {
-  return { ...pick(created), qrContent: created.qrContent, userPaying: false }
+/** A customer's payment code (付款码) being charged. */
+export interface CodePayment {
+  phase: 'submitting' | 'user_paying' | 'failed'
+  attemptId: string | null
+  wallet: WalletId | null
+  failureCode: string | null
 }
 
-function fromAttempt(attempt: PaymentAttempt & { qrContent: string }): ActiveAttempt {
-  return { ...pick(attempt), qrContent: attempt.qrContent, userPaying: false }
+/** The errors a payment code can be refused with before any attempt exists; shown beside the field. */
+const CODE_REFUSALS = ['PAYMENT_CODE_UNRECOGNIZED', 'WALLET_UNAVAILABLE', 'METHOD_UNSUPPORTED', 'VALIDATION_FAILED']
+
+function panelFromCreated(created: CreatedPayment & { qrContent: string }): QrPanel {
+  return {
+    id: created.id,
+    wallet: created.wallet,
+    amountFen: created.amountFen,
+    qrContent: created.qrContent,
+    expiresAt: created.expiresAt,
+    status: created.status,
+    userPaying: created.userPaying,
+    installments: created.installments,
+  }
 }
 
-function pick(a: CreatedPayment | PaymentAttempt): Omit<ActiveAttempt, 'qrContent' | 'userPaying'> {
-  return { id: a.id, wallet: a.wallet, amountFen: a.amountFen, expiresAt: a.expiresAt, status: a.status }
+function panelFromAttempt(attempt: PaymentAttempt & { qrContent: string }): QrPanel {
+  return {
+    id: attempt.id,
+    wallet: attempt.wallet,
+    amountFen: attempt.amountFen,
+    qrContent: attempt.qrContent,
+    expiresAt: attempt.expiresAt,
+    status: attempt.status,
+    userPaying: attempt.userPaying,
+    installments: attempt.installments,
+  }
 }
 
-/** The order being paid: its payment options, the QR attempt on screen and their live status. */
+function hasQr<T extends { qrContent: string | null }>(value: T): value is T & { qrContent: string } {
+  return value.qrContent !== null
+}
+
+/** The order being paid: its payment options, the QR codes on screen, a payment code or cash, live status. */
 export const useCheckoutStore = defineStore('checkout', () => {
   const order = ref<Order | null>(null)
   const options = ref<PaymentOption[]>([])
   const selectedWallet = ref<WalletId | null>(null)
-  const attempt = ref<ActiveAttempt | null>(null)
+  const selectedInstallments = ref<InstallmentPeriods | null>(null)
+  const panels = ref<QrPanel[]>([])
+  const codePayment = ref<CodePayment | null>(null)
   const busy = ref(false)
 
   const orderId = computed(() => order.value?.id ?? null)
   const isFinal = computed(() => order.value !== null && FINAL_ORDER_STATUSES.includes(order.value.status))
   const availableOptions = computed(() => options.value.filter((option) => option.available))
+  const selectedOption = computed(() => options.value.find((o) => o.wallet === selectedWallet.value) ?? null)
+  const codeInProgress = computed(() => codePayment.value !== null && codePayment.value.phase !== 'failed')
 
   function reset(): void {
     order.value = null
     options.value = []
     selectedWallet.value = null
-    attempt.value = null
+    selectedInstallments.value = null
+    panels.value = []
+    codePayment.value = null
   }
 
   async function createOrder(request: CreateOrderRequest): Promise<Order> {
@@ -56,33 +102,50 @@ export const useCheckoutStore = defineStore('checkout', () => {
     return created
   }
 
-  /** Loads an order for paying; picks up a QR code still live for it (after a reload, say). */
+  async function loadOptions(id: string): Promise<void> {
+    options.value = (await requireApi().call('orders.paymentOptions', { id })).options
+    const current = selectedOption.value
+    if (!current || !current.available) select(options.value.find((o) => o.available)?.wallet ?? null)
+    else if (current.wallet === 'huabei') select('huabei')
+  }
+
+  /** Loads an order for paying; picks up QR codes and a payment code still live for it (after a reload, say). */
   async function load(id: string): Promise<void> {
     const api = requireApi()
     if (order.value?.id !== id) reset()
-    const [detail, payable] = await Promise.all([
-      api.call('orders.get', { id }),
-      api.call('orders.paymentOptions', { id }),
-    ])
+    const settings = useSettingsStore()
+    // Fee rates and payment-code rules only enrich the screen: without them it still works.
+    if (settings.wallets.length === 0) void settings.loadWallets().catch(() => undefined)
+    if (!settings.routing) void settings.loadRouting().catch(() => undefined)
+    const detail = await api.call('orders.get', { id })
     order.value = detail
-    options.value = payable.options
-    if (!selectedWallet.value || !payable.options.some((o) => o.wallet === selectedWallet.value && o.available)) {
-      selectedWallet.value = payable.options.find((o) => o.available)?.wallet ?? null
+    await loadOptions(id)
+    if (panels.value.length === 0) {
+      panels.value = detail.attempts
+        .filter(hasQr)
+        .filter((a) => a.status === 'pending' && Date.parse(a.expiresAt) > Date.now())
+        .map(panelFromAttempt)
     }
-    if (!attempt.value) {
-      const live = detail.attempts.find(
-        (a): a is PaymentAttempt & { qrContent: string } =>
-          a.status === 'pending' && a.qrContent !== null && Date.parse(a.expiresAt) > Date.now(),
-      )
-      if (live) {
-        attempt.value = fromAttempt(live)
-        selectedWallet.value = live.wallet
-      }
+    if (!codePayment.value) {
+      const paying = detail.attempts.find((a) => a.method === 'payment-code' && a.status === 'pending')
+      if (paying) codePayment.value = { phase: 'user_paying', attemptId: paying.id, wallet: paying.wallet, failureCode: null }
     }
   }
 
-  function select(wallet: WalletId): void {
-    if (options.value.some((o) => o.wallet === wallet && o.available)) selectedWallet.value = wallet
+  function select(wallet: WalletId | null): void {
+    const option = options.value.find((o) => o.wallet === wallet && o.available)
+    if (wallet !== null && !option) return
+    selectedWallet.value = wallet
+    const plans = option?.installmentPlans ?? []
+    if (plans.length === 0) selectedInstallments.value = null
+    else if (!plans.some((p) => p.periods === selectedInstallments.value)) {
+      selectedInstallments.value = plans[0]!.periods as InstallmentPeriods
+    }
+  }
+
+  function selectInstallments(periods: InstallmentPeriods): void {
+    select('huabei')
+    selectedInstallments.value = periods
   }
 
   /** Moves the selection through the available wallets (arrow keys). */
@@ -91,61 +154,173 @@ export const useCheckoutStore = defineStore('checkout', () => {
     if (available.length === 0) return
     const index = available.findIndex((o) => o.wallet === selectedWallet.value)
     const next = available[(index + step + available.length) % available.length]
-    if (next) selectedWallet.value = next.wallet
+    if (next) select(next.wallet)
   }
 
-  async function startPayment(): Promise<void> {
+  function markAwaiting(id: string): void {
+    if (order.value?.id === id && order.value.status === 'open') order.value.status = 'awaiting_payment'
+  }
+
+  function markPaid(id: string, wallet: WalletId | null, at: string): void {
     const current = order.value
-    const wallet = selectedWallet.value
-    if (!current || !wallet || busy.value) return
+    if (!current || current.id !== id || FINAL_ORDER_STATUSES.includes(current.status)) return
+    current.status = 'paid'
+    current.paidAt = at
+    current.paidWallet = wallet ?? current.paidWallet
+  }
+
+  async function withBusy<T>(task: () => Promise<T>): Promise<T> {
     busy.value = true
     try {
-      const created = await requireApi().call('payments.create', { id: current.id, wallet, method: 'qr' })
-      attempt.value = fromCreated(created)
-      if (order.value?.id === current.id && order.value.status === 'open') order.value.status = 'awaiting_payment'
+      return await task()
     } finally {
       busy.value = false
     }
   }
 
-  /** Takes the QR code off screen, closing the attempt at its wallet if it may still be paid. */
-  async function closeAttempt(): Promise<void> {
-    const shown = attempt.value
-    if (!shown) return
-    busy.value = true
+  async function createQr(wallet: WalletId): Promise<QrPanel | null> {
+    const current = order.value
+    if (!current || wallet === 'cash') return null
+    const installments = wallet === 'huabei' ? (selectedInstallments.value ?? undefined) : undefined
+    const created = await requireApi().call('payments.create', { id: current.id, method: 'qr', wallet, installments })
+    markAwaiting(current.id)
+    return hasQr(created) ? panelFromCreated(created) : null
+  }
+
+  /** The selected wallet's QR code (Huabei with the chosen plan). */
+  async function startPayment(): Promise<void> {
+    const wallet = selectedWallet.value
+    if (!wallet || wallet === 'cash' || busy.value) return
+    await withBusy(async () => {
+      const panel = await createQr(wallet)
+      if (panel) panels.value = [...panels.value.filter((p) => p.wallet !== wallet), panel]
+    })
+  }
+
+  /** Another wallet's QR code beside the ones already shown; the first one paid wins. */
+  async function addQr(wallet: WalletId): Promise<void> {
+    if (busy.value || panels.value.some((p) => p.wallet === wallet)) return
+    await withBusy(async () => {
+      const panel = await createQr(wallet)
+      if (panel) panels.value = [...panels.value, panel]
+    })
+  }
+
+  /** One code any wallet app can scan (聚合码). */
+  async function startAggregate(): Promise<void> {
+    const current = order.value
+    if (!current || busy.value) return
+    await withBusy(async () => {
+      const created = await requireApi().call('payments.create', { id: current.id, method: 'aggregate' })
+      markAwaiting(current.id)
+      if (hasQr(created)) panels.value = [...panels.value.filter((p) => p.wallet !== null), panelFromCreated(created)]
+    })
+  }
+
+  async function closeOne(panel: QrPanel): Promise<void> {
+    if (panel.status !== 'created' && panel.status !== 'pending') return
     try {
-      if (shown.status === 'created' || shown.status === 'pending') {
-        await requireApi().call('payments.close', { id: shown.id })
-      }
-      if (attempt.value?.id === shown.id) attempt.value = null
+      await requireApi().call('payments.close', { id: panel.id })
+    } catch (error) {
+      // The all-wallets code has no attempt of its own to close until a wallet is chosen.
+      if (!(error instanceof EngineError && (error.code === 'PAYMENT_NOT_FOUND' || error.code === 'INVALID_STATE'))) throw error
+    }
+  }
+
+  /** Takes one QR code off screen, closing it at its wallet if it may still be paid. */
+  async function closePanel(id: string): Promise<void> {
+    const panel = panels.value.find((p) => p.id === id)
+    if (!panel) return
+    await withBusy(async () => {
+      await closeOne(panel)
+      panels.value = panels.value.filter((p) => p.id !== id)
       // Closing asks the wallet first and may reveal the attempt was paid after all.
       if (order.value) await load(order.value.id)
+    })
+  }
+
+  /** Takes every QR code off screen (back to the list of payment methods). */
+  async function closeAll(): Promise<void> {
+    const shown = [...panels.value]
+    if (shown.length === 0) return
+    await withBusy(async () => {
+      for (const panel of shown) await closeOne(panel)
+      panels.value = panels.value.filter((p) => !shown.includes(p))
+      if (order.value) await load(order.value.id)
+    })
+  }
+
+  /** A fresh QR code in place of one that expired or ended. */
+  async function regenerate(id: string): Promise<void> {
+    const panel = panels.value.find((p) => p.id === id)
+    if (!panel) return
+    await closePanel(id)
+    if (isFinal.value) return
+    if (panel.wallet === null) await startAggregate()
+    else if (panels.value.length === 0) {
+      select(panel.wallet)
+      if (panel.installments) selectedInstallments.value = panel.installments as InstallmentPeriods
+      await startPayment()
+    } else await addQr(panel.wallet)
+  }
+
+  /** Charges a customer's payment code; the wallet is detected from the code. */
+  async function payWithCode(authCode: string): Promise<void> {
+    const current = order.value
+    if (!current || busy.value || codeInProgress.value) return
+    codePayment.value = { phase: 'submitting', attemptId: null, wallet: null, failureCode: null }
+    busy.value = true
+    try {
+      const created = await requireApi().call('payments.create', { id: current.id, method: 'payment-code', authCode })
+      if (created.status === 'succeeded') {
+        codePayment.value = null
+        markPaid(current.id, created.wallet, new Date().toISOString())
+      } else if (created.status === 'failed' || created.status === 'closed') {
+        codePayment.value = { phase: 'failed', attemptId: created.id, wallet: created.wallet, failureCode: created.failureCode ?? 'DECLINED' }
+      } else {
+        const earlier = codePayment.value
+        // A live event may already have settled it while the request was returning.
+        if (earlier?.attemptId !== created.id || earlier.phase === 'submitting') {
+          codePayment.value = { phase: 'user_paying', attemptId: created.id, wallet: created.wallet, failureCode: null }
+        }
+        markAwaiting(current.id)
+      }
+    } catch (error) {
+      if (error instanceof EngineError && CODE_REFUSALS.includes(error.code)) {
+        codePayment.value = { phase: 'failed', attemptId: null, wallet: null, failureCode: error.code }
+        return
+      }
+      codePayment.value = null
+      throw error
     } finally {
       busy.value = false
     }
   }
 
-  /** A fresh QR code for the same wallet after the last one expired or ended. */
-  async function regenerate(): Promise<void> {
-    const wallet = attempt.value?.wallet ?? selectedWallet.value
-    await closeAttempt()
-    if (wallet && !isFinal.value) {
-      select(wallet)
-      await startPayment()
-    }
+  function dismissCodeFailure(): void {
+    if (codePayment.value?.phase === 'failed') codePayment.value = null
+  }
+
+  /** Cash: succeeds at once; the receipt shows what was handed over and the change. */
+  async function payCash(tenderedFen: number): Promise<CreatedPayment | null> {
+    const current = order.value
+    if (!current || busy.value) return null
+    return withBusy(async () => {
+      const created = await requireApi().call('payments.create', { id: current.id, method: 'cash', wallet: 'cash', tenderedFen })
+      if (created.status === 'succeeded') markPaid(current.id, 'cash', new Date().toISOString())
+      return created
+    })
   }
 
   async function cancelOrder(): Promise<void> {
     const current = order.value
     if (!current) return
-    busy.value = true
-    try {
+    await withBusy(async () => {
       const cancelled = await requireApi().call('orders.cancel', { id: current.id })
       if (order.value?.id === cancelled.id) order.value = cancelled
-      attempt.value = null
-    } finally {
-      busy.value = false
-    }
+      panels.value = []
+      codePayment.value = null
+    })
   }
 
   /** The safety net for a dropped event stream: asks the engine for the order's current state. */
@@ -155,27 +330,57 @@ export const useCheckoutStore = defineStore('checkout', () => {
     const detail = await requireApi().call('orders.get', { id: current.id })
     if (order.value?.id !== detail.id) return
     order.value = detail
-    const shown = attempt.value
-    const latest = shown ? detail.attempts.find((a) => a.id === shown.id) : undefined
-    if (shown && latest) shown.status = latest.status
+    for (const panel of panels.value) {
+      const latest = detail.attempts.find((a) => a.id === panel.id)
+      if (latest) {
+        panel.status = latest.status
+        panel.userPaying = latest.userPaying
+      }
+    }
+    const code = codePayment.value
+    const attempt = code?.attemptId ? detail.attempts.find((a) => a.id === code.attemptId) : undefined
+    if (code && attempt && code.phase !== 'failed') {
+      if (attempt.status === 'failed' || attempt.status === 'closed') {
+        codePayment.value = { ...code, phase: 'failed', failureCode: attempt.failureCode ?? 'REVERSED' }
+      } else if (attempt.status === 'succeeded') codePayment.value = null
+    }
+  }
+
+  function applyCodeEvent(event: EngineEvent): void {
+    const code = codePayment.value
+    if (!code || code.phase === 'failed' || event.attemptId !== code.attemptId) return
+    if (isUserPayingEvent(event)) code.phase = 'user_paying'
+    else if (event.type === 'payment.succeeded') codePayment.value = null
+    else {
+      const failure = codeFailureAfter(event)
+      if (failure) codePayment.value = { ...code, phase: 'failed', failureCode: failure }
+    }
   }
 
   function applyEvent(event: EngineEvent): void {
     const current = order.value
-    if (!current || event.orderId !== current.id) return
+    if (!current) return
+    if (isConfigEvent(event)) {
+      if (panels.value.length === 0 && !isFinal.value) void loadOptions(current.id).catch(() => undefined)
+      return
+    }
+    if (event.orderId !== current.id) return
     const orderStatus = orderStatusAfter(event)
     if (orderStatus && !FINAL_ORDER_STATUSES.includes(current.status)) {
-      current.status = orderStatus
-      if (orderStatus === 'paid') {
-        current.paidAt = event.at
-        current.paidWallet = eventWallet(event) ?? current.paidWallet
-      }
+      if (orderStatus === 'paid') markPaid(current.id, eventWallet(event), event.at)
+      else current.status = orderStatus
     }
-    const shown = attempt.value
-    if (!shown || event.attemptId !== shown.id) return
+    applyCodeEvent(event)
+    const panel = panels.value.find((p) => p.id === event.attemptId)
+    if (!panel) {
+      // A wallet chosen on the all-wallets code's landing page gets an attempt of its own.
+      const aggregate = panels.value.find((p) => p.wallet === null)
+      if (aggregate && isUserPayingEvent(event)) aggregate.userPaying = true
+      return
+    }
     const attemptStatus = attemptStatusAfter(event)
-    if (attemptStatus) shown.status = attemptStatus
-    if (isUserPayingEvent(event)) shown.userPaying = true
+    if (attemptStatus) panel.status = attemptStatus
+    if (isUserPayingEvent(event)) panel.userPaying = true
   }
 
   return {
@@ -184,17 +389,28 @@ export const useCheckoutStore = defineStore('checkout', () => {
     options,
     availableOptions,
     selectedWallet,
-    attempt,
+    selectedOption,
+    selectedInstallments,
+    panels,
+    codePayment,
+    codeInProgress,
     busy,
     isFinal,
     reset,
     createOrder,
     load,
     select,
+    selectInstallments,
     moveSelection,
     startPayment,
-    closeAttempt,
+    addQr,
+    startAggregate,
+    closePanel,
+    closeAll,
     regenerate,
+    payWithCode,
+    dismissCodeFailure,
+    payCash,
     cancelOrder,
     refresh,
     applyEvent,

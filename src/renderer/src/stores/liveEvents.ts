@@ -4,6 +4,7 @@ import type { EngineEvent } from '../../../shared/api/types'
 import { getConnection } from '../services/connection'
 import { useCheckoutStore } from './checkout'
 import { useOrdersStore } from './orders'
+import { useSettingsStore } from './settings'
 
 /** The one subscriber to the engine's live events; it hands each event to the stores it concerns. */
 export const useLiveEventsStore = defineStore('liveEvents', () => {
@@ -14,6 +15,7 @@ export const useLiveEventsStore = defineStore('liveEvents', () => {
     lastSeq.value = event.seq
     useCheckoutStore().applyEvent(event)
     useOrdersStore().applyEvent(event)
+    useSettingsStore().applyEvent(event)
   }
 
   function start(): void {
