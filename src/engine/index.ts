@@ -22,6 +22,11 @@ import { listWalletConfigs, saveWalletConfig } from './config/wallets'
 import { createAggregateService } from './payments/aggregate'
 import { createOptionsResolver } from './routing/facts'
 import { createFriendPayService, type FriendPayService } from './friendPay/service'
+import { credentialsStatus, loadAdapterConfigs, saveCredentials } from './credentials/store'
+import type { AdapterDeps, AdapterFactory, WalletAdapter } from './providers/common'
+import type { AlipayConfig } from './providers/alipay/config'
+import type { WechatPayConfig } from './providers/wechatpay/config'
+import type { SecretBox } from './secrets'
 
 export interface EngineOptions {
   /** Folder holding the database file; created if missing. */
@@ -38,6 +43,10 @@ export interface EngineOptions {
   paymentTtlMs?: number
   orderTtlMs?: number
   simulator?: { defaultOutcome?: SimulatorOutcome }
+  /** Encrypts wallet secrets at rest; without it real-wallet credentials cannot be stored. */
+  secretBox?: SecretBox | null
+  /** Real wallet adapters by wallet; a wallet without one is unavailable outside simulator mode. */
+  adapters?: { wechat?: AdapterFactory<WechatPayConfig>; alipay?: AdapterFactory<AlipayConfig> }
 }
 
 export interface Engine {
@@ -91,7 +100,26 @@ export function createEngine(options: EngineOptions): Engine {
     deliverNotification: (notification) => engine.acceptNotification('simulator', notification),
     defaultOutcome: options.simulator?.defaultOutcome,
   })
-  const providers = createProviderRegistry([simulator])
+  const secretBox = options.secretBox ?? null
+  let realAdapters: WalletAdapter[] = []
+  const adapterDeps: AdapterDeps = {
+    clock,
+    onSecurityEvent: (event) => events.unitOfWork(() => void events.append({ type: 'security.rejected', data: { ...event } })),
+  }
+  /** (Re)builds the real adapters from the stored credentials, decrypted in memory only. */
+  const loadAdapters = (): void => {
+    const configs = loadAdapterConfigs(db, secretBox)
+    const built: WalletAdapter[] = []
+    for (const config of configs.wechat) if (options.adapters?.wechat) built.push(options.adapters.wechat(config, adapterDeps))
+    for (const config of configs.alipay) if (options.adapters?.alipay) built.push(options.adapters.alipay(config, adapterDeps))
+    realAdapters = built
+  }
+  try {
+    loadAdapters()
+  } catch (error) {
+    console.error(`[engine] wallet credentials could not be loaded: ${error instanceof Error ? error.message : 'unknown error'}`)
+  }
+  const providers = createProviderRegistry(() => [simulator, ...realAdapters])
   const optionsFor = createOptionsResolver(db, clock, providers)
   const paymentTtlMs = options.paymentTtlMs ?? 5 * 60 * 1000
   // Friend-pay requests follow their order when it is paid; the service exists only after payments does.
@@ -163,6 +191,23 @@ export function createEngine(options: EngineOptions): Engine {
       audit: { list: (limit) => listAudit(db, limit) },
       aggregate: { create: (orderId) => aggregate.create(orderId) },
       friendPay,
+      credentials: {
+        get: (input) => credentialsStatus(db, secretBox, input.wallet, input.mode),
+        set: (input) => {
+          events.unitOfWork(() => {
+            saveCredentials(db, secretBox, input, clock.now())
+            events.append({ type: 'credentials.changed', data: { wallet: input.wallet, mode: input.mode } })
+          })
+          loadAdapters()
+          return credentialsStatus(db, secretBox, input.wallet, input.mode)
+        },
+        test: async (input) => {
+          const key = `${input.wallet === 'wechat' ? 'wechatpay' : 'alipay'}:${input.mode}`
+          const adapter = realAdapters.find((a) => a.key === key)
+          if (!adapter) return { ok: false, code: 'NOT_CONFIGURED', message: 'no credentials are stored for this wallet and mode' }
+          return adapter.testConnection()
+        },
+      },
       options: (orderId) => optionsFor(payments.requireOrder(orderId)),
       catalog,
       orders,

@@ -8,6 +8,8 @@ import { APP_VERSION } from '../server/version'
 import { registerIpc } from './ipc'
 import { electronSqliteBinding } from './nativeBinding'
 import { hardenWebContents } from './security'
+import { safeStorageSecretBox } from './safeStorageBox'
+import { REAL_WALLET_ADAPTERS } from '../engine/providers/real'
 
 const rendererDir = join(__dirname, '../renderer')
 const consoleUrl = (): string =>
@@ -46,7 +48,13 @@ function createConsoleWindow(): BrowserWindow {
 async function start(): Promise<void> {
   const config = loadServerConfig(process.env)
   const dataDir = process.env.HUTONG_DATA_DIR?.trim() || join(app.getPath('userData'), 'data')
-  engine = createEngine({ dataDir, nativeBinding: electronSqliteBinding(), publicBaseUrl: config.publicBaseUrl })
+  engine = createEngine({
+    dataDir,
+    nativeBinding: electronSqliteBinding(),
+    publicBaseUrl: config.publicBaseUrl,
+    secretBox: safeStorageSecretBox(),
+    adapters: REAL_WALLET_ADAPTERS,
+  })
   const apiToken = config.apiToken ?? engine.apiToken()
   server = await startServer({ engine, config, apiToken, version: APP_VERSION, consoleDir: rendererDir })
   console.log(`Hutong Checkout ${APP_VERSION}: data in ${dataDir}; LAN server ${server.localUrl} (phones: ${server.publicBaseUrl})`)

@@ -5,6 +5,8 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createEngine } from '../engine'
+import { REAL_WALLET_ADAPTERS } from '../engine/providers/real'
+import { createKeyFileSecretBox } from '../engine/secrets'
 import { startServer } from './index'
 import { loadServerConfig } from './config'
 import { APP_VERSION } from './version'
@@ -12,7 +14,14 @@ import { APP_VERSION } from './version'
 async function main(): Promise<void> {
   const config = loadServerConfig(process.env)
   const dataDir = resolve(process.env.HUTONG_DATA_DIR?.trim() || join(homedir(), '.hutong-checkout'))
-  const engine = createEngine({ dataDir, publicBaseUrl: config.publicBaseUrl })
+  // Secrets need an explicit opt-in here: a key file (created 0600 on first use) the operator keeps safe.
+  const keyFile = process.env.HUTONG_SECRETS_KEY_FILE?.trim()
+  const engine = createEngine({
+    dataDir,
+    publicBaseUrl: config.publicBaseUrl,
+    secretBox: keyFile ? createKeyFileSecretBox(resolve(keyFile)) : null,
+    adapters: REAL_WALLET_ADAPTERS,
+  })
   const apiToken = config.apiToken ?? engine.apiToken()
   const server = await startServer({
     engine,

@@ -26,5 +26,7 @@ export const EVENT_TYPES = [
   'friend_pay.expired',
   'friend_pay.cancelled',
   'notification.rejected',
+  'security.rejected',
+  'credentials.changed',
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]

@@ -1,4 +1,4 @@
-import type { OperationParsedInput } from '../../shared/api/operations'
+import type { OperationOutput, OperationParsedInput } from '../../shared/api/operations'
 import type { CreatedPayment, StoreProfile, WalletConfig } from '../../shared/api/types'
 import type { RoutingSettingsData } from '../config/routing'
 import type { listAudit } from '../config/audit'
@@ -16,6 +16,11 @@ export interface EngineServices {
   audit: { list(limit: number): ReturnType<typeof listAudit> }
   aggregate: { create(orderId: string): Promise<CreatedPayment> }
   friendPay: FriendPayService
+  credentials: {
+    get(input: OperationParsedInput<'credentials.get'>): OperationOutput<'credentials.get'>
+    set(input: OperationParsedInput<'credentials.set'>): OperationOutput<'credentials.set'>
+    test(input: OperationParsedInput<'wallets.testConnection'>): Promise<OperationOutput<'wallets.testConnection'>>
+  }
   orders: OrderService
   payments: PaymentService
 }

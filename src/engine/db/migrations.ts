@@ -245,6 +245,25 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 4,
+    name: 'wallet credentials',
+    up(db) {
+      db.exec(`
+        -- Real wallet credentials: public fields in clear, secrets encrypted by the OS keychain or a key file.
+        CREATE TABLE wallet_credentials (
+          wallet TEXT NOT NULL CHECK (wallet IN ('wechat', 'alipay')),
+          mode TEXT NOT NULL CHECK (mode IN ('sandbox', 'production')),
+          gateway_url TEXT NOT NULL,
+          public_fields TEXT NOT NULL,
+          secrets BLOB NOT NULL,
+          secrets_kind TEXT NOT NULL,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (wallet, mode)
+        );
+      `)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

@@ -6,13 +6,14 @@ export interface ProviderRegistry {
   byKey(key: string): PaymentProvider | null
 }
 
-export function createProviderRegistry(providers: readonly PaymentProvider[]): ProviderRegistry {
+/** Providers are read on every call, so credentials stored at runtime take effect at once. */
+export function createProviderRegistry(providers: () => readonly PaymentProvider[]): ProviderRegistry {
   return {
     find(wallet, method, mode) {
-      return providers.find((p) => p.mode === mode && p.supports(wallet, method)) ?? null
+      return providers().find((p) => p.mode === mode && p.supports(wallet, method)) ?? null
     },
     byKey(key) {
-      return providers.find((p) => p.key === key) ?? null
+      return providers().find((p) => p.key === key) ?? null
     },
   }
 }

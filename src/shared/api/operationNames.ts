@@ -23,6 +23,9 @@ export const OPERATION_NAMES = [
   'friendPay.get',
   'friendPay.list',
   'friendPay.cancel',
+  'credentials.get',
+  'credentials.set',
+  'wallets.testConnection',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

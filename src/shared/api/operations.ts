@@ -9,7 +9,12 @@ import {
   EmptyInput,
   IdInput,
   ListOrdersInput,
+  AlipayCredentialsInput,
   AuditEntry,
+  ConnectionTestResultSchema,
+  CredentialsStatus,
+  GATEWAY_MODES,
+  WechatPayCredentialsInput,
   CreateFriendPayInput,
   FriendPayRequest,
   FRIEND_PAY_STATUSES,
@@ -169,6 +174,24 @@ export const operations = {
     input: IdInput,
     output: FriendPayRequest,
     http: { method: 'POST', path: '/api/friend-pay/{id}/cancel' },
+  },
+  'credentials.get': {
+    summary: "A real wallet's credentials for one mode: public fields, and only whether each secret is set",
+    input: z.strictObject({ wallet: z.enum(['wechat', 'alipay']), mode: z.enum(GATEWAY_MODES) }),
+    output: CredentialsStatus,
+    http: { method: 'GET', path: '/api/wallets/{wallet}/credentials' },
+  },
+  'credentials.set': {
+    summary: 'Store a real wallet\'s credentials (validated, encrypted at rest; secrets are write-only)',
+    input: z.discriminatedUnion('wallet', [WechatPayCredentialsInput, AlipayCredentialsInput]),
+    output: CredentialsStatus,
+    http: { method: 'POST', path: '/api/wallets/{wallet}/credentials' },
+  },
+  'wallets.testConnection': {
+    summary: 'A harmless authenticated call to the wallet, explaining common failures',
+    input: z.strictObject({ wallet: z.enum(['wechat', 'alipay', 'huabei']), mode: z.enum(GATEWAY_MODES) }),
+    output: ConnectionTestResultSchema,
+    http: { method: 'POST', path: '/api/wallets/{wallet}/test' },
   },
 } as const satisfies Record<OperationName, OperationDef>
 

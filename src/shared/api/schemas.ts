@@ -470,3 +470,62 @@ export const CreateProductInput = z.strictObject({
 })
 
 export const EmptyInput = z.strictObject({})
+
+// ---- real wallet credentials (secrets are write-only: never returned) ----
+
+export const GATEWAY_MODES = ['sandbox', 'production'] as const
+const HttpUrl = z
+  .string()
+  .max(300)
+  .regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL')
+const Pem = z.string().max(20_000).regex(/-----BEGIN [A-Z ]+-----[\s\S]+-----END [A-Z ]+-----/, 'a PEM block')
+
+export const WechatPayCredentialsInput = z.strictObject({
+  wallet: z.literal('wechat'),
+  mode: z.enum(GATEWAY_MODES),
+  gatewayUrl: HttpUrl.optional().meta({ description: 'Default: https://api.mch.weixin.qq.com' }),
+  mchId: z.string().regex(/^\d{8,12}$/, 'the merchant number (商户号): 8–12 digits'),
+  appId: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'an AppID like wx0123456789abcdef'),
+  merchantSerialNo: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, 'the merchant certificate serial number (hex)'),
+  merchantPrivateKeyPem: Pem.optional().meta({ description: 'Write-only; leave out to keep the stored one' }),
+  apiV3Key: z.string().length(32).optional().meta({ description: 'Write-only, 32 characters' }),
+  apiV2Key: z.string().length(32).optional().meta({ description: 'Write-only; needed for payment codes (v2 micropay)' }),
+  platformKeys: z
+    .array(z.strictObject({ serial: z.string().min(1).max(80), publicKeyPem: Pem }))
+    .min(1)
+    .max(10)
+    .meta({ description: 'WeChat Pay platform certificates or public keys, by serial / PUB_KEY_ID' }),
+  notifyUrl: HttpUrl.nullable().default(null).meta({ description: 'A public HTTPS relay for notifications, if any' }),
+})
+
+export const AlipayCredentialsInput = z.strictObject({
+  wallet: z.literal('alipay'),
+  mode: z.enum(GATEWAY_MODES),
+  gatewayUrl: HttpUrl.optional().meta({
+    description: 'Default: https://openapi.alipay.com/gateway.do (sandbox: https://openapi-sandbox.dl.alipaydev.com/gateway.do)',
+  }),
+  appId: z.string().regex(/^\d{16}$/, 'the 16-digit APPID'),
+  appPrivateKeyPem: Pem.optional().meta({ description: 'Write-only; leave out to keep the stored one' }),
+  alipayPublicKeyPem: Pem,
+  notifyUrl: HttpUrl.nullable().default(null),
+})
+
+export const CredentialsStatus = z
+  .object({
+    wallet: z.enum(['wechat', 'alipay']),
+    mode: z.enum(GATEWAY_MODES),
+    configured: z.boolean(),
+    gatewayUrl: z.string().nullable(),
+    publicFields: z.record(z.string(), z.unknown()).meta({ description: 'Non-secret fields as stored' }),
+    secretsSet: z.record(z.string(), z.boolean()).meta({ description: 'Which write-only secrets are stored' }),
+    updatedAt: NullableTimestamp,
+  })
+  .meta({ id: 'CredentialsStatus' })
+
+export const ConnectionTestResultSchema = z
+  .object({
+    ok: z.boolean(),
+    code: z.string().meta({ description: 'OK, WRONG_KEY, WRONG_SERIAL, CLOCK_SKEW, WRONG_GATEWAY, UNREACHABLE, BAD_RESPONSE_SIGNATURE, REJECTED, NOT_CONFIGURED' }),
+    message: z.string(),
+  })
+  .meta({ id: 'ConnectionTestResult' })

@@ -1,0 +1,6 @@
+import type { AlipayConfig } from './alipay/config'
+import type { AdapterFactory } from './common'
+import type { WechatPayConfig } from './wechatpay/config'
+
+/** The real wallet adapters the desktop app and headless mode use. */
+export const REAL_WALLET_ADAPTERS: { wechat?: AdapterFactory<WechatPayConfig>; alipay?: AdapterFactory<AlipayConfig> } = {}
