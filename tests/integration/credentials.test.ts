@@ -118,7 +118,7 @@ describe('the headless key file', () => {
     writeFileSync(file, Buffer.alloc(32, 7).toString('base64'), { mode: 0o600 })
     const box = createKeyFileSecretBox(file)
     const blob = box.encrypt('hello')
-    blob[blob.length - 1] ^= 1
+    blob.writeUInt8(blob.readUInt8(blob.length - 1) ^ 1, blob.length - 1)
     expect(() => box.decrypt(blob)).toThrow()
   })
 })
