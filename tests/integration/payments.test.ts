@@ -245,3 +245,28 @@ describe('simulator refunds (provider interface)', () => {
     expect(await t.engine.simulator.queryRefund('rfd_1')).toMatchObject({ state: 'SUCCESS', amountFen: 500 })
   })
 })
+
+describe('polling schedule', () => {
+  it('starts fast and backs off, but an attempt past its deadline is always looked at', async () => {
+    const { vi } = await import('vitest')
+    t = testEngine({ paymentTtlMs: 3 * 60_000 })
+    const order = await newOrder()
+    await pay(order.id)
+    const query = vi.spyOn(t.engine.simulator, 'query')
+    const sweepAt = async (ms: number) => {
+      t.clock.set(START + ms)
+      await t.engine.sweep()
+      return query.mock.calls.length
+    }
+    expect(await sweepAt(1000)).toBe(1)
+    expect(await sweepAt(2000)).toBe(1) // 1 s later: not yet
+    expect(await sweepAt(3000)).toBe(2) // every 2 s in the first 30 s
+    expect(await sweepAt(40_000)).toBe(3)
+    expect(await sweepAt(43_000)).toBe(3) // every 5 s after 30 s
+    expect(await sweepAt(45_000)).toBe(4)
+    expect(await sweepAt(130_000)).toBe(5)
+    expect(await sweepAt(140_000)).toBe(5) // every 15 s after 2 minutes
+    expect(await sweepAt(180_000)).toBeGreaterThan(5) // deadline: queried, then closed
+    expect((await detail(order.id)).attempts[0]!.status).toBe('closed')
+  })
+})

@@ -516,6 +516,21 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     }
   })
 
+  const lastQueried = new Map<string, number>()
+
+  /**
+   * Polling starts fast and backs off, as the wallets ask: every 2 s for the first 30 s, every 5 s to two
+   * minutes, every 15 s to ten, then every minute; an attempt past its deadline is always due.
+   */
+  function dueForQuery(attempt: AttemptRow, now: number): boolean {
+    if (attempt.expires_at <= now) return true
+    const last = lastQueried.get(attempt.id)
+    if (last === undefined) return true
+    const age = now - attempt.created_at
+    const interval = age < 30_000 ? 2000 : age < 120_000 ? 5000 : age < 600_000 ? 15_000 : 60_000
+    return now - last >= interval
+  }
+
   /**
    * Queries every unfinished attempt at its wallet (the primary truth when no notification can reach
    * the shop), ends the expired ones, and retries pending refunds. Runs on a timer; never overlaps itself.
@@ -524,6 +539,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     const now = clock.now()
     for (const attempt of listUnfinishedAttemptRows(db, 200)) {
       if (attempt.status === 'created' && now - attempt.created_at < CREATE_GRACE_MS) continue
+      if (!dueForQuery(attempt, now)) continue
+      lastQueried.set(attempt.id, now)
       try {
         const trade = await providerFor(attempt).query(attempt.id)
         if (attempt.status === 'created' && trade.state === 'NOT_FOUND') await closeAttempt(attempt, 'create_interrupted')
@@ -532,6 +549,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         // One wallet failing must not stop the others; the next sweep retries.
       }
     }
+    if (lastQueried.size > 10_000) lastQueried.clear()
     await processRefunds()
   })
 
