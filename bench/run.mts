@@ -1,0 +1,38 @@
+// npm run bench: every figure with its goal, printed as a table and written to bench/results.json.
+import { writeFileSync } from 'node:fs'
+import { checkoutThroughput, rawCommitLimit, routingDecision, timeToQrInProcess } from './workloads/engineWorkloads.mjs'
+import { renderer } from './workloads/renderer.mjs'
+import { scale } from './workloads/scale.mjs'
+import { httpApiThroughput, paymentDetection, timeToQrOverHttp } from './workloads/serverWorkloads.mjs'
+import { machine, printTable, result, versions, type BenchResult } from './lib/report.mjs'
+
+const only = process.argv.slice(2)
+const wants = (name: string) => only.length === 0 || only.includes(name)
+const scaleOrders = Number(process.env.BENCH_SCALE_ORDERS ?? 1_000_000)
+
+const results: BenchResult[] = []
+const step = async (name: string, run: () => Promise<BenchResult[]> | BenchResult[]) => {
+  if (!wants(name)) return
+  process.stdout.write(`· ${name}… `)
+  const started = Date.now()
+  results.push(...(await run()))
+  console.log(`${((Date.now() - started) / 1000).toFixed(1)} s`)
+}
+
+let raw = { perSecond: 0, sqlite: 'unknown' }
+await step('raw', () => {
+  raw = rawCommitLimit(3)
+  return [result('raw limit: single-row INSERT commits (WAL, synchronous=FULL)', raw.perSecond, 'commits/s', null, { ratioToLimit: 1 })]
+})
+await step('checkout', () => checkoutThroughput(4, raw.perSecond || rawCommitLimit(2).perSecond))
+await step('routing', routingDecision)
+await step('qr', async () => [...(await timeToQrInProcess()), ...(await timeToQrOverHttp())])
+await step('http', () => httpApiThroughput(5))
+await step('detection', paymentDetection)
+await step('scale', () => scale(scaleOrders))
+await step('renderer', renderer)
+
+printTable(results)
+const report = { machine: machine(), versions: versions(raw.sqlite), results }
+writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(report, null, 2) + '\n')
+console.log('\nreport: bench/results.json')

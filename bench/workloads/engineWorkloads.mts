@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createEngine, type Engine } from '../../src/engine'
+import { DEFAULT_ROUTING_SETTINGS, defaultWalletConfig } from '../../src/engine/config/defaults'
+import { openDatabase } from '../../src/engine/db/open'
+import { routeOrder, type RoutedOrder, type RoutingFacts } from '../../src/engine/routing/router'
+import type { WalletConfig } from '../../src/shared/api/types'
+import { WALLET_IDS } from '../../src/shared/wallets'
+import { nowMs, percentiles, sample, throughput } from '../lib/measure.mjs'
+import { result, type BenchResult } from '../lib/report.mjs'
+
+function tempDir(): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'hutong-bench-'))
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
+}
+
+/** The physical limit: single-row INSERT commits per second, same disk, WAL + synchronous=FULL. */
+export function rawCommitLimit(seconds: number): { perSecond: number; sqlite: string } {
+  const dir = tempDir()
+  const db = openDatabase(join(dir.path, 'raw.sqlite'), { migrations: [] })
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)')
+  const insert = db.prepare('INSERT INTO t (v) VALUES (?)')
+  const end = Date.now() + seconds * 1000
+  let count = 0
+  const start = Date.now()
+  while (Date.now() < end) {
+    insert.run('x'.repeat(64))
+    count++
+  }
+  const perSecond = (count * 1000) / (Date.now() - start)
+  const sqlite = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v
+  db.close()
+  dir.remove()
+  return { perSecond, sqlite }
+}
+
+async function withEngine<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const dir = tempDir()
+  const engine = createEngine({ dataDir: dir.path, sweepIntervalMs: 0, publicBaseUrl: 'http://127.0.0.1:5170' })
+  try {
+    return await fn(engine)
+  } finally {
+    await engine.close()
+    dir.remove()
+  }
+}
+
+/** A full checkout: 3-line order → options → simulator QR → the customer pays → order paid (events written). */
+async function oneCheckout(engine: Engine): Promise<void> {
+  const order = (await engine.invoke('orders.create', {
+    lines: [
+      { sku: 'BRK-001', quantity: 2 },
+      { sku: 'DRK-001', quantity: 1 },
+      { sku: 'DLY-001', quantity: 1 },
+    ],
+  })) as { id: string }
+  await engine.invoke('orders.paymentOptions', { id: order.id })
+  const payment = (await engine.invoke('payments.create', { id: order.id, wallet: 'wechat' })) as { qrContent: string }
+  engine.simulator.confirm(new URL(payment.qrContent).pathname.split('/').pop()!)
+  await engine.idle()
+}
+
+export async function checkoutThroughput(seconds: number, rawPerSecond: number): Promise<BenchResult[]> {
+  return withEngine(async (engine) => {
+    const { perSecond, count } = await throughput(seconds, () => oneCheckout(engine))
+    const paid = (engine.db.prepare("SELECT COUNT(*) AS n FROM orders WHERE status = 'paid'").get() as { n: number }).n
+    if (paid !== count) throw new Error(`checkout benchmark: ${count} checkouts but ${paid} paid orders`)
+    const ratio = perSecond / rawPerSecond
+    return [
+      result('checkout throughput (in process)', perSecond, 'checkouts/s', { op: '>=', value: rawPerSecond / 4 }, { ratioToLimit: ratio }),
+      result('commit-equivalents per checkout', rawPerSecond / perSecond, 'commits', { op: '<', value: 4 }),
+    ]
+  })
+}
+
+const benchWallets: WalletConfig[] = WALLET_IDS.map((wallet) => ({
+  ...defaultWalletConfig(wallet),
+  accepted: true,
+  contractStatus: 'signed',
+  maxFen: 5_000_000,
+  dailyCapFen: 100_000_000,
+  productRules: { onlyCategories: [], excludeCategories: ['烟草', '彩票'], excludeSkus: ['X-1', 'X-2', 'X-3'] },
+  accountStrategy: 'success_rate',
+  accounts:
+    wallet === 'cash'
+      ? []
+      : [
+          { id: 'a', label: 'A', merchantId: `${wallet}-a`, priority: 0, splitPercent: 50, feeRateBp: null, enabled: true },
+          { id: 'b', label: 'B', merchantId: `${wallet}-b`, priority: 1, splitPercent: 50, feeRateBp: 30, enabled: true },
+        ],
+}))
+
+const benchOrder: RoutedOrder = {
+  key: 'ord_01JBENCHMARK0000000000000',
+  totalFen: 25_680,
+  customerRef: 'member-42',
+  context: 'counter',
+  lines: Array.from({ length: 20 }, (_, i) => ({ sku: `SKU-${i}`, category: ['饮料', '早餐', '日用', '零食'][i % 4]! })),
+}
+
+const benchFacts: RoutingFacts = {
+  now: Date.parse('2026-11-21T04:00:00Z'),
+  takenTodayFen: () => 1_234_500,
+  accountHealth: (_w, id) => (id === 'a' ? { successes: 40, failures: 3, lastFailureAt: null } : { successes: 12, failures: 0, lastFailureAt: null }),
+  lastUsedWallet: 'alipay',
+  channelExists: () => true,
+}
+
+export async function routingDecision(): Promise<BenchResult[]> {
+  const pure = percentiles(await sample(20_000, () => routeOrder(benchOrder, benchWallets, DEFAULT_ROUTING_SETTINGS, benchFacts), 2000))
+  const viaEngine = await withEngine(async (engine) => {
+    for (const config of benchWallets) await engine.invoke('wallets.update', config)
+    const lines = Array.from({ length: 20 }, (_, i) => ({ name: `商品${i}`, unitPriceFen: 100 + i, quantity: 1 + (i % 3) }))
+    const order = (await engine.invoke('orders.create', { lines, customerRef: 'member-42' })) as { id: string }
+    return percentiles(await sample(2000, () => engine.invoke('orders.paymentOptions', { id: order.id }), 200))
+  })
+  return [
+    result('routing decision p50 (20 lines, 7 wallets, pure)', pure.p50, 'ms', null),
+    result('routing decision p99 (20 lines, 7 wallets, pure)', pure.p99, 'ms', { op: '<', value: 1 }),
+    result('payment options p50 via the engine (SQLite facts)', viaEngine.p50, 'ms', null),
+    result('payment options p99 via the engine (SQLite facts)', viaEngine.p99, 'ms', { op: '<', value: 1 }),
+  ]
+}
+
+export async function timeToQrInProcess(): Promise<BenchResult[]> {
+  return withEngine(async (engine) => {
+    const latencies: number[] = []
+    for (let i = 0; i < 550; i++) {
+      const order = (await engine.invoke('orders.create', { amountFen: 1234 })) as { id: string }
+      const start = nowMs()
+      await engine.invoke('payments.create', { id: order.id, wallet: 'wechat' })
+      if (i >= 50) latencies.push(nowMs() - start)
+    }
+    return [result('time to QR p50 (in process, simulator)', percentiles(latencies).p50, 'ms', { op: '<', value: 5 })]
+  })
+}

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createEngine, DATABASE_FILE } from '../../src/engine'
+import { openDatabase } from '../../src/engine/db/open'
+import { businessDayStart } from '../../src/engine/time'
+import { nowMs, percentiles, sample } from '../lib/measure.mjs'
+import { result, type BenchResult } from '../lib/report.mjs'
+
+/**
+ * A store with a long history: `orders` paid orders spread over the past two years (one line and one paid
+ * attempt each), written straight into the database; then the engine opens it as the app would.
+ */
+export async function scale(orders: number): Promise<BenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'hutong-bench-scale-'))
+  try {
+    const seedStart = nowMs()
+    createEngine({ dataDir: dir, sweepIntervalMs: 0 }).close()
+    const db = openDatabase(join(dir, DATABASE_FILE))
+    const now = Date.now()
+    const span = 2 * 365 * 24 * 3600_000
+    const insertOrder = db.prepare(
+      `INSERT INTO orders (id, status, total_fen, context, paid_wallet, paid_attempt_id, expires_at, created_at, updated_at, paid_at)
+       VALUES (?, 'paid', ?, 'counter', ?, ?, ?, ?, ?, ?)`,
+    )
+    const insertLine = db.prepare(
+      'INSERT INTO order_lines (id, order_id, position, sku, name, unit_price_fen, quantity, amount_fen) VALUES (?, ?, 0, ?, ?, ?, 1, ?)',
+    )
+    const insertAttempt = db.prepare(
+      `INSERT INTO payment_attempts (id, order_id, wallet, method, provider, mode, status, amount_fen, expires_at, created_at, updated_at, pending_at, succeeded_at)
+       VALUES (?, ?, ?, 'qr', 'simulator', 'simulator', 'succeeded', ?, ?, ?, ?, ?, ?)`,
+    )
+    const ids: string[] = []
+    const batch = db.transaction((from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const at = now - span + Math.floor((span * i) / orders)
+        const id = `ord_${at.toString(36).padStart(10, '0').toUpperCase()}${i.toString(36).padStart(16, '0').toUpperCase()}`
+        const pay = `pay_${id.slice(4)}`
+        const amount = 100 + (i % 5000)
+        const wallet = i % 2 ? 'wechat' : 'alipay'
+        insertOrder.run(id, amount, wallet, pay, at + 3600_000, at, at, at + 5000)
+        insertLine.run(`lin_${id.slice(4)}`, id, 'BRK-001', '茶叶蛋', amount, amount)
+        insertAttempt.run(pay, id, wallet, amount, at + 300_000, at, at + 5000, at, at + 5000)
+        if (i % 997 === 0) ids.push(id)
+      }
+    })
+    for (let i = 0; i < orders; i += 50_000) batch(i, Math.min(orders, i + 50_000))
+    db.close()
+    const seedSeconds = (nowMs() - seedStart) / 1000
+
+    const openStart = nowMs()
+    const engine = createEngine({ dataDir: dir, sweepIntervalMs: 0 })
+    await engine.sweep()
+    const openMs = nowMs() - openStart
+
+    let k = 0
+    const lookup = percentiles(await sample(2000, () => engine.invoke('orders.get', { id: ids[k++ % ids.length]! }), 100))
+    const dayStart = businessDayStart(Date.now())
+    const takings = engine.db.prepare(
+      "SELECT paid_wallet AS wallet, COUNT(*) AS n, SUM(total_fen) AS total FROM orders WHERE status = 'paid' AND paid_at >= ? GROUP BY paid_wallet",
+    )
+    const today = percentiles(await sample(200, () => takings.all(dayStart), 20))
+    const rssMb = process.memoryUsage().rss / 2 ** 20
+    await engine.close()
+    const note = `${orders.toLocaleString('en-US')} orders (seeded in ${seedSeconds.toFixed(1)} s)`
+    return [
+      result('scale: open + migrate check + recovery sweep', openMs, 'ms', { op: '<', value: 500 }, { note }),
+      result("scale: today's takings by wallet p50", today.p50, 'ms', { op: '<', value: 100 }, { note }),
+      result('scale: order lookup by number p50', lookup.p50, 'ms', { op: '<', value: 5 }, { note }),
+      result('scale: engine process RSS', rssMb, 'MB', { op: '<', value: 300 }, { note }),
+    ]
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
