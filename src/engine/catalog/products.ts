@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 import type { Product } from '../../shared/api/types'
 
@@ -24,13 +25,13 @@ function fromRow(row: ProductRow): Product {
 }
 
 export function listActiveProducts(db: Database): Product[] {
-  const rows = db.prepare('SELECT * FROM products WHERE active = 1 ORDER BY category, name').all() as ProductRow[]
+  const rows = prepared(db, 'SELECT * FROM products WHERE active = 1 ORDER BY category, name').all() as ProductRow[]
   return rows.map(fromRow)
 }
 
 export function findProductsBySku(db: Database, skus: readonly string[]): Map<string, Product> {
   const found = new Map<string, Product>()
-  const select = db.prepare('SELECT * FROM products WHERE sku = ? AND active = 1')
+  const select = prepared(db, 'SELECT * FROM products WHERE sku = ? AND active = 1')
   for (const sku of new Set(skus)) {
     const row = select.get(sku) as ProductRow | undefined
     if (row) found.set(sku, fromRow(row))
@@ -40,19 +41,19 @@ export function findProductsBySku(db: Database, skus: readonly string[]): Map<st
 
 export function skuOrBarcodeTaken(db: Database, sku: string, barcode: string | null): boolean {
   return (
-    db.prepare('SELECT 1 FROM products WHERE sku = ? OR (? IS NOT NULL AND barcode = ?)').get(sku, barcode, barcode) !==
+    prepared(db, 'SELECT 1 FROM products WHERE sku = ? OR (? IS NOT NULL AND barcode = ?)').get(sku, barcode, barcode) !==
     undefined
   )
 }
 
 export function insertProduct(db: Database, product: Product, now: number): void {
-  db.prepare(
+  prepared(db, 
     `INSERT INTO products (id, name, sku, barcode, price_fen, category, active, created_at, updated_at)
      VALUES (@id, @name, @sku, @barcode, @priceFen, @category, @active, @now, @now)`,
   ).run({ ...product, active: product.active ? 1 : 0, now })
 }
 
 export function getProduct(db: Database, id: string): Product | null {
-  const row = db.prepare('SELECT * FROM products WHERE id = ?').get(id) as ProductRow | undefined
+  const row = prepared(db, 'SELECT * FROM products WHERE id = ?').get(id) as ProductRow | undefined
   return row ? fromRow(row) : null
 }

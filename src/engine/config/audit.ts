@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 import type { z } from 'zod'
 import type { AuditEntry } from '../../shared/api/schemas'
@@ -7,7 +8,7 @@ export function appendAudit(
   db: Database,
   entry: { entity: string; entityId: string; before: unknown; after: unknown; at: number },
 ): void {
-  db.prepare('INSERT INTO audit_log (entity, entity_id, before, after, at) VALUES (?, ?, ?, ?, ?)').run(
+  prepared(db, 'INSERT INTO audit_log (entity, entity_id, before, after, at) VALUES (?, ?, ?, ?, ?)').run(
     entry.entity,
     entry.entityId,
     entry.before === undefined ? null : JSON.stringify(entry.before),
@@ -26,7 +27,7 @@ interface AuditRow {
 }
 
 export function listAudit(db: Database, limit: number): z.output<typeof AuditEntry>[] {
-  const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?').all(limit) as AuditRow[]
+  const rows = prepared(db, 'SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?').all(limit) as AuditRow[]
   return rows.map((row) => ({
     seq: row.seq,
     entity: row.entity,

@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 import type { WalletConfig } from '../../shared/api/types'
 import { WALLET_IDS, type ContractStatus, type ProviderMode, type WalletId } from '../../shared/wallets'
@@ -15,7 +16,7 @@ interface WalletConfigRow {
 
 /** Every wallet of the catalogue, as configured (defaults for what the merchant never set). */
 export function listWalletConfigs(db: Database): WalletConfig[] {
-  const rows = db.prepare('SELECT * FROM wallet_configs').all() as WalletConfigRow[]
+  const rows = prepared(db, 'SELECT * FROM wallet_configs').all() as WalletConfigRow[]
   const byWallet = new Map(rows.map((row) => [row.wallet, row]))
   return WALLET_IDS.map((wallet) => {
     const row = byWallet.get(wallet)
@@ -42,7 +43,7 @@ export function getWalletConfig(db: Database, wallet: WalletId): WalletConfig {
 export function saveWalletConfig(db: Database, config: WalletConfig, now: number, audit = true): void {
   const before = audit ? getWalletConfig(db, config.wallet) : undefined
   const { wallet, accepted, contractStatus, mode, displayOrder, ...settings } = config
-  db.prepare(
+  prepared(db, 
     `INSERT INTO wallet_configs (wallet, accepted, contract_status, mode, display_order, updated_at, settings)
      VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (wallet) DO UPDATE SET accepted = excluded.accepted, contract_status = excluded.contract_status,

@@ -264,6 +264,14 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 5,
+    name: 'late payment watch',
+    up(db) {
+      // Closed QR codes are still watched until shortly after their deadline (see the payment sweep).
+      db.exec(`CREATE INDEX attempts_closed_by_deadline ON payment_attempts (expires_at) WHERE status = 'closed' AND method = 'qr';`)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

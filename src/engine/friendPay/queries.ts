@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 
 export type FriendPayMode = 'open' | 'name-initial' | 'designated'
@@ -31,7 +32,7 @@ export function insertFriendPay(
   row: Pick<FriendPayRow, 'id' | 'order_id' | 'secret' | 'pay_code' | 'requester_name' | 'mode' | 'payer_phone' | 'message' | 'amount_fen' | 'expires_at'>,
   now: number,
 ): void {
-  db.prepare(
+  prepared(db, 
     `INSERT INTO friend_pay_requests (id, order_id, secret, pay_code, requester_name, mode, payer_phone, message, amount_fen,
        status, expires_at, created_at, updated_at)
      VALUES (@id, @order_id, @secret, @pay_code, @requester_name, @mode, @payer_phone, @message, @amount_fen, 'open',
@@ -40,11 +41,11 @@ export function insertFriendPay(
 }
 
 export function getFriendPay(db: Database, id: string): FriendPayRow | null {
-  return (db.prepare('SELECT * FROM friend_pay_requests WHERE id = ?').get(id) as FriendPayRow | undefined) ?? null
+  return (prepared(db, 'SELECT * FROM friend_pay_requests WHERE id = ?').get(id) as FriendPayRow | undefined) ?? null
 }
 
 export function getFriendPayByCode(db: Database, payCode: string): FriendPayRow | null {
-  return (db.prepare('SELECT * FROM friend_pay_requests WHERE pay_code = ?').get(payCode) as FriendPayRow | undefined) ?? null
+  return (prepared(db, 'SELECT * FROM friend_pay_requests WHERE pay_code = ?').get(payCode) as FriendPayRow | undefined) ?? null
 }
 
 export function listFriendPay(db: Database, filter: { status?: FriendPayStatus; orderId?: string }, limit: number): FriendPayRow[] {
@@ -57,7 +58,7 @@ export function listFriendPay(db: Database, filter: { status?: FriendPayStatus; 
 }
 
 export function listOpenFriendPayForOrder(db: Database, orderId: string): FriendPayRow[] {
-  return db.prepare("SELECT * FROM friend_pay_requests WHERE order_id = ? AND status = 'open'").all(orderId) as FriendPayRow[]
+  return prepared(db, "SELECT * FROM friend_pay_requests WHERE order_id = ? AND status = 'open'").all(orderId) as FriendPayRow[]
 }
 
 export function listDueFriendPay(db: Database, now: number): FriendPayRow[] {
@@ -93,7 +94,7 @@ export function finishFriendPay(
 
 /** Counts a wrong verification answer; locks the request at `lockAfter`. Returns the tries so far and whether it locked now. */
 export function recordWrongAnswer(db: Database, id: string, lockAfter: number, now: number): { tries: number; lockedNow: boolean } {
-  db.prepare(
+  prepared(db, 
     `UPDATE friend_pay_requests SET failed_tries = failed_tries + 1, updated_at = ?,
        locked_at = CASE WHEN failed_tries + 1 >= ? AND locked_at IS NULL THEN ? ELSE locked_at END
      WHERE id = ? AND status = 'open' AND locked_at IS NULL`,
@@ -103,7 +104,7 @@ export function recordWrongAnswer(db: Database, id: string, lockAfter: number, n
 }
 
 export function extendOrderDeadline(db: Database, orderId: string, until: number, now: number): void {
-  db.prepare(
+  prepared(db, 
     "UPDATE orders SET expires_at = MAX(expires_at, ?), updated_at = ? WHERE id = ? AND status IN ('open', 'awaiting_payment')",
   ).run(until, now, orderId)
 }

@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared'
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import type { OperationParsedInput } from '../../shared/api/operations'
@@ -277,7 +278,7 @@ export function createFriendPayService(deps: {
     const row = resolve(ref)
     if (!row) return { kind: 'not_found' }
     if (row.status === 'paid') {
-      const paid = row.paid_attempt_id ? (db.prepare('SELECT wallet FROM payment_attempts WHERE id = ?').get(row.paid_attempt_id) as { wallet: WalletId }) : null
+      const paid = row.paid_attempt_id ? (prepared(db, 'SELECT wallet FROM payment_attempts WHERE id = ?').get(row.paid_attempt_id) as { wallet: WalletId }) : null
       return { kind: 'paid', page: pageOf(row), paidWallet: paid?.wallet ?? null }
     }
     if (row.status === 'cancelled') return { kind: 'cancelled', request: row }

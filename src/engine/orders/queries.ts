@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 import type { Order, OrderLine } from '../../shared/api/types'
 import type { OrderStatus } from '../../shared/states'
@@ -54,11 +55,11 @@ const STATUS_COLUMN: Record<OrderStatus, string | null> = {
 }
 
 export function insertOrder(db: Database, order: NewOrder, now: number): void {
-  db.prepare(
+  prepared(db, 
     `INSERT INTO orders (id, status, total_fen, description, customer_ref, context, expires_at, created_at, updated_at)
      VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
   ).run(order.id, order.totalFen, order.description, order.customerRef, order.context, order.expiresAt, now, now)
-  const insertLine = db.prepare(
+  const insertLine = prepared(db, 
     `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
@@ -78,13 +79,13 @@ export function insertOrder(db: Database, order: NewOrder, now: number): void {
 }
 
 export function getOrderRow(db: Database, id: string): OrderRow | null {
-  return (db.prepare('SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined) ?? null
+  return (prepared(db, 'SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined) ?? null
 }
 
 export function listOrderRows(db: Database, status: OrderStatus | undefined, limit: number): OrderRow[] {
   return status
-    ? (db.prepare('SELECT * FROM orders WHERE status = ? ORDER BY id DESC LIMIT ?').all(status, limit) as OrderRow[])
-    : (db.prepare('SELECT * FROM orders ORDER BY id DESC LIMIT ?').all(limit) as OrderRow[])
+    ? (prepared(db, 'SELECT * FROM orders WHERE status = ? ORDER BY id DESC LIMIT ?').all(status, limit) as OrderRow[])
+    : (prepared(db, 'SELECT * FROM orders ORDER BY id DESC LIMIT ?').all(limit) as OrderRow[])
 }
 
 export function listExpiredUnfinishedOrderIds(db: Database, now: number): string[] {
@@ -119,7 +120,7 @@ export function transitionOrder(
 }
 
 export function getOrderLines(db: Database, orderId: string): OrderLine[] {
-  const rows = db.prepare('SELECT * FROM order_lines WHERE order_id = ? ORDER BY position').all(orderId) as LineRow[]
+  const rows = prepared(db, 'SELECT * FROM order_lines WHERE order_id = ? ORDER BY position').all(orderId) as LineRow[]
   return rows.map((row) => ({
     id: row.id,
     productId: row.product_id,

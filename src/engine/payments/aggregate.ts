@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 import type { CreatedPayment, PaymentOption } from '../../shared/api/types'
 import { EngineError } from '../../shared/errors'
@@ -81,7 +82,7 @@ export function createAggregateService(deps: {
     const token = newSecretToken()
     const expiresAt = Math.min(now + deps.paymentTtlMs, order.expires_at)
     events.unitOfWork(() => {
-      db.prepare('INSERT INTO aggregate_codes (id, order_id, token, expires_at, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      prepared(db, 'INSERT INTO aggregate_codes (id, order_id, token, expires_at, created_at) VALUES (?, ?, ?, ?, ?)').run(
         id,
         order.id,
         token,
@@ -117,7 +118,7 @@ export function createAggregateService(deps: {
   }
 
   async function land(token: string, userAgent: string | undefined, chosen?: WalletId): Promise<Landing> {
-    const code = (db.prepare('SELECT * FROM aggregate_codes WHERE token = ?').get(token) as AggregateRow | undefined) ?? null
+    const code = (prepared(db, 'SELECT * FROM aggregate_codes WHERE token = ?').get(token) as AggregateRow | undefined) ?? null
     if (!code) return { kind: 'not_found' }
     const order = getOrderRow(db, code.order_id)!
     if (order.status === 'paid') return { kind: 'paid', order: landingOrder(order) }

@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 import type { PaymentAttempt } from '../../shared/api/types'
 import type { AttemptStatus } from '../../shared/states'
@@ -62,7 +63,7 @@ const STATUS_COLUMN: Record<AttemptStatus, string | null> = {
 }
 
 export function insertAttempt(db: Database, attempt: NewAttempt, now: number): void {
-  db.prepare(
+  prepared(db, 
     `INSERT INTO payment_attempts (id, order_id, wallet, method, provider, mode, status, amount_fen, expires_at,
        created_at, updated_at, account_id, merchant_fee_fen, installments, tendered_fen, change_fen,
        payment_code_masked, aggregate_id, friend_pay_id)
@@ -90,11 +91,11 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): v
 }
 
 export function getAttemptRow(db: Database, id: string): AttemptRow | null {
-  return (db.prepare('SELECT * FROM payment_attempts WHERE id = ?').get(id) as AttemptRow | undefined) ?? null
+  return (prepared(db, 'SELECT * FROM payment_attempts WHERE id = ?').get(id) as AttemptRow | undefined) ?? null
 }
 
 export function listAttemptRowsForOrder(db: Database, orderId: string): AttemptRow[] {
-  return db.prepare('SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY id').all(orderId) as AttemptRow[]
+  return prepared(db, 'SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY id').all(orderId) as AttemptRow[]
 }
 
 export function listUnfinishedAttemptRows(db: Database, limit: number): AttemptRow[] {
@@ -127,7 +128,7 @@ export function transitionAttempt(
   if (extra.providerTradeNo !== undefined) sets.push('provider_trade_no = @providerTradeNo')
   if (extra.failureCode !== undefined) sets.push('failure_code = @failureCode')
   if (extra.userPaying !== undefined) sets.push('user_paying = @userPaying')
-  const result = db.prepare(`UPDATE payment_attempts SET ${sets.join(', ')} WHERE id = @id AND status = @from`).run({
+  const result = prepared(db, `UPDATE payment_attempts SET ${sets.join(', ')} WHERE id = @id AND status = @from`).run({
     id,
     from,
     to,
@@ -231,4 +232,11 @@ export function lastWalletUsedBy(db: Database, customerRef: string): string | nu
     )
     .get(customerRef) as { wallet: string } | undefined
   return row?.wallet ?? null
+}
+
+/** Closed QR attempts whose code could still be paid at the wallet (deadline plus a margin not yet passed). */
+export function listClosedQrAttemptsWatched(db: Database, now: number, marginMs: number): AttemptRow[] {
+  return prepared(db, "SELECT * FROM payment_attempts WHERE status = 'closed' AND method = 'qr' AND expires_at > ? ORDER BY expires_at LIMIT 200").all(
+    now - marginMs,
+  ) as AttemptRow[]
 }

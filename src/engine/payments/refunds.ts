@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 import type { z } from 'zod'
 import type { Refund } from '../../shared/api/schemas'
@@ -40,11 +41,11 @@ export function insertAutomaticRefund(
 }
 
 export function listPendingRefunds(db: Database, limit: number): RefundRow[] {
-  return db.prepare("SELECT * FROM refunds WHERE status = 'pending' ORDER BY created_at LIMIT ?").all(limit) as RefundRow[]
+  return prepared(db, "SELECT * FROM refunds WHERE status = 'pending' ORDER BY created_at LIMIT ?").all(limit) as RefundRow[]
 }
 
 export function getRefundRow(db: Database, id: string): RefundRow | null {
-  return (db.prepare('SELECT * FROM refunds WHERE id = ?').get(id) as RefundRow | undefined) ?? null
+  return (prepared(db, 'SELECT * FROM refunds WHERE id = ?').get(id) as RefundRow | undefined) ?? null
 }
 
 export function finishRefund(
@@ -66,7 +67,7 @@ export function finishRefund(
 }
 
 export function recordRefundTry(db: Database, id: string, error: string | null, now: number): void {
-  db.prepare("UPDATE refunds SET tries = tries + 1, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'").run(
+  prepared(db, "UPDATE refunds SET tries = tries + 1, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'").run(
     error,
     now,
     id,
@@ -74,7 +75,7 @@ export function recordRefundTry(db: Database, id: string, error: string | null, 
 }
 
 export function listRefundsForOrder(db: Database, orderId: string): RefundView[] {
-  const rows = db.prepare('SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id').all(orderId) as RefundRow[]
+  const rows = prepared(db, 'SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id').all(orderId) as RefundRow[]
   return rows.map(toRefund)
 }
 

@@ -20,6 +20,7 @@ import {
   getAttemptRow,
   insertAttempt,
   listAttemptRowsForOrder,
+  listClosedQrAttemptsWatched,
   listUnfinishedAttemptRows,
   markUserPaying,
   toAttempt,
@@ -50,6 +51,8 @@ export interface PaymentServiceDeps {
 const CREATE_GRACE_MS = 60_000
 /** WeChat Pay's description limit is 127 bytes. */
 const DESCRIPTION_MAX_BYTES = 127
+/** How long after its deadline a closed QR code is still watched for a late payment. */
+const LATE_WATCH_MARGIN_MS = 2 * 60_000
 /** Failure codes that are the customer's doing (a declined card), not the channel's. */
 const DECLINED = 'DECLINED'
 
@@ -190,6 +193,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         expiresAt: attempt.expires_at,
         merchantId: merchantIdOf(option, wallet),
         installments: plan?.periods ?? null,
+        installmentFeePayer: plan?.feeBearer ?? null,
       }))
     } catch (error) {
       failCreation(attempt, error)
@@ -547,6 +551,19 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         else await applyTrade(attempt, trade)
       } catch {
         // One wallet failing must not stop the others; the next sweep retries.
+      }
+    }
+    // A wallet may not be able to close a code nobody has scanned yet (Alipay): it stays payable until its
+    // deadline. Closed codes are watched until shortly after it, and money that lands is refunded.
+    for (const attempt of listClosedQrAttemptsWatched(db, now, LATE_WATCH_MARGIN_MS)) {
+      const last = lastQueried.get(attempt.id)
+      if (last !== undefined && now - last < 10_000) continue
+      lastQueried.set(attempt.id, now)
+      try {
+        const trade = await providerFor(attempt).query(attempt.id)
+        if (trade.state === 'SUCCESS') await applyTrade(attempt, trade)
+      } catch {
+        // Next sweep.
       }
     }
     if (lastQueried.size > 10_000) lastQueried.clear()

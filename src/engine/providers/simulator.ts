@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared'
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import { EngineError } from '../../shared/errors'
@@ -101,14 +102,14 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       throw new EngineError('PROVIDER_ERROR', `the wallet's channel for ${merchantId} is down`)
     }
   }
-  const select = db.prepare('SELECT * FROM sim_trades WHERE out_trade_no = ?')
-  const selectByToken = db.prepare('SELECT * FROM sim_trades WHERE page_token = ?')
+  const select = prepared(db, 'SELECT * FROM sim_trades WHERE out_trade_no = ?')
+  const selectByToken = prepared(db, 'SELECT * FROM sim_trades WHERE page_token = ?')
 
   /** The trade as the wallet sees it now: a customer who was entering their password may have finished. */
   function getTrade(outTradeNo: string): TradeRow | null {
     const row = (select.get(outTradeNo) as TradeRow | undefined) ?? null
     if (row?.state === 'USERPAYING' && row.confirm_at !== null && row.confirm_at <= clock.now()) {
-      db.prepare(
+      prepared(db, 
         "UPDATE sim_trades SET state = 'SUCCESS', paid_at = confirm_at, transaction_id = ? WHERE out_trade_no = ? AND state = 'USERPAYING'",
       ).run(newTransactionId(row.wallet), outTradeNo)
       return (select.get(outTradeNo) as TradeRow | undefined) ?? null
@@ -165,7 +166,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
   /** The wallet's side of a refund: idempotent by out_refund_no, never more than was paid. */
   const refundInBooks = (request: RefundRequest): ProviderRefund =>
     db.transaction((): ProviderRefund => {
-      const existing = db.prepare('SELECT * FROM sim_refunds WHERE out_refund_no = ?').get(request.outRefundNo) as
+      const existing = prepared(db, 'SELECT * FROM sim_refunds WHERE out_refund_no = ?').get(request.outRefundNo) as
         | { amount_fen: number; refund_id: string }
         | undefined
       if (existing) {
@@ -176,7 +177,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
         throw new EngineError('PROVIDER_ERROR', 'the trade is not paid, nothing to refund')
       }
       const refunded = (
-        db.prepare('SELECT COALESCE(SUM(amount_fen), 0) AS total FROM sim_refunds WHERE out_trade_no = ?').get(
+        prepared(db, 'SELECT COALESCE(SUM(amount_fen), 0) AS total FROM sim_refunds WHERE out_trade_no = ?').get(
           request.outTradeNo,
         ) as { total: number }
       ).total
@@ -184,7 +185,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
         throw new EngineError('AMOUNT_OUT_OF_RANGE', 'refund exceeds the amount paid')
       }
       const refundId = `simr_${newSecretToken(9)}`
-      db.prepare(
+      prepared(db, 
         'INSERT INTO sim_refunds (out_refund_no, out_trade_no, amount_fen, refund_id, created_at) VALUES (?, ?, ?, ?, ?)',
       ).run(request.outRefundNo, request.outTradeNo, request.amountFen, refundId, clock.now())
       return { outRefundNo: request.outRefundNo, state: 'SUCCESS', amountFen: request.amountFen, providerRefundNo: refundId }
@@ -210,7 +211,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
           : suffix === SIMULATOR_CODE_SUFFIXES.passwordThenPay || suffix === SIMULATOR_CODE_SUFFIXES.passwordNeverConfirmed
             ? 'USERPAYING'
             : 'SUCCESS'
-      db.prepare(
+      prepared(db, 
         `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, kind, confirm_at,
            transaction_id, paid_at, expires_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, 'code', ?, ?, ?, ?, ?)`,
@@ -234,7 +235,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       const trade = getTrade(outTradeNo)
       if (!trade) return toTrade(null, outTradeNo)
       // A reversed paid trade is returned to the customer by the wallet: either way no money stays.
-      db.prepare("UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state != 'CLOSED'").run(
+      prepared(db, "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state != 'CLOSED'").run(
         clock.now(),
         outTradeNo,
       )
@@ -246,7 +247,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       const existing = getTrade(request.outTradeNo)
       const pageToken = existing?.page_token ?? newSecretToken()
       if (!existing) {
-        db.prepare(
+        prepared(db, 
           `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, outcome, expires_at, created_at)
            VALUES (?, ?, ?, ?, ?, 'NOTPAY', ?, ?, ?)`,
         ).run(
@@ -270,7 +271,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     },
 
     async close(outTradeNo) {
-      db.prepare(
+      prepared(db, 
         "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state IN ('NOTPAY', 'PAYERROR')",
       ).run(clock.now(), outTradeNo)
       return toTrade(getTrade(outTradeNo), outTradeNo)
@@ -286,7 +287,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     },
 
     async queryRefund(outRefundNo) {
-      const row = db.prepare('SELECT * FROM sim_refunds WHERE out_refund_no = ?').get(outRefundNo) as
+      const row = prepared(db, 'SELECT * FROM sim_refunds WHERE out_refund_no = ?').get(outRefundNo) as
         | { amount_fen: number; refund_id: string }
         | undefined
       if (!row) throw new EngineError('NOT_FOUND', 'no such refund')
@@ -340,7 +341,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       if (clock.now() >= row.expires_at) return 'expired'
       const now = clock.now()
       if (row.outcome === 'decline') {
-        db.prepare("UPDATE sim_trades SET state = 'PAYERROR' WHERE out_trade_no = ? AND state = 'NOTPAY'").run(
+        prepared(db, "UPDATE sim_trades SET state = 'PAYERROR' WHERE out_trade_no = ? AND state = 'NOTPAY'").run(
           row.out_trade_no,
         )
         notify(getTrade(row.out_trade_no)!)
@@ -367,7 +368,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     },
 
     setOutcome(outTradeNo, outcome) {
-      const changed = db.prepare('UPDATE sim_trades SET outcome = ? WHERE out_trade_no = ?').run(outcome, outTradeNo).changes
+      const changed = prepared(db, 'UPDATE sim_trades SET outcome = ? WHERE out_trade_no = ?').run(outcome, outTradeNo).changes
       if (changed !== 1) throw new EngineError('PAYMENT_NOT_FOUND', `no simulator trade ${outTradeNo}`)
     },
 

@@ -21,6 +21,8 @@ export interface CreateQrRequest {
   merchantId: string | null
   /** Huabei: number of installment periods. */
   installments: number | null
+  /** Huabei: who bears the installment fee (Alipay's hb_fq_seller_percent 100 or 0). */
+  installmentFeePayer: 'merchant' | 'customer' | null
 }
 
 export interface CodePayRequest {
@@ -76,7 +78,8 @@ export interface PaymentProvider {
    */
   reverse(outTradeNo: string): Promise<ProviderTrade>
   refund(request: RefundRequest): Promise<ProviderRefund>
-  queryRefund(outRefundNo: string): Promise<ProviderRefund>
+  /** Alipay needs the trade as well as the refund number; WeChat Pay only the refund number. */
+  queryRefund(outRefundNo: string, outTradeNo?: string): Promise<ProviderRefund>
   /** Verifies a notification (signature, freshness) and returns the trade it reports; throws NOTIFICATION_REJECTED. */
   parseNotification(notification: IncomingNotification): Promise<ProviderTrade>
 }

@@ -1,12 +1,13 @@
+import { prepared } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 
 export function getSetting(db: Database, key: string): string | null {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
+  const row = prepared(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
   return row?.value ?? null
 }
 
 export function setSetting(db: Database, key: string, value: string): void {
-  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+  prepared(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
     key,
     value,
   )
@@ -14,6 +15,6 @@ export function setSetting(db: Database, key: string, value: string): void {
 
 /** Returns the stored value, creating it with `make()` the first time (atomically). */
 export function getOrCreateSetting(db: Database, key: string, make: () => string): string {
-  db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, make())
+  prepared(db, 'INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, make())
   return getSetting(db, key)!
 }

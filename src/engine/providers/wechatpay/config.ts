@@ -13,10 +13,12 @@ export interface WechatPayConfig {
   merchantPrivateKeyPem: string
   /** The 32-byte APIv3 key. */
   apiV3Key: string
-  /** The APIv2 key, needed only for payment-code pay and reverse if they use v2 micropay. */
+  /** The APIv2 key. Unused: payment codes go through the v3 codepay API (kept for a v2 micropay fallback). */
   apiV2Key: string | null
   /** WeChat Pay platform certificates or WeChat Pay public keys, by serial / key id (Wechatpay-Serial). */
   platformKeys: { serial: string; publicKeyPem: string }[]
   /** Where WeChat Pay should send notifications (a public HTTPS relay), if any. */
   notifyUrl: string | null
+  /** Store number sent as scene_info.store_info.out_id with payment codes; defaults to mchId. */
+  storeId?: string | null
 }

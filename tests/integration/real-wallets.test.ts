@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { CreatedPayment, OrderDetail } from '../../src/shared/api/types'
+import { realWalletEngineOptions, startLocalWallets, useSandbox } from '../support/realWallets'
+import { testServer } from '../support/server'
+
+let s: Awaited<ReturnType<typeof testServer>> | undefined
+let wallets: Awaited<ReturnType<typeof startLocalWallets>> | undefined
+let removeKeyDir: (() => void) | undefined
+
+afterEach(async () => {
+  await s?.dispose()
+  await wallets?.close()
+  removeKeyDir?.()
+  s = wallets = removeKeyDir = undefined
+})
+
+async function setup() {
+  const real = realWalletEngineOptions()
+  removeKeyDir = real.removeKeyDir
+  wallets = await startLocalWallets()
+  s = await testServer(real.options)
+  expect((await s.api('POST', '/api/wallets/wechat/credentials', wallets.wechatCredentials)).status).toBe(200)
+  expect((await s.api('POST', '/api/wallets/alipay/credentials', wallets.alipayCredentials)).status).toBe(200)
+  await useSandbox(s.engine, 'wechat')
+  await useSandbox(s.engine, 'alipay')
+  return { s, wallets }
+}
+
+const detail = async (id: string) => (await s!.api('GET', `/api/orders/${id}`)).json as OrderDetail
+
+describe('real wallets through the engine (local protocol servers on 127.0.0.1)', () => {
+  it('Test connection proves keys, serial and clock for both wallets', async () => {
+    const { s } = await setup()
+    expect((await s.api('POST', '/api/wallets/wechat/test', { mode: 'sandbox' })).json).toMatchObject({ ok: true, code: 'OK' })
+    expect((await s.api('POST', '/api/wallets/alipay/test', { mode: 'sandbox' })).json).toMatchObject({ ok: true, code: 'OK' })
+  })
+
+  it('WeChat Pay sandbox: Native QR, the customer pays, polling finds it, the order is paid', async () => {
+    const { s, wallets } = await setup()
+    const order = (await s.api('POST', '/api/orders', { amountFen: 1234 })).json
+    const options = (await s.api('GET', `/api/orders/${order.id}/payment-options`)).json.options
+    expect(options.find((o: { wallet: string }) => o.wallet === 'wechat')).toMatchObject({ available: true, mode: 'sandbox' })
+    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
+    expect(payment.qrContent).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/)
+    expect((await detail(order.id)).status).toBe('awaiting_payment')
+    wallets.wechat.customerPays(payment.id)
+    await s.engine.sweep()
+    const paid = await detail(order.id)
+    expect(paid).toMatchObject({ status: 'paid', paidWallet: 'wechat' })
+    expect(paid.attempts[0]).toMatchObject({ mode: 'sandbox', status: 'succeeded' })
+  })
+
+  it('WeChat Pay: a verified notification pays the order at once; a forged one is refused and logged', async () => {
+    const { s, wallets } = await setup()
+    const order = (await s.api('POST', '/api/orders', { amountFen: 880 })).json
+    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
+    wallets.wechat.customerPays(payment.id)
+    const forged = await fetch(`${s.base}/api/notify/wechatpay:sandbox`, {
+      method: 'POST',
+      ...(() => {
+        const n = wallets.wechat.notification(payment.id, { signingKeyPem: wallets.wechatCredentials.merchantPrivateKeyPem })
+        return { headers: { ...n.headers, 'Content-Type': 'application/json' }, body: n.body }
+      })(),
+    })
+    expect(forged.status).toBe(400)
+    expect((await detail(order.id)).status).toBe('awaiting_payment')
+    expect(s.engine.events.since(0, 1000).some((e) => e.type === 'security.rejected')).toBe(true)
+    const status = await wallets.wechat.sendNotification(`${s.base}/api/notify/wechatpay:sandbox`, payment.id)
+    expect(status).toBe(200)
+    expect((await detail(order.id)).status).toBe('paid')
+  })
+
+  it('Alipay sandbox: precreate, a signed notification answered "success", Huabei carries the fee bearer', async () => {
+    const { s, wallets } = await setup()
+    const order = (await s.api('POST', '/api/orders', { amountFen: 1230 })).json
+    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'alipay' })).json as CreatedPayment
+    expect(wallets.alipay.trades.get(payment.id)).toMatchObject({ totalAmount: '12.30' })
+    wallets.alipay.pay(payment.id)
+    const answer = await wallets.alipay.notify(payment.id, `${s.base}/api/notify/alipay:sandbox`)
+    expect(answer).toMatchObject({ status: 200, text: 'success' })
+    expect((await detail(order.id)).status).toBe('paid')
+
+    await useSandbox(s.engine, 'huabei')
+    const big = (await s.api('POST', '/api/orders', { amountFen: 60_000 })).json
+    const hb = (await s.api('POST', `/api/orders/${big.id}/payments`, { wallet: 'huabei', installments: 6 })).json as CreatedPayment
+    expect(wallets.alipay.trades.get(hb.id)!.extendParams).toEqual({ hb_fq_num: '6', hb_fq_seller_percent: '0' })
+  })
+
+  it('Alipay: a QR nobody scanned cannot be closed, so it is watched; money that lands later is refunded once', async () => {
+    const { s, wallets } = await setup()
+    const order = (await s.api('POST', '/api/orders', { amountFen: 990 })).json
+    const alipay = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'alipay' })).json as CreatedPayment
+    // The cashier switches to cash; the Alipay code is "closed" (Alipay has no trade yet).
+    await s.api('POST', `/api/payments/${alipay.id}/close`)
+    await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'cash', tenderedFen: 1000 })
+    // The customer had the code on screen and pays it anyway.
+    wallets.alipay.pay(alipay.id)
+    await s.engine.sweep()
+    await s.engine.idle()
+    await s.engine.sweep()
+    const after = await detail(order.id)
+    expect(after).toMatchObject({ status: 'paid', paidWallet: 'cash' })
+    expect(after.refunds).toEqual([expect.objectContaining({ attemptId: alipay.id, amountFen: 990, status: 'succeeded' })])
+  })
+
+  it('payment codes go to the real wallet: WeChat USERPAYING is polled to success', async () => {
+    const { s, wallets } = await setup()
+    const order = (await s.api('POST', '/api/orders', { amountFen: 500 })).json
+    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { method: 'payment-code', authCode: '134567890123450001' }))
+      .json as CreatedPayment
+    expect(payment).toMatchObject({ wallet: 'wechat', status: 'pending', userPaying: true })
+    wallets.wechat.customerPays(payment.id)
+    await s.engine.sweep()
+    expect((await detail(order.id)).status).toBe('paid')
+  })
+})
