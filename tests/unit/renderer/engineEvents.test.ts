@@ -5,6 +5,7 @@ import { ORDER_STATUSES, ATTEMPT_STATUSES } from '../../../src/shared/states'
 import {
   attemptStatusAfter,
   codeFailureAfter,
+  eventReasonCode,
   eventWallet,
   orderStatusAfter,
 } from '../../../src/renderer/src/lib/engineEvents'
@@ -45,5 +46,12 @@ describe('engine events', () => {
     expect(codeFailureAfter(event('payment.reversed'))).toBe('REVERSED')
     expect(codeFailureAfter(event('payment.user_paying'))).toBeNull()
     expect(codeFailureAfter(event('payment.succeeded'))).toBeNull()
+  })
+
+  it('name why a payment or request ended', () => {
+    expect(eventReasonCode(event('payment.failed', { failureCode: 'DECLINED' }))).toBe('DECLINED')
+    expect(eventReasonCode(event('payment.closed', { reason: 'closed_by_cashier' }))).toBe('closed_by_cashier')
+    expect(eventReasonCode(event('friend_pay.cancelled', { friendPayId: 'fpr_1', reason: 'order_paid' }))).toBe('order_paid')
+    expect(eventReasonCode(event('order.paid', { wallet: 'wechat' }))).toBeNull()
   })
 })

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import enUS from '../../../src/renderer/src/locales/en-US'
 import zhCN from '../../../src/renderer/src/locales/zh-CN'
-import { UNAVAILABLE_REASONS } from '../../../src/shared/api/schemas'
+import { FRIEND_PAY_MODES, FRIEND_PAY_STATUSES, UNAVAILABLE_REASONS } from '../../../src/shared/api/schemas'
+import { ERROR_STATUS, PAYMENT_END_REASONS } from '../../../src/shared/errors'
 import { EVENT_TYPES } from '../../../src/shared/events'
 import { ATTEMPT_STATUSES, ORDER_STATUSES } from '../../../src/shared/states'
 import { WALLET_IDS } from '../../../src/shared/wallets'
@@ -27,7 +28,7 @@ describe('locales', () => {
     }
   })
 
-  it('name every wallet, order status, attempt status and engine event', () => {
+  it('name every wallet, status, engine event, error code and payment end reason', () => {
     const required = [
       ...WALLET_IDS.map((id) => `wallets.${id}`),
       ...WALLET_IDS.map((id) => `qr.scanWith.${id}`),
@@ -39,6 +40,12 @@ describe('locales', () => {
         (type) => `events.${type}`,
       ),
       ...['duplicate_payment', 'late_payment'].map((reason) => `refunds.reason.${reason}`),
+      ...Object.keys(ERROR_STATUS).map((code) => `errors.codes.${code}`),
+      ...PAYMENT_END_REASONS.map((reason) => `failures.${reason}`),
+      ...FRIEND_PAY_MODES.map((mode) => `friendPay.modes.${mode}`),
+      ...FRIEND_PAY_MODES.map((mode) => `friendPay.modeHints.${mode}`),
+      ...[...FRIEND_PAY_STATUSES, 'locked'].map((status) => `friendPay.status.${status}`),
+      ...['DISABLED', 'AMOUNT_ABOVE_MAX', 'NO_ELIGIBLE_WALLET', 'UNKNOWN'].map((reason) => `friendPay.refusals.${reason}`),
     ]
     for (const locale of [zhCN, enUS]) {
       for (const key of required) expect(typeof lookup(locale, key), key).toBe('string')
@@ -52,5 +59,7 @@ describe('locales', () => {
     expect(zhCN.qr.scanWith.alipay).toBe('请使用支付宝扫一扫')
     expect(enUS.qr.scanWith.wechat).toBe('Scan with WeChat')
     expect(enUS.qr.scanWith.alipay).toBe('Scan with Alipay')
+    expect(zhCN.friendPay.entry).toBe('找朋友帮我付')
+    expect(zhCN.friendPay.refusals.AMOUNT_ABOVE_MAX).toBe('超过代付上限 {max}')
   })
 })

@@ -5,7 +5,6 @@ import { changeFen, quickTenders } from '../../../src/renderer/src/lib/cash'
 import {
   extraCustomerCost,
   installmentDisplay,
-  optionFeeRateBp,
   reasonDetail,
   walletsForAnotherQr,
 } from '../../../src/renderer/src/lib/paymentOptions'
@@ -55,14 +54,6 @@ describe('payment option details', () => {
     expect(extraCustomerCost(option('wechat'), 700)).toBeNull()
     expect(extraCustomerCost(option('wechat', { customerCostFen: 712 }), 700)).toBe(712)
     expect(extraCustomerCost(option('wechat', { customerCostFen: null }), 700)).toBeNull()
-  })
-
-  it("take the account's fee rate over the wallet's", () => {
-    const config = { feeRateBp: 60, accounts: [{ id: 'main', feeRateBp: null }, { id: 'cheap', feeRateBp: 38 }] }
-    expect(optionFeeRateBp(config, 'main')).toBe(60)
-    expect(optionFeeRateBp(config, 'cheap')).toBe(38)
-    expect(optionFeeRateBp(config, null)).toBe(60)
-    expect(optionFeeRateBp(undefined, 'main')).toBeNull()
   })
 
   it('offer another QR only for available QR wallets not yet on screen', () => {

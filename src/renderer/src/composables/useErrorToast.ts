@@ -1,16 +1,25 @@
 import { ElMessage } from 'element-plus'
 import { useI18n } from 'vue-i18n'
 import { EngineError } from '../../../shared/errors'
+import { errorMessageRef } from '../lib/errorText'
+
+/** An error in words, by code (and details where they make it more precise). */
+export function useErrorText(): (error: unknown) => string {
+  const { t, te } = useI18n()
+  return (error: unknown) => {
+    const ref = errorMessageRef(error)
+    if (te(ref.key)) return t(ref.key, ref.params ?? {})
+    const code = error instanceof EngineError ? error.code : 'INTERNAL'
+    return t('errors.generic', { message: code })
+  }
+}
 
 /** Shows a failed operation to the cashier in words, by error code. */
 export function useErrorToast(): (error: unknown) => void {
-  const { t, te } = useI18n()
+  const errorText = useErrorText()
   return (error: unknown) => {
-    const code = error instanceof EngineError ? error.code : 'INTERNAL'
     // Unauthorized is handled by sending the console to the pairing screen.
-    if (code === 'UNAUTHORIZED') return
-    const key = `errors.codes.${code}`
-    const message = te(key) ? t(key) : t('errors.generic', { message: code })
-    ElMessage({ type: 'error', message, grouping: true })
+    if (error instanceof EngineError && error.code === 'UNAUTHORIZED') return
+    ElMessage({ type: 'error', message: errorText(error), grouping: true })
   }
 }

@@ -52,3 +52,12 @@ export function eventWallet(event: EngineEvent): WalletId | null {
   const wallet = event.data['wallet']
   return typeof wallet === 'string' && (WALLET_IDS as readonly string[]).includes(wallet) ? (wallet as WalletId) : null
 }
+
+/** Why an event's payment or request ended (a failure code or a close reason), if it says. */
+export function eventReasonCode(event: EngineEvent): string | null {
+  for (const key of ['failureCode', 'reason']) {
+    const value = event.data[key]
+    if (typeof value === 'string' && value !== '') return value
+  }
+  return null
+}

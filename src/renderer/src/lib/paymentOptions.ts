@@ -39,16 +39,6 @@ export function walletsForAnotherQr(options: readonly PaymentOption[], shown: re
     .map((o) => o.wallet)
 }
 
-/** The fee rate that applies to an option: its account's override, else the wallet's rate. */
-export function optionFeeRateBp(
-  config: { feeRateBp: number; accounts: readonly { id: string; feeRateBp: number | null }[] } | undefined,
-  accountId: string | null,
-): number | null {
-  if (!config) return null
-  const account = accountId ? config.accounts.find((a) => a.id === accountId) : undefined
-  return account?.feeRateBp ?? config.feeRateBp
-}
-
 /** How to put an unavailable option's reasonDetail into words, by reason. */
 export type ReasonDetail =
   | { kind: 'money'; fen: number }

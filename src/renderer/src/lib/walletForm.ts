@@ -22,6 +22,9 @@ export type FormErrorCode =
   | 'INVALID_PREFIXES'
   | 'INVALID_LENGTHS'
   | 'OUT_OF_RANGE'
+  | 'TOO_LONG'
+  | 'INVALID_PHONE'
+  | 'INVALID'
   | 'SERVER'
 
 export interface FormError {

@@ -114,8 +114,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     const api = requireApi()
     if (order.value?.id !== id) reset()
     const settings = useSettingsStore()
-    // Fee rates and payment-code rules only enrich the screen: without them it still works.
-    if (settings.wallets.length === 0) void settings.loadWallets().catch(() => undefined)
+    // Payment-code rules only enrich the screen: without them it still works.
     if (!settings.routing) void settings.loadRouting().catch(() => undefined)
     const detail = await api.call('orders.get', { id })
     order.value = detail

@@ -3,6 +3,7 @@ import { ref } from 'vue'
 import type { EngineEvent } from '../../../shared/api/types'
 import { getConnection } from '../services/connection'
 import { useCheckoutStore } from './checkout'
+import { useFriendPayStore } from './friendPay'
 import { useOrdersStore } from './orders'
 import { useSettingsStore } from './settings'
 
@@ -16,6 +17,7 @@ export const useLiveEventsStore = defineStore('liveEvents', () => {
     useCheckoutStore().applyEvent(event)
     useOrdersStore().applyEvent(event)
     useSettingsStore().applyEvent(event)
+    useFriendPayStore().applyEvent(event)
   }
 
   function start(): void {

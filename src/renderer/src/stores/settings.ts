@@ -92,7 +92,10 @@ export const useSettingsStore = defineStore('settings', () => {
   }
 
   function applyEvent(event: EngineEvent): void {
-    if (watching.value && isConfigEvent(event)) void loadAudit().catch(() => undefined)
+    if (!isConfigEvent(event)) return
+    if (watching.value) void loadAudit().catch(() => undefined)
+    // Checkout reads the friend-pay limit from here; the settings screen keeps its draft until saved.
+    else if (routing.value) void loadRouting().catch(() => undefined)
   }
 
   return {

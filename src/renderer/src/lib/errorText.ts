@@ -1,0 +1,32 @@
+import { EngineError, type ErrorCode } from '../../../shared/errors'
+import { formatFen } from '../../../shared/money'
+import { friendPayRefusal } from './friendPay'
+
+/** A message key with its parameters: what an error says to the cashier. */
+export interface MessageRef {
+  key: string
+  params?: Record<string, string | number>
+}
+
+/** The words for an error: its code, made more precise by the details where the engine gives them. */
+export function errorMessageRef(error: unknown): MessageRef {
+  const code: ErrorCode = error instanceof EngineError ? error.code : 'INTERNAL'
+  if (code === 'FRIEND_PAY_UNAVAILABLE') {
+    const refusal = friendPayRefusal((error as EngineError).details)
+    if (refusal.reason === 'AMOUNT_ABOVE_MAX') {
+      return refusal.maxFen === null
+        ? { key: 'friendPay.refusals.AMOUNT_ABOVE_MAX_PLAIN' }
+        : { key: 'friendPay.refusals.AMOUNT_ABOVE_MAX', params: { max: formatFen(refusal.maxFen) } }
+    }
+    return { key: `friendPay.refusals.${refusal.reason}` }
+  }
+  return { key: `errors.codes.${code}`, params: { code } }
+}
+
+/**
+ * Where words for an ending reason or failure code may be found, most specific first:
+ * payment end reasons and wallet failures, friend-pay cancel reasons, refund reasons, then error codes.
+ */
+export function reasonKeys(code: string): string[] {
+  return [`failures.${code}`, `friendPay.cancelReasons.${code}`, `refunds.reason.${code}`, `errors.codes.${code}`]
+}
