@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3'
 import type { OperationParsedInput } from '../../shared/api/operations'
 import type { FriendPayRequest, PaymentOption } from '../../shared/api/types'
 import { EngineError } from '../../shared/errors'
+import { FRIEND_PAY_MAX_WRONG_ANSWERS } from '../../shared/friendPay'
 import type { WalletId } from '../../shared/wallets'
 import { toIso, toIsoOrNull, type Clock } from '../clock'
 import { getRoutingSettings } from '../config/routing'
@@ -25,8 +26,7 @@ import {
   type FriendPayRow,
 } from './queries'
 
-/** Wrong verification answers allowed before a link stops accepting payment. */
-export const MAX_WRONG_ANSWERS = 5
+export const MAX_WRONG_ANSWERS = FRIEND_PAY_MAX_WRONG_ANSWERS
 /** How long a passed verification lets the friend go on to pay. */
 const PROOF_TTL_MS = 15 * 60_000
 /** Crockford base32: no I, L, O, U — nothing to misread when the code is typed from a chat. */
@@ -54,7 +54,9 @@ export type VerifyResult =
 export function maskName(name: string, hideFirst: boolean): string {
   const chars = [...name]
   if (hideFirst) return `*${chars.slice(1).join('') || ''}`
-  return `${chars[0] ?? ''}${'*'.repeat(Math.max(chars.length - 1, 1))}`
+  // Spaces stay, so a Latin name keeps its shape: Wang Xiaoming → W*** X*******.
+  const masked = chars.map((c, i) => (i === 0 || c === ' ' ? c : chars[i - 1] === ' ' ? c : '*')).join('')
+  return chars.length === 1 ? `${chars[0]}*` : masked
 }
 
 export function maskPhone(phone: string): string {

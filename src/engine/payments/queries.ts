@@ -160,6 +160,7 @@ export function toAttempt(row: AttemptRow): PaymentAttempt {
     changeFen: row.change_fen,
     paymentCodeMasked: row.payment_code_masked,
     userPaying: row.user_paying === 1,
+    friendPayId: row.friend_pay_id,
     expiresAt: toIso(row.expires_at),
     createdAt: toIso(row.created_at),
     pendingAt: toIsoOrNull(row.pending_at),

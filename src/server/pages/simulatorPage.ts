@@ -33,7 +33,7 @@ const TEXT = {
     confirm: '确认支付',
     cancel: '取消',
     paid: '支付成功',
-    paidHint: '商户已收到付款，请返回收银台',
+    paidHint: '商户已收到付款',
     declined: '支付失败',
     declinedHint: '银行卡被拒绝，请换一种方式支付',
     cancelled: '已取消支付',

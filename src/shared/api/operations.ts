@@ -160,7 +160,7 @@ export const operations = {
     http: { method: 'GET', path: '/api/friend-pay/{id}' },
   },
   'friendPay.list': {
-    summary: 'Friend-pay requests, newest first (default: the open ones)',
+    summary: 'Friend-pay requests, newest first: all of them, or those with the given status or order',
     input: z.strictObject({
       status: z.enum(FRIEND_PAY_STATUSES).optional(),
       orderId: EntityIdFilter.optional(),

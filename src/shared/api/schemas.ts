@@ -102,6 +102,7 @@ export const PaymentAttempt = z
     changeFen: z.number().int().nullable(),
     paymentCodeMasked: z.string().nullable(),
     userPaying: z.boolean(),
+    friendPayId: z.string().nullable().meta({ description: 'The friend-pay request this payment answers, if any' }),
     expiresAt: Timestamp,
     createdAt: Timestamp,
     pendingAt: NullableTimestamp,
