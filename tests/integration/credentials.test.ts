@@ -122,3 +122,20 @@ describe('the headless key file', () => {
     expect(() => box.decrypt(blob)).toThrow()
   })
 })
+
+describe('Alipay keys as Alipay hands them out', () => {
+  it("accepts the bare base64 keys of Alipay's key tool", async () => {
+    const { engine } = engineWithKeyFile()
+    const app = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const alipay = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const bare = (pem: string) => pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '')
+    const status = (await engine.invoke('credentials.set', {
+      wallet: 'alipay',
+      mode: 'sandbox',
+      appId: '2021000000000001',
+      appPrivateKeyPem: bare(app.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
+      alipayPublicKeyPem: bare(alipay.publicKey.export({ type: 'spki', format: 'pem' }).toString()),
+    })) as { configured: boolean; secretsSet: object }
+    expect(status).toMatchObject({ configured: true, secretsSet: { appPrivateKeyPem: true } })
+  })
+})

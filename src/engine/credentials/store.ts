@@ -8,7 +8,7 @@ import type { AlipayConfig } from '../providers/alipay/config'
 import type { GatewayMode } from '../providers/common'
 import type { WechatPayConfig } from '../providers/wechatpay/config'
 import type { SecretBox } from '../secrets'
-import { checkPrivateKey, checkPublicKey } from './validate'
+import { asPem, checkPrivateKey, checkPublicKey } from './validate'
 
 export type CredentialWallet = 'wechat' | 'alipay'
 type WechatInput = z.output<typeof WechatPayCredentialsInput>
@@ -76,8 +76,9 @@ export function saveCredentials(db: Database, box: SecretBox | null, input: Cred
   let publicFields: Record<string, unknown>
   if (input.wallet === 'wechat') {
     if (input.merchantPrivateKeyPem !== undefined) {
-      checkPrivateKey(input.merchantPrivateKeyPem, 'merchantPrivateKeyPem')
-      secrets.merchantPrivateKeyPem = input.merchantPrivateKeyPem
+      const pem = asPem(input.merchantPrivateKeyPem, 'PRIVATE KEY')
+      checkPrivateKey(pem, 'merchantPrivateKeyPem')
+      secrets.merchantPrivateKeyPem = pem
     }
     if (input.apiV3Key !== undefined) secrets.apiV3Key = input.apiV3Key
     if (input.apiV2Key !== undefined) secrets.apiV2Key = input.apiV2Key
@@ -85,17 +86,21 @@ export function saveCredentials(db: Database, box: SecretBox | null, input: Cred
       mchId: input.mchId,
       appId: input.appId,
       merchantSerialNo: input.merchantSerialNo,
-      platformKeys: input.platformKeys.map((k, i) => ({ serial: k.serial, publicKeyPem: checkPublicKey(k.publicKeyPem, `platformKeys.${i}.publicKeyPem`) })),
+      platformKeys: input.platformKeys.map((k, i) => ({
+        serial: k.serial,
+        publicKeyPem: checkPublicKey(asPem(k.publicKeyPem, 'PUBLIC KEY'), `platformKeys.${i}.publicKeyPem`),
+      })),
       notifyUrl: input.notifyUrl,
     }
   } else {
     if (input.appPrivateKeyPem !== undefined) {
-      checkPrivateKey(input.appPrivateKeyPem, 'appPrivateKeyPem')
-      secrets.appPrivateKeyPem = input.appPrivateKeyPem
+      const pem = asPem(input.appPrivateKeyPem, 'PRIVATE KEY')
+      checkPrivateKey(pem, 'appPrivateKeyPem')
+      secrets.appPrivateKeyPem = pem
     }
     publicFields = {
       appId: input.appId,
-      alipayPublicKeyPem: checkPublicKey(input.alipayPublicKeyPem, 'alipayPublicKeyPem'),
+      alipayPublicKeyPem: checkPublicKey(asPem(input.alipayPublicKeyPem, 'PUBLIC KEY'), 'alipayPublicKeyPem'),
       notifyUrl: input.notifyUrl,
     }
   }

@@ -479,7 +479,10 @@ const HttpUrl = z
   .string()
   .max(300)
   .regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL')
-const Pem = z.string().max(20_000).regex(/-----BEGIN [A-Z ]+-----[\s\S]+-----END [A-Z ]+-----/, 'a PEM block')
+const Pem = z
+  .string()
+  .max(20_000)
+  .regex(/^\s*(-----BEGIN [A-Z0-9 ]+-----[\s\S]+-----END [A-Z0-9 ]+-----|[A-Za-z0-9+/=\s]{100,})\s*$/, 'a PEM block, or the bare base64 key Alipay hands out')
 
 export const WechatPayCredentialsInput = z.strictObject({
   wallet: z.literal('wechat'),
