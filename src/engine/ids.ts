@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomFillSync } from 'node:crypto'
 import { monotonicFactory } from 'ulid'
 import type { Clock } from './clock'
 
@@ -9,8 +9,21 @@ export type IdPrefix = 'ord' | 'lin' | 'pay' | 'prd' | 'rfd' | 'agg' | 'fpr'
  * 30 characters of [0-9A-Za-z_], which fits WeChat Pay's out_trade_no rules.
  */
 export function createIdGenerator(clock: Clock): (prefix: IdPrefix) => string {
-  const next = monotonicFactory()
+  const next = monotonicFactory(pooledRandom())
   return (prefix) => `${prefix}_${next(clock.now())}`
+}
+
+/** Cryptographic randomness drawn from a refilled pool: one system call per 4 KiB instead of one per character. */
+function pooledRandom(): () => number {
+  const pool = Buffer.alloc(4096)
+  let offset = pool.length
+  return () => {
+    if (offset >= pool.length) {
+      randomFillSync(pool)
+      offset = 0
+    }
+    return pool[offset++]! / 256
+  }
 }
 
 /** An unguessable token: 128 random bits, URL-safe. */

@@ -13,6 +13,7 @@ import { createPaymentService, type PaymentService } from './payments/service'
 import { createProviderRegistry } from './providers/registry'
 import { createSimulatorProvider, type SimulatorOutcome, type SimulatorProvider } from './providers/simulator'
 import type { IncomingNotification } from './providers/types'
+import { openSimulatorBooks, SIMULATOR_DATABASE_FILE } from './providers/simulatorBooks'
 import { seedDemoStore } from './seed/demo'
 import { getOrCreateSetting } from './store/settings'
 import { getStoreProfile } from './store/profile'
@@ -92,8 +93,9 @@ export function createEngine(options: EngineOptions): Engine {
   let baseUrl = options.publicBaseUrl ?? 'http://127.0.0.1:5170'
 
   const simulatorSecret = getOrCreateSetting(db, 'simulator.notification_secret', () => newSecretToken(32))
+  const simulatorDb = openSimulatorBooks(join(options.dataDir, SIMULATOR_DATABASE_FILE), options.nativeBinding)
   const simulator = createSimulatorProvider({
-    db,
+    db: simulatorDb,
     clock,
     secret: simulatorSecret,
     publicBaseUrl: () => baseUrl,
@@ -253,6 +255,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (timer) clearInterval(timer)
       await engine.idle()
       db.close()
+      simulatorDb.close()
     },
   }
   return engine

@@ -156,7 +156,7 @@ describe('several live QR codes: first success wins, a second payment is refunde
     expect(after.timeline.map((e) => e.type)).toEqual(
       expect.arrayContaining(['payment.late_success', 'refund.created', 'refund.succeeded']),
     )
-    const refunds = t.engine.db.prepare('SELECT COUNT(*) AS n, SUM(amount_fen) AS total FROM sim_refunds').get()
+    const refunds = t.engine.simulator.db.prepare('SELECT COUNT(*) AS n, SUM(amount_fen) AS total FROM sim_refunds').get()
     expect(refunds).toEqual({ n: 1, total: 990 })
   })
 
@@ -169,7 +169,7 @@ describe('several live QR codes: first success wins, a second payment is refunde
     const after = await detail(o.id)
     expect(after.refunds).toHaveLength(1)
     expect(after.refunds[0]).toMatchObject({ status: 'succeeded', tries: 2 })
-    expect(t.engine.db.prepare('SELECT COUNT(*) AS n FROM sim_refunds').get()).toEqual({ n: 1 })
+    expect(t.engine.simulator.db.prepare('SELECT COUNT(*) AS n FROM sim_refunds').get()).toEqual({ n: 1 })
     expect(after.timeline.filter((e) => e.type === 'refund.succeeded')).toHaveLength(1)
   })
 
@@ -191,7 +191,7 @@ describe('several live QR codes: first success wins, a second payment is refunde
     await t.engine.sweep()
     const after = await detail(o.id)
     expect(after.refunds).toHaveLength(1)
-    expect(t.engine.db.prepare('SELECT COUNT(*) AS n FROM sim_refunds').get()).toEqual({ n: 1 })
+    expect(t.engine.simulator.db.prepare('SELECT COUNT(*) AS n FROM sim_refunds').get()).toEqual({ n: 1 })
   })
 
   it('the database itself refuses a second automatic refund of one payment', async () => {

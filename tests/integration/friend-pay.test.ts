@@ -267,6 +267,6 @@ describe('lifecycle', () => {
     expect(after).toMatchObject({ status: 'paid', paidWallet: 'cash' })
     expect((await s.api('GET', `/api/friend-pay/${request.id}`)).json).toMatchObject({ status: 'cancelled', cancelReason: 'order_paid' })
     expect(after.refunds).toEqual([expect.objectContaining({ wallet: 'wechat', amountFen: 1600, status: 'succeeded', reason: 'duplicate_payment' })])
-    expect(s.engine.db.prepare('SELECT COUNT(*) AS n FROM sim_refunds').get()).toEqual({ n: 1 })
+    expect(s.engine.simulator.db.prepare('SELECT COUNT(*) AS n FROM sim_refunds').get()).toEqual({ n: 1 })
   })
 })

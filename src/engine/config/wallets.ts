@@ -14,8 +14,17 @@ interface WalletConfigRow {
   settings: string
 }
 
-/** Every wallet of the catalogue, as configured (defaults for what the merchant never set). */
+// Configuration is read on every routing decision and written only through saveWalletConfig: keep it parsed.
+const cache = new WeakMap<Database, WalletConfig[]>()
+
+/** Every wallet of the catalogue, as configured (defaults for what the merchant never set). Do not mutate. */
 export function listWalletConfigs(db: Database): WalletConfig[] {
+  let configs = cache.get(db)
+  if (!configs) cache.set(db, (configs = readWalletConfigs(db)))
+  return configs
+}
+
+function readWalletConfigs(db: Database): WalletConfig[] {
   const rows = prepared(db, 'SELECT * FROM wallet_configs').all() as WalletConfigRow[]
   const byWallet = new Map(rows.map((row) => [row.wallet, row]))
   return WALLET_IDS.map((wallet) => {
@@ -50,5 +59,8 @@ export function saveWalletConfig(db: Database, config: WalletConfig, now: number
        mode = excluded.mode, display_order = excluded.display_order, updated_at = excluded.updated_at,
        settings = excluded.settings`,
   ).run(wallet, accepted ? 1 : 0, contractStatus, mode, displayOrder, now, JSON.stringify(settings))
+  cache.delete(db)
+  // A rolled-back transaction must not leave a stale cache behind either.
+  if (db.inTransaction) queueMicrotask(() => cache.delete(db))
   if (audit) appendAudit(db, { entity: 'wallet', entityId: wallet, before, after: config, at: now })
 }

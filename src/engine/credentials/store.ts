@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 import type { z } from 'zod'
 import type { AlipayCredentialsInput, CredentialsStatus, WechatPayCredentialsInput } from '../../shared/api/schemas'
@@ -42,7 +43,7 @@ interface CredentialsRow {
 }
 
 function getRow(db: Database, wallet: CredentialWallet, mode: GatewayMode): CredentialsRow | null {
-  return (db.prepare('SELECT * FROM wallet_credentials WHERE wallet = ? AND mode = ?').get(wallet, mode) as CredentialsRow | undefined) ?? null
+  return (prepared(db, 'SELECT * FROM wallet_credentials WHERE wallet = ? AND mode = ?').get(wallet, mode) as CredentialsRow | undefined) ?? null
 }
 
 export function credentialsStatus(db: Database, box: SecretBox | null, wallet: CredentialWallet, mode: GatewayMode): CredentialsStatusView {
@@ -110,7 +111,7 @@ export function saveCredentials(db: Database, box: SecretBox | null, input: Cred
     }
   }
   const gatewayUrl = input.gatewayUrl ?? DEFAULT_GATEWAYS[input.wallet][input.mode]
-  db.prepare(
+  prepared(db, 
     `INSERT INTO wallet_credentials (wallet, mode, gateway_url, public_fields, secrets, secrets_kind, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (wallet, mode) DO UPDATE SET gateway_url = excluded.gateway_url, public_fields = excluded.public_fields,
@@ -134,7 +135,7 @@ export function saveCredentials(db: Database, box: SecretBox | null, input: Cred
 export function loadAdapterConfigs(db: Database, box: SecretBox | null): { wechat: WechatPayConfig[]; alipay: AlipayConfig[] } {
   const out = { wechat: [] as WechatPayConfig[], alipay: [] as AlipayConfig[] }
   if (!box) return out
-  for (const row of db.prepare('SELECT * FROM wallet_credentials').all() as CredentialsRow[]) {
+  for (const row of prepared(db, 'SELECT * FROM wallet_credentials').all() as CredentialsRow[]) {
     const pub = JSON.parse(row.public_fields) as Record<string, unknown>
     const secrets = JSON.parse(box.decrypt(row.secrets)) as Record<string, string | null>
     if (row.wallet === 'wechat') {

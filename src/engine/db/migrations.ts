@@ -115,30 +115,6 @@ export const MIGRATIONS: readonly Migration[] = [
           BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
         CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
           BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-
-        -- The simulator wallet's own books: what "the wallet" knows about each trade.
-        CREATE TABLE sim_trades (
-          out_trade_no TEXT PRIMARY KEY,
-          wallet TEXT NOT NULL,
-          amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
-          description TEXT NOT NULL,
-          page_token TEXT NOT NULL UNIQUE,
-          state TEXT NOT NULL CHECK (state IN ('NOTPAY', 'USERPAYING', 'SUCCESS', 'CLOSED', 'PAYERROR')),
-          transaction_id TEXT,
-          outcome TEXT NOT NULL DEFAULT 'succeed',
-          expires_at INTEGER NOT NULL,
-          created_at INTEGER NOT NULL,
-          paid_at INTEGER,
-          closed_at INTEGER
-        );
-
-        CREATE TABLE sim_refunds (
-          out_refund_no TEXT PRIMARY KEY,
-          out_trade_no TEXT NOT NULL REFERENCES sim_trades (out_trade_no),
-          amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
-          refund_id TEXT NOT NULL,
-          created_at INTEGER NOT NULL
-        );
       `)
     },
   },
@@ -206,9 +182,6 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit_log
           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
-        -- Simulator: customer payment codes (付款码) besides QR codes.
-        ALTER TABLE sim_trades ADD COLUMN kind TEXT NOT NULL DEFAULT 'qr' CHECK (kind IN ('qr', 'code'));
-        ALTER TABLE sim_trades ADD COLUMN confirm_at INTEGER;
       `)
     },
   },

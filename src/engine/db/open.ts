@@ -6,6 +6,8 @@ export interface OpenDatabaseOptions {
   /** Path to an Electron-ABI build of better-sqlite3 (the Electron app passes it; Node uses the default). */
   nativeBinding?: string
   migrations?: readonly Migration[]
+  /** FULL for the merchant's books (the default); NORMAL only for data that is not the merchant's. */
+  synchronous?: 'FULL' | 'NORMAL'
 }
 
 /**
@@ -15,7 +17,7 @@ export interface OpenDatabaseOptions {
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Database {
   const db = new BetterSqlite3(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
   try {
-    applyPragmas(db)
+    applyPragmas(db, options.synchronous ?? 'FULL')
     runMigrations(db, options.migrations ?? MIGRATIONS)
     return db
   } catch (error) {
@@ -24,9 +26,9 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   }
 }
 
-export function applyPragmas(db: Database): void {
+export function applyPragmas(db: Database, synchronous: 'FULL' | 'NORMAL' = 'FULL'): void {
   db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = FULL')
+  db.pragma(`synchronous = ${synchronous}`)
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   if (process.platform === 'darwin') db.pragma('fullfsync = ON')

@@ -44,6 +44,8 @@ export function createEventLog(db: Database, clock: Clock): EventLog {
   const selectLatest = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events')
   const listeners = new Set<EventListener>()
   let uncommitted: EngineEvent[] | null = null
+  // One transaction wrapper for every unit of work: creating one prepares BEGIN/COMMIT/ROLLBACK each time.
+  const inTransaction = db.transaction((work: () => unknown) => work())
 
   function publish(events: EngineEvent[]): void {
     for (const event of events) {
@@ -80,7 +82,7 @@ export function createEventLog(db: Database, clock: Clock): EventLog {
       if (uncommitted !== null) return work()
       uncommitted = []
       try {
-        const result = db.transaction(work)()
+        const result = inTransaction(work) as ReturnType<typeof work>
         const committed = uncommitted
         uncommitted = null
         publish(committed)

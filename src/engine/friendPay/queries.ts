@@ -52,8 +52,7 @@ export function listFriendPay(db: Database, filter: { status?: FriendPayStatus; 
   const where: string[] = []
   if (filter.status) where.push('status = @status')
   if (filter.orderId) where.push('order_id = @orderId')
-  return db
-    .prepare(`SELECT * FROM friend_pay_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`)
+  return prepared(db, `SELECT * FROM friend_pay_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`)
     .all({ ...filter, limit }) as FriendPayRow[]
 }
 
@@ -62,8 +61,7 @@ export function listOpenFriendPayForOrder(db: Database, orderId: string): Friend
 }
 
 export function listDueFriendPay(db: Database, now: number): FriendPayRow[] {
-  return db
-    .prepare("SELECT * FROM friend_pay_requests WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT 500")
+  return prepared(db, "SELECT * FROM friend_pay_requests WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT 500")
     .all(now) as FriendPayRow[]
 }
 
@@ -82,8 +80,7 @@ export function finishFriendPay(
   extra: { cancelReason?: string; paidAttemptId?: string } = {},
 ): boolean {
   return (
-    db
-      .prepare(
+    prepared(db, 
         `UPDATE friend_pay_requests SET status = @to, ${STATUS_COLUMN[to]} = @now, updated_at = @now,
            cancel_reason = COALESCE(@cancelReason, cancel_reason), paid_attempt_id = COALESCE(@paidAttemptId, paid_attempt_id)
          WHERE id = @id AND status = 'open'`,

@@ -264,8 +264,7 @@ export function createFriendPayService(deps: {
 
   function pageOf(row: FriendPayRow): FriendPage {
     const order = getOrderRow(db, row.order_id)!
-    const lines = db
-      .prepare('SELECT name, quantity, amount_fen FROM order_lines WHERE order_id = ? ORDER BY position')
+    const lines = prepared(db, 'SELECT name, quantity, amount_fen FROM order_lines WHERE order_id = ? ORDER BY position')
       .all(order.id) as { name: string; quantity: number; amount_fen: number }[]
     return {
       request: row,

@@ -89,8 +89,7 @@ export function listOrderRows(db: Database, status: OrderStatus | undefined, lim
 }
 
 export function listExpiredUnfinishedOrderIds(db: Database, now: number): string[] {
-  const rows = db
-    .prepare(
+  const rows = prepared(db, 
       "SELECT id FROM orders WHERE status IN ('open', 'awaiting_payment') AND expires_at <= ? ORDER BY expires_at LIMIT 500",
     )
     .all(now) as { id: string }[]
@@ -113,8 +112,7 @@ export function transitionOrder(
   const sets = ['status = @to', 'updated_at = @now']
   if (column) sets.push(`${column} = @now`)
   if (paid) sets.push('paid_wallet = @wallet', 'paid_attempt_id = @attemptId')
-  const result = db
-    .prepare(`UPDATE orders SET ${sets.join(', ')} WHERE id = @id AND status = @from`)
+  const result = prepared(db, `UPDATE orders SET ${sets.join(', ')} WHERE id = @id AND status = @from`)
     .run({ id, from, to, now, wallet: paid?.wallet ?? null, attemptId: paid?.attemptId ?? null })
   return result.changes === 1
 }

@@ -59,8 +59,7 @@ export function createAggregateService(deps: {
   const { db, clock, events } = deps
 
   function landingOrder(order: OrderRow): LandingOrder {
-    const lines = db
-      .prepare('SELECT name, quantity, amount_fen FROM order_lines WHERE order_id = ? ORDER BY position')
+    const lines = prepared(db, 'SELECT name, quantity, amount_fen FROM order_lines WHERE order_id = ? ORDER BY position')
       .all(order.id) as { name: string; quantity: number; amount_fen: number }[]
     return {
       orderId: order.id,

@@ -99,15 +99,13 @@ export function listAttemptRowsForOrder(db: Database, orderId: string): AttemptR
 }
 
 export function listUnfinishedAttemptRows(db: Database, limit: number): AttemptRow[] {
-  return db
-    .prepare("SELECT * FROM payment_attempts WHERE status IN ('created', 'pending') ORDER BY expires_at LIMIT ?")
+  return prepared(db, "SELECT * FROM payment_attempts WHERE status IN ('created', 'pending') ORDER BY expires_at LIMIT ?")
     .all(limit) as AttemptRow[]
 }
 
 export function countUnfinishedAttemptsForOrder(db: Database, orderId: string): number {
   return (
-    db
-      .prepare("SELECT COUNT(*) AS n FROM payment_attempts WHERE order_id = ? AND status IN ('created', 'pending')")
+    prepared(db, "SELECT COUNT(*) AS n FROM payment_attempts WHERE order_id = ? AND status IN ('created', 'pending')")
       .get(orderId) as { n: number }
   ).n
 }
@@ -173,8 +171,7 @@ export function toAttempt(row: AttemptRow): PaymentAttempt {
 /** Sets the "customer is confirming in the wallet app" flag of a pending attempt; true if it changed. */
 export function markUserPaying(db: Database, id: string, now: number): boolean {
   return (
-    db
-      .prepare("UPDATE payment_attempts SET user_paying = 1, updated_at = ? WHERE id = ? AND status = 'pending' AND user_paying = 0")
+    prepared(db, "UPDATE payment_attempts SET user_paying = 1, updated_at = ? WHERE id = ? AND status = 'pending' AND user_paying = 0")
       .run(now, id).changes === 1
   )
 }
@@ -188,8 +185,7 @@ export function findPendingLinkedAttempt(
 ): AttemptRow | null {
   const [column, value] = 'aggregateId' in link ? ['aggregate_id', link.aggregateId] : ['friend_pay_id', link.friendPayId]
   return (
-    (db
-      .prepare(
+    (prepared(db, 
         `SELECT * FROM payment_attempts WHERE ${column} = ? AND wallet = ? AND status = 'pending' AND expires_at > ? ORDER BY id DESC LIMIT 1`,
       )
       .get(value, wallet, now) as AttemptRow | undefined) ?? null
@@ -197,24 +193,21 @@ export function findPendingLinkedAttempt(
 }
 
 export function listUnfinishedAttemptsForFriendPay(db: Database, friendPayId: string): AttemptRow[] {
-  return db
-    .prepare("SELECT * FROM payment_attempts WHERE friend_pay_id = ? AND status IN ('created', 'pending')")
+  return prepared(db, "SELECT * FROM payment_attempts WHERE friend_pay_id = ? AND status IN ('created', 'pending')")
     .all(friendPayId) as AttemptRow[]
 }
 
 /** Gross amount a wallet took since `since` (the start of the business day). */
 export function sumSucceededSince(db: Database, wallet: string, since: number): number {
   return (
-    db
-      .prepare("SELECT COALESCE(SUM(amount_fen), 0) AS total FROM payment_attempts WHERE wallet = ? AND status = 'succeeded' AND succeeded_at >= ?")
+    prepared(db, "SELECT COALESCE(SUM(amount_fen), 0) AS total FROM payment_attempts WHERE wallet = ? AND status = 'succeeded' AND succeeded_at >= ?")
       .get(wallet, since) as { total: number }
   ).total
 }
 
 /** Outcomes of one merchant account since `since`; a customer's declined payment is not the channel's failure. */
 export function accountOutcomesSince(db: Database, wallet: string, accountId: string, since: number) {
-  const row = db
-    .prepare(
+  const row = prepared(db, 
       `SELECT
          COALESCE(SUM(status = 'succeeded'), 0) AS successes,
          COALESCE(SUM(status = 'failed' AND COALESCE(failure_code, '') NOT IN ('PAYERROR', 'DECLINED')), 0) AS failures,
@@ -226,8 +219,7 @@ export function accountOutcomesSince(db: Database, wallet: string, accountId: st
 }
 
 export function lastWalletUsedBy(db: Database, customerRef: string): string | null {
-  const row = db
-    .prepare(
+  const row = prepared(db, 
       `SELECT pa.wallet FROM payment_attempts pa JOIN orders o ON o.id = pa.order_id
        WHERE o.customer_ref = ? AND pa.status = 'succeeded' ORDER BY pa.succeeded_at DESC LIMIT 1`,
     )

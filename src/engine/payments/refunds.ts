@@ -31,8 +31,7 @@ export function insertAutomaticRefund(
   now: number,
 ): boolean {
   return (
-    db
-      .prepare(
+    prepared(db, 
         `INSERT OR IGNORE INTO refunds (id, order_id, attempt_id, wallet, amount_fen, reason, status, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
       )
@@ -57,8 +56,7 @@ export function finishRefund(
 ): boolean {
   const column = to === 'succeeded' ? 'succeeded_at' : 'failed_at'
   return (
-    db
-      .prepare(
+    prepared(db, 
         `UPDATE refunds SET status = ?, ${column} = ?, updated_at = ?, provider_refund_no = COALESCE(?, provider_refund_no)
          WHERE id = ? AND status = 'pending'`,
       )

@@ -75,6 +75,8 @@ export interface SimulatorOptions {
 }
 
 export interface SimulatorProvider extends PaymentProvider {
+  /** The simulator's own books (the wallet side), for inspection in tests and demos. */
+  readonly db: Database
   pageView(pageToken: string): SimulatorPageView | null
   confirm(pageToken: string): ConfirmResult
   setOutcome(outTradeNo: string, outcome: SimulatorOutcome): void
@@ -192,6 +194,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     })()
 
   const provider: SimulatorProvider = {
+    db,
     key: 'simulator',
     mode: 'simulator',
 
@@ -348,8 +351,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
         return 'declined'
       }
       const transactionId = newTransactionId(row.wallet)
-      const changed = db
-        .prepare(
+      const changed = prepared(db, 
           "UPDATE sim_trades SET state = 'SUCCESS', paid_at = ?, transaction_id = ? WHERE out_trade_no = ? AND state = 'NOTPAY'",
         )
         .run(now, transactionId, row.out_trade_no).changes

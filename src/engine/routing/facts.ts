@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 import type { PaymentOption } from '../../shared/api/types'
 import type { WalletId } from '../../shared/wallets'
@@ -12,8 +13,7 @@ import { routeOrder, type RoutedOrder } from './router'
 
 /** The order as the router sees it: amount, customer, context, and each line's SKU and category. */
 export function routedOrder(db: Database, order: OrderRow): RoutedOrder {
-  const lines = db
-    .prepare(
+  const lines = prepared(db, 
       `SELECT l.sku AS sku, p.category AS category FROM order_lines l LEFT JOIN products p ON p.id = l.product_id
        WHERE l.order_id = ? ORDER BY l.position`,
     )
