@@ -239,10 +239,14 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
-    name: 'late payment watch',
+    name: 'late payment watch and takings',
     up(db) {
       // Closed QR codes are still watched until shortly after their deadline (see the payment sweep).
-      db.exec(`CREATE INDEX attempts_closed_by_deadline ON payment_attempts (expires_at) WHERE status = 'closed' AND method = 'qr';`)
+      db.exec(`
+        CREATE INDEX attempts_closed_by_deadline ON payment_attempts (expires_at) WHERE status = 'closed' AND method = 'qr';
+        -- Takings by day and wallet (reports, shift close).
+        CREATE INDEX orders_paid_by_time ON orders (paid_at) WHERE status = 'paid';
+      `)
     },
   },
 ]
