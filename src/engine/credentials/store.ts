@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3'
 import type { z } from 'zod'
 import type { AlipayCredentialsInput, CredentialsStatus, WechatPayCredentialsInput } from '../../shared/api/schemas'
 import { EngineError } from '../../shared/errors'
+import { DEFAULT_GATEWAYS } from '../../shared/gateways'
 import { toIsoOrNull } from '../clock'
 import { appendAudit } from '../config/audit'
 import type { AlipayConfig } from '../providers/alipay/config'
@@ -17,11 +18,7 @@ type AlipayInput = z.output<typeof AlipayCredentialsInput>
 export type CredentialsInput = WechatInput | AlipayInput
 export type CredentialsStatusView = z.output<typeof CredentialsStatus>
 
-export const DEFAULT_GATEWAYS: Record<CredentialWallet, Record<GatewayMode, string>> = {
-  // WeChat Pay API v3 has one gateway; its "sandbox" is a test merchant account on it (or a local server).
-  wechat: { production: 'https://api.mch.weixin.qq.com', sandbox: 'https://api.mch.weixin.qq.com' },
-  alipay: { production: 'https://openapi.alipay.com/gateway.do', sandbox: 'https://openapi-sandbox.dl.alipaydev.com/gateway.do' },
-}
+export { DEFAULT_GATEWAYS }
 
 const SECRET_FIELDS: Record<CredentialWallet, { name: string; required: boolean }[]> = {
   wechat: [
@@ -77,7 +74,7 @@ export function saveCredentials(db: Database, box: SecretBox | null, input: Cred
   let publicFields: Record<string, unknown>
   if (input.wallet === 'wechat') {
     if (input.merchantPrivateKeyPem !== undefined) {
-      const pem = asPem(input.merchantPrivateKeyPem, 'PRIVATE KEY')
+      const pem = asPem(input.merchantPrivateKeyPem, 'private')
       checkPrivateKey(pem, 'merchantPrivateKeyPem')
       secrets.merchantPrivateKeyPem = pem
     }
@@ -89,25 +86,25 @@ export function saveCredentials(db: Database, box: SecretBox | null, input: Cred
       merchantSerialNo: input.merchantSerialNo,
       platformKeys: input.platformKeys.map((k, i) => ({
         serial: k.serial,
-        publicKeyPem: checkPublicKey(asPem(k.publicKeyPem, 'PUBLIC KEY'), `platformKeys.${i}.publicKeyPem`),
+        publicKeyPem: checkPublicKey(asPem(k.publicKeyPem, 'public'), `platformKeys.${i}.publicKeyPem`),
       })),
       notifyUrl: input.notifyUrl,
     }
   } else {
     if (input.appPrivateKeyPem !== undefined) {
-      const pem = asPem(input.appPrivateKeyPem, 'PRIVATE KEY')
+      const pem = asPem(input.appPrivateKeyPem, 'private')
       checkPrivateKey(pem, 'appPrivateKeyPem')
       secrets.appPrivateKeyPem = pem
     }
     publicFields = {
       appId: input.appId,
-      alipayPublicKeyPem: checkPublicKey(asPem(input.alipayPublicKeyPem, 'PUBLIC KEY'), 'alipayPublicKeyPem'),
+      alipayPublicKeyPem: checkPublicKey(asPem(input.alipayPublicKeyPem, 'public'), 'alipayPublicKeyPem'),
       notifyUrl: input.notifyUrl,
     }
   }
   for (const field of SECRET_FIELDS[input.wallet]) {
     if (field.required && !secrets[field.name]) {
-      throw new EngineError('VALIDATION_FAILED', `${field.name}: required`, [{ path: field.name, message: 'required' }])
+      throw new EngineError('VALIDATION_FAILED', `${field.name}: required`, [{ path: field.name, message: 'required', code: 'REQUIRED' }])
     }
   }
   const gatewayUrl = input.gatewayUrl ?? DEFAULT_GATEWAYS[input.wallet][input.mode]

@@ -5,9 +5,12 @@ import { ORDER_STATUSES, ATTEMPT_STATUSES } from '../../../src/shared/states'
 import {
   attemptStatusAfter,
   codeFailureAfter,
+  eventGateway,
   eventReasonCode,
   eventWallet,
+  isConfigEvent,
   orderStatusAfter,
+  securityKind,
 } from '../../../src/renderer/src/lib/engineEvents'
 
 function event(type: string, data: Record<string, unknown> = {}): EngineEvent {
@@ -53,5 +56,20 @@ describe('engine events', () => {
     expect(eventReasonCode(event('payment.closed', { reason: 'closed_by_cashier' }))).toBe('closed_by_cashier')
     expect(eventReasonCode(event('friend_pay.cancelled', { friendPayId: 'fpr_1', reason: 'order_paid' }))).toBe('order_paid')
     expect(eventReasonCode(event('order.paid', { wallet: 'wechat' }))).toBeNull()
+  })
+
+  it('name the wallet and mode of credential and security events', () => {
+    expect(eventGateway(event('credentials.changed', { wallet: 'alipay', mode: 'production' }))).toEqual({ wallet: 'alipay', mode: 'production' })
+    const rejected = event('security.rejected', { provider: 'wechatpay:sandbox', kind: 'notification_replay', detail: 'seen before' })
+    expect(eventGateway(rejected)).toEqual({ wallet: 'wechat', mode: 'sandbox' })
+    expect(securityKind(rejected)).toBe('notification_replay')
+    expect(securityKind(event('payment.failed', { kind: 'x' }))).toBeNull()
+    expect(eventGateway(event('security.rejected', { provider: 'odd' }))).toEqual({ wallet: null, mode: null })
+  })
+
+  it('treat saved credentials as a configuration change', () => {
+    expect(isConfigEvent(event('credentials.changed', { wallet: 'wechat', mode: 'sandbox' }))).toBe(true)
+    expect(isConfigEvent(event('config.changed'))).toBe(true)
+    expect(isConfigEvent(event('security.rejected'))).toBe(false)
   })
 })

@@ -44,7 +44,32 @@ export function codeFailureAfter(event: EngineEvent): string | null {
 
 /** Events that change what the merchant's configuration offers, so payment options are stale. */
 export function isConfigEvent(event: EngineEvent): boolean {
-  return event.type === 'config.changed'
+  // New credentials can make a sandbox or production wallet available.
+  return event.type === 'config.changed' || event.type === 'credentials.changed'
+}
+
+const PROVIDER_WALLETS: Record<string, WalletId> = { wechatpay: 'wechat', alipay: 'alipay' }
+
+/**
+ * The wallet and gateway mode an event concerns: credential changes name them, security events name the
+ * adapter ("wechatpay:sandbox").
+ */
+export function eventGateway(event: EngineEvent): { wallet: WalletId | null; mode: 'sandbox' | 'production' | null } {
+  const provider = event.data['provider']
+  let wallet = eventWallet(event)
+  let mode: unknown = event.data['mode']
+  if (typeof provider === 'string') {
+    const [name, providerMode] = provider.split(':')
+    wallet = PROVIDER_WALLETS[name ?? ''] ?? wallet
+    mode = providerMode
+  }
+  return { wallet, mode: mode === 'sandbox' || mode === 'production' ? mode : null }
+}
+
+/** What kind of check a security event failed (response_signature, notification_replay, clock_skew…). */
+export function securityKind(event: EngineEvent): string | null {
+  const kind = event.data['kind']
+  return event.type === 'security.rejected' && typeof kind === 'string' && kind !== '' ? kind : null
 }
 
 /** The wallet named in an event's data, if it is one we know. */

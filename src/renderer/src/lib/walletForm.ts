@@ -25,6 +25,17 @@ export type FormErrorCode =
   | 'TOO_LONG'
   | 'INVALID_PHONE'
   | 'INVALID'
+  | 'INVALID_URL'
+  | 'INVALID_MCH_ID'
+  | 'INVALID_WECHAT_APPID'
+  | 'INVALID_ALIPAY_APPID'
+  | 'INVALID_SERIAL'
+  | 'INVALID_KEY_LENGTH'
+  | 'INVALID_PEM'
+  | 'KEY_UNREADABLE'
+  | 'KEY_NOT_RSA'
+  | 'KEY_TOO_SHORT'
+  | 'TOO_MANY_KEYS'
   | 'SERVER'
 
 export interface FormError {

@@ -4,6 +4,16 @@ import type { OperationOutput } from '../../../shared/api/operations'
 import type { EngineEvent, WalletConfig } from '../../../shared/api/types'
 import { DEFAULT_PAYMENT_CODE_RULES, type PaymentCodeRule } from '../../../shared/paymentCodes'
 import type { WalletId } from '../../../shared/wallets'
+import {
+  credentialsKey,
+  GATEWAY_MODES,
+  type ConnectionTestResult,
+  type CredentialsInput,
+  type CredentialsStatus,
+  type CredentialWallet,
+  type GatewayMode,
+  type TestableWallet,
+} from '../lib/credentialsForm'
 import { isConfigEvent } from '../lib/engineEvents'
 import { moveInOrder } from '../lib/walletForm'
 import { requireApi } from '../services/connection'
@@ -25,6 +35,13 @@ export const useSettingsStore = defineStore('settings', () => {
   const savingRouting = ref(false)
   /** While the settings screen is open, configuration events refresh the change log. */
   const watching = ref(false)
+  /** Real-wallet credentials (public fields, which secrets are set) by "wallet:mode". */
+  const credentials = ref<Record<string, CredentialsStatus>>({})
+  /** Credential sets being saved right now, by "wallet:mode". */
+  const savingCredentials = ref<string[]>([])
+  /** The last connection test per "wallet:mode" (Huabei tested on its own), and those running. */
+  const testResults = ref<Record<string, ConnectionTestResult & { at: string }>>({})
+  const testing = ref<string[]>([])
 
   const orderedWallets = computed(() => [...wallets.value].sort((a, b) => a.displayOrder - b.displayOrder))
   const paymentCodeRules = computed<PaymentCodeRule[]>(() => routing.value?.paymentCodeRules ?? DEFAULT_PAYMENT_CODE_RULES)
@@ -43,6 +60,48 @@ export const useSettingsStore = defineStore('settings', () => {
 
   async function loadAudit(): Promise<void> {
     audit.value = (await requireApi().call('audit.list', { limit: AUDIT_LIMIT })).entries
+  }
+
+  function credentialsFor(wallet: CredentialWallet, mode: GatewayMode): CredentialsStatus | null {
+    return credentials.value[credentialsKey(wallet, mode)] ?? null
+  }
+
+  async function loadCredentials(wallet: CredentialWallet, mode: GatewayMode): Promise<void> {
+    const status = await requireApi().call('credentials.get', { wallet, mode })
+    credentials.value = { ...credentials.value, [credentialsKey(wallet, mode)]: status }
+  }
+
+  async function loadAllCredentials(): Promise<void> {
+    const wallets: CredentialWallet[] = ['wechat', 'alipay']
+    await Promise.all(wallets.flatMap((w) => GATEWAY_MODES.map((m) => loadCredentials(w, m))))
+  }
+
+  async function saveCredentials(input: CredentialsInput): Promise<CredentialsStatus> {
+    const key = credentialsKey(input.wallet, input.mode)
+    savingCredentials.value = [...savingCredentials.value, key]
+    try {
+      const status = await requireApi().call('credentials.set', input)
+      credentials.value = { ...credentials.value, [key]: status }
+      // A new key makes the last test's verdict stale.
+      const stale = input.wallet === 'alipay' ? [key, credentialsKey('huabei', input.mode)] : [key]
+      testResults.value = Object.fromEntries(Object.entries(testResults.value).filter(([k]) => !stale.includes(k)))
+      void loadAudit().catch(() => undefined)
+      return status
+    } finally {
+      savingCredentials.value = savingCredentials.value.filter((k) => k !== key)
+    }
+  }
+
+  async function testConnection(wallet: TestableWallet, mode: GatewayMode): Promise<ConnectionTestResult> {
+    const key = credentialsKey(wallet, mode)
+    testing.value = [...testing.value, key]
+    try {
+      const result = await requireApi().call('wallets.testConnection', { wallet, mode })
+      testResults.value = { ...testResults.value, [key]: { ...result, at: new Date().toISOString() } }
+      return result
+    } finally {
+      testing.value = testing.value.filter((k) => k !== key)
+    }
   }
 
   async function load(): Promise<void> {
@@ -93,6 +152,11 @@ export const useSettingsStore = defineStore('settings', () => {
 
   function applyEvent(event: EngineEvent): void {
     if (!isConfigEvent(event)) return
+    // Another till may have saved credentials: refresh what this one shows as set.
+    const { wallet, mode } = event.data as { wallet?: unknown; mode?: unknown }
+    if (event.type === 'credentials.changed' && (wallet === 'wechat' || wallet === 'alipay') && (mode === 'sandbox' || mode === 'production')) {
+      if (credentials.value[credentialsKey(wallet, mode)]) void loadCredentials(wallet, mode).catch(() => undefined)
+    }
     if (watching.value) void loadAudit().catch(() => undefined)
     // Checkout reads the friend-pay limit from here; the settings screen keeps its draft until saved.
     else if (routing.value) void loadRouting().catch(() => undefined)
@@ -109,7 +173,16 @@ export const useSettingsStore = defineStore('settings', () => {
     saving,
     savingRouting,
     watching,
+    credentials,
+    savingCredentials,
+    testResults,
+    testing,
     byWallet,
+    credentialsFor,
+    loadCredentials,
+    loadAllCredentials,
+    saveCredentials,
+    testConnection,
     load,
     loadWallets,
     loadRouting,

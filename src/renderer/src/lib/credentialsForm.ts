@@ -1,0 +1,319 @@
+import { DEFAULT_GATEWAYS } from '../../../shared/gateways'
+import type { OperationInput, OperationOutput } from '../../../shared/api/operations'
+import type { ProviderMode, WalletId } from '../../../shared/wallets'
+import type { FormError, FormErrorCode, FormResult } from './walletForm'
+
+/**
+ * The real-wallet credentials forms: public fields edited as text, secrets write-only (an empty field keeps
+ * the stored value), keys pasted as PEM or as the bare base64 Alipay's key tool hands out.
+ */
+
+export type GatewayMode = 'sandbox' | 'production'
+export type CredentialWallet = 'wechat' | 'alipay'
+export type CredentialsStatus = OperationOutput<'credentials.get'>
+export type CredentialsInput = OperationInput<'credentials.set'>
+export type ConnectionTestResult = OperationOutput<'wallets.testConnection'>
+export type TestableWallet = OperationInput<'wallets.testConnection'>['wallet']
+
+export const GATEWAY_MODES: readonly GatewayMode[] = ['sandbox', 'production']
+
+/** What the engine uses when no gateway URL is given (WeChat Pay v3 has one gateway for both). */
+export const DEFAULT_GATEWAY_URLS: Record<CredentialWallet, Record<GatewayMode, string>> = DEFAULT_GATEWAYS
+
+export const MAX_PLATFORM_KEYS = 10
+
+/** Whose credentials a wallet uses: Huabei runs on Alipay's; wallets without a real adapter have none. */
+export function credentialWalletFor(wallet: WalletId): CredentialWallet | null {
+  if (wallet === 'wechat') return 'wechat'
+  if (wallet === 'alipay' || wallet === 'huabei') return 'alipay'
+  return null
+}
+
+export function testableWallet(wallet: WalletId): TestableWallet | null {
+  return wallet === 'wechat' || wallet === 'alipay' || wallet === 'huabei' ? wallet : null
+}
+
+export function isGatewayMode(mode: ProviderMode): mode is GatewayMode {
+  return mode === 'sandbox' || mode === 'production'
+}
+
+export function credentialsKey(wallet: string, mode: GatewayMode): string {
+  return `${wallet}:${mode}`
+}
+
+export interface PlatformKeyDraft {
+  serial: string
+  publicKeyPem: string
+}
+
+export interface WechatCredentialsDraft {
+  wallet: 'wechat'
+  /** Empty: the default gateway. */
+  gatewayUrl: string
+  mchId: string
+  appId: string
+  merchantSerialNo: string
+  merchantPrivateKeyPem: string
+  apiV3Key: string
+  apiV2Key: string
+  platformKeys: PlatformKeyDraft[]
+  notifyUrl: string
+}
+
+export interface AlipayCredentialsDraft {
+  wallet: 'alipay'
+  gatewayUrl: string
+  appId: string
+  appPrivateKeyPem: string
+  alipayPublicKeyPem: string
+  notifyUrl: string
+}
+
+export type CredentialsDraft = WechatCredentialsDraft | AlipayCredentialsDraft
+
+export type SecretField = 'merchantPrivateKeyPem' | 'apiV3Key' | 'apiV2Key' | 'appPrivateKeyPem'
+
+/** The write-only fields of each wallet, and whether the engine needs one stored before it will save. */
+export const SECRET_FIELDS: Record<CredentialWallet, { name: SecretField; required: boolean }[]> = {
+  wechat: [
+    { name: 'merchantPrivateKeyPem', required: true },
+    { name: 'apiV3Key', required: true },
+    { name: 'apiV2Key', required: false },
+  ],
+  alipay: [{ name: 'appPrivateKeyPem', required: true }],
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : ''
+}
+
+/** A form for the stored credentials (secrets always empty), or a blank one. */
+export function toCredentialsDraft(wallet: CredentialWallet, mode: GatewayMode, status: CredentialsStatus | null): CredentialsDraft {
+  const fields = status?.publicFields ?? {}
+  const stored = status?.gatewayUrl ?? ''
+  const gatewayUrl = stored === DEFAULT_GATEWAY_URLS[wallet][mode] ? '' : stored
+  if (wallet === 'wechat') {
+    const keys = Array.isArray(fields['platformKeys']) ? (fields['platformKeys'] as unknown[]) : []
+    const platformKeys = keys.map((k) => {
+      const key = (typeof k === 'object' && k !== null ? k : {}) as Record<string, unknown>
+      return { serial: text(key['serial']), publicKeyPem: text(key['publicKeyPem']) }
+    })
+    return {
+      wallet,
+      gatewayUrl,
+      mchId: text(fields['mchId']),
+      appId: text(fields['appId']),
+      merchantSerialNo: text(fields['merchantSerialNo']),
+      merchantPrivateKeyPem: '',
+      apiV3Key: '',
+      apiV2Key: '',
+      platformKeys: platformKeys.length > 0 ? platformKeys : [{ serial: '', publicKeyPem: '' }],
+      notifyUrl: text(fields['notifyUrl']),
+    }
+  }
+  return {
+    wallet,
+    gatewayUrl,
+    appId: text(fields['appId']),
+    appPrivateKeyPem: '',
+    alipayPublicKeyPem: text(fields['alipayPublicKeyPem']),
+    notifyUrl: text(fields['notifyUrl']),
+  }
+}
+
+export type PemKind = 'private' | 'public'
+
+function derLabel(base64: string, kind: PemKind): string {
+  const fallback = kind === 'private' ? 'PRIVATE KEY' : 'PUBLIC KEY'
+  let bytes: number[]
+  try {
+    bytes = Array.from(atob(base64.slice(0, 64)), (c) => c.charCodeAt(0))
+  } catch {
+    return fallback
+  }
+  // Skip the outer SEQUENCE header to reach its first element.
+  if (bytes[0] !== 0x30 || bytes[1] === undefined) return fallback
+  let p = 2 + (bytes[1] & 0x80 ? bytes[1] & 0x7f : 0)
+  if (kind === 'private') {
+    // PKCS#8: INTEGER 0, then SEQUENCE (algorithm). PKCS#1: INTEGER 0, then INTEGER (modulus).
+    if (bytes[p] !== 0x02 || bytes[p + 1] === undefined) return fallback
+    p += 2 + bytes[p + 1]!
+    return bytes[p] === 0x02 ? 'RSA PRIVATE KEY' : 'PRIVATE KEY'
+  }
+  // SPKI opens with a short AlgorithmIdentifier SEQUENCE; a certificate with a long tbsCertificate;
+  // PKCS#1 with the modulus INTEGER.
+  if (bytes[p] === 0x02) return 'RSA PUBLIC KEY'
+  if (bytes[p] === 0x30 && bytes[p + 1] !== undefined && bytes[p + 1]! & 0x80) return 'CERTIFICATE'
+  return 'PUBLIC KEY'
+}
+
+/**
+ * A pasted key as PEM: a PEM block is kept as it is (line endings normalised); bare base64 is wrapped in
+ * 64-character lines under the header its DER structure calls for. Null when it is neither.
+ */
+export function normalizePem(input: string, kind: PemKind): string | null {
+  const trimmed = input.replace(/\r\n?/g, '\n').trim()
+  if (trimmed === '') return null
+  if (/^-----BEGIN [A-Z0-9 ]+-----\n?[\s\S]+-----END [A-Z0-9 ]+-----$/.test(trimmed)) return trimmed
+  const base64 = trimmed.replace(/\s+/g, '')
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0 || base64.length < 100) return null
+  const label = derLabel(base64, kind)
+  const lines = base64.match(/.{1,64}/g) ?? []
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----`
+}
+
+const HTTP_URL = /^https?:\/\/[^\s]+$/
+
+function optionalUrl(value: string, field: string, errors: FormError[]): string | null {
+  const url = value.trim()
+  if (url === '') return null
+  if (!HTTP_URL.test(url) || url.length > 300) errors.push({ field, code: 'INVALID_URL' })
+  return url
+}
+
+function matching(value: string, pattern: RegExp, field: string, code: FormErrorCode, errors: FormError[]): string {
+  const v = value.trim()
+  if (v === '') errors.push({ field, code: 'REQUIRED' })
+  else if (!pattern.test(v)) errors.push({ field, code })
+  return v
+}
+
+/** A secret as typed: empty keeps the stored one (undefined), unless none is stored and the engine needs it. */
+function secret(value: string, field: string, isSet: boolean, required: boolean, errors: FormError[], check?: (v: string) => FormErrorCode | null): string | undefined {
+  const v = value.trim()
+  if (v === '') {
+    if (required && !isSet) errors.push({ field, code: 'REQUIRED' })
+    return undefined
+  }
+  const problem = check?.(v) ?? null
+  if (problem) errors.push({ field, code: problem })
+  return v
+}
+
+function pemField(value: string, kind: PemKind, field: string, errors: FormError[]): string {
+  if (value.trim() === '') {
+    errors.push({ field, code: 'REQUIRED' })
+    return ''
+  }
+  const pem = normalizePem(value, kind)
+  if (pem === null) errors.push({ field, code: 'INVALID_PEM' })
+  return pem ?? ''
+}
+
+function key32(v: string): FormErrorCode | null {
+  return v.length === 32 ? null : 'INVALID_KEY_LENGTH'
+}
+
+/** The `credentials.set` body for a form, or the problems that stop it being saved. */
+export function fromCredentialsDraft(
+  mode: GatewayMode,
+  draft: CredentialsDraft,
+  secretsSet: Readonly<Record<string, boolean>>,
+): FormResult<CredentialsInput> {
+  const errors: FormError[] = []
+  const gatewayUrl = optionalUrl(draft.gatewayUrl, 'gatewayUrl', errors) ?? undefined
+  const notifyUrl = optionalUrl(draft.notifyUrl, 'notifyUrl', errors)
+  let value: CredentialsInput
+  if (draft.wallet === 'wechat') {
+    const mchId = matching(draft.mchId, /^\d{8,12}$/, 'mchId', 'INVALID_MCH_ID', errors)
+    const appId = matching(draft.appId, /^wx[0-9a-zA-Z]{16}$/, 'appId', 'INVALID_WECHAT_APPID', errors)
+    const merchantSerialNo = matching(draft.merchantSerialNo, /^[0-9A-Fa-f]{8,64}$/, 'merchantSerialNo', 'INVALID_SERIAL', errors)
+    const privateKey = secret(draft.merchantPrivateKeyPem, 'merchantPrivateKeyPem', Boolean(secretsSet['merchantPrivateKeyPem']), true, errors, (v) =>
+      normalizePem(v, 'private') === null ? 'INVALID_PEM' : null,
+    )
+    const apiV3Key = secret(draft.apiV3Key, 'apiV3Key', Boolean(secretsSet['apiV3Key']), true, errors, key32)
+    const apiV2Key = secret(draft.apiV2Key, 'apiV2Key', Boolean(secretsSet['apiV2Key']), false, errors, key32)
+    const filled = draft.platformKeys
+      .map((k, i) => ({ ...k, i }))
+      .filter((k) => k.serial.trim() !== '' || k.publicKeyPem.trim() !== '')
+    if (filled.length === 0) errors.push({ field: 'platformKeys', code: 'REQUIRED' })
+    if (filled.length > MAX_PLATFORM_KEYS) errors.push({ field: 'platformKeys', code: 'TOO_MANY_KEYS' })
+    const platformKeys = filled.map((k) => {
+      const serial = k.serial.trim()
+      if (serial === '') errors.push({ field: `platformKeys.${k.i}.serial`, code: 'REQUIRED' })
+      else if (serial.length > 80) errors.push({ field: `platformKeys.${k.i}.serial`, code: 'TOO_LONG' })
+      return { serial, publicKeyPem: pemField(k.publicKeyPem, 'public', `platformKeys.${k.i}.publicKeyPem`, errors) }
+    })
+    value = {
+      wallet: 'wechat',
+      mode,
+      ...(gatewayUrl !== undefined ? { gatewayUrl } : {}),
+      mchId,
+      appId,
+      merchantSerialNo,
+      ...(privateKey !== undefined ? { merchantPrivateKeyPem: normalizePem(privateKey, 'private') ?? privateKey } : {}),
+      ...(apiV3Key !== undefined ? { apiV3Key } : {}),
+      ...(apiV2Key !== undefined ? { apiV2Key } : {}),
+      platformKeys,
+      notifyUrl,
+    }
+  } else {
+    const appId = matching(draft.appId, /^\d{16}$/, 'appId', 'INVALID_ALIPAY_APPID', errors)
+    const privateKey = secret(draft.appPrivateKeyPem, 'appPrivateKeyPem', Boolean(secretsSet['appPrivateKeyPem']), true, errors, (v) =>
+      normalizePem(v, 'private') === null ? 'INVALID_PEM' : null,
+    )
+    value = {
+      wallet: 'alipay',
+      mode,
+      ...(gatewayUrl !== undefined ? { gatewayUrl } : {}),
+      appId,
+      ...(privateKey !== undefined ? { appPrivateKeyPem: normalizePem(privateKey, 'private') ?? privateKey } : {}),
+      alipayPublicKeyPem: pemField(draft.alipayPublicKeyPem, 'public', 'alipayPublicKeyPem', errors),
+      notifyUrl,
+    }
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value }
+}
+
+const ISSUE_CODES: [RegExp, FormErrorCode][] = [
+  [/^required$/i, 'REQUIRED'],
+  [/at least 2048 bits/i, 'KEY_TOO_SHORT'],
+  [/must be an RSA key/i, 'KEY_NOT_RSA'],
+  [/not a readable/i, 'KEY_UNREADABLE'],
+]
+
+/** The engine's validation details for a credentials save, coded where the form has words for them. */
+export function credentialIssuesToFormErrors(details: unknown): FormError[] {
+  if (!Array.isArray(details)) return []
+  return details.flatMap((issue: unknown) => {
+    if (typeof issue !== 'object' || issue === null) return []
+    const { path, message } = issue as { path?: unknown; message?: unknown }
+    if (typeof path !== 'string' || typeof message !== 'string') return []
+    const code = ISSUE_CODES.find(([pattern]) => pattern.test(message))?.[1]
+    return [code ? { field: path, code } : { field: path, code: 'SERVER' as const, message }]
+  })
+}
+
+export const CONNECTION_TEST_CODES = [
+  'OK',
+  'WRONG_KEY',
+  'WRONG_SERIAL',
+  'CLOCK_SKEW',
+  'WRONG_GATEWAY',
+  'UNREACHABLE',
+  'BAD_RESPONSE_SIGNATURE',
+  'REJECTED',
+  'NOT_CONFIGURED',
+] as const
+
+/** The message key explaining a connection-test result; codes the console does not know get a generic one. */
+export function connectionTestKey(code: string): string {
+  return (CONNECTION_TEST_CODES as readonly string[]).includes(code)
+    ? `settings.credentials.test.codes.${code}`
+    : 'settings.credentials.test.codes.UNKNOWN'
+}
+
+/** What switching a wallet to a mode needs the merchant to confirm, or null when nothing does. */
+export function modeSwitchWarnings(
+  wallet: WalletId,
+  from: ProviderMode,
+  to: ProviderMode,
+  configured: boolean,
+): ('realMoney' | 'noCredentials' | 'noAdapter')[] {
+  if (from === to || !isGatewayMode(to) || wallet === 'cash') return []
+  const warnings: ('realMoney' | 'noCredentials' | 'noAdapter')[] = []
+  if (to === 'production') warnings.push('realMoney')
+  if (credentialWalletFor(wallet) === null) warnings.push('noAdapter')
+  else if (!configured) warnings.push('noCredentials')
+  return warnings
+}
