@@ -1,4 +1,11 @@
-import 'element-plus/dist/index.css'
+// Element Plus styles per component in use (the whole theme is five times larger); the settings screen
+// imports the styles of its own form controls.
+import 'element-plus/theme-chalk/base.css'
+import 'element-plus/theme-chalk/el-overlay.css'
+import 'element-plus/theme-chalk/el-button.css'
+import 'element-plus/theme-chalk/el-input.css'
+import 'element-plus/theme-chalk/el-message.css'
+import 'element-plus/theme-chalk/el-message-box.css'
 import './styles/theme.css'
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'

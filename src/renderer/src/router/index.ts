@@ -2,10 +2,8 @@ import { createRouter, createWebHashHistory, type Router } from 'vue-router'
 import { useSessionStore } from '../stores/session'
 import CashierView from '../views/CashierView.vue'
 import CheckoutView from '../views/CheckoutView.vue'
-import OrdersView from '../views/OrdersView.vue'
 import PairingView from '../views/PairingView.vue'
 import ReceiptView from '../views/ReceiptView.vue'
-import SettingsView from '../views/SettingsView.vue'
 
 function stringParam(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null
@@ -32,10 +30,11 @@ export function createAppRouter(): Router {
       {
         path: '/orders/:orderId?',
         name: 'orders',
-        component: OrdersView,
+        // The back-office screens load on first visit, so the cashier screen is interactive sooner.
+        component: () => import('../views/OrdersView.vue'),
         props: (route) => ({ orderId: stringParam(route.params.orderId) }),
       },
-      { path: '/settings', name: 'settings', component: SettingsView },
+      { path: '/settings', name: 'settings', component: () => import('../views/SettingsView.vue') },
       { path: '/pair', name: 'pair', component: PairingView },
       { path: '/:unknown(.*)*', redirect: { name: 'cashier' } },
     ],
