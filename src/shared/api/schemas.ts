@@ -493,7 +493,7 @@ export const WechatPayCredentialsInput = z.strictObject({
   merchantSerialNo: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, 'the merchant certificate serial number (hex)'),
   merchantPrivateKeyPem: Pem.optional().meta({ description: 'Write-only; leave out to keep the stored one' }),
   apiV3Key: z.string().length(32).optional().meta({ description: 'Write-only, 32 characters' }),
-  apiV2Key: z.string().length(32).optional().meta({ description: 'Write-only; needed for payment codes (v2 micropay)' }),
+  apiV2Key: z.string().length(32).optional().meta({ description: 'Write-only, optional: payment codes use API v3 codepay' }),
   platformKeys: z
     .array(z.strictObject({ serial: z.string().min(1).max(80), publicKeyPem: Pem }))
     .min(1)

@@ -469,7 +469,7 @@ const enUS: MessageSchema = {
       merchantPrivateKeyPem: 'Merchant API private key (apiclient_key.pem)',
       apiV3Key: 'APIv3 key',
       apiV2Key: 'APIv2 key',
-      apiV2KeyHint: 'Needed for payment codes; 32 characters',
+      apiV2KeyHint: 'Optional, 32 characters; payment codes use API v3 and rarely need it',
       platformKeys: 'WeChat Pay public keys / platform certificates',
       platformKeysHint: 'The WeChat Pay public key with its ID (PUB_KEY_ID_…), or a platform certificate with its serial; up to {max}',
       platformSerial: 'Public key ID or certificate serial',

@@ -468,7 +468,7 @@ const zhCN = {
       merchantPrivateKeyPem: '商户 API 私钥（apiclient_key.pem）',
       apiV3Key: 'APIv3 密钥',
       apiV2Key: 'APIv2 密钥',
-      apiV2KeyHint: '付款码收款需要，32 位',
+      apiV2KeyHint: '选填，32 位；付款码走 API v3，一般无需填写',
       platformKeys: '微信支付公钥 / 平台证书',
       platformKeysHint: '填写微信支付公钥及其公钥 ID（PUB_KEY_ID_…），或平台证书及其序列号；最多 {max} 个',
       platformSerial: '公钥 ID 或证书序列号',
