@@ -114,3 +114,30 @@ describe('real wallets through the engine (local protocol servers on 127.0.0.1)'
     expect((await detail(order.id)).status).toBe('paid')
   })
 })
+
+describe('friend pay with a real wallet', () => {
+  it('money a friend pays after the request expired is refunded to the friend, once', async () => {
+    const { s, wallets } = await setup()
+    const order = (await s.api('POST', '/api/orders', { amountFen: 2500 })).json
+    const request = (await s.api('POST', `/api/orders/${order.id}/friend-pay`, { requesterName: '王小明' })).json
+    const chosen = await fetch(`${request.url}/pay`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'wallet=alipay',
+      redirect: 'manual',
+    })
+    expect(chosen.status).toBe(303)
+    const attempt = (await detail(order.id)).attempts[0]!
+    // The request is cancelled before the friend scans: Alipay has no trade to close yet.
+    expect((await s.api('POST', `/api/friend-pay/${request.id}/cancel`)).json.status).toBe('cancelled')
+    // The friend, with the Alipay page still open, pays anyway.
+    wallets.alipay.pay(attempt.id)
+    await s.engine.sweep()
+    await s.engine.idle()
+    await s.engine.sweep()
+    const after = await detail(order.id)
+    expect(after.status).not.toBe('paid')
+    expect(after.refunds).toEqual([expect.objectContaining({ attemptId: attempt.id, amountFen: 2500, reason: 'late_payment', status: 'succeeded' })])
+    expect(after.timeline.filter((e) => e.type === 'refund.succeeded')).toHaveLength(1)
+  })
+})
