@@ -205,16 +205,23 @@ export function sumSucceededSince(db: Database, wallet: string, since: number): 
   ).total
 }
 
-/** Outcomes of one merchant account since `since`; a customer's declined payment is not the channel's failure. */
+/**
+ * Outcomes of one merchant account: its latest payments since `since`, at most `ACCOUNT_WINDOW_SIZE` of them
+ * (a sliding window bounded in time and in count, so a busy till pays the same for it as a quiet one).
+ * A customer's declined payment is not the channel's failure.
+ */
+export const ACCOUNT_WINDOW_SIZE = 50
+
 export function accountOutcomesSince(db: Database, wallet: string, accountId: string, since: number) {
-  const row = prepared(db, 
-      `SELECT
-         COALESCE(SUM(status = 'succeeded'), 0) AS successes,
-         COALESCE(SUM(status = 'failed' AND COALESCE(failure_code, '') NOT IN ('PAYERROR', 'DECLINED')), 0) AS failures,
-         MAX(CASE WHEN status = 'failed' AND COALESCE(failure_code, '') NOT IN ('PAYERROR', 'DECLINED') THEN failed_at END) AS last_failure_at
-       FROM payment_attempts WHERE wallet = ? AND account_id = ? AND updated_at >= ?`,
-    )
-    .get(wallet, accountId, since) as { successes: number; failures: number; last_failure_at: number | null }
+  const row = prepared(
+    db,
+    `SELECT
+       COALESCE(SUM(status = 'succeeded'), 0) AS successes,
+       COALESCE(SUM(status = 'failed' AND COALESCE(failure_code, '') NOT IN ('PAYERROR', 'DECLINED')), 0) AS failures,
+       MAX(CASE WHEN status = 'failed' AND COALESCE(failure_code, '') NOT IN ('PAYERROR', 'DECLINED') THEN failed_at END) AS last_failure_at
+     FROM (SELECT status, failure_code, failed_at FROM payment_attempts
+           WHERE wallet = ? AND account_id = ? AND updated_at >= ? ORDER BY updated_at DESC LIMIT ${ACCOUNT_WINDOW_SIZE})`,
+  ).get(wallet, accountId, since) as { successes: number; failures: number; last_failure_at: number | null }
   return { successes: row.successes, failures: row.failures, lastFailureAt: row.last_failure_at }
 }
 
