@@ -124,6 +124,7 @@ export function createEngine(options: EngineOptions): Engine {
   const providers = createProviderRegistry(() => [simulator, ...realAdapters])
   const optionsFor = createOptionsResolver(db, clock, providers)
   const paymentTtlMs = options.paymentTtlMs ?? 5 * 60 * 1000
+  const orderTtlMs = options.orderTtlMs ?? 2 * 60 * 60 * 1000
   // Friend-pay requests follow their order when it is paid; the service exists only after payments does.
   let onOrderPaid: FriendPayService['onOrderPaid'] = () => undefined
   const payments = createPaymentService({
@@ -156,6 +157,7 @@ export function createEngine(options: EngineOptions): Engine {
     newId,
     publicBaseUrl: () => baseUrl,
     proofKey: getOrCreateSetting(db, 'friend_pay.proof_key', () => newSecretToken(32)),
+    orderTtlMs,
   })
   onOrderPaid = friendPay.onOrderPaid
   const orders = createOrderService({
@@ -164,7 +166,7 @@ export function createEngine(options: EngineOptions): Engine {
     events,
     payments,
     newId,
-    orderTtlMs: options.orderTtlMs ?? 2 * 60 * 60 * 1000,
+    orderTtlMs,
   })
   const catalog = createCatalogService({ db, clock, newId })
   if (options.seedDemo ?? true) seedDemoStore(db, clock, newId)

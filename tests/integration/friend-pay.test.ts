@@ -212,6 +212,8 @@ describe('lifecycle', () => {
     expect((await friend(chosen.location!)).html).toContain('二维码已失效')
     expect((await friend(linkPath(request))).html).toContain('已取消')
     expect((await order(o.id)).status).toBe('open')
+    // The order keeps only its own deadline again (two hours after it was made).
+    expect((await order(o.id)).expiresAt).toBe(new Date(START + 2 * 3600_000).toISOString())
 
     const o2 = await newOrder()
     const r2 = (await ask(o2.id)).json as FriendPayRequest

@@ -105,3 +105,16 @@ export function extendOrderDeadline(db: Database, orderId: string, until: number
     "UPDATE orders SET expires_at = MAX(expires_at, ?), updated_at = ? WHERE id = ? AND status IN ('open', 'awaiting_payment')",
   ).run(until, now, orderId)
 }
+
+/**
+ * After a request ends, the order keeps only the deadline it would have had without it: its own
+ * (created + order TTL) or that of another request still open, whichever is later.
+ */
+export function restoreOrderDeadline(db: Database, orderId: string, orderTtlMs: number, now: number): void {
+  prepared(
+    db,
+    `UPDATE orders SET updated_at = @now, expires_at = MAX(created_at + @ttl, COALESCE(
+       (SELECT MAX(expires_at) FROM friend_pay_requests WHERE order_id = @orderId AND status = 'open'), 0))
+     WHERE id = @orderId AND status IN ('open', 'awaiting_payment')`,
+  ).run({ orderId, ttl: orderTtlMs, now })
+}

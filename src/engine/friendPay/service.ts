@@ -23,6 +23,7 @@ import {
   listFriendPay,
   listOpenFriendPayForOrder,
   recordWrongAnswer,
+  restoreOrderDeadline,
   type FriendPayRow,
 } from './queries'
 
@@ -106,6 +107,8 @@ export function createFriendPayService(deps: {
   publicBaseUrl: () => string
   /** Key for the short-lived proof that a friend passed verification. */
   proofKey: string
+  /** An order's own payable time, restored when its friend-pay requests end. */
+  orderTtlMs: number
 }) {
   const { db, clock, events, payments } = deps
 
@@ -211,6 +214,7 @@ export function createFriendPayService(deps: {
     }
     events.unitOfWork(() => {
       if (finishFriendPay(db, row.id, to, clock.now(), to === 'cancelled' ? { cancelReason: reason } : {})) {
+        restoreOrderDeadline(db, row.order_id, deps.orderTtlMs, clock.now())
         events.append({
           type: to === 'expired' ? 'friend_pay.expired' : 'friend_pay.cancelled',
           orderId: row.order_id,
