@@ -103,7 +103,7 @@ export async function httpApiThroughput(seconds: number): Promise<BenchResult[]>
     })
     const run = await autocannon({
       url: base,
-      connections: 16,
+      connections: 64,
       duration: seconds,
       requests: [
         {
@@ -128,7 +128,7 @@ export async function httpApiThroughput(seconds: number): Promise<BenchResult[]>
     const ok = run.requests.total - run.non2xx - run.errors
     return [
       result('HTTP API: create order + options', run.requests.average, 'req/s', { op: '>=', value: 2000 }, {
-        note: `${ok}/${run.requests.total} answered 2xx; p99 latency ${run.latency.p99} ms; 16 connections`,
+        note: `${ok}/${run.requests.total} answered 2xx; p99 latency ${run.latency.p99} ms; 64 connections`,
       }),
     ]
   } finally {
