@@ -124,7 +124,10 @@ describe('the headless key file', () => {
 })
 
 describe('Alipay keys as Alipay hands them out', () => {
-  it("accepts the bare base64 keys of Alipay's key tool", async () => {
+  it.each([
+    ['PKCS#8 / SPKI', 'pkcs8', 'spki'],
+    ['PKCS#1', 'pkcs1', 'pkcs1'],
+  ] as const)('accepts the bare base64 keys of Alipay\'s key tool (%s)', async (_label, privateType, publicType) => {
     const { engine } = engineWithKeyFile()
     const app = generateKeyPairSync('rsa', { modulusLength: 2048 })
     const alipay = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -133,27 +136,14 @@ describe('Alipay keys as Alipay hands them out', () => {
       wallet: 'alipay',
       mode: 'sandbox',
       appId: '2021000000000001',
-      appPrivateKeyPem: bare(app.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
-      alipayPublicKeyPem: bare(alipay.publicKey.export({ type: 'spki', format: 'pem' }).toString()),
+      appPrivateKeyPem: bare(app.privateKey.export({ type: privateType, format: 'pem' }).toString()),
+      alipayPublicKeyPem: bare(alipay.publicKey.export({ type: publicType, format: 'pem' }).toString()),
     })) as { configured: boolean; secretsSet: object }
     expect(status).toMatchObject({ configured: true, secretsSet: { appPrivateKeyPem: true } })
   })
-})
 
-describe('key encodings', () => {
-  it('reads bare base64 PKCS#1 keys too, and says in a code what is wrong with a bad key', async () => {
+  it('says in a code what is wrong with a bad key', async () => {
     const { engine } = engineWithKeyFile()
-    const app = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    const alipay = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    const bare = (pem: string) => pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '')
-    const status = (await engine.invoke('credentials.set', {
-      wallet: 'alipay',
-      mode: 'production',
-      appId: '2021000000000001',
-      appPrivateKeyPem: bare(app.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()),
-      alipayPublicKeyPem: bare(alipay.publicKey.export({ type: 'pkcs1', format: 'pem' }).toString()),
-    })) as { configured: boolean }
-    expect(status.configured).toBe(true)
     await expect(
       engine.invoke('credentials.set', { ...wechatInput, merchantPrivateKeyPem: keyPair(1024).privatePem }),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'merchantPrivateKeyPem', code: 'KEY_TOO_SHORT' }] })

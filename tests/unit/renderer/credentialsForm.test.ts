@@ -219,10 +219,10 @@ describe('credentialIssuesToFormErrors', () => {
   it("codes the engine's key checks and keeps other messages", () => {
     expect(
       credentialIssuesToFormErrors([
-        { path: 'merchantPrivateKeyPem', message: 'must be at least 2048 bits (got 1024)' },
-        { path: 'platformKeys.0.publicKeyPem', message: 'is not a readable public key or certificate (PEM)' },
-        { path: 'alipayPublicKeyPem', message: 'must be an RSA key' },
-        { path: 'apiV3Key', message: 'required' },
+        { path: 'merchantPrivateKeyPem', message: 'must be at least 2048 bits (got 1024)', code: 'KEY_TOO_SHORT' },
+        { path: 'platformKeys.0.publicKeyPem', message: 'is not a readable public key or certificate (PEM)', code: 'UNREADABLE_KEY' },
+        { path: 'alipayPublicKeyPem', message: 'must be an RSA key', code: 'NOT_RSA' },
+        { path: 'apiV3Key', message: 'required', code: 'REQUIRED' },
         { path: 'mchId', message: 'something else' },
         'junk',
       ]),

@@ -1,4 +1,4 @@
-import { DEFAULT_GATEWAYS } from '../../../shared/gateways'
+import { CONNECTION_TEST_CODES, DEFAULT_GATEWAYS } from '../../../shared/gateways'
 import type { OperationInput, OperationOutput } from '../../../shared/api/operations'
 import type { ProviderMode, WalletId } from '../../../shared/wallets'
 import type { FormError, FormErrorCode, FormResult } from './walletForm'
@@ -265,36 +265,27 @@ export function fromCredentialsDraft(
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value }
 }
 
-const ISSUE_CODES: [RegExp, FormErrorCode][] = [
-  [/^required$/i, 'REQUIRED'],
-  [/at least 2048 bits/i, 'KEY_TOO_SHORT'],
-  [/must be an RSA key/i, 'KEY_NOT_RSA'],
-  [/not a readable/i, 'KEY_UNREADABLE'],
-]
+/** The engine's key problem codes, as the form's error codes. */
+const ISSUE_CODES: Record<string, FormErrorCode> = {
+  REQUIRED: 'REQUIRED',
+  KEY_TOO_SHORT: 'KEY_TOO_SHORT',
+  NOT_RSA: 'KEY_NOT_RSA',
+  UNREADABLE_KEY: 'KEY_UNREADABLE',
+}
 
 /** The engine's validation details for a credentials save, coded where the form has words for them. */
 export function credentialIssuesToFormErrors(details: unknown): FormError[] {
   if (!Array.isArray(details)) return []
   return details.flatMap((issue: unknown) => {
     if (typeof issue !== 'object' || issue === null) return []
-    const { path, message } = issue as { path?: unknown; message?: unknown }
+    const { path, message, code: engineCode } = issue as { path?: unknown; message?: unknown; code?: unknown }
     if (typeof path !== 'string' || typeof message !== 'string') return []
-    const code = ISSUE_CODES.find(([pattern]) => pattern.test(message))?.[1]
+    const code = typeof engineCode === 'string' ? ISSUE_CODES[engineCode] : undefined
     return [code ? { field: path, code } : { field: path, code: 'SERVER' as const, message }]
   })
 }
 
-export const CONNECTION_TEST_CODES = [
-  'OK',
-  'WRONG_KEY',
-  'WRONG_SERIAL',
-  'CLOCK_SKEW',
-  'WRONG_GATEWAY',
-  'UNREACHABLE',
-  'BAD_RESPONSE_SIGNATURE',
-  'REJECTED',
-  'NOT_CONFIGURED',
-] as const
+export { CONNECTION_TEST_CODES }
 
 /** The message key explaining a connection-test result; codes the console does not know get a generic one. */
 export function connectionTestKey(code: string): string {
