@@ -1,3 +1,4 @@
+import type { CONNECTION_TEST_CODES } from '../../shared/gateways'
 import type { Clock } from '../clock'
 import type { PaymentProvider } from './types'
 
@@ -22,8 +23,8 @@ export interface AdapterDeps {
 /** The outcome of "Test connection": a harmless authenticated call, explained for a merchant. */
 export interface ConnectionTestResult {
   ok: boolean
-  /** Stable code: OK, WRONG_KEY, WRONG_SERIAL, CLOCK_SKEW, WRONG_GATEWAY, UNREACHABLE, BAD_RESPONSE_SIGNATURE, REJECTED. */
-  code: string
+  /** A stable code a console can explain in its own words. */
+  code: ConnectionTestCode
   message: string
 }
 
@@ -33,3 +34,5 @@ export interface WalletAdapter extends PaymentProvider {
 }
 
 export type AdapterFactory<Config> = (config: Config, deps: AdapterDeps) => WalletAdapter
+
+export type ConnectionTestCode = (typeof CONNECTION_TEST_CODES)[number]

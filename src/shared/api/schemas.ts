@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { MAX_AMOUNT_FEN } from '../money'
 import { ATTEMPT_STATUSES, ORDER_STATUSES } from '../states'
+import { CONNECTION_TEST_CODES } from '../gateways'
 import { INSTALLMENT_PERIODS } from '../installments'
 import { PAYMENT_CODE_PATTERN } from '../paymentCodes'
 import { CONTRACT_STATUSES, OPTION_METHODS, PAYMENT_METHODS, PROVIDER_MODES, WALLET_IDS } from '../wallets'
@@ -529,7 +530,7 @@ export const CredentialsStatus = z
 export const ConnectionTestResultSchema = z
   .object({
     ok: z.boolean(),
-    code: z.string().meta({ description: 'OK, WRONG_KEY, WRONG_SERIAL, CLOCK_SKEW, WRONG_GATEWAY, UNREACHABLE, BAD_RESPONSE_SIGNATURE, REJECTED, NOT_CONFIGURED' }),
+    code: z.enum(CONNECTION_TEST_CODES),
     message: z.string(),
   })
   .meta({ id: 'ConnectionTestResult' })

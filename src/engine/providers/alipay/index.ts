@@ -352,7 +352,7 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
   return provider
 }
 
-function result(code: string, message: string): ConnectionTestResult {
+function result(code: ConnectionTestResult['code'], message: string): ConnectionTestResult {
   return { ok: false, code, message }
 }
 
