@@ -25,8 +25,8 @@ const BODY_LIMIT = 64 * 1024
 /** The console's policy as a header too: frame-ancestors only works there, not in the page's meta tag. */
 const CONSOLE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-/** Paths under /api that need no bearer token: health, and wallet notifications (verified by signature). */
-const PUBLIC_API = [/^\/api\/health$/, /^\/api\/notify\//, /^\/api\/openapi\.json$/]
+/** Routes under /api that need no bearer token: health, the API description, wallet notifications (signed). */
+const PUBLIC_API_ROUTES = new Set(['/api/health', '/api/openapi.json', '/api/notify/:provider'])
 
 const FASTIFY_ERRORS: Record<string, EngineError> = {
   FST_ERR_CTP_INVALID_JSON_BODY: new EngineError('MALFORMED_JSON', 'the request body is not valid JSON'),
@@ -53,8 +53,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       reply.code(403)
       throw new EngineError('FORBIDDEN_HOST', 'unknown Host header')
     }
-    const path = request.url.split('?')[0]!
-    if (path.startsWith('/api/') && !PUBLIC_API.some((pattern) => pattern.test(path))) {
+    // Decide by the route Fastify matched, never by the raw URL: `/%61pi/orders` decodes to an /api route.
+    const route = request.routeOptions.url ?? ''
+    if (route.startsWith('/api/') && !PUBLIC_API_ROUTES.has(route)) {
       const token = bearerToken(request.headers.authorization)
       if (!token || !secretsEqual(token, options.apiToken)) {
         throw new EngineError('UNAUTHORIZED', 'missing or wrong API token (Authorization: Bearer <token>)')

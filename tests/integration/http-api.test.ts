@@ -171,3 +171,31 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
     expect(((await res.json()) as any).error.code).toBe('NOTIFICATION_REJECTED')
   })
 })
+
+describe('the API token cannot be side-stepped', () => {
+  it.each(['/%61pi/orders', '/%61%70%69/orders', '/api/%6Frders', '/api//orders', '/api/orders/', '/api/orders?x=/api/health', '/api/./orders'])(
+    'GET %s without a token is refused or unknown, never served',
+    async (path) => {
+      s = await testServer()
+      const { request } = await import('node:http')
+      const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${s.base}${path}`, { headers: { Host: new URL(s.base).host } }, (res) => {
+          let text = ''
+          res.on('data', (chunk) => (text += chunk))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+        })
+        req.on('error', reject)
+        req.end()
+      })
+      expect([401, 404]).toContain(status)
+      expect(body).not.toContain('"orders"')
+    },
+  )
+
+  it('a percent-encoded path cannot create or cancel orders', async () => {
+    s = await testServer()
+    const res = await fetch(`${s.base}/%61pi/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"amountFen":100}' })
+    expect(res.status).toBe(401)
+    expect((await s.api('GET', '/api/orders')).json.orders).toEqual([])
+  })
+})
