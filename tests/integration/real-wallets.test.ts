@@ -6,6 +6,7 @@ import { testServer } from '../support/server'
 let s: Awaited<ReturnType<typeof testServer>> | undefined
 let wallets: Awaited<ReturnType<typeof startLocalWallets>> | undefined
 let removeKeyDir: (() => void) | undefined
+let clock: { skip(ms: number): void }
 
 afterEach(async () => {
   await s?.dispose()
@@ -17,6 +18,7 @@ afterEach(async () => {
 async function setup() {
   const real = realWalletEngineOptions()
   removeKeyDir = real.removeKeyDir
+  clock = real.clock
   wallets = await startLocalWallets()
   s = await testServer(real.options)
   expect((await s.api('POST', '/api/wallets/wechat/credentials', wallets.wechatCredentials)).status).toBe(200)
@@ -139,5 +141,83 @@ describe('friend pay with a real wallet', () => {
     expect(after.status).not.toBe('paid')
     expect(after.refunds).toEqual([expect.objectContaining({ attemptId: attempt.id, amountFen: 2500, reason: 'late_payment', status: 'succeeded' })])
     expect(after.timeline.filter((e) => e.type === 'refund.succeeded')).toHaveLength(1)
+  })
+})
+
+describe('money that does not fit is given back', () => {
+  it('a payment of a different amount than asked is never accepted: the attempt fails and the wallet amount is refunded', async () => {
+    const { s, wallets } = await setup()
+    const order = (await s.api('POST', '/api/orders', { amountFen: 1000 })).json
+    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
+    wallets.wechat.customerPays(payment.id)
+    wallets.wechat.trades.get(payment.id)!.amountFen = 1  // the wallet's books say ¥0.01 was taken
+    await s.engine.sweep()
+    await s.engine.idle()
+    const after = await detail(order.id)
+    expect(after.status).toBe('open')
+    expect(after.attempts[0]).toMatchObject({ status: 'failed', failureCode: 'AMOUNT_MISMATCH' })
+    expect(after.refunds).toEqual([expect.objectContaining({ amountFen: 1, reason: 'amount_mismatch' })])
+    expect([...wallets.wechat.refunds.values()].map((r) => [r.outTradeNo, r.amountFen])).toEqual([[payment.id, 1]])
+  })
+
+  it('a refund the wallet holds as PROCESSING is asked about with back-off, not sent again; a closed one can be retried', async () => {
+    const { s, wallets } = await setup()
+    const order = (await s.api('POST', '/api/orders', { amountFen: 800 })).json
+    const first = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
+    const second = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
+    wallets.wechat.customerPays(first.id)
+    wallets.wechat.customerPays(second.id)
+    await s.engine.sweep()
+    await s.engine.idle()
+    let after = await detail(order.id)
+    expect(after.status).toBe('paid')
+    const refund = after.refunds[0]!
+    expect(refund).toMatchObject({ status: 'pending', reason: 'duplicate_payment' })
+    expect(wallets.wechat.refunds.size).toBe(1)
+    // Too soon: the back-off holds the next call.
+    await s.engine.sweep()
+    expect(wallets.wechat.requests.filter((r) => r.path.startsWith('/v3/refund/domestic/refunds/')).length).toBe(0)
+    // The wallet closes it (the money goes back to the merchant's balance).
+    const atWallet = [...wallets.wechat.refunds.values()][0]!
+    atWallet.status = 'CLOSED'
+    clock.skip(5000)
+    await s.engine.sweep()
+    after = await detail(order.id)
+    expect(after.refunds[0]).toMatchObject({ id: refund.id, status: 'failed' })
+    expect(wallets.wechat.refunds.size).toBe(1) // queried, never sent twice
+    // A manager tries again: a new refund number; the wallet pays it out.
+    const retry = await s.api('POST', `/api/refunds/${refund.id}/retry`)
+    expect(retry.status).toBe(201)
+    expect(retry.json).toMatchObject({ status: 'pending', reason: 'duplicate_payment_retry', amountFen: 800 })
+    await s.engine.idle()
+    expect(wallets.wechat.refunds.size).toBe(2)
+    wallets.wechat.completeRefund(retry.json.id)
+    clock.skip(5000)
+    await s.engine.sweep()
+    after = await detail(order.id)
+    expect(after.refunds.map((r) => r.status)).toEqual(['failed', 'succeeded'])
+    expect((await s.api('POST', `/api/refunds/${refund.id}/retry`)).json.error.code).toBe('INVALID_STATE')
+  })
+})
+
+describe('abnormal refunds', () => {
+  it('are not retried by a second refund (that would pay twice): the merchant platform settles them', async () => {
+    const { s, wallets } = await setup()
+    const order = (await s.api('POST', '/api/orders', { amountFen: 600 })).json
+    const first = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
+    const second = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
+    wallets.wechat.customerPays(first.id)
+    wallets.wechat.customerPays(second.id)
+    await s.engine.sweep()
+    await s.engine.idle()
+    ;[...wallets.wechat.refunds.values()][0]!.status = 'ABNORMAL'
+    clock.skip(5000)
+    await s.engine.sweep()
+    const refund = (await detail(order.id)).refunds[0]!
+    expect(refund.status).toBe('failed')
+    const retry = await s.api('POST', `/api/refunds/${refund.id}/retry`)
+    expect(retry.status).toBe(409)
+    expect(retry.json.error.code).toBe('INVALID_STATE')
+    expect(wallets.wechat.refunds.size).toBe(1)
   })
 })

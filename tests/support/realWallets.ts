@@ -25,12 +25,18 @@ export const WECHAT = {
 }
 export const ALIPAY_APP_ID = '2021000000000001'
 
-/** Engine options for real adapters: the system clock (the gateways sign with real time) and a key file. */
+/**
+ * Engine options for real adapters: real time (the local gateways sign with it and refuse skew beyond five
+ * minutes), shiftable by `clock.skip(ms)` to pass back-off waits, and a key file for secrets.
+ */
 export function realWalletEngineOptions() {
   const dir = tempDir()
+  let offset = 0
+  const clock = { now: () => systemClock.now() + offset, skip: (ms: number) => void (offset += ms) }
   return {
+    clock,
     options: {
-      clock: systemClock,
+      clock,
       secretBox: createKeyFileSecretBox(join(dir.path, 'secrets.key')),
       adapters: REAL_WALLET_ADAPTERS,
     },

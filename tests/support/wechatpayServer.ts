@@ -349,7 +349,10 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
         return paramError('amount.refund / amount.currency 错误')
       }
       if (amount.total !== trade.amountFen) return paramError('amount.total 与原订单金额不一致')
-      const refunded = [...refunds.values()].filter((r) => r.outTradeNo === trade.outTradeNo).reduce((s, r) => s + r.amountFen, 0)
+      // A CLOSED refund gave the money back to the merchant's balance: it no longer counts as refunded.
+      const refunded = [...refunds.values()]
+        .filter((r) => r.outTradeNo === trade.outTradeNo && r.status !== 'CLOSED')
+        .reduce((s, r) => s + r.amountFen, 0)
       if (refunded + (amount.refund as number) > trade.amountFen) return { status: 403, body: { code: 'NOT_ENOUGH', message: '退款金额超过可退金额' } }
       const refund: ServerRefund = {
         outRefundNo,

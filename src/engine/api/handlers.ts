@@ -39,6 +39,7 @@ export function createHandlers(
     'friendPay.get': (input) => s.friendPay.get(input.id),
     'friendPay.list': (input) => s.friendPay.list(input).then((requests) => ({ requests })),
     'friendPay.cancel': (input) => s.friendPay.cancel(input.id),
+    'refunds.retry': (input) => s.payments.retryRefund(input.id),
     'credentials.get': (input) => s.credentials.get(input),
     'credentials.set': (input) => s.credentials.set(input),
     'wallets.testConnection': (input) => s.credentials.test(input),

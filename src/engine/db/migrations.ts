@@ -165,7 +165,7 @@ export const MIGRATIONS: readonly Migration[] = [
           failed_at INTEGER
         );
         -- An automatic refund happens at most once per payment, however often it is retried.
-        CREATE UNIQUE INDEX refunds_automatic_once ON refunds (attempt_id) WHERE reason IN ('duplicate_payment', 'late_payment');
+        CREATE UNIQUE INDEX refunds_automatic_once ON refunds (attempt_id) WHERE reason IN ('duplicate_payment', 'late_payment', 'amount_mismatch');
         CREATE INDEX refunds_by_order ON refunds (order_id);
         CREATE INDEX refunds_unfinished ON refunds (created_at) WHERE status = 'pending';
 

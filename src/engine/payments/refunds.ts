@@ -5,7 +5,7 @@ import type { Refund } from '../../shared/api/schemas'
 import { toIso, toIsoOrNull } from '../clock'
 
 export type RefundView = z.output<typeof Refund>
-export type AutomaticRefundReason = 'duplicate_payment' | 'late_payment'
+export type AutomaticRefundReason = 'duplicate_payment' | 'late_payment' | 'amount_mismatch'
 
 interface RefundRow {
   id: string
@@ -64,13 +64,30 @@ export function finishRefund(
   )
 }
 
-export function recordRefundTry(db: Database, id: string, error: string | null, now: number): void {
-  prepared(db, "UPDATE refunds SET tries = tries + 1, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'").run(
-    error,
-    now,
-    id,
-  )
+/** Counts one call to the wallet; `providerRefundNo` marks a refund the wallet has accepted (then queried, not resent). */
+export function recordRefundTry(db: Database, id: string, error: string | null, now: number, providerRefundNo: string | null = null): void {
+  prepared(
+    db,
+    `UPDATE refunds SET tries = tries + 1, last_error = ?, updated_at = ?, provider_refund_no = COALESCE(?, provider_refund_no)
+     WHERE id = ? AND status = 'pending'`,
+  ).run(error, now, providerRefundNo, id)
 }
+
+/** Whether a payment already has a refund under way or done (a retry must not add a second one). */
+export function hasLiveRefund(db: Database, attemptId: string): boolean {
+  return prepared(db, "SELECT 1 FROM refunds WHERE attempt_id = ? AND status IN ('pending', 'succeeded')").get(attemptId) !== undefined
+}
+
+/** A new refund of the same payment after a failed one: a new id, so a new out_refund_no at the wallet. */
+export function insertRetryRefund(db: Database, failed: RefundRow, id: string, now: number): void {
+  prepared(
+    db,
+    `INSERT INTO refunds (id, order_id, attempt_id, wallet, amount_fen, reason, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+  ).run(id, failed.order_id, failed.attempt_id, failed.wallet, failed.amount_fen, `${failed.reason.replace(/_retry$/, '')}_retry`, now, now)
+}
+
+export type { RefundRow }
 
 export function listRefundsForOrder(db: Database, orderId: string): RefundView[] {
   const rows = prepared(db, 'SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id').all(orderId) as RefundRow[]
@@ -91,4 +108,8 @@ function toRefund(row: RefundRow): RefundView {
     createdAt: toIso(row.created_at),
     succeededAt: toIsoOrNull(row.succeeded_at),
   }
+}
+
+export function refundView(row: RefundRow): RefundView {
+  return toRefund(row)
 }

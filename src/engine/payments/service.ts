@@ -29,7 +29,17 @@ import {
   type NewAttempt,
 } from './queries'
 import { singleFlight } from '../singleFlight'
-import { finishRefund, getRefundRow, insertAutomaticRefund, listPendingRefunds, recordRefundTry } from './refunds'
+import {
+  finishRefund,
+  getRefundRow,
+  hasLiveRefund,
+  insertAutomaticRefund,
+  insertRetryRefund,
+  listPendingRefunds,
+  recordRefundTry,
+  refundView,
+  type RefundView,
+} from './refunds'
 
 export interface PaymentServiceDeps {
   db: Database
@@ -431,6 +441,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   async function applyTrade(attempt: AttemptRow, trade: ProviderTrade): Promise<void> {
     if (trade.state === 'SUCCESS') {
       if (trade.amountFen !== attempt.amount_fen) {
+        // The wallet took a different amount than we asked for: never accept it as payment. End the attempt,
+        // give back whatever the wallet reports it took, and leave the order payable.
+        let refundQueued = false
         events.unitOfWork(() => {
           events.append({
             type: 'notification.rejected',
@@ -438,7 +451,31 @@ export function createPaymentService(deps: PaymentServiceDeps) {
             attemptId: attempt.id,
             data: { reason: 'AMOUNT_MISMATCH', expectedFen: attempt.amount_fen, reportedFen: trade.amountFen },
           })
+          const current = requireAttempt(attempt.id)
+          if (current.status !== 'created' && current.status !== 'pending') return
+          transitionAttempt(db, current.id, current.status, 'failed', clock.now(), { failureCode: 'AMOUNT_MISMATCH' })
+          events.append({ type: 'payment.failed', orderId: current.order_id, attemptId: current.id, data: { reason: 'AMOUNT_MISMATCH' } })
+          const reported = trade.amountFen ?? 0
+          const refundId = deps.newId('rfd')
+          if (
+            reported > 0 &&
+            insertAutomaticRefund(
+              db,
+              { id: refundId, orderId: current.order_id, attemptId: current.id, wallet: current.wallet, amountFen: reported, reason: 'amount_mismatch' },
+              clock.now(),
+            )
+          ) {
+            events.append({
+              type: 'refund.created',
+              orderId: current.order_id,
+              attemptId: current.id,
+              data: { refundId, amountFen: reported, reason: 'amount_mismatch' },
+            })
+            refundQueued = true
+          }
+          reopenIfIdle(current.order_id)
         })
+        if (refundQueued) deps.track(processRefunds().catch(() => undefined))
         throw new EngineError('NOTIFICATION_REJECTED', 'the paid amount does not match the payment')
       }
       markSucceeded(attempt, trade)
@@ -487,29 +524,35 @@ export function createPaymentService(deps: PaymentServiceDeps) {
    * after a lost answer refunds nothing twice; a refund stays pending until the wallet confirms it.
    */
   const processRefunds = singleFlight(async () => {
+    const now = clock.now()
     for (const refund of listPendingRefunds(db, 100)) {
+      if (!refundDue(refund, now)) continue
       const attempt = requireAttempt(refund.attempt_id)
       try {
-        const result = await providerFor(attempt).refund({
-          outTradeNo: attempt.id,
-          outRefundNo: refund.id,
-          amountFen: refund.amount_fen,
-          totalFen: attempt.amount_fen,
-          reason: refund.reason,
-        })
+        const provider = providerFor(attempt)
+        // A refund the wallet has accepted is asked about, not sent again.
+        const result = refund.provider_refund_no
+          ? await provider.queryRefund(refund.id, attempt.id)
+          : await provider.refund({
+              outTradeNo: attempt.id,
+              outRefundNo: refund.id,
+              amountFen: refund.amount_fen,
+              totalFen: refund.reason.startsWith('amount_mismatch') ? refund.amount_fen : attempt.amount_fen,
+              reason: refund.reason,
+            })
         if (result.state === 'PROCESSING') {
-          events.unitOfWork(() => recordRefundTry(db, refund.id, null, clock.now()))
+          events.unitOfWork(() => recordRefundTry(db, refund.id, null, clock.now(), result.providerRefundNo ?? refund.id))
           continue
         }
         const to = result.state === 'SUCCESS' ? 'succeeded' : 'failed'
         events.unitOfWork(() => {
-          recordRefundTry(db, refund.id, null, clock.now())
+          recordRefundTry(db, refund.id, to === 'failed' ? result.state : null, clock.now())
           if (finishRefund(db, refund.id, to, result.providerRefundNo, clock.now())) {
             events.append({
               type: to === 'succeeded' ? 'refund.succeeded' : 'refund.failed',
               orderId: refund.order_id,
               attemptId: refund.attempt_id,
-              data: { refundId: refund.id, amountFen: refund.amount_fen, wallet: refund.wallet },
+              data: { refundId: refund.id, amountFen: refund.amount_fen, wallet: refund.wallet, ...(to === 'failed' ? { state: result.state } : {}) },
             })
           }
         })
@@ -519,6 +562,43 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       }
     }
   })
+
+  /** Refund calls back off after each try: 2 s, 4 s, 8 s … up to 10 minutes between tries. */
+  function refundDue(refund: { tries: number; updated_at: number }, now: number): boolean {
+    if (refund.tries === 0) return true
+    const wait = Math.min(2000 * 2 ** (refund.tries - 1), 10 * 60_000)
+    return now - refund.updated_at >= wait
+  }
+
+  /**
+   * A manager's second try at a refund the wallet closed: a new refund of the same payment, under a new refund
+   * number. Refused while another refund of the payment is under way or done, and for ABNORMAL refunds.
+   */
+  function retryRefund(id: string): RefundView {
+    const failed = getRefundRow(db, id)
+    if (!failed) throw new EngineError('NOT_FOUND', `no refund ${id}`)
+    if (failed.status !== 'failed') throw new EngineError('INVALID_STATE', `refund ${id} is ${failed.status}`)
+    if (failed.last_error === 'ABNORMAL') {
+      // The money has left the merchant but could not reach the customer: the wallet's merchant platform
+      // settles it (e.g. to another account); a second refund would pay twice.
+      throw new EngineError('INVALID_STATE', 'the wallet holds this refund as abnormal: settle it in its merchant platform')
+    }
+    const retryId = deps.newId('rfd')
+    events.unitOfWork(() => {
+      if (hasLiveRefund(db, failed.attempt_id)) {
+        throw new EngineError('INVALID_STATE', 'this payment already has a refund under way or done')
+      }
+      insertRetryRefund(db, failed, retryId, clock.now())
+      events.append({
+        type: 'refund.created',
+        orderId: failed.order_id,
+        attemptId: failed.attempt_id,
+        data: { refundId: retryId, amountFen: failed.amount_fen, reason: 'retry', retryOf: failed.id },
+      })
+    })
+    deps.track(processRefunds().catch(() => undefined))
+    return refundView(getRefundRow(db, retryId)!)
+  }
 
   const lastQueried = new Map<string, number>()
 
@@ -594,6 +674,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     listForOrder: (orderId: string) => listAttemptRowsForOrder(db, orderId).map(toAttempt),
     acceptNotification,
     processRefunds,
+    retryRefund,
     sweep,
     refund: (id: string) => getRefundRow(db, id),
   }

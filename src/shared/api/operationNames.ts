@@ -23,6 +23,7 @@ export const OPERATION_NAMES = [
   'friendPay.get',
   'friendPay.list',
   'friendPay.cancel',
+  'refunds.retry',
   'credentials.get',
   'credentials.set',
   'wallets.testConnection',

@@ -10,6 +10,7 @@ import {
   IdInput,
   ListOrdersInput,
   AlipayCredentialsInput,
+  Refund,
   AuditEntry,
   ConnectionTestResultSchema,
   CredentialsStatus,
@@ -174,6 +175,12 @@ export const operations = {
     input: IdInput,
     output: FriendPayRequest,
     http: { method: 'POST', path: '/api/friend-pay/{id}/cancel' },
+  },
+  'refunds.retry': {
+    summary: 'Try again a refund the wallet refused (a new refund of the same payment, under a new refund number)',
+    input: IdInput,
+    output: Refund,
+    http: { method: 'POST', path: '/api/refunds/{id}/retry', status: 201 },
   },
   'credentials.get': {
     summary: "A real wallet's credentials for one mode: public fields, and only whether each secret is set",
