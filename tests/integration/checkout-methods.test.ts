@@ -165,6 +165,7 @@ describe('several live QR codes: first success wins, a second payment is refunde
     t.engine.simulator.loseNextRefundAnswer()
     await t.engine.sweep()
     await t.engine.idle()
+    t.clock.advance(2000) // the retry waits out its back-off
     await t.engine.sweep()
     const after = await detail(o.id)
     expect(after.refunds).toHaveLength(1)
