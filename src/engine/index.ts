@@ -22,6 +22,7 @@ import { getRoutingSettings, saveRoutingSettings } from './config/routing'
 import { listWalletConfigs, saveWalletConfig } from './config/wallets'
 import { createAggregateService } from './payments/aggregate'
 import { createOptionsResolver } from './routing/facts'
+import { singleFlight } from './singleFlight'
 import { createFriendPayService, type FriendPayService } from './friendPay/service'
 import { credentialsStatus, loadAdapterConfigs, saveCredentials } from './credentials/store'
 import type { AdapterDeps, AdapterFactory, WalletAdapter } from './providers/common'
@@ -219,11 +220,11 @@ export function createEngine(options: EngineOptions): Engine {
     }),
   )
 
-  const sweep = async (): Promise<void> => {
+  const sweep = singleFlight(async () => {
     await payments.sweep()
     await friendPay.expireDue()
     await orders.expireDue()
-  }
+  })
   const sweepIntervalMs = options.sweepIntervalMs ?? 2000
   const timer = sweepIntervalMs > 0 ? setInterval(() => track(sweep().catch(() => undefined)), sweepIntervalMs) : null
   timer?.unref()

@@ -272,3 +272,32 @@ describe('lifecycle', () => {
     expect(s.engine.simulator.db.prepare('SELECT COUNT(*) AS n FROM sim_refunds').get()).toEqual({ n: 1 })
   })
 })
+
+describe('friend pay follows its order', () => {
+  it('cancelling the order cancels its open requests: the friend is told, and cannot pay', async () => {
+    s = await testServer()
+    const o = await newOrder()
+    const request = (await ask(o.id)).json as FriendPayRequest
+    expect((await s.api('POST', `/api/orders/${o.id}/cancel`)).json.status).toBe('cancelled')
+    expect((await s.api('GET', `/api/friend-pay/${request.id}`)).json).toMatchObject({ status: 'cancelled', cancelReason: 'order_cancelled' })
+    const page = await friend(linkPath(request))
+    expect(page.html).toContain('已取消')
+    expect(page.html).not.toContain('data-wallet=')
+  })
+
+  it('a friend choosing a wallet while the request is being cancelled: the request is not ended under the new payment', async () => {
+    s = await testServer()
+    const o = await newOrder()
+    const request = (await ask(o.id)).json as FriendPayRequest
+    await friend(`${linkPath(request)}/pay`, { method: 'POST', form: { wallet: 'wechat' } })
+    const ref = linkPath(request).slice('/f/'.length)
+    // The cashier cancels (closing the WeChat payment takes wallet calls) while the friend picks Alipay.
+    const [cancelled, paid] = await Promise.allSettled([s.engine.invoke('friendPay.cancel', { id: request.id }), s.engine.friendPay.pay(ref, 'alipay', undefined)])
+    expect(paid.status).toBe('fulfilled')
+    expect(cancelled).toMatchObject({ status: 'rejected', reason: { code: 'CONCURRENT_UPDATE' } })
+    expect((await s.api('GET', `/api/friend-pay/${request.id}`)).json.status).toBe('open')
+    // Trying again closes the new payment too and ends the request.
+    expect((await s.api('POST', `/api/friend-pay/${request.id}/cancel`)).json.status).toBe('cancelled')
+    expect((await order(o.id)).attempts.every((a) => a.status === 'closed')).toBe(true)
+  })
+})

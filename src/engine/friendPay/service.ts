@@ -213,6 +213,10 @@ export function createFriendPayService(deps: {
       await payments.closeAttempt(attempt, to === 'expired' ? 'friend_pay_expired' : 'friend_pay_cancelled')
     }
     events.unitOfWork(() => {
+      // A friend who chose a wallet while the closing calls were under way leaves a new open payment: try again.
+      if (listUnfinishedAttemptsForFriendPay(db, row.id).length > 0) {
+        throw new EngineError('CONCURRENT_UPDATE', 'a payment of this request is still open, try again')
+      }
       if (finishFriendPay(db, row.id, to, clock.now(), to === 'cancelled' ? { cancelReason: reason } : {})) {
         restoreOrderDeadline(db, row.order_id, deps.orderTtlMs, clock.now())
         events.append({

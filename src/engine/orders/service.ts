@@ -11,6 +11,7 @@ import type { IdPrefix } from '../ids'
 import type { PaymentService } from '../payments/service'
 import { countUnfinishedAttemptsForOrder } from '../payments/queries'
 import { listRefundsForOrder } from '../payments/refunds'
+import { finishFriendPay, listOpenFriendPayForOrder } from '../friendPay/queries'
 import {
   getOrderLines,
   getOrderRow,
@@ -140,6 +141,13 @@ export function createOrderService(deps: OrderServiceDeps) {
         throw new EngineError('CONCURRENT_UPDATE', 'the order changed meanwhile, try again')
       }
       events.append({ type: to === 'cancelled' ? 'order.cancelled' : 'order.expired', orderId: id })
+      // Its friend-pay requests end with it (their payments were closed with the order's).
+      const reason = to === 'cancelled' ? 'order_cancelled' : 'order_expired'
+      for (const request of listOpenFriendPayForOrder(db, id)) {
+        if (finishFriendPay(db, request.id, 'cancelled', clock.now(), { cancelReason: reason })) {
+          events.append({ type: 'friend_pay.cancelled', orderId: id, data: { friendPayId: request.id, reason } })
+        }
+      }
     })
     return load(id)
   }
