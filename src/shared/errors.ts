@@ -88,7 +88,8 @@ export function toErrorData(error: unknown): ErrorData {
 
 /**
  * Why a payment attempt failed or was ended (`failureCode` of an attempt, `reason` of payment events):
- * DECLINED — the customer's wallet refused (e.g. insufficient balance); PROVIDER_ERROR — the wallet could
+ * DECLINED — the customer's wallet refused (e.g. insufficient balance); AMOUNT_MISMATCH — the wallet reported a
+ * different amount than asked, so the payment was refused and what it took refunded; PROVIDER_ERROR — the wallet could
  * not be reached or answered an error; USERPAYING_TIMEOUT — the customer never confirmed a payment code,
  * so it was reversed; UNKNOWN_OUTCOME — the wallet's answer was lost, so the payment was reversed;
  * expired, closed_by_cashier, order_paid, order_cancelled, order_expired, friend_pay_expired,
@@ -96,6 +97,7 @@ export function toErrorData(error: unknown): ErrorData {
  */
 export const PAYMENT_END_REASONS = [
   'DECLINED',
+  'AMOUNT_MISMATCH',
   'PROVIDER_ERROR',
   'USERPAYING_TIMEOUT',
   'UNKNOWN_OUTCOME',

@@ -188,6 +188,7 @@ const enUS: MessageSchema = {
     VALIDATION_FAILED: 'Not a valid payment code (10–32 digits)',
     PROVIDER_ERROR: 'The wallet did not answer',
     USERPAYING_TIMEOUT: 'The customer never confirmed; reversed',
+    AMOUNT_MISMATCH: 'The wallet reported a different amount: refused and returned',
     UNKNOWN_OUTCOME: "The wallet's answer was lost; reversed to avoid a double charge",
     expired: 'The code expired',
     closed_by_cashier: 'Closed by the cashier',
@@ -211,6 +212,10 @@ const enUS: MessageSchema = {
     reason: {
       duplicate_payment: 'Duplicate payment refunded automatically',
       late_payment: 'Late payment refunded automatically',
+      amount_mismatch: 'Amount did not match: returned automatically',
+      duplicate_payment_retry: 'Duplicate payment refund (retry)',
+      late_payment_retry: 'Late payment refund (retry)',
+      amount_mismatch_retry: 'Mismatched amount refund (retry)',
     },
     status: {
       pending: 'Refunding',

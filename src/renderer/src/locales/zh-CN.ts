@@ -187,6 +187,7 @@ const zhCN = {
     VALIDATION_FAILED: '付款码格式不正确（10–32 位数字）',
     PROVIDER_ERROR: '钱包服务无响应',
     USERPAYING_TIMEOUT: '顾客一直未确认，已撤销',
+    AMOUNT_MISMATCH: '钱包报告的金额与订单不符，已拒收并退回',
     UNKNOWN_OUTCOME: '钱包结果未知，已撤销以防重复扣款',
     expired: '收款码已过期',
     closed_by_cashier: '收银员关闭了收款码',
@@ -210,6 +211,10 @@ const zhCN = {
     reason: {
       duplicate_payment: '重复付款自动退款',
       late_payment: '迟到付款自动退款',
+      amount_mismatch: '金额不符，自动退回',
+      duplicate_payment_retry: '重复付款退款（重试）',
+      late_payment_retry: '迟到付款退款（重试）',
+      amount_mismatch_retry: '金额不符退款（重试）',
     },
     status: {
       pending: '退款中',
