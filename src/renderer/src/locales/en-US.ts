@@ -358,6 +358,7 @@ const enUS: MessageSchema = {
     installments: '{n} months',
     tendered: 'received {tendered}, change {change}',
     refunds: 'Refunds',
+    retryRefund: 'Retry refund',
     noRefunds: 'No refunds',
   },
   events: {

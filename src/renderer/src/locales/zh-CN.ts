@@ -357,6 +357,7 @@ const zhCN = {
     installments: '{n} 期',
     tendered: '收 {tendered} 找 {change}',
     refunds: '退款记录',
+    retryRefund: '重新退款',
     noRefunds: '没有退款',
   },
   events: {

@@ -40,6 +40,12 @@ export const useOrdersStore = defineStore('orders', () => {
     return loaded
   }
 
+  /** A manager's second try at a refund the wallet closed; the detail shows the new refund. */
+  async function retryRefund(id: string): Promise<void> {
+    await requireApi().call('refunds.retry', { id })
+    if (detail.value) await loadDetail(detail.value.id)
+  }
+
   function closeDetail(): void {
     detail.value = null
   }
@@ -68,6 +74,7 @@ export const useOrdersStore = defineStore('orders', () => {
     loadList,
     setFilter,
     loadDetail,
+    retryRefund,
     closeDetail,
     applyEvent,
   }
