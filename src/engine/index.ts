@@ -47,6 +47,8 @@ export interface EngineOptions {
   simulator?: { defaultOutcome?: SimulatorOutcome }
   /** Encrypts wallet secrets at rest; without it real-wallet credentials cannot be stored. */
   secretBox?: SecretBox | null
+  /** How long a call to a real wallet may take before its outcome counts as unknown (default 15 s). */
+  walletTimeoutMs?: number
   /** Real wallet adapters by wallet; a wallet without one is unavailable outside simulator mode. */
   adapters?: { wechat?: AdapterFactory<WechatPayConfig>; alipay?: AdapterFactory<AlipayConfig> }
 }
@@ -107,6 +109,7 @@ export function createEngine(options: EngineOptions): Engine {
   let realAdapters: WalletAdapter[] = []
   const adapterDeps: AdapterDeps = {
     clock,
+    timeoutMs: options.walletTimeoutMs ?? 15_000,
     onSecurityEvent: (event) => events.unitOfWork(() => void events.append({ type: 'security.rejected', data: { ...event } })),
   }
   /** (Re)builds the real adapters from the stored credentials, decrypted in memory only. */

@@ -9,7 +9,8 @@ import { registerFriendPayRoutes } from './routes/friendPay'
 import { registerLandingRoutes } from './routes/landing'
 import { registerNotificationRoutes } from './routes/notifications'
 import { registerSimulatorRoutes } from './routes/simulator'
-import { bearerToken, createHostGuard, secretsEqual } from './security'
+import { escapeHtml, pageShell, pickLocale, type PageLocale } from './pages/html'
+import { bearerToken, createHostGuard, secretsEqual, setPageSecurityHeaders } from './security'
 
 export interface BuildServerOptions {
   engine: Engine
@@ -34,6 +35,23 @@ const FASTIFY_ERRORS: Record<string, EngineError> = {
   FST_ERR_CTP_BODY_TOO_LARGE: new EngineError('PAYLOAD_TOO_LARGE', `the request body exceeds ${BODY_LIMIT} bytes`),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: new EngineError('VALIDATION_FAILED', 'send the request body as application/json'),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: new EngineError('VALIDATION_FAILED', 'invalid Content-Length'),
+}
+
+function isPhonePage(route: string): boolean {
+  return route === '/f' || route.startsWith('/f/') || route.startsWith('/pay/') || route.startsWith('/sim/pay/')
+}
+
+function errorPage(locale: PageLocale): string {
+  const [title, hint] =
+    locale === 'en-US'
+      ? ['Something went wrong', 'Please go back and try again, or ask the cashier.']
+      : ['出错了', '请返回重试，或联系收银员。']
+  return pageShell({
+    locale,
+    title,
+    bodyClass: 'landing',
+    body: `<main><section class="card message fail"><div class="message-icon" aria-hidden="true"></div><h1>${escapeHtml(title)}</h1><p class="hint">${escapeHtml(hint)}</p></section></main>`,
+  })
 }
 
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
@@ -63,11 +81,18 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     }
   })
 
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler((error, request, reply) => {
     const known = error instanceof EngineError ? error : FASTIFY_ERRORS[(error as { code?: string }).code ?? '']
     const coded = known ?? new EngineError('INTERNAL', 'Internal error')
     if (!known) console.error('[server] unexpected error:', (error as Error).message)
-    reply.code(coded.httpStatus).header('Cache-Control', 'no-store').send({ error: toErrorData(coded) })
+    reply.code(coded.httpStatus).header('Cache-Control', 'no-store')
+    // Phones on the friend, landing and simulator pages get a page, not JSON.
+    if (isPhonePage(request.routeOptions.url ?? '')) {
+      const locale = pickLocale(undefined, request.headers['accept-language'])
+      setPageSecurityHeaders(reply)
+      return reply.type('text/html; charset=utf-8').send(errorPage(locale))
+    }
+    reply.send({ error: toErrorData(coded) })
   })
 
   app.setNotFoundHandler((_request, reply) => {

@@ -15,12 +15,12 @@ afterEach(async () => {
   s = wallets = removeKeyDir = undefined
 })
 
-async function setup() {
+async function setup(engineOptions: Record<string, unknown> = {}) {
   const real = realWalletEngineOptions()
   removeKeyDir = real.removeKeyDir
   clock = real.clock
   wallets = await startLocalWallets()
-  s = await testServer(real.options)
+  s = await testServer({ ...real.options, ...engineOptions })
   expect((await s.api('POST', '/api/wallets/wechat/credentials', wallets.wechatCredentials)).status).toBe(200)
   expect((await s.api('POST', '/api/wallets/alipay/credentials', wallets.alipayCredentials)).status).toBe(200)
   await useSandbox(s.engine, 'wechat')
@@ -219,5 +219,18 @@ describe('abnormal refunds', () => {
     expect(retry.status).toBe(409)
     expect(retry.json.error.code).toBe('INVALID_STATE')
     expect(wallets.wechat.refunds.size).toBe(1)
+  })
+})
+
+describe('a payment code whose answer is lost', () => {
+  it('is queried: when the wallet did charge, the cashier sees it paid, not an error', async () => {
+    const { s, wallets } = await setup({ walletTimeoutMs: 500 })
+    const order = (await s.api('POST', '/api/orders', { amountFen: 700 })).json
+    wallets.wechat.faults.hangNext = '/v3/pay/transactions/codepay'
+    const res = await s.api('POST', `/api/orders/${order.id}/payments`, { method: 'payment-code', authCode: '134567890123456781' })
+    expect(res.status).toBe(201)
+    expect(res.json).toMatchObject({ wallet: 'wechat', status: 'succeeded' })
+    expect((await detail(order.id)).status).toBe('paid')
+    expect(wallets.wechat.trades.size).toBe(1)
   })
 })

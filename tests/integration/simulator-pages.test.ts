@@ -106,3 +106,17 @@ describe('simulator wallet pages', () => {
     }
   })
 })
+
+describe('errors on phone pages', () => {
+  it('an oversized form on a phone page gets a page in words, not JSON', async () => {
+    s = await testServer()
+    const res = await fetch(`${s.base}/f/code`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Accept-Language': 'zh-CN' },
+      body: `code=${'A'.repeat(10_000)}`,
+    })
+    expect(res.status).toBe(413)
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(await res.text()).toContain('出错了')
+  })
+})

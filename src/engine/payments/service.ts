@@ -208,17 +208,21 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     } catch (error) {
       failCreation(attempt, error)
     }
-    events.unitOfWork(() => {
-      if (!transitionAttempt(db, attempt.id, 'created', 'pending', clock.now(), { qrContent })) {
-        throw new EngineError('CONCURRENT_UPDATE', 'the payment changed meanwhile')
-      }
+    const shown = events.unitOfWork(() => {
+      if (!transitionAttempt(db, attempt.id, 'created', 'pending', clock.now(), { qrContent })) return false
       events.append({
         type: 'payment.pending',
         orderId: order.id,
         attemptId: attempt.id,
         data: { wallet, expiresAt: new Date(attempt.expires_at).toISOString() },
       })
+      return true
     })
+    if (!shown) {
+      // Ended while the wallet was making the code (order paid or cancelled meanwhile): close it there too.
+      await provider.close(attempt.id).catch(() => undefined)
+      throw new EngineError('CONCURRENT_UPDATE', 'the payment changed meanwhile')
+    }
     return requireAttempt(attempt.id)
   }
 
@@ -256,8 +260,11 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         merchantId: merchantIdOf(option, wallet),
       })
     } catch (error) {
-      // The outcome is unknown: the wallet may have charged. Reverse, so the order never hangs.
+      // The outcome is unknown: the wallet may have charged. Ask, and reverse if not, so the order never hangs;
+      // if the charge in fact went through, the cashier is told it was paid, not that the wallet failed.
       await closeAttempt(requireAttempt(attempt.id), 'UNKNOWN_OUTCOME').catch(() => undefined)
+      const after = requireAttempt(attempt.id)
+      if (after.status === 'succeeded') return after
       throw error instanceof EngineError ? error : new EngineError('PROVIDER_ERROR', 'the wallet did not answer')
     }
     events.unitOfWork(() => {
