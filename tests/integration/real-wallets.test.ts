@@ -6,7 +6,7 @@ import { testServer } from '../support/server'
 let s: Awaited<ReturnType<typeof testServer>> | undefined
 let wallets: Awaited<ReturnType<typeof startLocalWallets>> | undefined
 let removeKeyDir: (() => void) | undefined
-let clock: { skip(ms: number): void }
+let clock: { jump(ms: number): void }
 
 afterEach(async () => {
   await s?.dispose()
@@ -180,7 +180,7 @@ describe('money that does not fit is given back', () => {
     // The wallet closes it (the money goes back to the merchant's balance).
     const atWallet = [...wallets.wechat.refunds.values()][0]!
     atWallet.status = 'CLOSED'
-    clock.skip(5000)
+    clock.jump(5000)
     await s.engine.sweep()
     after = await detail(order.id)
     expect(after.refunds[0]).toMatchObject({ id: refund.id, status: 'failed' })
@@ -192,7 +192,7 @@ describe('money that does not fit is given back', () => {
     await s.engine.idle()
     expect(wallets.wechat.refunds.size).toBe(2)
     wallets.wechat.completeRefund(retry.json.id)
-    clock.skip(5000)
+    clock.jump(5000)
     await s.engine.sweep()
     after = await detail(order.id)
     expect(after.refunds.map((r) => r.status)).toEqual(['failed', 'succeeded'])
@@ -211,7 +211,7 @@ describe('abnormal refunds', () => {
     await s.engine.sweep()
     await s.engine.idle()
     ;[...wallets.wechat.refunds.values()][0]!.status = 'ABNORMAL'
-    clock.skip(5000)
+    clock.jump(5000)
     await s.engine.sweep()
     const refund = (await detail(order.id)).refunds[0]!
     expect(refund.status).toBe('failed')

@@ -27,12 +27,12 @@ export const ALIPAY_APP_ID = '2021000000000001'
 
 /**
  * Engine options for real adapters: real time (the local gateways sign with it and refuse skew beyond five
- * minutes), shiftable by `clock.skip(ms)` to pass back-off waits, and a key file for secrets.
+ * minutes), shiftable by `clock.jump(ms)` to pass back-off waits, and a key file for secrets.
  */
 export function realWalletEngineOptions() {
   const dir = tempDir()
   let offset = 0
-  const clock = { now: () => systemClock.now() + offset, skip: (ms: number) => void (offset += ms) }
+  const clock = { now: () => systemClock.now() + offset, jump: (ms: number) => void (offset += ms) }
   return {
     clock,
     options: {
