@@ -10,7 +10,7 @@ import { toIso, toIsoOrNull, type Clock } from '../clock'
 import { getRoutingSettings } from '../config/routing'
 import type { EventLog } from '../events/log'
 import { newSecretToken, type IdPrefix } from '../ids'
-import { getOrderRow, type OrderRow } from '../orders/queries'
+import { getOrderLines, getOrderRow, type OrderRow } from '../orders/queries'
 import { findPendingLinkedAttempt, listUnfinishedAttemptsForFriendPay, type AttemptRow } from '../payments/queries'
 import { qrSvg, type PaymentService } from '../payments/service'
 import {
@@ -272,12 +272,10 @@ export function createFriendPayService(deps: {
 
   function pageOf(row: FriendPayRow): FriendPage {
     const order = getOrderRow(db, row.order_id)!
-    const lines = prepared(db, 'SELECT name, quantity, amount_fen FROM order_lines WHERE order_id = ? ORDER BY position')
-      .all(order.id) as { name: string; quantity: number; amount_fen: number }[]
     return {
       request: row,
       order,
-      lines: lines.map((l) => ({ name: l.name, quantity: l.quantity, amountFen: l.amount_fen })),
+      lines: getOrderLines(db, order.id).map((l) => ({ name: l.name, quantity: l.quantity, amountFen: l.amountFen })),
       requesterMasked: maskName(row.requester_name, row.mode === 'name-initial'),
       wallets: eligibleWallets(order),
     }

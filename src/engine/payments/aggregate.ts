@@ -8,7 +8,7 @@ import type { Clock } from '../clock'
 import type { EventLog } from '../events/log'
 import { newSecretToken } from '../ids'
 import type { OrderRow } from '../orders/queries'
-import { getOrderRow } from '../orders/queries'
+import { getOrderLines, getOrderRow } from '../orders/queries'
 import { findPendingLinkedAttempt } from './queries'
 import { qrSvg, type PaymentService } from './service'
 
@@ -59,13 +59,11 @@ export function createAggregateService(deps: {
   const { db, clock, events } = deps
 
   function landingOrder(order: OrderRow): LandingOrder {
-    const lines = prepared(db, 'SELECT name, quantity, amount_fen FROM order_lines WHERE order_id = ? ORDER BY position')
-      .all(order.id) as { name: string; quantity: number; amount_fen: number }[]
     return {
       orderId: order.id,
       totalFen: order.total_fen,
       description: order.description,
-      lines: lines.map((l) => ({ name: l.name, quantity: l.quantity, amountFen: l.amount_fen })),
+      lines: getOrderLines(db, order.id).map((l) => ({ name: l.name, quantity: l.quantity, amountFen: l.amountFen })),
     }
   }
 
