@@ -24,7 +24,10 @@ await step('raw', () => {
   raw = rawCommitLimit(3)
   return [result('raw limit: single-row INSERT commits (WAL, synchronous=FULL)', raw.perSecond, 'commits/s', null, { ratioToLimit: 1 })]
 })
-await step('checkout', () => checkoutThroughput(4, raw.perSecond || rawCommitLimit(2).perSecond))
+await step('checkout', async () => {
+  const rawPerSecond = raw.perSecond || rawCommitLimit(2).perSecond
+  return [...(await checkoutThroughput(4, rawPerSecond, 1)), ...(await checkoutThroughput(4, rawPerSecond, 16))]
+})
 await step('routing', routingDecision)
 await step('qr', async () => [...(await timeToQrInProcess()), ...(await timeToQrOverHttp())])
 await step('http', () => httpApiThroughput(5))

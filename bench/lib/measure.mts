@@ -21,14 +21,21 @@ export async function sample(n: number, fn: () => unknown | Promise<unknown>, wa
   return out
 }
 
-/** Repeats `fn` for `seconds` and returns operations per second. */
-export async function throughput(seconds: number, fn: () => unknown | Promise<unknown>): Promise<{ perSecond: number; count: number }> {
+/** Repeats `fn` for `seconds`, `concurrency` calls in flight at a time, and returns operations per second. */
+export async function throughput(
+  seconds: number,
+  fn: () => unknown | Promise<unknown>,
+  concurrency = 1,
+): Promise<{ perSecond: number; count: number }> {
   const end = nowMs() + seconds * 1000
   let count = 0
   const start = nowMs()
-  while (nowMs() < end) {
-    await fn()
-    count++
+  const worker = async () => {
+    while (nowMs() < end) {
+      await fn()
+      count++
+    }
   }
+  await Promise.all(Array.from({ length: concurrency }, worker))
   return { perSecond: (count * 1000) / (nowMs() - start), count }
 }

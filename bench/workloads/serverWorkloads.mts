@@ -93,7 +93,7 @@ export async function httpApiThroughput(seconds: number): Promise<BenchResult[]>
   const dir = mkdtempSync(join(tmpdir(), 'hutong-bench-'))
   const child = fork(fileURLToPath(new URL('./benchServer.mts', import.meta.url)), [], {
     env: { ...process.env, HUTONG_DATA_DIR: dir, HUTONG_API_TOKEN: TOKEN },
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   })
   try {

@@ -18,8 +18,8 @@ import { seedDemoStore } from './seed/demo'
 import { getOrCreateSetting } from './store/settings'
 import { getStoreProfile } from './store/profile'
 import { listAudit } from './config/audit'
-import { getRoutingSettings, saveRoutingSettings } from './config/routing'
-import { listWalletConfigs, saveWalletConfig } from './config/wallets'
+import { forgetRoutingSettings, getRoutingSettings, saveRoutingSettings } from './config/routing'
+import { forgetWalletConfigs, listWalletConfigs, saveWalletConfig } from './config/wallets'
 import { createAggregateService } from './payments/aggregate'
 import { createOptionsResolver } from './routing/facts'
 import { singleFlight } from './singleFlight'
@@ -87,7 +87,12 @@ export function createEngine(options: EngineOptions): Engine {
   const clock = options.clock ?? systemClock
   const db = openDatabase(join(options.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding })
   const newId = createIdGenerator(clock)
-  const events = createEventLog(db, clock)
+  const events = createEventLog(db, clock, {
+    onGroupLost: () => {
+      forgetWalletConfigs(db)
+      forgetRoutingSettings(db)
+    },
+  })
   const background = new Set<Promise<unknown>>()
   const track = (work: Promise<unknown>): void => {
     background.add(work)
@@ -176,6 +181,7 @@ export function createEngine(options: EngineOptions): Engine {
   if (options.seedDemo ?? true) seedDemoStore(db, clock, newId)
 
   const invoke = createInvoker(
+    events,
     createHandlers({
       store: { profile: () => getStoreProfile(db) },
       wallets: {
@@ -244,7 +250,15 @@ export function createEngine(options: EngineOptions): Engine {
     aggregate,
     friendPay,
     invoke,
-    acceptNotification: (key, notification) => payments.acceptNotification(key, notification),
+    async acceptNotification(key, notification) {
+      // The wallet stops resending once we answer: answer only when what it told us is on disk.
+      const mark = events.mark()
+      try {
+        await payments.acceptNotification(key, notification)
+      } finally {
+        await events.durable(mark)
+      }
+    },
     subscribe: (listener) => events.subscribe(listener),
     apiToken: () => getOrCreateSetting(db, 'api.token', () => newSecretToken(24)),
     setPublicBaseUrl: (url) => {
@@ -260,6 +274,7 @@ export function createEngine(options: EngineOptions): Engine {
       closed = true
       if (timer) clearInterval(timer)
       await engine.idle()
+      events.flush()
       db.close()
       simulatorDb.close()
     },

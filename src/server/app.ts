@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import fastifyStatic from '@fastify/static'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { EngineError, toErrorData } from '../shared/errors'
 import type { Engine } from '../engine'
 import { registerApiRoutes } from './routes/api'
@@ -65,8 +65,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     onConstructorPoisoning: 'error',
   })
   const hostAllowed = createHostGuard(options.allowedHosts)
+  // No answer leaves before what its request wrote is on disk (the engine group-commits; see its event log).
+  const durabilityMarks = new WeakMap<FastifyRequest, number>()
 
   app.addHook('onRequest', async (request, reply) => {
+    durabilityMarks.set(request, engine.events.mark())
     if (!hostAllowed(request.headers.host)) {
       reply.code(403)
       throw new EngineError('FORBIDDEN_HOST', 'unknown Host header')
@@ -81,10 +84,20 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     }
   })
 
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const mark = durabilityMarks.get(request)
+    if (mark === undefined) return payload
+    durabilityMarks.delete(request)
+    await engine.events.durable(mark)
+    return payload
+  })
+
   app.setErrorHandler((error, request, reply) => {
     const known = error instanceof EngineError ? error : FASTIFY_ERRORS[(error as { code?: string }).code ?? '']
     const coded = known ?? new EngineError('INTERNAL', 'Internal error')
     if (!known) console.error('[server] unexpected error:', (error as Error).message)
+    // An error found after the handler answered (e.g. a lost commit) must not carry the redirect it had set.
+    reply.removeHeader('location')
     reply.code(coded.httpStatus).header('Cache-Control', 'no-store')
     // Phones on the friend, landing and simulator pages get a page, not JSON.
     if (isPhonePage(request.routeOptions.url ?? '')) {

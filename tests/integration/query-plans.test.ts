@@ -38,3 +38,14 @@ describe('hot queries use an index, never a full table scan', () => {
     expect(fullScans, plan.join(' | ')).toEqual([])
   })
 })
+
+describe('routing reads account health from the index alone', () => {
+  it('the last outcomes of an account need no table lookups (covering index)', () => {
+    t = testEngine()
+    const sql = `SELECT status, failure_code, failed_at FROM payment_attempts
+                 WHERE wallet = ? AND account_id = ? AND updated_at >= ? ORDER BY updated_at DESC LIMIT 50`
+    const plan = (t.engine.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('wechat', 'main', 0) as { detail: string }[]).map((r) => r.detail)
+    expect(plan.join(' | ')).toMatch(/USING COVERING INDEX attempts_by_account/)
+    expect(plan.join(' | ')).not.toMatch(/TEMP B-TREE/)
+  })
+})

@@ -7,6 +7,7 @@ import {
 import { parseOperationInput } from '../../shared/api/validate'
 import type { PaymentOption } from '../../shared/api/types'
 import { EngineError } from '../../shared/errors'
+import type { EventLog } from '../events/log'
 import type { CatalogService, EngineServices } from './services'
 
 type Handler<N extends OperationName> = (
@@ -50,16 +51,22 @@ export function createHandlers(
  * The single entry point both transports use: validates the raw input against the contract,
  * runs the operation, and lets only coded EngineErrors out.
  */
-export function createInvoker(handlers: Handlers) {
+/** Runs operations; an answer leaves only once what the operation wrote is on disk. */
+export function createInvoker(books: Pick<EventLog, 'mark' | 'durable'>, handlers: Handlers) {
   return async function invoke(name: unknown, rawInput: unknown): Promise<unknown> {
     if (!isOperationName(name)) throw new EngineError('UNKNOWN_OPERATION', `unknown operation ${String(name)}`)
     const input = parseOperationInput(name, rawInput)
     const handler = handlers[name] as Handler<typeof name>
+    const mark = books.mark()
+    let output: unknown
     try {
-      return await handler(input as never)
+      output = await handler(input as never)
     } catch (error) {
+      await books.durable(mark).catch(() => undefined)
       if (error instanceof EngineError) throw error
       throw new EngineError('INTERNAL', 'Internal error')
     }
+    await books.durable(mark)
+    return output
   }
 }

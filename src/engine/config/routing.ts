@@ -22,6 +22,11 @@ export function getRoutingSettings(db: Database): RoutingSettingsData {
   return settings
 }
 
+/** Drops the in-memory copy (after a lost commit the stored settings are read again). */
+export function forgetRoutingSettings(db: Database): void {
+  cache.delete(db)
+}
+
 /** Replaces the routing settings (already validated) and audits the change; call inside a transaction. */
 export function saveRoutingSettings(db: Database, next: RoutingSettingsData, now: number): void {
   const before = getRoutingSettings(db)

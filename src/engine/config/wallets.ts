@@ -44,6 +44,11 @@ function readWalletConfigs(db: Database): WalletConfig[] {
   }).sort((a, b) => a.displayOrder - b.displayOrder || WALLET_IDS.indexOf(a.wallet) - WALLET_IDS.indexOf(b.wallet))
 }
 
+/** Drops the in-memory copy (after a lost commit the stored configuration is read again). */
+export function forgetWalletConfigs(db: Database): void {
+  cache.delete(db)
+}
+
 export function getWalletConfig(db: Database, wallet: WalletId): WalletConfig {
   return listWalletConfigs(db).find((c) => c.wallet === wallet)!
 }

@@ -249,6 +249,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 6,
+    name: 'account health read from the index alone',
+    up(db) {
+      // Routing reads each account's last outcomes on every checkout: the index now holds all it reads.
+      db.exec(`
+        DROP INDEX attempts_by_account;
+        CREATE INDEX attempts_by_account ON payment_attempts (wallet, account_id, updated_at, status, failure_code, failed_at);
+      `)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

@@ -249,6 +249,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       merchantFeeFen: option.merchantFeeFen,
       paymentCodeMasked: maskPaymentCode(input.authCode),
     })
+    // The wallet charges at once: the attempt must be on disk before the code is sent.
+    await events.durable()
     let trade: ProviderTrade
     try {
       trade = await provider.payWithCode({
@@ -297,7 +299,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     return requireAttempt(attempt.id)
   }
 
-  async function toCreated(attempt: AttemptRow): Promise<CreatedPayment> {
+  async function toCreated(attempt: AttemptRow, withSvg = true): Promise<CreatedPayment> {
     return {
       id: attempt.id,
       orderId: attempt.order_id,
@@ -306,7 +308,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       status: attempt.status,
       amountFen: attempt.amount_fen,
       qrContent: attempt.qr_content,
-      qrSvg: attempt.qr_content ? await qrSvg(attempt.qr_content) : null,
+      qrSvg: attempt.qr_content && withSvg ? await qrSvg(attempt.qr_content) : null,
       expiresAt: new Date(attempt.expires_at).toISOString(),
       installments: attempt.installments,
       userPaying: attempt.user_paying === 1,
@@ -320,7 +322,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     const order = requireOrder(input.id)
     switch (input.method) {
       case 'qr':
-        return toCreated(await createQrAttempt(order, input.wallet, { installments: input.installments }))
+        return toCreated(await createQrAttempt(order, input.wallet, { installments: input.installments }), input.qrSvg)
       case 'payment-code':
         return toCreated(await createCodePayment(order, input))
       case 'cash':
@@ -536,6 +538,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       if (!refundDue(refund, now)) continue
       const attempt = requireAttempt(refund.attempt_id)
       try {
+        // Money leaves only for a refund that is on disk.
+        await events.durable()
         const provider = providerFor(attempt)
         // A refund the wallet has accepted is asked about, not sent again.
         const result = refund.provider_refund_no

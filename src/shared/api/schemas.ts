@@ -440,6 +440,10 @@ export const CreatePaymentInput = z
       method: z.literal('qr'),
       wallet: WalletIdSchema.exclude(['cash']),
       installments: Periods.optional().meta({ description: 'Huabei: number of periods' }),
+      qrSvg: z
+        .boolean()
+        .default(true)
+        .meta({ description: 'false leaves `qrSvg` out (null): for clients that draw the code from `qrContent`, as the console does' }),
     }),
     z.strictObject({ id: OrderIdField, method: z.literal('aggregate') }),
     z.strictObject({

@@ -687,6 +687,7 @@ const enUS: MessageSchema = {
       NOTIFICATION_REJECTED: 'A wallet notification failed verification',
       DATABASE_TOO_NEW: 'The data comes from a newer version; update this app first',
       SECRETS_UNAVAILABLE: 'Wallet secrets cannot be stored or read securely here (needs the OS keychain, or HUTONG_SECRETS_KEY_FILE on the server)',
+      STORAGE_FAILED: 'The books could not be written to disk (disk full or failing?): nothing was saved, try again',
     },
     form: {
       INVALID_PERCENT: 'Enter a percentage from 0 to 100 with at most two decimals',

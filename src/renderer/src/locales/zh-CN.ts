@@ -686,6 +686,7 @@ const zhCN = {
       NOTIFICATION_REJECTED: '钱包通知未通过校验',
       DATABASE_TOO_NEW: '数据来自更新版本的收银台，请先升级本机程序',
       SECRETS_UNAVAILABLE: '本机无法安全保存或读取钱包密钥（需要系统钥匙串，或服务器的 HUTONG_SECRETS_KEY_FILE）',
+      STORAGE_FAILED: '账本写入磁盘失败（磁盘已满或故障？）：本次操作未保存，请重试',
     },
     form: {
       INVALID_PERCENT: '请输入 0–100 的百分比，最多两位小数',

@@ -178,10 +178,11 @@ export const useCheckoutStore = defineStore('checkout', () => {
   }
 
   async function createQr(wallet: WalletId): Promise<QrPanel | null> {
+    // The code is drawn here from qrContent; the engine need not render an SVG nobody shows.
     const current = order.value
     if (!current || wallet === 'cash') return null
     const installments = wallet === 'huabei' ? (selectedInstallments.value ?? undefined) : undefined
-    const created = await requireApi().call('payments.create', { id: current.id, method: 'qr', wallet, installments })
+    const created = await requireApi().call('payments.create', { id: current.id, method: 'qr', wallet, installments, qrSvg: false })
     markAwaiting(current.id)
     return hasQr(created) ? panelFromCreated(created) : null
   }

@@ -1,0 +1,151 @@
+import BetterSqlite3 from 'better-sqlite3'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { DATABASE_FILE } from '../../src/engine'
+import type { CreatedPayment, EngineEvent, Order } from '../../src/shared/api/types'
+import { testEngine } from '../support/engine'
+import { testServer } from '../support/server'
+
+let t: ReturnType<typeof testEngine>
+let reader: BetterSqlite3.Database | null = null
+afterEach(async () => {
+  reader?.close()
+  reader = null
+  await t?.dispose()
+})
+
+const create = (input: unknown) => t.engine.invoke('orders.create', input) as Promise<Order>
+
+/** A second connection to the same file sees only what has been committed. */
+function committedOrders(): string[] {
+  reader ??= new BetterSqlite3(join(t.dir, DATABASE_FILE), { readonly: true })
+  return (reader.prepare('SELECT id FROM orders ORDER BY id').all() as { id: string }[]).map((r) => r.id)
+}
+
+/** A unit of work whose commit will fail: a deferred foreign-key violation stands in for a full or failing disk. */
+function poisonTheOpenGroup(): void {
+  t.engine.events.unitOfWork(() => {
+    t.engine.db.pragma('defer_foreign_keys = ON')
+    t.engine.db
+      .prepare(
+        "INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen) VALUES ('lin_x', 'ord_missing', 0, NULL, NULL, 'x', 1, 1, 1)",
+      )
+      .run()
+  })
+}
+
+describe('group commit: checkouts running at the same time share one disk flush', () => {
+  it('answers only once the change is on disk', async () => {
+    t = testEngine()
+    const order = await create({ amountFen: 1234 })
+    expect(committedOrders()).toContain(order.id)
+  })
+
+  it('commits operations started together in one group, all of them durable when answered', async () => {
+    t = testEngine()
+    const before = committedOrders().length
+    const orders = await Promise.all(Array.from({ length: 20 }, (_, i) => create({ amountFen: 100 + i })))
+    const committed = committedOrders()
+    expect(committed.length).toBe(before + 20)
+    for (const order of orders) expect(committed).toContain(order.id)
+  })
+
+  it('a failing operation in a group is undone alone; the others are saved', async () => {
+    t = testEngine()
+    const results = await Promise.allSettled([
+      create({ amountFen: 500 }),
+      create({ lines: [{ sku: 'NO-SUCH-SKU', quantity: 1 }] }),
+      create({ amountFen: 700 }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'PRODUCT_NOT_FOUND' })
+    const committed = committedOrders()
+    for (const r of [results[0], results[2]]) expect(committed).toContain((r as PromiseFulfilledResult<Order>).value.id)
+  })
+
+  it('publishes events only after their commit', async () => {
+    t = testEngine()
+    const seenOnDisk: boolean[] = []
+    t.engine.subscribe((event: EngineEvent) => {
+      if (event.type !== 'order.created') return
+      seenOnDisk.push(committedOrders().includes(event.orderId!))
+    })
+    await Promise.all([create({ amountFen: 100 }), create({ amountFen: 200 }), create({ amountFen: 300 })])
+    expect(seenOnDisk).toEqual([true, true, true])
+  })
+
+  it('a commit that fails loses the whole group: every operation in it is told, nothing is saved or published', async () => {
+    t = testEngine()
+    const published: string[] = []
+    t.engine.subscribe((event) => published.push(event.type))
+    const before = committedOrders()
+    const pending = [create({ amountFen: 100 }), create({ amountFen: 200 })]
+    poisonTheOpenGroup()
+    const results = await Promise.allSettled(pending)
+    for (const r of results) {
+      expect(r.status).toBe('rejected')
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'STORAGE_FAILED' })
+    }
+    expect(committedOrders()).toEqual(before)
+    expect(published).toEqual([])
+    // The engine carries on: the next operation opens a new group and is saved.
+    const next = await create({ amountFen: 300 })
+    expect(committedOrders()).toContain(next.id)
+  })
+
+  it('a payment code is never sent to the wallet unless its attempt is on disk', async () => {
+    t = testEngine()
+    const order = await create({ amountFen: 880 })
+    const paying = t.engine.invoke('payments.create', { id: order.id, method: 'payment-code', authCode: '134567890123456789' })
+    poisonTheOpenGroup()
+    await expect(paying).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
+    const charged = t.engine.simulator.db.prepare('SELECT COUNT(*) AS n FROM sim_trades').get() as { n: number }
+    expect(charged.n).toBe(0)
+    // The order is still payable, and a second scan goes through.
+    const paid = (await t.engine.invoke('payments.create', { id: order.id, method: 'payment-code', authCode: '134567890123456789' })) as CreatedPayment
+    expect(paid.status).toBe('succeeded')
+  })
+
+  it('a configuration change lost with its group leaves no trace in what routing reads', async () => {
+    t = testEngine()
+    const wechatOffered = async () => {
+      const order = await create({ amountFen: 500 })
+      const { options } = (await t.engine.invoke('orders.paymentOptions', { id: order.id })) as { options: { wallet: string; available: boolean }[] }
+      return options.find((o) => o.wallet === 'wechat')!.available
+    }
+    type Wallets = { wallets: { wallet: string; maxFen: number | null }[] }
+    const wechat = ((await t.engine.invoke('wallets.list', {})) as Wallets).wallets.find((w) => w.wallet === 'wechat')!
+    expect(await wechatOffered()).toBe(true)
+    const changing = t.engine.invoke('wallets.update', { ...wechat, maxFen: 100 })
+    poisonTheOpenGroup()
+    await Promise.resolve()
+    // Someone reads the configuration while the change is still waiting for its commit.
+    const readMeanwhile = t.engine.invoke('wallets.list', {})
+    await expect(changing).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
+    await expect(readMeanwhile).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
+    const after = ((await t.engine.invoke('wallets.list', {})) as Wallets).wallets.find((w) => w.wallet === 'wechat')!
+    expect(after.maxFen).toBe(wechat.maxFen)
+    expect(await wechatOffered()).toBe(true)
+  })
+
+  it('phone pages answer only once what they wrote is on disk: a lost commit is an error page, not a redirect', async () => {
+    const s = await testServer()
+    t = s
+    const order = await s.api('POST', '/api/orders', { amountFen: 1500 })
+    const code = await s.api('POST', `/api/orders/${order.json.id}/payments`, { method: 'aggregate' })
+    // The disk fails while the phone's WeChat payment is being made.
+    const createQr = s.engine.simulator.createQr.bind(s.engine.simulator)
+    s.engine.simulator.createQr = async (request) => {
+      const made = await createQr(request)
+      poisonTheOpenGroup()
+      return made
+    }
+    const landing = await fetch(code.json.qrContent, {
+      headers: { 'User-Agent': 'Mozilla/5.0 (iPhone) MicroMessenger/8.0.49', 'Accept-Language': 'zh-CN' },
+      redirect: 'manual',
+    })
+    expect(landing.status).toBe(503)
+    expect(landing.headers.get('location')).toBeNull()
+    expect(await landing.text()).toContain('<html')
+  })
+})
