@@ -26,7 +26,17 @@ function pooledRandom(): () => number {
   }
 }
 
-/** An unguessable token: 128 random bits, URL-safe. */
+const tokenPool = Buffer.alloc(4096)
+let tokenOffset = tokenPool.length
+
+/** An unguessable token: 128 random bits, URL-safe. Bytes come from a refilled pool and are never handed out twice. */
 export function newSecretToken(bytes = 16): string {
-  return randomBytes(bytes).toString('base64url')
+  if (bytes > tokenPool.length) return randomBytes(bytes).toString('base64url')
+  if (tokenOffset + bytes > tokenPool.length) {
+    randomFillSync(tokenPool)
+    tokenOffset = 0
+  }
+  const token = tokenPool.toString('base64url', tokenOffset, tokenOffset + bytes)
+  tokenOffset += bytes
+  return token
 }

@@ -5,6 +5,7 @@ import type { EngineEvent } from '../shared/api/types'
 import { createHandlers, createInvoker } from './api/handlers'
 import { createCatalogService } from './catalog/service'
 import { systemClock, type Clock } from './clock'
+import { createCommitGroups } from './db/commitGroups'
 import { openDatabase } from './db/open'
 import { createEventLog, type EventLog } from './events/log'
 import { createIdGenerator, newSecretToken } from './ids'
@@ -87,12 +88,17 @@ export function createEngine(options: EngineOptions): Engine {
   const clock = options.clock ?? systemClock
   const db = openDatabase(join(options.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding })
   const newId = createIdGenerator(clock)
-  const events = createEventLog(db, clock, {
-    onGroupLost: () => {
-      forgetWalletConfigs(db)
-      forgetRoutingSettings(db)
-    },
-  })
+  const events = createEventLog(
+    db,
+    clock,
+    createCommitGroups(db, {
+      // In-memory copies of the configuration may hold what the lost group wrote.
+      onGroupLost: () => {
+        forgetWalletConfigs(db)
+        forgetRoutingSettings(db)
+      },
+    }),
+  )
   const background = new Set<Promise<unknown>>()
   const track = (work: Promise<unknown>): void => {
     background.add(work)
@@ -275,6 +281,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (timer) clearInterval(timer)
       await engine.idle()
       events.flush()
+      simulator.flush()
       db.close()
       simulatorDb.close()
     },

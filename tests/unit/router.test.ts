@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { WalletConfig } from '../../src/shared/api/types'
+import type { PaymentOption, WalletConfig } from '../../src/shared/api/types'
 import { UNAVAILABLE_REASONS } from '../../src/shared/api/schemas'
 import { MAX_AMOUNT_FEN } from '../../src/shared/money'
 import { WALLET_IDS } from '../../src/shared/wallets'
@@ -100,6 +100,18 @@ describe('the router (property-based)', () => {
         expect(routeOrder(order, wallets, settings, facts)).toEqual(first)
         const orders = first.filter((o) => o.available).map((o) => wallets.find((w) => w.wallet === o.wallet)!.displayOrder)
         expect(orders).toEqual([...orders].sort((a, b) => a - b))
+      }),
+    )
+  })
+
+  it('evaluates one wallet alone exactly as in the full list (validating a choice routes that wallet only)', () => {
+    fc.assert(
+      fc.property(orderArb, walletsArb, fc.constantFrom(...WALLET_IDS), (order, wallets, chosen) => {
+        const strip = (o: PaymentOption | undefined) => o && { ...o, rank: null, rankReasons: [] }
+        const full = routeOrder(order, wallets, DEFAULT_ROUTING_SETTINGS, { ...facts, lastUsedWallet: 'alipay' }).find((o) => o.wallet === chosen)
+        const alone = routeOrder(order, wallets.filter((w) => w.wallet === chosen), DEFAULT_ROUTING_SETTINGS, { ...facts, lastUsedWallet: null })
+        expect(alone.length).toBeLessThanOrEqual(1)
+        expect(strip(alone[0])).toEqual(strip(full))
       }),
     )
   })

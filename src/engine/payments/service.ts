@@ -48,7 +48,7 @@ export interface PaymentServiceDeps {
   providers: ProviderRegistry
   newId: (prefix: IdPrefix) => string
   /** The routed payment options of an order, as the customer would see them now. */
-  optionsFor: (order: OrderRow) => PaymentOption[]
+  optionsFor: (order: OrderRow, onlyWallet?: WalletId) => PaymentOption[]
   /** Runs inside the transaction that marks an order paid (friend-pay requests follow their order). */
   onOrderPaid: (orderId: string, attempt: AttemptRow, now: number) => void
   /** How long a QR code stays payable. */
@@ -97,7 +97,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
 
   /** The routed option for a wallet, which must offer `method` now. */
   function requireOption(order: OrderRow, wallet: WalletId, method: OptionMethod): PaymentOption {
-    const option = deps.optionsFor(order).find((o) => o.wallet === wallet)
+    const option = deps.optionsFor(order, wallet).find((o) => o.wallet === wallet)
     if (!option || !option.available || !option.methods.includes(method)) {
       const reason = option ? (option.reason ?? 'METHOD_UNSUPPORTED') : 'NOT_ACCEPTED'
       throw new EngineError('WALLET_UNAVAILABLE', `${wallet} cannot take this order (${reason})`, { reason })

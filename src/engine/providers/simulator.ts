@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3'
 import { EngineError } from '../../shared/errors'
 import { WALLET_IDS, WALLET_METHODS, type PaymentMethod, type WalletId } from '../../shared/wallets'
 import type { Clock } from '../clock'
+import { createCommitGroups } from '../db/commitGroups'
 import { newSecretToken } from '../ids'
 import type {
   CodePayRequest,
@@ -86,6 +87,8 @@ export interface SimulatorProvider extends PaymentProvider {
   loseNextRefundAnswer(): void
   /** Notification deliveries not yet finished (tests and shutdown wait for them). */
   idle(): Promise<void>
+  /** Writes the wallet's books now (before closing them). */
+  flush(): void
 }
 
 /**
@@ -104,6 +107,9 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       throw new EngineError('PROVIDER_ERROR', `the wallet's channel for ${merchantId} is down`)
     }
   }
+  // The wallet's books are written in groups too: it stands in for a remote wallet and must not cost the
+  // checkout a commit of its own per call.
+  const books = createCommitGroups(db)
   const select = prepared(db, 'SELECT * FROM sim_trades WHERE out_trade_no = ?')
   const selectByToken = prepared(db, 'SELECT * FROM sim_trades WHERE page_token = ?')
 
@@ -111,9 +117,12 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
   function getTrade(outTradeNo: string): TradeRow | null {
     const row = (select.get(outTradeNo) as TradeRow | undefined) ?? null
     if (row?.state === 'USERPAYING' && row.confirm_at !== null && row.confirm_at <= clock.now()) {
-      prepared(db, 
-        "UPDATE sim_trades SET state = 'SUCCESS', paid_at = confirm_at, transaction_id = ? WHERE out_trade_no = ? AND state = 'USERPAYING'",
-      ).run(newTransactionId(row.wallet), outTradeNo)
+      books.run(() =>
+        prepared(
+          db,
+          "UPDATE sim_trades SET state = 'SUCCESS', paid_at = confirm_at, transaction_id = ? WHERE out_trade_no = ? AND state = 'USERPAYING'",
+        ).run(newTransactionId(row.wallet), outTradeNo),
+      )
       return (select.get(outTradeNo) as TradeRow | undefined) ?? null
     }
     return row
@@ -147,7 +156,9 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     })
     const timestamp = String(Math.floor(clock.now() / 1000))
     const nonce = newSecretToken(12)
+    // Like a real wallet, it notifies once its own books are written.
     const delivery = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => books.durable())
       .then(() =>
         options.deliverNotification({
           headers: {
@@ -167,7 +178,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
 
   /** The wallet's side of a refund: idempotent by out_refund_no, never more than was paid. */
   const refundInBooks = (request: RefundRequest): ProviderRefund =>
-    db.transaction((): ProviderRefund => {
+    books.run((): ProviderRefund => {
       const existing = prepared(db, 'SELECT * FROM sim_refunds WHERE out_refund_no = ?').get(request.outRefundNo) as
         | { amount_fen: number; refund_id: string }
         | undefined
@@ -191,7 +202,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
         'INSERT INTO sim_refunds (out_refund_no, out_trade_no, amount_fen, refund_id, created_at) VALUES (?, ?, ?, ?, ?)',
       ).run(request.outRefundNo, request.outTradeNo, request.amountFen, refundId, clock.now())
       return { outRefundNo: request.outRefundNo, state: 'SUCCESS', amountFen: request.amountFen, providerRefundNo: refundId }
-    })()
+    })
 
   const provider: SimulatorProvider = {
     db,
@@ -214,7 +225,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
           : suffix === SIMULATOR_CODE_SUFFIXES.passwordThenPay || suffix === SIMULATOR_CODE_SUFFIXES.passwordNeverConfirmed
             ? 'USERPAYING'
             : 'SUCCESS'
-      prepared(db, 
+      books.run(() => prepared(db, 
         `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, kind, confirm_at,
            transaction_id, paid_at, expires_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, 'code', ?, ?, ?, ?, ?)`,
@@ -230,7 +241,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
         state === 'SUCCESS' ? now : null,
         now + 24 * 3600_000,
         now,
-      )
+      ))
       return toTrade(getTrade(request.outTradeNo), request.outTradeNo)
     },
 
@@ -238,9 +249,11 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       const trade = getTrade(outTradeNo)
       if (!trade) return toTrade(null, outTradeNo)
       // A reversed paid trade is returned to the customer by the wallet: either way no money stays.
-      prepared(db, "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state != 'CLOSED'").run(
-        clock.now(),
-        outTradeNo,
+      books.run(() =>
+        prepared(db, "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state != 'CLOSED'").run(
+          clock.now(),
+          outTradeNo,
+        ),
       )
       return { ...toTrade(getTrade(outTradeNo), outTradeNo), state: 'REVOKED' as const }
     },
@@ -250,7 +263,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       const existing = getTrade(request.outTradeNo)
       const pageToken = existing?.page_token ?? newSecretToken()
       if (!existing) {
-        prepared(db, 
+        books.run(() => prepared(db, 
           `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, outcome, expires_at, created_at)
            VALUES (?, ?, ?, ?, ?, 'NOTPAY', ?, ?, ?)`,
         ).run(
@@ -262,7 +275,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
           options.defaultOutcome ?? 'succeed',
           request.expiresAt,
           clock.now(),
-        )
+        ))
       } else if (existing.amount_fen !== request.amountFen) {
         throw new EngineError('IDEMPOTENCY_CONFLICT', 'out_trade_no reused with a different amount')
       }
@@ -274,9 +287,12 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     },
 
     async close(outTradeNo) {
-      prepared(db, 
-        "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state IN ('NOTPAY', 'PAYERROR')",
-      ).run(clock.now(), outTradeNo)
+      books.run(() =>
+        prepared(db, "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state IN ('NOTPAY', 'PAYERROR')").run(
+          clock.now(),
+          outTradeNo,
+        ),
+      )
       return toTrade(getTrade(outTradeNo), outTradeNo)
     },
 
@@ -344,17 +360,19 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       if (clock.now() >= row.expires_at) return 'expired'
       const now = clock.now()
       if (row.outcome === 'decline') {
-        prepared(db, "UPDATE sim_trades SET state = 'PAYERROR' WHERE out_trade_no = ? AND state = 'NOTPAY'").run(
-          row.out_trade_no,
-        )
+        books.run(() => prepared(db, "UPDATE sim_trades SET state = 'PAYERROR' WHERE out_trade_no = ? AND state = 'NOTPAY'").run(row.out_trade_no))
         notify(getTrade(row.out_trade_no)!)
         return 'declined'
       }
       const transactionId = newTransactionId(row.wallet)
-      const changed = prepared(db, 
-          "UPDATE sim_trades SET state = 'SUCCESS', paid_at = ?, transaction_id = ? WHERE out_trade_no = ? AND state = 'NOTPAY'",
-        )
-        .run(now, transactionId, row.out_trade_no).changes
+      const changed = books.run(
+        () =>
+          prepared(db, "UPDATE sim_trades SET state = 'SUCCESS', paid_at = ?, transaction_id = ? WHERE out_trade_no = ? AND state = 'NOTPAY'").run(
+            now,
+            transactionId,
+            row.out_trade_no,
+          ).changes,
+      )
       if (changed !== 1) return 'already_paid'
       if (row.outcome === 'succeed') notify(getTrade(row.out_trade_no)!)
       return 'paid'
@@ -370,12 +388,16 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     },
 
     setOutcome(outTradeNo, outcome) {
-      const changed = prepared(db, 'UPDATE sim_trades SET outcome = ? WHERE out_trade_no = ?').run(outcome, outTradeNo).changes
+      const changed = books.run(() => prepared(db, 'UPDATE sim_trades SET outcome = ? WHERE out_trade_no = ?').run(outcome, outTradeNo).changes)
       if (changed !== 1) throw new EngineError('PAYMENT_NOT_FOUND', `no simulator trade ${outTradeNo}`)
     },
 
     async idle() {
       while (inFlight.size) await Promise.all([...inFlight])
+    },
+
+    flush() {
+      books.flush()
     },
   }
   return provider

@@ -21,18 +21,30 @@ export function routedOrder(db: Database, order: OrderRow): RoutedOrder {
   return { key: order.id, totalFen: order.total_fen, customerRef: order.customer_ref, context: order.context, lines }
 }
 
-/** Routes an order against the live configuration and the engine's books (read fresh on every call). */
+/**
+ * Routes an order against the live configuration and the engine's books (read fresh on every call). With
+ * `onlyWallet`, only that wallet is evaluated — what validating a cashier's choice needs (each wallet's
+ * availability, account and fees depend on that wallet alone; ranking is left out).
+ */
 export function createOptionsResolver(db: Database, clock: Clock, providers: ProviderRegistry) {
-  return (order: OrderRow): PaymentOption[] => {
+  return (order: OrderRow, onlyWallet?: WalletId): PaymentOption[] => {
     const now = clock.now()
     const settings = getRoutingSettings(db)
     const dayStart = businessDayStart(now)
     const windowStart = now - settings.accountHealth.windowMinutes * 60_000
-    return routeOrder(routedOrder(db, order), listWalletConfigs(db), settings, {
+    const configs = listWalletConfigs(db)
+    const healthRead = new Map<string, ReturnType<typeof accountOutcomesSince>>()
+    return routeOrder(routedOrder(db, order), onlyWallet ? configs.filter((c) => c.wallet === onlyWallet) : configs, settings, {
       now,
       takenTodayFen: (wallet) => sumSucceededSince(db, wallet, dayStart),
-      accountHealth: (wallet, accountId) => accountOutcomesSince(db, wallet, accountId, windowStart),
-      lastUsedWallet: order.customer_ref ? (lastWalletUsedBy(db, order.customer_ref) as WalletId | null) : null,
+      accountHealth: (wallet, accountId) => {
+        // The router may ask about one account several times (ranking by success rate): read it once.
+        const key = `${wallet}\u0000${accountId}`
+        let health = healthRead.get(key)
+        if (!health) healthRead.set(key, (health = accountOutcomesSince(db, wallet, accountId, windowStart)))
+        return health
+      },
+      lastUsedWallet: order.customer_ref && !onlyWallet ? (lastWalletUsedBy(db, order.customer_ref) as WalletId | null) : null,
       channelExists: (wallet, method, mode) => providers.find(wallet, method, mode) !== null,
     })
   }

@@ -1,0 +1,117 @@
+import type { Database } from 'better-sqlite3'
+import { EngineError } from '../../shared/errors'
+
+/**
+ * Group commit for one connection. The first piece of work opens a transaction; work arriving before the
+ * current turn of the event loop is over joins it, each piece in its own savepoint (a failing one is undone
+ * alone); the group commits once, so one disk flush serves every checkout in it. Whoever must not act before
+ * the data is on disk awaits `durable()`.
+ */
+export interface CommitGroups {
+  /** Runs `work` atomically in the open group and returns its result; `work` must not be async. */
+  run<T>(work: () => T): T
+  /** Calls `callback` once the group `work` just joined has committed (not at all if it is lost). */
+  afterCommit(callback: () => void): void
+  /** How many groups have been lost so far: an operation takes a mark when it starts. */
+  mark(): number
+  /**
+   * Resolves once every change made so far is on disk. Rejects (STORAGE_FAILED) if that commit fails or,
+   * given a mark, if any group was lost since the mark was taken.
+   */
+  durable(sinceMark?: number): Promise<void>
+  /** Commits the open group now (before closing the database). */
+  flush(): void
+}
+
+interface Group {
+  committed: (() => void)[]
+  done: Promise<void>
+  resolve(): void
+  reject(error: Error): void
+}
+
+export function createCommitGroups(db: Database, options: { onGroupLost?: () => void } = {}): CommitGroups {
+  const begin = db.prepare('BEGIN IMMEDIATE')
+  const commit = db.prepare('COMMIT')
+  const rollback = db.prepare('ROLLBACK')
+  // One wrapper for every piece of work: inside the group's transaction it runs as a savepoint.
+  const atomically = db.transaction((work: () => unknown) => work())
+  let group: Group | null = null
+  let lostGroups = 0
+
+  function open(): Group {
+    begin.run()
+    let resolve!: () => void
+    let reject!: (error: Error) => void
+    const done = new Promise<void>((res, rej) => {
+      resolve = res
+      reject = rej
+    })
+    // The outcome is reported to whoever awaits it; an unawaited failure is not a crash.
+    done.catch(() => undefined)
+    const opened: Group = { committed: [], done, resolve, reject }
+    setImmediate(() => commitGroup(opened))
+    return opened
+  }
+
+  function commitGroup(closing: Group): void {
+    if (group !== closing) return
+    try {
+      if (!db.inTransaction) throw new Error('the transaction ended early')
+      commit.run()
+    } catch (error) {
+      lose(closing, error)
+      return
+    }
+    group = null
+    closing.resolve()
+    for (const callback of closing.committed) callback()
+  }
+
+  function lose(lost: Group, cause: unknown): EngineError {
+    if (group === lost) group = null
+    if (db.inTransaction) rollback.run()
+    lostGroups++
+    options.onGroupLost?.()
+    const error = new EngineError(
+      'STORAGE_FAILED',
+      `the books could not be written, nothing was saved: ${cause instanceof Error ? cause.message : 'unknown error'}`,
+    )
+    lost.reject(error)
+    return error
+  }
+
+  return {
+    run(work) {
+      // SQLite ends a transaction by itself on some errors (disk full, I/O): the group is then lost.
+      if (group && !db.inTransaction) lose(group, new Error('the transaction ended early'))
+      if (!group && db.inTransaction) {
+        // Inside a plain transaction that its caller commits: a savepoint of it.
+        return atomically(work) as ReturnType<typeof work>
+      }
+      const current = (group ??= open())
+      try {
+        return atomically(work) as ReturnType<typeof work>
+      } catch (error) {
+        if (!db.inTransaction) throw lose(current, error)
+        throw error
+      }
+    },
+    afterCommit(callback) {
+      if (group) group.committed.push(callback)
+      else callback()
+    },
+    mark() {
+      return lostGroups
+    },
+    async durable(sinceMark) {
+      if (group) await group.done
+      if (sinceMark !== undefined && lostGroups > sinceMark) {
+        throw new EngineError('STORAGE_FAILED', 'the books could not be written meanwhile: this operation may not have been saved')
+      }
+    },
+    flush() {
+      if (group) commitGroup(group)
+    },
+  }
+}
