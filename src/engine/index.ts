@@ -10,6 +10,7 @@ import { openDatabase } from './db/open'
 import { createEventLog, type EventLog } from './events/log'
 import { createIdGenerator, newSecretToken } from './ids'
 import { createOrderService, type OrderService } from './orders/service'
+import { forgetAccountOutcomes } from './payments/queries'
 import { createPaymentService, type PaymentService } from './payments/service'
 import { createProviderRegistry } from './providers/registry'
 import { createSimulatorProvider, type SimulatorOutcome, type SimulatorProvider } from './providers/simulator'
@@ -92,10 +93,11 @@ export function createEngine(options: EngineOptions): Engine {
     db,
     clock,
     createCommitGroups(db, {
-      // In-memory copies of the configuration may hold what the lost group wrote.
-      onGroupLost: () => {
+      // In-memory copies of stored data may hold what was undone.
+      onRollback: () => {
         forgetWalletConfigs(db)
         forgetRoutingSettings(db)
+        forgetAccountOutcomes(db)
       },
     }),
   )

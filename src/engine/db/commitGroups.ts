@@ -30,7 +30,12 @@ interface Group {
   reject(error: Error): void
 }
 
-export function createCommitGroups(db: Database, options: { onGroupLost?: () => void } = {}): CommitGroups {
+export interface CommitGroupOptions {
+  /** Called whenever written data is undone (a failed piece of work, a lost group): drop in-memory copies. */
+  onRollback?: () => void
+}
+
+export function createCommitGroups(db: Database, options: CommitGroupOptions = {}): CommitGroups {
   const begin = db.prepare('BEGIN IMMEDIATE')
   const commit = db.prepare('COMMIT')
   const rollback = db.prepare('ROLLBACK')
@@ -72,7 +77,7 @@ export function createCommitGroups(db: Database, options: { onGroupLost?: () => 
     if (group === lost) group = null
     if (db.inTransaction) rollback.run()
     lostGroups++
-    options.onGroupLost?.()
+    options.onRollback?.()
     const error = new EngineError(
       'STORAGE_FAILED',
       `the books could not be written, nothing was saved: ${cause instanceof Error ? cause.message : 'unknown error'}`,
@@ -85,15 +90,13 @@ export function createCommitGroups(db: Database, options: { onGroupLost?: () => 
     run(work) {
       // SQLite ends a transaction by itself on some errors (disk full, I/O): the group is then lost.
       if (group && !db.inTransaction) lose(group, new Error('the transaction ended early'))
-      if (!group && db.inTransaction) {
-        // Inside a plain transaction that its caller commits: a savepoint of it.
-        return atomically(work) as ReturnType<typeof work>
-      }
-      const current = (group ??= open())
+      const current = group ?? (db.inTransaction ? null : (group = open()))
       try {
+        // Inside the group's transaction, or a plain one its caller commits: a savepoint.
         return atomically(work) as ReturnType<typeof work>
       } catch (error) {
-        if (!db.inTransaction) throw lose(current, error)
+        if (current && !db.inTransaction) throw lose(current, error)
+        options.onRollback?.()
         throw error
       }
     },

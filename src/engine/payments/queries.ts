@@ -88,6 +88,7 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): v
     attempt.aggregateId ?? null,
     attempt.friendPayId ?? null,
   )
+  accountWritten(db, { wallet: attempt.wallet, account_id: attempt.accountId })
 }
 
 export function getAttemptRow(db: Database, id: string): AttemptRow | null {
@@ -126,7 +127,10 @@ export function transitionAttempt(
   if (extra.providerTradeNo !== undefined) sets.push('provider_trade_no = @providerTradeNo')
   if (extra.failureCode !== undefined) sets.push('failure_code = @failureCode')
   if (extra.userPaying !== undefined) sets.push('user_paying = @userPaying')
-  const result = prepared(db, `UPDATE payment_attempts SET ${sets.join(', ')} WHERE id = @id AND status = @from`).run({
+  const changed = prepared(
+    db,
+    `UPDATE payment_attempts SET ${sets.join(', ')} WHERE id = @id AND status = @from RETURNING wallet, account_id`,
+  ).get({
     id,
     from,
     to,
@@ -135,8 +139,9 @@ export function transitionAttempt(
     providerTradeNo: extra.providerTradeNo ?? null,
     failureCode: extra.failureCode ?? null,
     userPaying: extra.userPaying ? 1 : 0,
-  })
-  return result.changes === 1
+  }) as { wallet: string; account_id: string | null } | undefined
+  accountWritten(db, changed)
+  return changed !== undefined
 }
 
 export function toAttempt(row: AttemptRow): PaymentAttempt {
@@ -170,10 +175,12 @@ export function toAttempt(row: AttemptRow): PaymentAttempt {
 
 /** Sets the "customer is confirming in the wallet app" flag of a pending attempt; true if it changed. */
 export function markUserPaying(db: Database, id: string, now: number): boolean {
-  return (
-    prepared(db, "UPDATE payment_attempts SET user_paying = 1, updated_at = ? WHERE id = ? AND status = 'pending' AND user_paying = 0")
-      .run(now, id).changes === 1
-  )
+  const changed = prepared(
+    db,
+    "UPDATE payment_attempts SET user_paying = 1, updated_at = ? WHERE id = ? AND status = 'pending' AND user_paying = 0 RETURNING wallet, account_id",
+  ).get(now, id) as { wallet: string; account_id: string | null } | undefined
+  accountWritten(db, changed)
+  return changed !== undefined
 }
 
 /** A still-payable QR attempt opened for the same all-wallets code or friend-pay request and wallet. */
@@ -212,17 +219,53 @@ export function sumSucceededSince(db: Database, wallet: string, since: number): 
  */
 export const ACCOUNT_WINDOW_SIZE = 50
 
-export function accountOutcomesSince(db: Database, wallet: string, accountId: string, since: number) {
+export interface AccountOutcomes {
+  successes: number
+  failures: number
+  lastFailureAt: number | null
+}
+
+/**
+ * Routing reads every account's window on every checkout, while most accounts see no new payment between two
+ * checkouts: a window read is kept until a payment of that account is written, or until its oldest payment
+ * falls out of the time window. Dropped wholesale whenever a write is undone.
+ */
+interface KeptWindow {
+  since: number
+  oldestUpdatedAt: number | null
+  outcomes: AccountOutcomes
+}
+const keptWindows = new WeakMap<Database, Map<string, KeptWindow>>()
+const windowKey = (wallet: string, accountId: string | null) => `${wallet}\u0000${accountId ?? ''}`
+
+function accountWritten(db: Database, row: { wallet: string; account_id: string | null } | undefined): void {
+  if (row) keptWindows.get(db)?.delete(windowKey(row.wallet, row.account_id))
+}
+
+/** Forgets every kept window (a write was undone, so a kept window may count it). */
+export function forgetAccountOutcomes(db: Database): void {
+  keptWindows.delete(db)
+}
+
+export function accountOutcomesSince(db: Database, wallet: string, accountId: string, since: number): AccountOutcomes {
+  let kept = keptWindows.get(db)
+  if (!kept) keptWindows.set(db, (kept = new Map()))
+  const key = windowKey(wallet, accountId)
+  const hit = kept.get(key)
+  if (hit && since >= hit.since && (hit.oldestUpdatedAt === null || since <= hit.oldestUpdatedAt)) return hit.outcomes
   const row = prepared(
     db,
     `SELECT
        COALESCE(SUM(status = 'succeeded'), 0) AS successes,
        COALESCE(SUM(status = 'failed' AND COALESCE(failure_code, '') NOT IN ('PAYERROR', 'DECLINED')), 0) AS failures,
-       MAX(CASE WHEN status = 'failed' AND COALESCE(failure_code, '') NOT IN ('PAYERROR', 'DECLINED') THEN failed_at END) AS last_failure_at
-     FROM (SELECT status, failure_code, failed_at FROM payment_attempts
+       MAX(CASE WHEN status = 'failed' AND COALESCE(failure_code, '') NOT IN ('PAYERROR', 'DECLINED') THEN failed_at END) AS last_failure_at,
+       MIN(updated_at) AS oldest_updated_at
+     FROM (SELECT status, failure_code, failed_at, updated_at FROM payment_attempts
            WHERE wallet = ? AND account_id = ? AND updated_at >= ? ORDER BY updated_at DESC LIMIT ${ACCOUNT_WINDOW_SIZE})`,
-  ).get(wallet, accountId, since) as { successes: number; failures: number; last_failure_at: number | null }
-  return { successes: row.successes, failures: row.failures, lastFailureAt: row.last_failure_at }
+  ).get(wallet, accountId, since) as { successes: number; failures: number; last_failure_at: number | null; oldest_updated_at: number | null }
+  const outcomes = { successes: row.successes, failures: row.failures, lastFailureAt: row.last_failure_at }
+  kept.set(key, { since, oldestUpdatedAt: row.oldest_updated_at, outcomes })
+  return outcomes
 }
 
 export function lastWalletUsedBy(db: Database, customerRef: string): string | null {

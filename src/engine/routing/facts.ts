@@ -33,17 +33,10 @@ export function createOptionsResolver(db: Database, clock: Clock, providers: Pro
     const dayStart = businessDayStart(now)
     const windowStart = now - settings.accountHealth.windowMinutes * 60_000
     const configs = listWalletConfigs(db)
-    const healthRead = new Map<string, ReturnType<typeof accountOutcomesSince>>()
     return routeOrder(routedOrder(db, order), onlyWallet ? configs.filter((c) => c.wallet === onlyWallet) : configs, settings, {
       now,
       takenTodayFen: (wallet) => sumSucceededSince(db, wallet, dayStart),
-      accountHealth: (wallet, accountId) => {
-        // The router may ask about one account several times (ranking by success rate): read it once.
-        const key = `${wallet}\u0000${accountId}`
-        let health = healthRead.get(key)
-        if (!health) healthRead.set(key, (health = accountOutcomesSince(db, wallet, accountId, windowStart)))
-        return health
-      },
+      accountHealth: (wallet, accountId) => accountOutcomesSince(db, wallet, accountId, windowStart),
       lastUsedWallet: order.customer_ref && !onlyWallet ? (lastWalletUsedBy(db, order.customer_ref) as WalletId | null) : null,
       channelExists: (wallet, method, mode) => providers.find(wallet, method, mode) !== null,
     })
