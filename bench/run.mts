@@ -24,10 +24,7 @@ await step('raw', () => {
   raw = rawCommitLimit(3)
   return [result('raw limit: single-row INSERT commits (WAL, synchronous=FULL)', raw.perSecond, 'commits/s', null, { ratioToLimit: 1 })]
 })
-await step('checkout', async () => {
-  const rawPerSecond = raw.perSecond || rawCommitLimit(2).perSecond
-  return [...(await checkoutThroughput(4, rawPerSecond, 1)), ...(await checkoutThroughput(4, rawPerSecond, 16))]
-})
+await step('checkout', async () => [...(await checkoutThroughput(4, 1)), ...(await checkoutThroughput(6, 16))])
 await step('routing', routingDecision)
 await step('qr', async () => [...(await timeToQrInProcess()), ...(await timeToQrOverHttp())])
 await step('http', () => httpApiThroughput(5))

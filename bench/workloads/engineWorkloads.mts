@@ -74,22 +74,31 @@ async function oneCheckout(engine: Engine, paid: (orderId: string) => Promise<vo
   await done
 }
 
-/** Checkouts per second with `concurrency` checkouts in flight (tills, phones), as commit-equivalents. */
-export async function checkoutThroughput(seconds: number, rawPerSecond: number, concurrency: number): Promise<BenchResult[]> {
-  return withEngine(async (engine) => {
+/**
+ * Checkouts per second with `concurrency` checkouts in flight (tills, phones), as commit-equivalents. The disk's
+ * raw commit rate drifts on shared machines, so it is measured right before and right after, and averaged.
+ */
+export async function checkoutThroughput(seconds: number, concurrency: number): Promise<BenchResult[]> {
+  const before = rawCommitLimit(2).perSecond
+  const { perSecond, count } = await withEngine(async (engine) => {
     const paid = paidWatcher(engine)
-    const { perSecond, count } = await throughput(seconds, () => oneCheckout(engine, paid), concurrency)
+    const measured = await throughput(seconds, () => oneCheckout(engine, paid), concurrency)
     await engine.idle()
     const paidOrders = (engine.db.prepare("SELECT COUNT(*) AS n FROM orders WHERE status = 'paid'").get() as { n: number }).n
-    if (paidOrders !== count) throw new Error(`checkout benchmark: ${count} checkouts but ${paidOrders} paid orders`)
-    const ratio = perSecond / rawPerSecond
-    const label = concurrency === 1 ? 'one at a time' : `${concurrency} in flight`
-    const goal = concurrency === 1 ? null : { op: '>=' as const, value: rawPerSecond / 4 }
-    return [
-      result(`checkout throughput (in process, ${label})`, perSecond, 'checkouts/s', goal, { ratioToLimit: ratio }),
-      result(`commit-equivalents per checkout (${label})`, rawPerSecond / perSecond, 'commits', concurrency === 1 ? null : { op: '<', value: 4 }),
-    ]
+    if (paidOrders !== measured.count) throw new Error(`checkout benchmark: ${measured.count} checkouts but ${paidOrders} paid orders`)
+    return measured
   })
+  const after = rawCommitLimit(2).perSecond
+  const rawPerSecond = (before + after) / 2
+  const label = concurrency === 1 ? 'one at a time' : `${concurrency} in flight`
+  const note = `${count} checkouts; raw limit ${Math.round(before)} before, ${Math.round(after)} after`
+  return [
+    result(`checkout throughput (in process, ${label})`, perSecond, 'checkouts/s', concurrency === 1 ? null : { op: '>=', value: rawPerSecond / 4 }, {
+      ratioToLimit: perSecond / rawPerSecond,
+      note,
+    }),
+    result(`commit-equivalents per checkout (${label})`, rawPerSecond / perSecond, 'commits', concurrency === 1 ? null : { op: '<', value: 4 }, { note }),
+  ]
 }
 
 const benchWallets: WalletConfig[] = WALLET_IDS.map((wallet) => ({

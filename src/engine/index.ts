@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import type { EngineEvent } from '../shared/api/types'
+import { EngineError } from '../shared/errors'
 import { createHandlers, createInvoker } from './api/handlers'
 import { createCatalogService } from './catalog/service'
 import { systemClock, type Clock } from './clock'
@@ -215,11 +216,14 @@ export function createEngine(options: EngineOptions): Engine {
       friendPay,
       credentials: {
         get: (input) => credentialsStatus(db, secretBox, input.wallet, input.mode),
-        set: (input) => {
+        set: async (input) => {
+          const mark = events.mark()
           events.unitOfWork(() => {
             saveCredentials(db, secretBox, input, clock.now())
             events.append({ type: 'credentials.changed', data: { wallet: input.wallet, mode: input.mode } })
           })
+          // Payments go to the new merchant account only once it is on disk: a lost save changes nothing.
+          await events.durable(mark)
           loadAdapters()
           return credentialsStatus(db, secretBox, input.wallet, input.mode)
         },
@@ -257,7 +261,13 @@ export function createEngine(options: EngineOptions): Engine {
     simulator,
     aggregate,
     friendPay,
-    invoke,
+    invoke(operation, input) {
+      // Once closing, nothing new starts; what is under way is waited for (it may be talking to a wallet).
+      if (closed) return Promise.reject(new EngineError('INTERNAL', 'the engine is shutting down'))
+      const running = invoke(operation, input)
+      track(running.catch(() => undefined))
+      return running
+    },
     async acceptNotification(key, notification) {
       // The wallet stops resending once we answer: answer only when what it told us is on disk.
       const mark = events.mark()
@@ -282,10 +292,16 @@ export function createEngine(options: EngineOptions): Engine {
       closed = true
       if (timer) clearInterval(timer)
       await engine.idle()
-      events.flush()
+      // The wallet's books first: the merchant's record what the wallet said.
       simulator.flush()
-      db.close()
-      simulatorDb.close()
+      const mark = events.mark()
+      events.flush()
+      try {
+        await events.durable(mark)
+      } finally {
+        db.close()
+        simulatorDb.close()
+      }
     },
   }
   return engine

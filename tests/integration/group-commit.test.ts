@@ -5,6 +5,7 @@ import { DATABASE_FILE } from '../../src/engine'
 import type { CreatedPayment, EngineEvent, Order } from '../../src/shared/api/types'
 import { testEngine } from '../support/engine'
 import { testServer } from '../support/server'
+import { insertAutomaticRefund } from '../../src/engine/payments/refunds'
 
 let t: ReturnType<typeof testEngine>
 let reader: BetterSqlite3.Database | null = null
@@ -147,5 +148,68 @@ describe('group commit: checkouts running at the same time share one disk flush'
     expect(landing.status).toBe(503)
     expect(landing.headers.get('location')).toBeNull()
     expect(await landing.text()).toContain('<html')
+  })
+
+  it('a refund whose record was lost with its group is never sent to the wallet', async () => {
+    t = testEngine()
+    const paidByCode = async () => {
+      const order = await create({ amountFen: 1000 })
+      const payment = (await t.engine.invoke('payments.create', { id: order.id, method: 'payment-code', authCode: '134567890123456789' })) as CreatedPayment
+      return { orderId: order.id, attemptId: payment.id }
+    }
+    const queueRefund = (paid: { orderId: string; attemptId: string }, id: string) =>
+      t.engine.events.unitOfWork(() =>
+        insertAutomaticRefund(t.engine.db, { id, orderId: paid.orderId, attemptId: paid.attemptId, wallet: 'wechat', amountFen: 1000, reason: 'late_payment' }, t.clock.now()),
+      )
+    const first = await paidByCode()
+    const second = await paidByCode()
+    queueRefund(first, 'rfd_kept')
+    await t.engine.events.durable()
+    queueRefund(second, 'rfd_lost')
+    const sending = t.engine.payments.processRefunds()
+    poisonTheOpenGroup()
+    await sending
+    await t.engine.idle()
+    const sentToWallet = t.engine.simulator.db.prepare('SELECT out_refund_no FROM sim_refunds').all()
+    expect(sentToWallet).not.toContainEqual({ out_refund_no: 'rfd_lost' })
+    expect(t.engine.db.prepare("SELECT id FROM refunds WHERE id = 'rfd_lost'").all()).toEqual([])
+    // The refund that is on disk still goes out on the next round.
+    await t.engine.payments.processRefunds()
+    expect(t.engine.simulator.db.prepare('SELECT out_refund_no FROM sim_refunds').all()).toEqual([{ out_refund_no: 'rfd_kept' }])
+  })
+
+  it('a reconnecting event stream is replayed committed events only; a lost group leaves no phantom behind', async () => {
+    t = testEngine()
+    const before = t.engine.events.latestSeq()
+    const creating = create({ amountFen: 4242 })
+    expect(t.engine.events.since(before, 10)).toEqual([])
+    poisonTheOpenGroup()
+    await expect(creating).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
+    expect(t.engine.events.since(before, 10)).toEqual([])
+    const kept = await create({ amountFen: 1 })
+    const replayed = t.engine.events.since(before, 10)
+    expect(replayed.map((e) => [e.type, e.orderId])).toEqual([['order.created', kept.id]])
+    expect(t.engine.events.latestSeq()).toBe(replayed[0]!.seq)
+  })
+
+  it('a payment code whose answer could not be saved is reported as an unknown outcome, never as "nothing happened"', async () => {
+    t = testEngine()
+    const order = await create({ amountFen: 1000 })
+    const payWithCode = t.engine.simulator.payWithCode.bind(t.engine.simulator)
+    t.engine.simulator.payWithCode = async (request) => {
+      const trade = await payWithCode(request)
+      // The disk fails just as the wallet's answer is being recorded.
+      queueMicrotask(() => queueMicrotask(poisonTheOpenGroup))
+      return trade
+    }
+    const paying = t.engine.invoke('payments.create', { id: order.id, method: 'payment-code', authCode: '134567890123456789' })
+    await expect(paying).rejects.toMatchObject({ code: 'PAYMENT_OUTCOME_UNKNOWN' })
+    const charged = t.engine.simulator.db.prepare('SELECT state FROM sim_trades').all()
+    expect(charged).toEqual([{ state: 'SUCCESS' }])
+    // The attempt itself was on disk before the code was sent: the sweep finds the charge and the order is paid.
+    t.clock.advance(61_000)
+    await t.engine.sweep()
+    await t.engine.idle()
+    expect(((await t.engine.invoke('orders.get', { id: order.id })) as Order).status).toBe('paid')
   })
 })

@@ -18,7 +18,7 @@ export interface EngineServices {
   friendPay: FriendPayService
   credentials: {
     get(input: OperationParsedInput<'credentials.get'>): OperationOutput<'credentials.get'>
-    set(input: OperationParsedInput<'credentials.set'>): OperationOutput<'credentials.set'>
+    set(input: OperationParsedInput<'credentials.set'>): Promise<OperationOutput<'credentials.set'>>
     test(input: OperationParsedInput<'wallets.testConnection'>): Promise<OperationOutput<'wallets.testConnection'>>
   }
   orders: OrderService

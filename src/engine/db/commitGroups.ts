@@ -75,14 +75,19 @@ export function createCommitGroups(db: Database, options: CommitGroupOptions = {
 
   function lose(lost: Group, cause: unknown): EngineError {
     if (group === lost) group = null
-    if (db.inTransaction) rollback.run()
-    lostGroups++
-    options.onRollback?.()
     const error = new EngineError(
       'STORAGE_FAILED',
       `the books could not be written, nothing was saved: ${cause instanceof Error ? cause.message : 'unknown error'}`,
     )
-    lost.reject(error)
+    try {
+      if (db.inTransaction) rollback.run()
+    } catch {
+      // A failing disk may refuse the rollback too; SQLite undoes the transaction when it can.
+    } finally {
+      lostGroups++
+      options.onRollback?.()
+      lost.reject(error)
+    }
     return error
   }
 

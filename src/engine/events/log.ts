@@ -31,8 +31,10 @@ export interface EventLog extends Pick<CommitGroups, 'mark' | 'durable' | 'flush
   append(event: NewEvent): EngineEvent
   /** Runs `work` atomically and returns its result; its changes become durable when the group commits. */
   unitOfWork<T>(work: () => T): T
+  /** Committed events after `afterSeq` (what a reconnecting client missed). */
   since(afterSeq: number, limit: number): EngineEvent[]
   forOrder(orderId: string): EngineEvent[]
+  /** The last committed event's number. */
   latestSeq(): number
   subscribe(listener: EventListener): () => void
 }
@@ -41,12 +43,14 @@ export function createEventLog(db: Database, clock: Clock, groups: CommitGroups)
   const insert = db.prepare(
     'INSERT INTO events (type, order_id, attempt_id, data, at) VALUES (?, ?, ?, ?, ?)',
   )
-  const selectSince = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
+  const selectSince = db.prepare('SELECT * FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?')
   const selectForOrder = db.prepare('SELECT * FROM events WHERE order_id = ? ORDER BY seq')
   const selectLatest = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events')
   const listeners = new Set<EventListener>()
   /** Events appended by the unit of work now running; null outside one. */
   let uncommitted: EngineEvent[] | null = null
+  /** The last event on disk: readers outside the engine never see further (a lost group reuses its numbers). */
+  let committedSeq = (selectLatest.get() as { seq: number }).seq
 
   function publish(events: EngineEvent[]): void {
     for (const event of events) {
@@ -84,7 +88,12 @@ export function createEventLog(db: Database, clock: Clock, groups: CommitGroups)
       const appended: EngineEvent[] = (uncommitted = [])
       try {
         const result = groups.run(work)
-        if (appended.length) groups.afterCommit(() => publish(appended))
+        if (appended.length) {
+          groups.afterCommit(() => {
+            committedSeq = Math.max(committedSeq, appended[appended.length - 1]!.seq)
+            publish(appended)
+          })
+        }
         return result
       } finally {
         uncommitted = null
@@ -94,13 +103,13 @@ export function createEventLog(db: Database, clock: Clock, groups: CommitGroups)
     durable: (sinceMark) => groups.durable(sinceMark),
     flush: () => groups.flush(),
     since(afterSeq, limit) {
-      return (selectSince.all(afterSeq, limit) as EventRow[]).map(fromRow)
+      return (selectSince.all(afterSeq, committedSeq, limit) as EventRow[]).map(fromRow)
     },
     forOrder(orderId) {
       return (selectForOrder.all(orderId) as EventRow[]).map(fromRow)
     },
     latestSeq() {
-      return (selectLatest.get() as { seq: number }).seq
+      return committedSeq
     },
     subscribe(listener) {
       listeners.add(listener)

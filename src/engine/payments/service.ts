@@ -230,6 +230,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     order: OrderRow,
     input: Extract<OperationParsedInput<'payments.create'>, { method: 'payment-code' }>,
   ): Promise<AttemptRow> {
+    const mark = events.mark()
     requirePayable(order)
     const settings = getRoutingSettings(db)
     const wallet = input.wallet ?? detectWalletFromCode(input.authCode, settings.paymentCodeRules)
@@ -249,14 +250,35 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       merchantFeeFen: option.merchantFeeFen,
       paymentCodeMasked: maskPaymentCode(input.authCode),
     })
-    // The wallet charges at once: the attempt must be on disk before the code is sent.
-    await events.durable()
+    // The wallet charges at once: the attempt must be on disk before the code is sent (and nothing this
+    // operation wrote may have been lost meanwhile).
+    await events.durable(mark)
+    try {
+      return await sendPaymentCode(order, input.authCode, attempt, option, wallet, provider, mark)
+    } catch (error) {
+      // The wallet may have moved money: "nothing was saved" would send the cashier to scan again.
+      if (error instanceof EngineError && error.code === 'STORAGE_FAILED') {
+        throw new EngineError('PAYMENT_OUTCOME_UNKNOWN', 'the wallet was asked to charge but its answer could not be saved: check the payment before scanning again')
+      }
+      throw error
+    }
+  }
+
+  async function sendPaymentCode(
+    order: OrderRow,
+    authCode: string,
+    attempt: AttemptRow,
+    option: PaymentOption,
+    wallet: WalletId,
+    provider: PaymentProvider,
+    mark: number,
+  ): Promise<AttemptRow> {
     let trade: ProviderTrade
     try {
       trade = await provider.payWithCode({
         outTradeNo: attempt.id,
         wallet,
-        authCode: input.authCode,
+        authCode,
         amountFen: attempt.amount_fen,
         description: describe(order),
         merchantId: merchantIdOf(option, wallet),
@@ -265,6 +287,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       // The outcome is unknown: the wallet may have charged. Ask, and reverse if not, so the order never hangs;
       // if the charge in fact went through, the cashier is told it was paid, not that the wallet failed.
       await closeAttempt(requireAttempt(attempt.id), 'UNKNOWN_OUTCOME').catch(() => undefined)
+      await events.durable(mark)
       const after = requireAttempt(attempt.id)
       if (after.status === 'succeeded') return after
       throw error instanceof EngineError ? error : new EngineError('PROVIDER_ERROR', 'the wallet did not answer')
@@ -275,6 +298,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       }
     })
     await applyTrade(requireAttempt(attempt.id), trade)
+    await events.durable(mark)
     return requireAttempt(attempt.id)
   }
 
@@ -400,10 +424,13 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       }
     })
     if (closeSiblings) {
-      for (const sibling of listAttemptRowsForOrder(db, attempt.order_id)) {
-        if (sibling.id !== attempt.id && (sibling.status === 'pending' || sibling.status === 'created')) {
-          deps.track(closeAttempt(sibling, 'order_paid').catch(() => undefined))
-        }
+      const siblings = listAttemptRowsForOrder(db, attempt.order_id).filter(
+        (sibling) => sibling.id !== attempt.id && (sibling.status === 'pending' || sibling.status === 'created'),
+      )
+      // The other codes are closed at their wallets once the order is paid on disk.
+      const paidOnDisk = siblings.length ? events.durable() : null
+      for (const sibling of siblings) {
+        deps.track(paidOnDisk!.then(() => closeAttempt(sibling, 'order_paid')).catch(() => undefined))
       }
     }
     if (refundQueued) deps.track(processRefunds().catch(() => undefined))
@@ -534,12 +561,20 @@ export function createPaymentService(deps: PaymentServiceDeps) {
    */
   const processRefunds = singleFlight(async () => {
     const now = clock.now()
-    for (const refund of listPendingRefunds(db, 100)) {
-      if (!refundDue(refund, now)) continue
+    // Money leaves only for a refund that is on disk: the list may hold refunds of a group still open, and a
+    // group lost meanwhile (any of them) means the refund is read again once everything is durable.
+    const mark = events.mark()
+    for (const listed of listPendingRefunds(db, 100)) {
+      if (!refundDue(listed, now)) continue
+      try {
+        await events.durable(mark)
+      } catch {
+        return
+      }
+      const refund = getRefundRow(db, listed.id)
+      if (refund?.status !== 'pending') continue
       const attempt = requireAttempt(refund.attempt_id)
       try {
-        // Money leaves only for a refund that is on disk.
-        await events.durable()
         const provider = providerFor(attempt)
         // A refund the wallet has accepted is asked about, not sent again.
         const result = refund.provider_refund_no

@@ -242,6 +242,8 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
         now + 24 * 3600_000,
         now,
       ))
+      // Like a real wallet, it answers about money once its own books hold it.
+      await books.durable()
       return toTrade(getTrade(request.outTradeNo), request.outTradeNo)
     },
 
@@ -255,6 +257,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
           outTradeNo,
         ),
       )
+      await books.durable()
       return { ...toTrade(getTrade(outTradeNo), outTradeNo), state: 'REVOKED' as const }
     },
 
@@ -293,11 +296,13 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
           outTradeNo,
         ),
       )
+      await books.durable()
       return toTrade(getTrade(outTradeNo), outTradeNo)
     },
 
     async refund(request: RefundRequest): Promise<ProviderRefund> {
       const result = refundInBooks(request)
+      await books.durable()
       if (loseRefundAnswer) {
         loseRefundAnswer = false
         throw new EngineError('PROVIDER_ERROR', 'the refund answer was lost on the way')

@@ -21,19 +21,40 @@ export function routedOrder(db: Database, order: OrderRow): RoutedOrder {
   return { key: order.id, totalFen: order.total_fen, customerRef: order.customer_ref, context: order.context, lines }
 }
 
+/** How many orders' routing views are kept (the orders at the tills right now, with room to spare). */
+const ROUTED_ORDERS_KEPT = 512
+
+/**
+ * An order is routed at least twice (the cashier's list, then the check of the chosen wallet), and neither its
+ * lines nor the products they name ever change once it exists: its routing view is read once and kept.
+ */
+function keptRoutedOrders(db: Database): (order: OrderRow) => RoutedOrder {
+  const kept = new Map<string, RoutedOrder['lines']>()
+  return (order) => {
+    let lines = kept.get(order.id)
+    if (!lines) {
+      lines = routedOrder(db, order).lines
+      kept.set(order.id, lines)
+      if (kept.size > ROUTED_ORDERS_KEPT) kept.delete(kept.keys().next().value!)
+    }
+    return { key: order.id, totalFen: order.total_fen, customerRef: order.customer_ref, context: order.context, lines }
+  }
+}
+
 /**
  * Routes an order against the live configuration and the engine's books (read fresh on every call). With
  * `onlyWallet`, only that wallet is evaluated — what validating a cashier's choice needs (each wallet's
  * availability, account and fees depend on that wallet alone; ranking is left out).
  */
 export function createOptionsResolver(db: Database, clock: Clock, providers: ProviderRegistry) {
+  const routed = keptRoutedOrders(db)
   return (order: OrderRow, onlyWallet?: WalletId): PaymentOption[] => {
     const now = clock.now()
     const settings = getRoutingSettings(db)
     const dayStart = businessDayStart(now)
     const windowStart = now - settings.accountHealth.windowMinutes * 60_000
     const configs = listWalletConfigs(db)
-    return routeOrder(routedOrder(db, order), onlyWallet ? configs.filter((c) => c.wallet === onlyWallet) : configs, settings, {
+    return routeOrder(routed(order), onlyWallet ? configs.filter((c) => c.wallet === onlyWallet) : configs, settings, {
       now,
       takenTodayFen: (wallet) => sumSucceededSince(db, wallet, dayStart),
       accountHealth: (wallet, accountId) => accountOutcomesSince(db, wallet, accountId, windowStart),

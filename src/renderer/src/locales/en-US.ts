@@ -688,6 +688,7 @@ const enUS: MessageSchema = {
       DATABASE_TOO_NEW: 'The data comes from a newer version; update this app first',
       SECRETS_UNAVAILABLE: 'Wallet secrets cannot be stored or read securely here (needs the OS keychain, or HUTONG_SECRETS_KEY_FILE on the server)',
       STORAGE_FAILED: 'The books could not be written to disk (disk full or failing?): nothing was saved, try again',
+      PAYMENT_OUTCOME_UNKNOWN: "The wallet was asked to charge, but its answer could not be saved: check the payment (or the customer's wallet app) before scanning again",
     },
     form: {
       INVALID_PERCENT: 'Enter a percentage from 0 to 100 with at most two decimals',

@@ -687,6 +687,7 @@ const zhCN = {
       DATABASE_TOO_NEW: '数据来自更新版本的收银台，请先升级本机程序',
       SECRETS_UNAVAILABLE: '本机无法安全保存或读取钱包密钥（需要系统钥匙串，或服务器的 HUTONG_SECRETS_KEY_FILE）',
       STORAGE_FAILED: '账本写入磁盘失败（磁盘已满或故障？）：本次操作未保存，请重试',
+      PAYMENT_OUTCOME_UNKNOWN: '已请钱包扣款，但结果未能保存：请先核对该笔支付（或顾客的钱包应用），不要直接重新扫码',
     },
     form: {
       INVALID_PERCENT: '请输入 0–100 的百分比，最多两位小数',
