@@ -43,7 +43,12 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     await server.close()
-    await engine.close()
+    try {
+      await engine.close()
+    } catch (error) {
+      console.error(`[engine] the last changes could not be written: ${error instanceof Error ? error.message : String(error)}`)
+      process.exit(1)
+    }
     process.exit(0)
   }
   process.on('SIGINT', () => void stop())

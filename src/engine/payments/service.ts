@@ -427,10 +427,10 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const siblings = listAttemptRowsForOrder(db, attempt.order_id).filter(
         (sibling) => sibling.id !== attempt.id && (sibling.status === 'pending' || sibling.status === 'created'),
       )
-      // The other codes are closed at their wallets once the order is paid on disk.
-      const paidOnDisk = siblings.length ? events.durable() : null
-      for (const sibling of siblings) {
-        deps.track(paidOnDisk!.then(() => closeAttempt(sibling, 'order_paid')).catch(() => undefined))
+      if (siblings.length) {
+        // The other codes are closed at their wallets once the order is paid on disk.
+        const paidOnDisk = events.durable()
+        for (const sibling of siblings) deps.track(paidOnDisk.then(() => closeAttempt(sibling, 'order_paid')).catch(() => undefined))
       }
     }
     if (refundQueued) deps.track(processRefunds().catch(() => undefined))
