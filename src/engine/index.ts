@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3'
 import type { EngineEvent } from '../shared/api/types'
 import { EngineError } from '../shared/errors'
 import { createHandlers, createInvoker } from './api/handlers'
+import { forgetProducts } from './catalog/products'
 import { createCatalogService } from './catalog/service'
 import { systemClock, type Clock } from './clock'
 import { createCommitGroups } from './db/commitGroups'
@@ -15,7 +16,7 @@ import { forgetAccountOutcomes } from './payments/queries'
 import { createPaymentService, type PaymentService } from './payments/service'
 import { createProviderRegistry } from './providers/registry'
 import { createSimulatorProvider, type SimulatorOutcome, type SimulatorProvider } from './providers/simulator'
-import type { IncomingNotification } from './providers/types'
+import type { IncomingNotification, PaymentProvider } from './providers/types'
 import { openSimulatorBooks, SIMULATOR_DATABASE_FILE } from './providers/simulatorBooks'
 import { seedDemoStore } from './seed/demo'
 import { getOrCreateSetting } from './store/settings'
@@ -99,6 +100,7 @@ export function createEngine(options: EngineOptions): Engine {
         forgetWalletConfigs(db)
         forgetRoutingSettings(db)
         forgetAccountOutcomes(db)
+        forgetProducts(db)
       },
     }),
   )
@@ -121,6 +123,8 @@ export function createEngine(options: EngineOptions): Engine {
   })
   const secretBox = options.secretBox ?? null
   let realAdapters: WalletAdapter[] = []
+  // Read on every routing decision: rebuilt only when the adapters change.
+  let allProviders: readonly PaymentProvider[] = [simulator]
   const adapterDeps: AdapterDeps = {
     clock,
     timeoutMs: options.walletTimeoutMs ?? 15_000,
@@ -133,13 +137,14 @@ export function createEngine(options: EngineOptions): Engine {
     for (const config of configs.wechat) if (options.adapters?.wechat) built.push(options.adapters.wechat(config, adapterDeps))
     for (const config of configs.alipay) if (options.adapters?.alipay) built.push(options.adapters.alipay(config, adapterDeps))
     realAdapters = built
+    allProviders = [simulator, ...built]
   }
   try {
     loadAdapters()
   } catch (error) {
     console.error(`[engine] wallet credentials could not be loaded: ${error instanceof Error ? error.message : 'unknown error'}`)
   }
-  const providers = createProviderRegistry(() => [simulator, ...realAdapters])
+  const providers = createProviderRegistry(() => allProviders)
   const optionsFor = createOptionsResolver(db, clock, providers)
   const paymentTtlMs = options.paymentTtlMs ?? 5 * 60 * 1000
   const orderTtlMs = options.orderTtlMs ?? 2 * 60 * 60 * 1000

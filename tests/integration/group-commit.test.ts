@@ -45,7 +45,9 @@ describe('group commit: checkouts running at the same time share one disk flush'
   it('commits operations started together in one group, all of them durable when answered', async () => {
     t = testEngine()
     const before = committedOrders().length
+    const commitsBefore = t.engine.events.stats().committed
     const orders = await Promise.all(Array.from({ length: 20 }, (_, i) => create({ amountFen: 100 + i })))
+    expect(t.engine.events.stats().committed - commitsBefore).toBe(1)
     const committed = committedOrders()
     expect(committed.length).toBe(before + 20)
     for (const order of orders) expect(committed).toContain(order.id)

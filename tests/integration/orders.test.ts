@@ -24,6 +24,15 @@ describe('orders', () => {
     expect(order.createdAt).toBe(new Date(START).toISOString())
   })
 
+  it('answers a new order exactly as reading it back does', async () => {
+    t = testEngine()
+    for (const input of [{ lines: [{ sku: 'BRK-001', quantity: 2 }], customerRef: 'C-9', context: 'online' }, { amountFen: 99, description: '找零' }]) {
+      const created = await create(input)
+      const { attempts: _attempts, refunds: _refunds, timeline: _timeline, ...readBack } = await get(created.id)
+      expect(created).toEqual(readBack)
+    }
+  })
+
   it('creates a keyed-amount order without lines', async () => {
     t = testEngine()
     const order = await create({ amountFen: 1288, description: '散装水果' })

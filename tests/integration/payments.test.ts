@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { CreatedPayment, Order, OrderDetail, PaymentOption } from '../../src/shared/api/types'
 import { createEngine } from '../../src/engine'
 import { getSetting } from '../../src/engine/store/settings'
+import { getAttemptRow } from '../../src/engine/payments/queries'
+import { getOrderRow } from '../../src/engine/orders/queries'
 import { START, testEngine } from '../support/engine'
 import { customerPays, pageTokenOf } from '../support/simulator'
 
@@ -157,6 +159,34 @@ describe('QR payment through the simulator wallet', () => {
     await reopened.sweep()
     expect(((await reopened.invoke('orders.get', { id: order.id })) as OrderDetail).status).toBe('paid')
     t.engine = reopened
+  })
+})
+
+describe('the attempt a payment answers with', () => {
+  it('is the attempt as stored, for a plain QR code and for Huabei installments', async () => {
+    t = testEngine()
+    for (const [wallet, amountFen] of [['wechat', 700], ['huabei', 30_000]] as const) {
+      const order = await newOrder(amountFen)
+      const made = await t.engine.payments.createQrAttempt(getOrderRow(t.engine.db, order.id)!, wallet, wallet === 'huabei' ? { installments: 6 } : {})
+      expect(made).toEqual(getAttemptRow(t.engine.db, made.id))
+    }
+  })
+})
+
+describe('what the wallet shows the customer', () => {
+  it('the store and the goods: one line by name, several as "first 等N件", or the order description', async () => {
+    t = testEngine()
+    const store = ((await t.engine.invoke('store.get', {})) as { name: string }).name
+    const described = async (input: unknown) => {
+      const order = (await t.engine.invoke('orders.create', input)) as Order
+      const payment = await pay(order.id)
+      return (t.engine.simulator.db.prepare('SELECT description FROM sim_trades WHERE out_trade_no = ?').get(payment.id) as { description: string }).description
+    }
+    expect(await described({ lines: [{ sku: 'DRK-001', quantity: 2 }] })).toBe(`${store}-豆浆`)
+    expect(await described({ lines: [{ sku: 'DRK-001', quantity: 1 }, { sku: 'BRK-001', quantity: 1 }, { sku: 'DLY-001', quantity: 1 }] })).toBe(
+      `${store}-豆浆 等3件`,
+    )
+    expect(await described({ amountFen: 500, description: '散装水果' })).toBe(`${store}-散装水果`)
   })
 })
 

@@ -29,12 +29,28 @@ export function listActiveProducts(db: Database): Product[] {
   return rows.map(fromRow)
 }
 
+/**
+ * Products are only ever added, never changed: a product once read is kept (every order line reads one).
+ * Unknown SKUs are not kept, so a product added later is found. Dropped when a write is undone.
+ */
+const keptProducts = new WeakMap<Database, Map<string, Product>>()
+
+export function forgetProducts(db: Database): void {
+  keptProducts.delete(db)
+}
+
 export function findProductsBySku(db: Database, skus: readonly string[]): Map<string, Product> {
+  let kept = keptProducts.get(db)
+  if (!kept) keptProducts.set(db, (kept = new Map()))
   const found = new Map<string, Product>()
-  const select = prepared(db, 'SELECT * FROM products WHERE sku = ? AND active = 1')
   for (const sku of new Set(skus)) {
-    const row = select.get(sku) as ProductRow | undefined
-    if (row) found.set(sku, fromRow(row))
+    let product = kept.get(sku)
+    if (!product) {
+      const row = prepared(db, 'SELECT * FROM products WHERE sku = ? AND active = 1').get(sku) as ProductRow | undefined
+      if (!row) continue
+      kept.set(sku, (product = fromRow(row)))
+    }
+    found.set(sku, product)
   }
   return found
 }

@@ -21,6 +21,8 @@ export interface CommitGroups {
   durable(sinceMark?: number): Promise<void>
   /** Commits the open group now (before closing the database). */
   flush(): void
+  /** Counters since start: groups committed and lost, pieces of work run (the benchmark reports them). */
+  stats(): { committed: number; lost: number; units: number }
 }
 
 interface Group {
@@ -43,6 +45,8 @@ export function createCommitGroups(db: Database, options: CommitGroupOptions = {
   const atomically = db.transaction((work: () => unknown) => work())
   let group: Group | null = null
   let lostGroups = 0
+  let committedGroups = 0
+  let units = 0
 
   function open(): Group {
     begin.run()
@@ -69,6 +73,7 @@ export function createCommitGroups(db: Database, options: CommitGroupOptions = {
       return
     }
     group = null
+    committedGroups++
     closing.resolve()
     for (const callback of closing.committed) callback()
   }
@@ -96,6 +101,7 @@ export function createCommitGroups(db: Database, options: CommitGroupOptions = {
       // SQLite ends a transaction by itself on some errors (disk full, I/O): the group is then lost.
       if (group && !db.inTransaction) lose(group, new Error('the transaction ended early'))
       const current = group ?? (db.inTransaction ? null : (group = open()))
+      units++
       try {
         // Inside the group's transaction, or a plain one its caller commits: a savepoint.
         return atomically(work) as ReturnType<typeof work>
@@ -120,6 +126,9 @@ export function createCommitGroups(db: Database, options: CommitGroupOptions = {
     },
     flush() {
       if (group) commitGroup(group)
+    },
+    stats() {
+      return { committed: committedGroups, lost: lostGroups, units }
     },
   }
 }

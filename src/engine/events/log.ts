@@ -27,7 +27,7 @@ export type EventListener = (event: EngineEvent) => void
  * Units of work are group-committed (see db/commitGroups): events are published only after their group
  * commits, and callers await `durable()` before they answer anyone or hand money to a wallet.
  */
-export interface EventLog extends Pick<CommitGroups, 'mark' | 'durable' | 'flush'> {
+export interface EventLog extends Pick<CommitGroups, 'mark' | 'durable' | 'flush' | 'stats'> {
   append(event: NewEvent): EngineEvent
   /** Runs `work` atomically and returns its result; its changes become durable when the group commits. */
   unitOfWork<T>(work: () => T): T
@@ -102,6 +102,7 @@ export function createEventLog(db: Database, clock: Clock, groups: CommitGroups)
     mark: () => groups.mark(),
     durable: (sinceMark) => groups.durable(sinceMark),
     flush: () => groups.flush(),
+    stats: () => groups.stats(),
     since(afterSeq, limit) {
       return (selectSince.all(afterSeq, committedSeq, limit) as EventRow[]).map(fromRow)
     },

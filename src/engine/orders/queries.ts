@@ -54,6 +54,27 @@ const STATUS_COLUMN: Record<OrderStatus, string | null> = {
   expired: 'expired_at',
 }
 
+/** The row `insertOrder` writes, as a read would return it. */
+export function newOrderRow(order: NewOrder, now: number): OrderRow {
+  return {
+    id: order.id,
+    status: 'open',
+    total_fen: order.totalFen,
+    description: order.description,
+    customer_ref: order.customerRef,
+    context: order.context,
+    paid_wallet: null,
+    paid_attempt_id: null,
+    expires_at: order.expiresAt,
+    created_at: now,
+    updated_at: now,
+    awaiting_payment_at: null,
+    paid_at: null,
+    cancelled_at: null,
+    expired_at: null,
+  }
+}
+
 export function insertOrder(db: Database, order: NewOrder, now: number): void {
   prepared(db, 
     `INSERT INTO orders (id, status, total_fen, description, customer_ref, context, expires_at, created_at, updated_at)
@@ -115,6 +136,16 @@ export function transitionOrder(
   const result = prepared(db, `UPDATE orders SET ${sets.join(', ')} WHERE id = @id AND status = @from`)
     .run({ id, from, to, now, wallet: paid?.wallet ?? null, attemptId: paid?.attemptId ?? null })
   return result.changes === 1
+}
+
+/** The first line's name and the number of lines: what a payment's description needs. */
+export function orderLineSummary(db: Database, orderId: string): { firstName: string | null; count: number } {
+  const row = prepared(
+    db,
+    `SELECT (SELECT name FROM order_lines WHERE order_id = ? ORDER BY position LIMIT 1) AS first_name,
+            (SELECT COUNT(*) FROM order_lines WHERE order_id = ?) AS count`,
+  ).get(orderId, orderId) as { first_name: string | null; count: number }
+  return { firstName: row.first_name, count: row.count }
 }
 
 export function getOrderLines(db: Database, orderId: string): OrderLine[] {

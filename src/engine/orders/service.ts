@@ -17,9 +17,11 @@ import {
   getOrderRow,
   insertOrder,
   listExpiredUnfinishedOrderIds,
+  newOrderRow,
   listOrderRows,
   toOrder,
   transitionOrder,
+  type NewOrder,
   type OrderRow,
 } from './queries'
 
@@ -90,24 +92,20 @@ export function createOrderService(deps: OrderServiceDeps) {
       })
     }
     const now = clock.now()
-    const id = deps.newId('ord')
+    const order: NewOrder = {
+      id: deps.newId('ord'),
+      totalFen,
+      description: input.description ?? null,
+      customerRef: input.customerRef ?? null,
+      context: input.context,
+      expiresAt: now + deps.orderTtlMs,
+      lines,
+    }
     events.unitOfWork(() => {
-      insertOrder(
-        db,
-        {
-          id,
-          totalFen,
-          description: input.description ?? null,
-          customerRef: input.customerRef ?? null,
-          context: input.context,
-          expiresAt: now + deps.orderTtlMs,
-          lines,
-        },
-        now,
-      )
-      events.append({ type: 'order.created', orderId: id, data: { totalFen, lines: lines.length } })
+      insertOrder(db, order, now)
+      events.append({ type: 'order.created', orderId: order.id, data: { totalFen, lines: lines.length } })
     })
-    return load(id)
+    return toOrder(newOrderRow(order, now), lines)
   }
 
   function get(id: string): OrderDetail {

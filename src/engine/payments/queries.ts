@@ -62,7 +62,8 @@ const STATUS_COLUMN: Record<AttemptStatus, string | null> = {
   closed: 'closed_at',
 }
 
-export function insertAttempt(db: Database, attempt: NewAttempt, now: number): void {
+/** Writes a new attempt (status `created`) and returns its row as a read would. */
+export function insertAttempt(db: Database, attempt: NewAttempt, now: number): AttemptRow {
   prepared(db, 
     `INSERT INTO payment_attempts (id, order_id, wallet, method, provider, mode, status, amount_fen, expires_at,
        created_at, updated_at, account_id, merchant_fee_fen, installments, tendered_fen, change_fen,
@@ -89,6 +90,35 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): v
     attempt.friendPayId ?? null,
   )
   accountWritten(db, { wallet: attempt.wallet, account_id: attempt.accountId })
+  return {
+    id: attempt.id,
+    order_id: attempt.orderId,
+    wallet: attempt.wallet,
+    method: attempt.method,
+    provider: attempt.provider,
+    mode: attempt.mode,
+    status: 'created',
+    amount_fen: attempt.amountFen,
+    qr_content: null,
+    provider_trade_no: null,
+    failure_code: null,
+    expires_at: attempt.expiresAt,
+    created_at: now,
+    updated_at: now,
+    pending_at: null,
+    succeeded_at: null,
+    failed_at: null,
+    closed_at: null,
+    account_id: attempt.accountId,
+    installments: attempt.installments ?? null,
+    merchant_fee_fen: attempt.merchantFeeFen,
+    tendered_fen: attempt.tenderedFen ?? null,
+    change_fen: attempt.changeFen ?? null,
+    payment_code_masked: attempt.paymentCodeMasked ?? null,
+    user_paying: 0,
+    aggregate_id: attempt.aggregateId ?? null,
+    friend_pay_id: attempt.friendPayId ?? null,
+  }
 }
 
 export function getAttemptRow(db: Database, id: string): AttemptRow | null {
@@ -102,6 +132,13 @@ export function listAttemptRowsForOrder(db: Database, orderId: string): AttemptR
 export function listUnfinishedAttemptRows(db: Database, limit: number): AttemptRow[] {
   return prepared(db, "SELECT * FROM payment_attempts WHERE status IN ('created', 'pending') ORDER BY expires_at LIMIT ?")
     .all(limit) as AttemptRow[]
+}
+
+/** An order's attempts that can still succeed (created or pending). */
+export function listUnfinishedAttemptRowsForOrder(db: Database, orderId: string): AttemptRow[] {
+  return prepared(db, "SELECT * FROM payment_attempts WHERE order_id = ? AND status IN ('created', 'pending') ORDER BY id").all(
+    orderId,
+  ) as AttemptRow[]
 }
 
 export function countUnfinishedAttemptsForOrder(db: Database, orderId: string): number {

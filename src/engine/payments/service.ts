@@ -11,7 +11,7 @@ import { getRoutingSettings } from '../config/routing'
 import { getWalletConfig } from '../config/wallets'
 import type { EventLog } from '../events/log'
 import type { IdPrefix } from '../ids'
-import { getOrderLines, getOrderRow, transitionOrder, type OrderRow } from '../orders/queries'
+import { getOrderRow, orderLineSummary, transitionOrder, type OrderRow } from '../orders/queries'
 import type { ProviderRegistry } from '../providers/registry'
 import type { IncomingNotification, PaymentProvider, ProviderTrade } from '../providers/types'
 import { getStoreProfile } from '../store/profile'
@@ -21,6 +21,7 @@ import {
   insertAttempt,
   listAttemptRowsForOrder,
   listClosedQrAttemptsWatched,
+  listUnfinishedAttemptRowsForOrder,
   listUnfinishedAttemptRows,
   markUserPaying,
   toAttempt,
@@ -107,10 +108,11 @@ export function createPaymentService(deps: PaymentServiceDeps) {
 
   function describe(order: OrderRow): string {
     const store = getStoreProfile(db).name
-    const lines = getOrderLines(db, order.id)
-    const what =
-      order.description ??
-      (lines.length === 0 ? '' : lines.length === 1 ? lines[0]!.name : `${lines[0]!.name} 等${lines.length}件`)
+    let what = order.description
+    if (what === null) {
+      const { firstName, count } = orderLineSummary(db, order.id)
+      what = count === 0 ? '' : count === 1 ? firstName! : `${firstName} 等${count}件`
+    }
     return truncateUtf8([store, what].filter(Boolean).join('-') || order.id, DESCRIPTION_MAX_BYTES)
   }
 
@@ -124,7 +126,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   function startAttempt(order: OrderRow, fields: Omit<NewAttempt, 'id' | 'orderId' | 'amountFen'>): AttemptRow {
     const id = deps.newId('pay')
     const now = clock.now()
-    events.unitOfWork(() => {
+    return events.unitOfWork(() => {
       const current = requireOrder(order.id)
       requirePayable(current)
       if (current.status === 'open') {
@@ -133,7 +135,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         }
         events.append({ type: 'order.awaiting_payment', orderId: order.id })
       }
-      insertAttempt(db, { ...fields, id, orderId: order.id, amountFen: current.total_fen }, now)
+      const attempt = insertAttempt(db, { ...fields, id, orderId: order.id, amountFen: current.total_fen }, now)
       events.append({
         type: 'payment.created',
         orderId: order.id,
@@ -147,8 +149,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           ...(fields.paymentCodeMasked ? { paymentCode: fields.paymentCodeMasked } : {}),
         },
       })
+      return attempt
     })
-    return requireAttempt(id)
   }
 
   function failCreation(attempt: AttemptRow, error: unknown): never {
@@ -181,6 +183,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     const provider = providers.find(wallet, 'qr', option.mode)
     if (!provider) throw new EngineError('WALLET_UNAVAILABLE', `${wallet} has no channel`, { reason: 'CHANNEL_UNAVAILABLE' })
     const baseFee = option.merchantFeeFen! - (plans ? plans[0]!.merchantFeeFen : 0)
+    const description = describe(order)
     const attempt = startAttempt(order, {
       wallet,
       method: 'qr',
@@ -199,7 +202,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         outTradeNo: attempt.id,
         wallet,
         amountFen: attempt.amount_fen,
-        description: describe(order),
+        description,
         expiresAt: attempt.expires_at,
         merchantId: merchantIdOf(option, wallet),
         installments: plan?.periods ?? null,
@@ -208,8 +211,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     } catch (error) {
       failCreation(attempt, error)
     }
+    const shownAt = clock.now()
     const shown = events.unitOfWork(() => {
-      if (!transitionAttempt(db, attempt.id, 'created', 'pending', clock.now(), { qrContent })) return false
+      if (!transitionAttempt(db, attempt.id, 'created', 'pending', shownAt, { qrContent })) return false
       events.append({
         type: 'payment.pending',
         orderId: order.id,
@@ -223,7 +227,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       await provider.close(attempt.id).catch(() => undefined)
       throw new EngineError('CONCURRENT_UPDATE', 'the payment changed meanwhile')
     }
-    return requireAttempt(attempt.id)
+    return { ...attempt, status: 'pending', qr_content: qrContent, pending_at: shownAt, updated_at: shownAt }
   }
 
   async function createCodePayment(
@@ -254,7 +258,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     // operation wrote may have been lost meanwhile).
     await events.durable(mark)
     try {
-      return await sendPaymentCode(order, input.authCode, attempt, option, wallet, provider, mark)
+      return await sendPaymentCode(describe(order), input.authCode, attempt, option, wallet, provider, mark)
     } catch (error) {
       // The wallet may have moved money: "nothing was saved" would send the cashier to scan again.
       if (error instanceof EngineError && error.code === 'STORAGE_FAILED') {
@@ -265,7 +269,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   }
 
   async function sendPaymentCode(
-    order: OrderRow,
+    description: string,
     authCode: string,
     attempt: AttemptRow,
     option: PaymentOption,
@@ -280,7 +284,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         wallet,
         authCode,
         amountFen: attempt.amount_fen,
-        description: describe(order),
+        description,
         merchantId: merchantIdOf(option, wallet),
       })
     } catch (error) {
@@ -294,7 +298,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     }
     events.unitOfWork(() => {
       if (transitionAttempt(db, attempt.id, 'created', 'pending', clock.now())) {
-        events.append({ type: 'payment.pending', orderId: order.id, attemptId: attempt.id, data: { wallet } })
+        events.append({ type: 'payment.pending', orderId: attempt.order_id, attemptId: attempt.id, data: { wallet } })
       }
     })
     await applyTrade(requireAttempt(attempt.id), trade)
@@ -424,9 +428,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       }
     })
     if (closeSiblings) {
-      const siblings = listAttemptRowsForOrder(db, attempt.order_id).filter(
-        (sibling) => sibling.id !== attempt.id && (sibling.status === 'pending' || sibling.status === 'created'),
-      )
+      const siblings = listUnfinishedAttemptRowsForOrder(db, attempt.order_id).filter((sibling) => sibling.id !== attempt.id)
       if (siblings.length) {
         // The other codes are closed at their wallets once the order is paid on disk.
         const paidOnDisk = events.durable()

@@ -379,7 +379,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
           ).changes,
       )
       if (changed !== 1) return 'already_paid'
-      if (row.outcome === 'succeed') notify(getTrade(row.out_trade_no)!)
+      if (row.outcome === 'succeed') notify({ ...row, state: 'SUCCESS', paid_at: now, transaction_id: transactionId })
       return 'paid'
     },
 
