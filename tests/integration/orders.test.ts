@@ -33,6 +33,14 @@ describe('orders', () => {
     }
   })
 
+  it('finds a product added after an order asked for its SKU in vain', async () => {
+    t = testEngine()
+    await expect(create({ lines: [{ sku: 'NEW-001', quantity: 1 }] })).rejects.toMatchObject({ code: 'PRODUCT_NOT_FOUND' })
+    await t.engine.invoke('products.create', { name: '新品', sku: 'NEW-001', priceFen: 990, category: '零食' })
+    const order = await create({ lines: [{ sku: 'NEW-001', quantity: 2 }] })
+    expect(order.totalFen).toBe(1980)
+  })
+
   it('creates a keyed-amount order without lines', async () => {
     t = testEngine()
     const order = await create({ amountFen: 1288, description: '散装水果' })
