@@ -4,6 +4,7 @@ import type { PaymentAttempt } from '../../shared/api/types'
 import type { AttemptStatus } from '../../shared/states'
 import type { PaymentMethod, ProviderMode, WalletId } from '../../shared/wallets'
 import { toIso, toIsoOrNull } from '../clock'
+import type { AccountHealth } from '../routing/accounts'
 
 export interface AttemptRow {
   id: string
@@ -256,12 +257,6 @@ export function sumSucceededSince(db: Database, wallet: string, since: number): 
  */
 export const ACCOUNT_WINDOW_SIZE = 50
 
-export interface AccountOutcomes {
-  successes: number
-  failures: number
-  lastFailureAt: number | null
-}
-
 /**
  * Routing reads every account's window on every checkout, while most accounts see no new payment between two
  * checkouts: a window read is kept until a payment of that account is written, or until its oldest payment
@@ -270,7 +265,7 @@ export interface AccountOutcomes {
 interface KeptWindow {
   since: number
   oldestUpdatedAt: number | null
-  outcomes: AccountOutcomes
+  outcomes: AccountHealth
 }
 const keptWindows = new WeakMap<Database, Map<string, KeptWindow>>()
 const windowKey = (wallet: string, accountId: string | null) => `${wallet}\u0000${accountId ?? ''}`
@@ -284,7 +279,7 @@ export function forgetAccountOutcomes(db: Database): void {
   keptWindows.delete(db)
 }
 
-export function accountOutcomesSince(db: Database, wallet: string, accountId: string, since: number): AccountOutcomes {
+export function accountOutcomesSince(db: Database, wallet: string, accountId: string, since: number): AccountHealth {
   let kept = keptWindows.get(db)
   if (!kept) keptWindows.set(db, (kept = new Map()))
   const key = windowKey(wallet, accountId)
