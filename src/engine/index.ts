@@ -159,6 +159,7 @@ export function createEngine(options: EngineOptions): Engine {
     optionsFor,
     paymentTtlMs,
     track,
+    stopping: () => closed,
     onOrderPaid: (orderId, attempt, now) => onOrderPaid(orderId, attempt, now),
   })
   const aggregate = createAggregateService({
@@ -255,6 +256,15 @@ export function createEngine(options: EngineOptions): Engine {
   const timer = sweepIntervalMs > 0 ? setInterval(() => track(sweep().catch(() => undefined)), sweepIntervalMs) : null
   timer?.unref()
   let closed = false
+  /** Once closing, nothing new starts; what is under way is waited for (it may be talking to a wallet). */
+  const whileOpen =
+    <A extends unknown[], R>(work: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      if (closed) return Promise.reject(new EngineError('INTERNAL', 'the engine is shutting down'))
+      const running = work(...args)
+      track(running.catch(() => undefined))
+      return running
+    }
 
   const engine: Engine = {
     db,
@@ -264,16 +274,11 @@ export function createEngine(options: EngineOptions): Engine {
     orders,
     payments,
     simulator,
-    aggregate,
-    friendPay,
-    invoke(operation, input) {
-      // Once closing, nothing new starts; what is under way is waited for (it may be talking to a wallet).
-      if (closed) return Promise.reject(new EngineError('INTERNAL', 'the engine is shutting down'))
-      const running = invoke(operation, input)
-      track(running.catch(() => undefined))
-      return running
-    },
-    async acceptNotification(key, notification) {
+    // The phone pages' entry points that call wallets are waited for at shutdown too.
+    aggregate: { ...aggregate, land: whileOpen(aggregate.land) },
+    friendPay: { ...friendPay, pay: whileOpen(friendPay.pay) },
+    invoke: whileOpen(invoke),
+    acceptNotification: whileOpen(async (key: string, notification: IncomingNotification) => {
       // The wallet stops resending once we answer: answer only when what it told us is on disk.
       const mark = events.mark()
       try {
@@ -281,7 +286,7 @@ export function createEngine(options: EngineOptions): Engine {
       } finally {
         await events.durable(mark)
       }
-    },
+    }),
     subscribe: (listener) => events.subscribe(listener),
     apiToken: () => getOrCreateSetting(db, 'api.token', () => newSecretToken(24)),
     setPublicBaseUrl: (url) => {
@@ -298,11 +303,11 @@ export function createEngine(options: EngineOptions): Engine {
       if (timer) clearInterval(timer)
       await engine.idle()
       // The wallet's books first: the merchant's record what the wallet said.
-      simulator.flush()
+      const walletBooks = simulator.flush()
       const mark = events.mark()
       events.flush()
       try {
-        await events.durable(mark)
+        await Promise.all([walletBooks, events.durable(mark)])
       } finally {
         db.close()
         simulatorDb.close()

@@ -93,7 +93,9 @@ if (!app.requestSingleInstanceLock()) {
     shuttingDown = true
     void (async () => {
       await server?.close().catch(() => undefined)
-      await engine?.close().catch(() => undefined)
+      await engine?.close().catch((error: unknown) => {
+        console.error(`[engine] the last changes could not be written: ${error instanceof Error ? error.message : String(error)}`)
+      })
       server = null
       engine = null
       app.quit()

@@ -40,10 +40,15 @@ async function main(): Promise<void> {
 
   let stopping = false
   const stop = async (): Promise<void> => {
-    if (stopping) return
+    if (stopping) {
+      // A second signal: stop now. Nothing unanswered is lost; what was answered is already on disk.
+      console.error('Stopped before the payments under way had finished; the next start picks them up.')
+      process.exit(1)
+    }
     stopping = true
-    await server.close()
+    console.log('Stopping: finishing the payments under way (press Ctrl-C again to stop at once)…')
     try {
+      await server.close()
       await engine.close()
     } catch (error) {
       console.error(`[engine] the last changes could not be written: ${error instanceof Error ? error.message : String(error)}`)

@@ -215,3 +215,26 @@ describe('group commit: checkouts running at the same time share one disk flush'
     expect(((await t.engine.invoke('orders.get', { id: order.id })) as Order).status).toBe('paid')
   })
 })
+
+describe('shutdown', () => {
+  it('waits for a phone payment under way at the wallet, then refuses new work; everything answered is on disk', async () => {
+    t = testEngine()
+    const order = await create({ amountFen: 1500 })
+    const code = (await t.engine.invoke('payments.create', { id: order.id, method: 'aggregate' })) as CreatedPayment
+    const token = new URL(code.qrContent!).pathname.split('/').pop()!
+    // The wallet takes its time to make the code.
+    const createQr = t.engine.simulator.createQr.bind(t.engine.simulator)
+    t.engine.simulator.createQr = async (request) => {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      return createQr(request)
+    }
+    const landing = t.engine.aggregate.land(token, 'Mozilla/5.0 (iPhone) MicroMessenger/8.0.49')
+    const closing = t.engine.close()
+    await expect(t.engine.invoke('orders.create', { amountFen: 1 })).rejects.toMatchObject({ code: 'INTERNAL' })
+    await expect(landing).resolves.toMatchObject({ kind: 'redirect', wallet: 'wechat' })
+    await closing
+    reader = new BetterSqlite3(join(t.dir, DATABASE_FILE), { readonly: true })
+    const attempts = reader.prepare("SELECT wallet, status FROM payment_attempts WHERE order_id = ? AND method = 'qr'").all(order.id)
+    expect(attempts).toEqual([{ wallet: 'wechat', status: 'pending' }])
+  })
+})

@@ -56,6 +56,8 @@ export interface PaymentServiceDeps {
   paymentTtlMs: number
   /** Background work (closing sibling attempts, refunds) is tracked so shutdown and tests can wait for it. */
   track: (work: Promise<unknown>) => void
+  /** True once the engine is shutting down: the sweeps stop between two wallets (the next start resumes). */
+  stopping?: () => boolean
 }
 
 /** A `created` attempt younger than this may still be waiting for its provider call. */
@@ -567,6 +569,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     // group lost meanwhile (any of them) means the refund is read again once everything is durable.
     const mark = events.mark()
     for (const listed of listPendingRefunds(db, 100)) {
+      if (deps.stopping?.()) return
       if (!refundDue(listed, now)) continue
       try {
         await events.durable(mark)
@@ -670,6 +673,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   const sweep = singleFlight(async () => {
     const now = clock.now()
     for (const attempt of listUnfinishedAttemptRows(db, 200)) {
+      if (deps.stopping?.()) return
       if (attempt.status === 'created' && now - attempt.created_at < CREATE_GRACE_MS) continue
       if (!dueForQuery(attempt, now)) continue
       lastQueried.set(attempt.id, now)
@@ -684,6 +688,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     // A wallet may not be able to close a code nobody has scanned yet (Alipay): it stays payable until its
     // deadline. Closed codes are watched until shortly after it, and money that lands is refunded.
     for (const attempt of listClosedQrAttemptsWatched(db, now, LATE_WATCH_MARGIN_MS)) {
+      if (deps.stopping?.()) return
       const last = lastQueried.get(attempt.id)
       if (last !== undefined && now - last < 10_000) continue
       lastQueried.set(attempt.id, now)

@@ -87,8 +87,8 @@ export interface SimulatorProvider extends PaymentProvider {
   loseNextRefundAnswer(): void
   /** Notification deliveries not yet finished (tests and shutdown wait for them). */
   idle(): Promise<void>
-  /** Writes the wallet's books now (before closing them). */
-  flush(): void
+  /** Writes the wallet's books now (before closing them); rejects if that last commit failed. */
+  flush(): Promise<void>
 }
 
 /**
@@ -402,7 +402,9 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     },
 
     flush() {
+      const mark = books.mark()
       books.flush()
+      return books.durable(mark)
     },
   }
   return provider
