@@ -68,7 +68,33 @@ describe('ask a friend to pay, from the counter to a phone in WeChat', () => {
     await console_.getByTestId('receipt').waitFor({ state: 'visible', timeout: 5000 })
     expect(await console_.getByTestId('receipt-friend').textContent()).toContain('朋友代付')
     expect(await console_.getByTestId('receipt-amount').textContent()).toContain('¥12.00')
+    // The till shows this payment itself: no notice on top of it.
+    expect(await console_.locator('.friend-paid-notice').count()).toBe(0)
     await phone.goto(url!)
     expect(await phone.getByTestId('friend-message').textContent()).toBe('付款成功')
+  })
+
+  it('a friend pays while the cashier serves someone else: a notice says so and opens the order', async () => {
+    const order = (await app.api('POST', '/api/orders', { lines: [{ sku: 'DRK-001', quantity: 2 }] })).json as { id: string }
+    const request = (await app.api('POST', `/api/orders/${order.id}/friend-pay`, { requesterName: '王小明', mode: 'open' })).json as { url: string }
+    const console_ = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } })).newPage()
+    await console_.goto(`${app.base}/?token=${encodeURIComponent(app.token)}`)
+    await console_.locator('[data-testid="product-tile"][data-sku="BRK-004"]').click()
+
+    const phone = await (await browser.newContext({ userAgent: WECHAT_IPHONE_UA, isMobile: true, locale: 'zh-CN' })).newPage()
+    await phone.goto(request.url)
+    await phone.locator('button[data-wallet="wechat"]').click()
+    await phone.getByRole('button', { name: '确认支付' }).click()
+    await expect.poll(() => phone.getByTestId('sim-message').textContent()).toBe('支付成功')
+
+    const notice = console_.locator('.friend-paid-notice')
+    await notice.waitFor({ state: 'visible', timeout: 5000 })
+    expect(await notice.textContent()).toContain('朋友已代付')
+    expect(await notice.textContent()).toContain('微信支付')
+    // The cart the cashier was building is untouched until they choose to look.
+    expect(await console_.getByTestId('charge-button').isVisible()).toBe(true)
+    await notice.click()
+    await expect.poll(() => new URL(console_.url()).hash).toBe(`#/orders/${order.id}`)
+    await notice.waitFor({ state: 'hidden', timeout: 5000 })
   })
 })

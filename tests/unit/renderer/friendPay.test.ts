@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { FriendPayRequest } from '../../../src/shared/api/types'
+import type { EngineEvent, FriendPayRequest } from '../../../src/shared/api/types'
 import { EngineError } from '../../../src/shared/errors'
 import { errorMessageRef, reasonKeys } from '../../../src/renderer/src/lib/errorText'
 import {
   currentRequestFor,
   emptyFriendPayDraft,
   eventFriendPayId,
+  friendPaidNotice,
   friendPayDisplayState,
   friendPayIssueFields,
   friendPayOffered,
@@ -16,6 +17,7 @@ import {
   normalizePhone,
   paidByFriendRequestId,
   payCodeEntryUrl,
+  shouldTellCashier,
   sortFriendPayRequests,
   toFriendPaySettingsDraft,
 } from '../../../src/renderer/src/lib/friendPay'
@@ -191,5 +193,31 @@ describe('friend-pay settings', () => {
     expect(fromFriendPaySettingsDraft({ ...draft, maxYuan: '0' })).toEqual({ ok: false, errors: [{ field: 'friendPay.maxYuan', code: 'INVALID_AMOUNT' }] })
     expect(fromFriendPaySettingsDraft({ ...draft, maxYuan: '12.345' }).ok).toBe(false)
     expect(fromFriendPaySettingsDraft({ ...draft, ttlHours: 73 })).toEqual({ ok: false, errors: [{ field: 'friendPay.ttlHours', code: 'OUT_OF_RANGE' }] })
+  })
+})
+
+describe('telling the cashier a friend has paid', () => {
+  const paid = (orderId: string): EngineEvent => ({
+    seq: 42,
+    type: 'friend_pay.paid',
+    orderId,
+    attemptId: 'pay_1',
+    at: '2026-11-21T02:00:00.000Z',
+    data: { friendPayId: 'fpr_1', wallet: 'wechat' },
+  })
+
+  it('reads who paid with what from the event, and ignores every other event', () => {
+    expect(friendPaidNotice(paid('ord_1'))).toEqual({ seq: 42, orderId: 'ord_1', friendPayId: 'fpr_1', wallet: 'wechat' })
+    expect(friendPaidNotice({ ...paid('ord_1'), type: 'order.paid' })).toBeNull()
+    expect(friendPaidNotice({ ...paid('ord_1'), type: 'friend_pay.cancelled' })).toBeNull()
+  })
+
+  it('stays quiet when the till shows that order, and speaks up anywhere else', () => {
+    const notice = friendPaidNotice(paid('ord_1'))!
+    expect(shouldTellCashier(notice, { name: 'checkout', orderId: 'ord_1' })).toBe(false)
+    expect(shouldTellCashier(notice, { name: 'receipt', orderId: 'ord_1' })).toBe(false)
+    expect(shouldTellCashier(notice, { name: 'checkout', orderId: 'ord_2' })).toBe(true)
+    expect(shouldTellCashier(notice, { name: 'cashier', orderId: null })).toBe(true)
+    expect(shouldTellCashier(notice, { name: 'orders', orderId: 'ord_1' })).toBe(true)
   })
 })

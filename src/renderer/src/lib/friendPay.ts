@@ -2,6 +2,8 @@ import type { OperationInput, OperationOutput } from '../../../shared/api/operat
 import { FRIEND_PAY_MODES } from '../../../shared/api/schemas'
 import type { EngineEvent, FriendPayRequest, PaymentOption } from '../../../shared/api/types'
 import { MAX_AMOUNT_FEN, fenToYuanString, parseYuanToFen } from '../../../shared/money'
+import type { WalletId } from '../../../shared/wallets'
+import { eventWallet } from './engineEvents'
 import type { FormError, FormResult } from './walletForm'
 
 export type FriendPayMode = (typeof FRIEND_PAY_MODES)[number]
@@ -203,4 +205,23 @@ export function currentRequestFor<T extends Pick<FriendPayRequest, 'orderId' | '
     .filter((r) => r.orderId === orderId)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
   return newestFirst.find((r) => r.status === 'open' && !r.locked) ?? newestFirst[0] ?? null
+}
+
+/** A friend paid an order: what the cashier is told when that order is not on the till's screen. */
+export interface FriendPaidNotice {
+  seq: number
+  orderId: string
+  friendPayId: string | null
+  wallet: WalletId | null
+}
+
+/** The notice for a `friend_pay.paid` event, or null for any other event. */
+export function friendPaidNotice(event: EngineEvent): FriendPaidNotice | null {
+  if (event.type !== 'friend_pay.paid' || !event.orderId) return null
+  return { seq: event.seq, orderId: event.orderId, friendPayId: eventFriendPayId(event), wallet: eventWallet(event) }
+}
+
+/** The till shows an order's payment on its checkout and receipt screens; anywhere else the cashier is told. */
+export function shouldTellCashier(notice: FriendPaidNotice, screen: { name: string | null; orderId: string | null }): boolean {
+  return !((screen.name === 'checkout' || screen.name === 'receipt') && screen.orderId === notice.orderId)
 }

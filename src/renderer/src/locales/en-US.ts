@@ -245,6 +245,12 @@ const enUS: MessageSchema = {
     friendPlain: 'A friend',
   },
   friendPay: {
+    paidNotice: {
+      title: 'A friend has paid',
+      forRequester: "{name}'s friend paid {amount} with {wallet}. Click to open the order",
+      forOrder: 'A friend paid an order with {wallet}. Click to open the order',
+      someWallet: 'a wallet',
+    },
     entry: 'Ask a friend to pay',
     entryHint: 'A link, QR code and pay code to send to a friend',
     entryOpen: 'A friend has been asked: see progress',

@@ -245,6 +245,12 @@ const zhCN = {
   },
   friendPay: {
     entry: '找朋友帮我付',
+    paidNotice: {
+      title: '朋友已代付',
+      forRequester: '{name} 的朋友已用{wallet}付款 {amount}，点击查看订单',
+      forOrder: '一笔订单已由朋友用{wallet}付款，点击查看订单',
+      someWallet: '钱包',
+    },
     entryHint: '生成链接、二维码和口令，发给朋友付款',
     entryOpen: '已发起代付，点击查看进度',
     title: '找朋友帮我付',

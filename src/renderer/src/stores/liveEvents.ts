@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { EngineEvent } from '../../../shared/api/types'
+import { friendPaidNotice, type FriendPaidNotice } from '../lib/friendPay'
 import { getConnection } from '../services/connection'
 import { useCheckoutStore } from './checkout'
 import { useFriendPayStore } from './friendPay'
@@ -10,10 +11,13 @@ import { useSettingsStore } from './settings'
 /** The one subscriber to the engine's live events; it hands each event to the stores it concerns. */
 export const useLiveEventsStore = defineStore('liveEvents', () => {
   const lastSeq = ref<number | null>(null)
+  /** The latest payment by a friend (the app shell tells the cashier when the order is not on screen). */
+  const friendPaid = ref<FriendPaidNotice | null>(null)
   let unsubscribe: (() => void) | null = null
 
   function route(event: EngineEvent): void {
     lastSeq.value = event.seq
+    friendPaid.value = friendPaidNotice(event) ?? friendPaid.value
     useCheckoutStore().applyEvent(event)
     useOrdersStore().applyEvent(event)
     useSettingsStore().applyEvent(event)
@@ -31,5 +35,5 @@ export const useLiveEventsStore = defineStore('liveEvents', () => {
     unsubscribe = null
   }
 
-  return { lastSeq, start, stop }
+  return { lastSeq, friendPaid, start, stop }
 })
