@@ -1,4 +1,6 @@
 import js from '@eslint/js'
+import vueI18n from '@intlify/eslint-plugin-vue-i18n'
+import prettierConfig from 'eslint-config-prettier'
 import pluginVue from 'eslint-plugin-vue'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
@@ -8,12 +10,24 @@ import tseslint from 'typescript-eslint'
  *   shared ← engine ← server, main;  shared ← preload, renderer
  */
 const LAYERS = {
-  shared: { forbiddenFolders: ['engine', 'server', 'main', 'preload', 'renderer'], forbiddenPackages: ['node:*', 'electron', 'better-sqlite3', 'fastify', '@fastify/*'] },
-  engine: { forbiddenFolders: ['server', 'main', 'preload', 'renderer'], forbiddenPackages: ['electron', 'fastify', '@fastify/*'] },
+  shared: {
+    forbiddenFolders: ['engine', 'server', 'main', 'preload', 'renderer'],
+    forbiddenPackages: ['node:*', 'electron', 'better-sqlite3', 'fastify', '@fastify/*'],
+  },
+  engine: {
+    forbiddenFolders: ['server', 'main', 'preload', 'renderer'],
+    forbiddenPackages: ['electron', 'fastify', '@fastify/*'],
+  },
   server: { forbiddenFolders: ['main', 'preload', 'renderer'], forbiddenPackages: ['electron'] },
   main: { forbiddenFolders: ['preload', 'renderer'], forbiddenPackages: [] },
-  preload: { forbiddenFolders: ['engine', 'server', 'main', 'renderer'], forbiddenPackages: ['node:*', 'better-sqlite3', 'fastify'] },
-  renderer: { forbiddenFolders: ['engine', 'server', 'main'], forbiddenPackages: ['node:*', 'electron', 'better-sqlite3', 'fastify'] },
+  preload: {
+    forbiddenFolders: ['engine', 'server', 'main', 'renderer'],
+    forbiddenPackages: ['node:*', 'better-sqlite3', 'fastify'],
+  },
+  renderer: {
+    forbiddenFolders: ['engine', 'server', 'main'],
+    forbiddenPackages: ['node:*', 'electron', 'better-sqlite3', 'fastify'],
+  },
 }
 
 const layerRules = Object.entries(LAYERS).map(([layer, { forbiddenFolders, forbiddenPackages }]) => ({
@@ -28,7 +42,12 @@ const layerRules = Object.entries(LAYERS).map(([layer, { forbiddenFolders, forbi
             message: `src/${layer} must not import from ${forbiddenFolders.map((f) => `src/${f}`).join(', ')} (see the layering in README).`,
           },
           ...(forbiddenPackages.length
-            ? [{ group: forbiddenPackages, message: `src/${layer} must not depend on this package (see the layering in README).` }]
+            ? [
+                {
+                  group: forbiddenPackages,
+                  message: `src/${layer} must not depend on this package (see the layering in README).`,
+                },
+              ]
             : []),
         ],
       },
@@ -50,7 +69,13 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['src/{shared,engine,server,main,preload}/**/*.ts', 'tests/**/*.ts', 'bench/**/*.{ts,mjs}', 'scripts/**/*.mjs', '*.{ts,mts,mjs}'],
+    files: [
+      'src/{shared,engine,server,main,preload}/**/*.ts',
+      'tests/**/*.ts',
+      'bench/**/*.{ts,mjs}',
+      'scripts/**/*.mjs',
+      '*.{ts,mts,mjs}',
+    ],
     languageOptions: { globals: globals.node },
   },
   {
@@ -66,5 +91,18 @@ export default tseslint.config(
     files: ['tests/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  {
+    // Every t('…') key must exist in every locale (their key sets are compared by the typecheck and a test).
+    files: ['src/renderer/**/*.{ts,vue}'],
+    plugins: { '@intlify/vue-i18n': vueI18n },
+    settings: {
+      'vue-i18n': { localeDir: 'src/renderer/src/locales/*.json', messageSyntaxVersion: '^11.0.0' },
+    },
+    rules: {
+      '@intlify/vue-i18n/no-missing-keys': 'error',
+    },
+  },
   ...layerRules,
+  // Formatting belongs to Prettier (checked by `npm run lint`), not to ESLint's stylistic rules.
+  prettierConfig,
 )

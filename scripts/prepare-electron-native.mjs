@@ -28,10 +28,12 @@ rmSync(target, { recursive: true, force: true })
 mkdirSync(target, { recursive: true })
 cpSync(sqliteDir, target, { recursive: true, filter: (src) => !src.includes(`${join(sqliteDir, 'build')}`) })
 
-// The project's .npmrc asks npm installs to compile from source; here a prebuilt Electron driver is welcome.
+// The project's .prebuild-installrc asks npm installs to compile from source; here a prebuilt Electron driver is
+// welcome (--no-build-from-source below).
 const env = { ...process.env }
 for (const key of Object.keys(env)) {
-  if (/^npm_config_(nodedir|build_from_source|build-from-source|target|runtime|disturl|dist_url)$/i.test(key)) delete env[key]
+  if (/^npm_config_(nodedir|build_from_source|build-from-source|target|runtime|disturl|dist_url)$/i.test(key))
+    delete env[key]
 }
 
 const electronArgs = ['--runtime=electron', `--target=${electronVersion}`, `--arch=${process.arch}`]
@@ -41,11 +43,17 @@ function run(command, args) {
 }
 
 const prebuildInstall = require.resolve('prebuild-install/bin.js', { paths: [sqliteDir] })
-let ok = run(process.execPath, [prebuildInstall, ...electronArgs])
+let ok = run(process.execPath, [prebuildInstall, '--no-build-from-source', ...electronArgs])
 if (!ok || !existsSync(binary)) {
   console.log('No prebuilt driver available; compiling against Electron headers…')
   const nodeGyp = process.env.npm_config_node_gyp || require.resolve('node-gyp/bin/node-gyp.js')
-  ok = run(process.execPath, [nodeGyp, 'rebuild', '--release', ...electronArgs, '--dist-url=https://electronjs.org/headers'])
+  ok = run(process.execPath, [
+    nodeGyp,
+    'rebuild',
+    '--release',
+    ...electronArgs,
+    '--dist-url=https://electronjs.org/headers',
+  ])
 }
 if (!ok || !existsSync(binary)) {
   console.error(

@@ -14,8 +14,8 @@ import {
   type CredentialsStatus,
   type WechatCredentialsDraft,
 } from '../../../src/renderer/src/lib/credentialsForm'
-import enUS from '../../../src/renderer/src/locales/en-US'
-import zhCN from '../../../src/renderer/src/locales/zh-CN'
+import enUS from '../../../src/renderer/src/locales/en-US.json'
+import zhCN from '../../../src/renderer/src/locales/zh-CN.json'
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
@@ -96,7 +96,11 @@ describe('fromCredentialsDraft', () => {
 
   it('leaves out secrets typed empty when they are stored, and requires them when not', () => {
     const draft = wechatDraft({ merchantPrivateKeyPem: '', apiV3Key: '' })
-    const kept = fromCredentialsDraft('production', draft, { merchantPrivateKeyPem: true, apiV3Key: true, apiV2Key: false })
+    const kept = fromCredentialsDraft('production', draft, {
+      merchantPrivateKeyPem: true,
+      apiV3Key: true,
+      apiV2Key: false,
+    })
     expect(kept.ok && !('merchantPrivateKeyPem' in kept.value) && !('apiV3Key' in kept.value)).toBe(true)
     const missing = fromCredentialsDraft('production', draft, {})
     expect(missing.ok ? [] : missing.errors).toEqual([
@@ -137,7 +141,11 @@ describe('fromCredentialsDraft', () => {
   })
 
   it('needs at least one platform key', () => {
-    const result = fromCredentialsDraft('sandbox', wechatDraft({ platformKeys: [{ serial: ' ', publicKeyPem: '' }] }), {})
+    const result = fromCredentialsDraft(
+      'sandbox',
+      wechatDraft({ platformKeys: [{ serial: ' ', publicKeyPem: '' }] }),
+      {},
+    )
     expect(result.ok ? [] : result.errors).toEqual([{ field: 'platformKeys', code: 'REQUIRED' }])
   })
 
@@ -162,7 +170,11 @@ describe('fromCredentialsDraft', () => {
       notifyUrl: 'https://relay.example.com/notify',
     })
     expect(AlipayCredentialsInput.safeParse(result.value).success).toBe(true)
-    const bad = fromCredentialsDraft('sandbox', { ...draft, appId: '2021', alipayPublicKeyPem: '' }, { appPrivateKeyPem: true })
+    const bad = fromCredentialsDraft(
+      'sandbox',
+      { ...draft, appId: '2021', alipayPublicKeyPem: '' },
+      { appPrivateKeyPem: true },
+    )
     expect(bad.ok ? [] : bad.errors).toEqual([
       { field: 'appId', code: 'INVALID_ALIPAY_APPID' },
       { field: 'alipayPublicKeyPem', code: 'REQUIRED' },
@@ -200,7 +212,9 @@ describe('toCredentialsDraft', () => {
       platformKeys: [{ serial: 'PUB_KEY_ID_1', publicKeyPem: spki }],
       notifyUrl: '',
     })
-    expect(toCredentialsDraft('wechat', 'sandbox', { ...status, gatewayUrl: 'http://127.0.0.1:1' }).gatewayUrl).toBe('http://127.0.0.1:1')
+    expect(toCredentialsDraft('wechat', 'sandbox', { ...status, gatewayUrl: 'http://127.0.0.1:1' }).gatewayUrl).toBe(
+      'http://127.0.0.1:1',
+    )
   })
 
   it('round-trips a stored set back to a save that keeps every secret', () => {
@@ -211,7 +225,11 @@ describe('toCredentialsDraft', () => {
   it('gives an empty form with one platform key row when nothing is stored', () => {
     const draft = toCredentialsDraft('wechat', 'production', null)
     expect(draft.wallet === 'wechat' && draft.platformKeys).toEqual([{ serial: '', publicKeyPem: '' }])
-    expect(toCredentialsDraft('alipay', 'sandbox', null)).toMatchObject({ wallet: 'alipay', appId: '', alipayPublicKeyPem: '' })
+    expect(toCredentialsDraft('alipay', 'sandbox', null)).toMatchObject({
+      wallet: 'alipay',
+      appId: '',
+      alipayPublicKeyPem: '',
+    })
   })
 })
 
@@ -220,7 +238,11 @@ describe('credentialIssuesToFormErrors', () => {
     expect(
       credentialIssuesToFormErrors([
         { path: 'merchantPrivateKeyPem', message: 'must be at least 2048 bits (got 1024)', code: 'KEY_TOO_SHORT' },
-        { path: 'platformKeys.0.publicKeyPem', message: 'is not a readable public key or certificate (PEM)', code: 'UNREADABLE_KEY' },
+        {
+          path: 'platformKeys.0.publicKeyPem',
+          message: 'is not a readable public key or certificate (PEM)',
+          code: 'UNREADABLE_KEY',
+        },
         { path: 'alipayPublicKeyPem', message: 'must be an RSA key', code: 'NOT_RSA' },
         { path: 'apiV3Key', message: 'required', code: 'REQUIRED' },
         { path: 'mchId', message: 'something else' },
@@ -238,8 +260,8 @@ describe('credentialIssuesToFormErrors', () => {
 
 describe('connection test words', () => {
   it('has words in both languages for every code and a fallback', () => {
-    const codes = (zhCN.settings.credentials.test.codes as Record<string, string>)
-    const en = (enUS.settings.credentials.test.codes as Record<string, string>)
+    const codes = zhCN.settings.credentials.test.codes as Record<string, string>
+    const en = enUS.settings.credentials.test.codes as Record<string, string>
     for (const code of CONNECTION_TEST_CODES) {
       expect(connectionTestKey(code)).toBe(`settings.credentials.test.codes.${code}`)
       expect(codes[code], code).toBeTruthy()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import enUS from '../../../src/renderer/src/locales/en-US'
-import zhCN from '../../../src/renderer/src/locales/zh-CN'
+import enUS from '../../../src/renderer/src/locales/en-US.json'
+import zhCN from '../../../src/renderer/src/locales/zh-CN.json'
 import { FRIEND_PAY_MODES, FRIEND_PAY_STATUSES, UNAVAILABLE_REASONS } from '../../../src/shared/api/schemas'
 import { ERROR_STATUS, PAYMENT_END_REASONS } from '../../../src/shared/errors'
 import { EVENT_TYPES } from '../../../src/shared/events'
@@ -36,16 +36,23 @@ describe('locales', () => {
       ...ATTEMPT_STATUSES.map((s) => `attemptStatus.${s}`),
       ...EVENT_TYPES.map((type) => `events.${type}`),
       ...UNAVAILABLE_REASONS.map((reason) => `reasons.${reason}`),
-      ...['payment.reversed', 'refund.created', 'refund.succeeded', 'refund.failed', 'config.changed', 'aggregate.created'].map(
-        (type) => `events.${type}`,
-      ),
+      ...[
+        'payment.reversed',
+        'refund.created',
+        'refund.succeeded',
+        'refund.failed',
+        'config.changed',
+        'aggregate.created',
+      ].map((type) => `events.${type}`),
       ...['duplicate_payment', 'late_payment'].map((reason) => `refunds.reason.${reason}`),
       ...Object.keys(ERROR_STATUS).map((code) => `errors.codes.${code}`),
       ...PAYMENT_END_REASONS.map((reason) => `failures.${reason}`),
       ...FRIEND_PAY_MODES.map((mode) => `friendPay.modes.${mode}`),
       ...FRIEND_PAY_MODES.map((mode) => `friendPay.modeHints.${mode}`),
       ...[...FRIEND_PAY_STATUSES, 'locked'].map((status) => `friendPay.status.${status}`),
-      ...['DISABLED', 'AMOUNT_ABOVE_MAX', 'NO_ELIGIBLE_WALLET', 'UNKNOWN'].map((reason) => `friendPay.refusals.${reason}`),
+      ...['DISABLED', 'AMOUNT_ABOVE_MAX', 'NO_ELIGIBLE_WALLET', 'UNKNOWN'].map(
+        (reason) => `friendPay.refusals.${reason}`,
+      ),
     ]
     for (const locale of [zhCN, enUS]) {
       for (const key of required) expect(typeof lookup(locale, key), key).toBe('string')

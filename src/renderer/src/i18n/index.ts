@@ -1,6 +1,10 @@
 import { createI18n } from 'vue-i18n'
-import enUS from '../locales/en-US'
-import zhCN, { type MessageSchema } from '../locales/zh-CN'
+import enUSMessages from '../locales/en-US.json'
+import zhCN from '../locales/zh-CN.json'
+
+export type MessageSchema = typeof zhCN
+/** en-US must hold every message zh-CN has: a missing key fails the typecheck. */
+const enUS: MessageSchema = enUSMessages
 
 export const LOCALES = ['zh-CN', 'en-US'] as const
 export type AppLocale = (typeof LOCALES)[number]
