@@ -22,7 +22,11 @@ const step = async (name: string, run: () => Promise<BenchResult[]> | BenchResul
 let raw = { perSecond: 0, sqlite: 'unknown' }
 await step('raw', () => {
   raw = rawCommitLimit(3)
-  return [result('raw limit: single-row INSERT commits (WAL, synchronous=FULL)', raw.perSecond, 'commits/s', null, { ratioToLimit: 1 })]
+  return [
+    result('raw limit: single-row INSERT commits (WAL, synchronous=FULL)', raw.perSecond, 'commits/s', null, {
+      ratioToLimit: 1,
+    }),
+  ]
 })
 await step('checkout', async () => [...(await checkoutThroughput(4, 1)), ...(await checkoutThroughput(6, 16))])
 await step('routing', routingDecision)

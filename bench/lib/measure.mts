@@ -10,7 +10,11 @@ export function nowMs(): number {
 }
 
 /** Runs `fn` `n` times (after `warmup` unmeasured runs) and returns the latency of each run. */
-export async function sample(n: number, fn: () => unknown | Promise<unknown>, warmup = Math.min(50, n)): Promise<number[]> {
+export async function sample(
+  n: number,
+  fn: () => unknown | Promise<unknown>,
+  warmup = Math.min(50, n),
+): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn()
   const out: number[] = []
   for (let i = 0; i < n; i++) {

@@ -23,7 +23,15 @@ export function result(
   extra: { ratioToLimit?: number | null; note?: string } = {},
 ): BenchResult {
   const met = goal === null ? null : goal.op === '<' ? value < goal.value : value >= goal.value
-  return { name, value: round(value), unit, goal, met, ratioToLimit: extra.ratioToLimit == null ? null : round(extra.ratioToLimit), ...(extra.note ? { note: extra.note } : {}) }
+  return {
+    name,
+    value: round(value),
+    unit,
+    goal,
+    met,
+    ratioToLimit: extra.ratioToLimit == null ? null : round(extra.ratioToLimit),
+    ...(extra.note ? { note: extra.note } : {}),
+  }
 }
 
 function round(value: number): number {
@@ -58,7 +66,8 @@ export function versions(sqlite: string) {
     fastify: versionOf('fastify'),
     vue: versionOf('vue'),
     electron: versionOf('electron'),
-    app: (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+    app: (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version,
   }
 }
 

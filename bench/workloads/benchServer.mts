@@ -12,5 +12,8 @@ const server = await startServer({
 })
 process.send?.(server.localUrl)
 process.on('SIGTERM', () => {
-  void server.close().then(() => engine.close()).then(() => process.exit(0))
+  void server
+    .close()
+    .then(() => engine.close())
+    .then(() => process.exit(0))
 })

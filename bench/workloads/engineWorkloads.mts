@@ -68,7 +68,9 @@ async function oneCheckout(engine: Engine, paid: (orderId: string) => Promise<vo
     ],
   })) as { id: string }
   await engine.invoke('orders.paymentOptions', { id: order.id })
-  const payment = (await engine.invoke('payments.create', { id: order.id, wallet: 'wechat', qrSvg: false })) as { qrContent: string }
+  const payment = (await engine.invoke('payments.create', { id: order.id, wallet: 'wechat', qrSvg: false })) as {
+    qrContent: string
+  }
   const done = paid(order.id)
   engine.simulator.confirm(new URL(payment.qrContent).pathname.split('/').pop()!)
   await done
@@ -86,8 +88,11 @@ export async function checkoutThroughput(seconds: number, concurrency: number): 
     const measured = await throughput(seconds, () => oneCheckout(engine, paid), concurrency)
     await engine.idle()
     const commits = engine.events.stats().committed - committedBefore
-    const paidOrders = (engine.db.prepare("SELECT COUNT(*) AS n FROM orders WHERE status = 'paid'").get() as { n: number }).n
-    if (paidOrders !== measured.count) throw new Error(`checkout benchmark: ${measured.count} checkouts but ${paidOrders} paid orders`)
+    const paidOrders = (
+      engine.db.prepare("SELECT COUNT(*) AS n FROM orders WHERE status = 'paid'").get() as { n: number }
+    ).n
+    if (paidOrders !== measured.count)
+      throw new Error(`checkout benchmark: ${measured.count} checkouts but ${paidOrders} paid orders`)
     return { ...measured, commits }
   })
   const after = rawCommitLimit(2).perSecond
@@ -95,11 +100,23 @@ export async function checkoutThroughput(seconds: number, concurrency: number): 
   const label = concurrency === 1 ? 'one at a time' : `${concurrency} in flight`
   const note = `${count} checkouts, ${commits} commits of the merchant's books; raw limit ${Math.round(before)} before, ${Math.round(after)} after`
   return [
-    result(`checkout throughput (in process, ${label})`, perSecond, 'checkouts/s', concurrency === 1 ? null : { op: '>=', value: rawPerSecond / 4 }, {
-      ratioToLimit: perSecond / rawPerSecond,
-      note,
-    }),
-    result(`commit-equivalents per checkout (${label})`, rawPerSecond / perSecond, 'commits', concurrency === 1 ? null : { op: '<', value: 4 }, { note }),
+    result(
+      `checkout throughput (in process, ${label})`,
+      perSecond,
+      'checkouts/s',
+      concurrency === 1 ? null : { op: '>=', value: rawPerSecond / 4 },
+      {
+        ratioToLimit: perSecond / rawPerSecond,
+        note,
+      },
+    ),
+    result(
+      `commit-equivalents per checkout (${label})`,
+      rawPerSecond / perSecond,
+      'commits',
+      concurrency === 1 ? null : { op: '<', value: 4 },
+      { note },
+    ),
     result(`disk commits of the merchant's books per checkout (${label})`, commits / count, 'commits', null),
   ]
 }
@@ -116,8 +133,24 @@ const benchWallets: WalletConfig[] = WALLET_IDS.map((wallet) => ({
     wallet === 'cash'
       ? []
       : [
-          { id: 'a', label: 'A', merchantId: `${wallet}-a`, priority: 0, splitPercent: 50, feeRateBp: null, enabled: true },
-          { id: 'b', label: 'B', merchantId: `${wallet}-b`, priority: 1, splitPercent: 50, feeRateBp: 30, enabled: true },
+          {
+            id: 'a',
+            label: 'A',
+            merchantId: `${wallet}-a`,
+            priority: 0,
+            splitPercent: 50,
+            feeRateBp: null,
+            enabled: true,
+          },
+          {
+            id: 'b',
+            label: 'B',
+            merchantId: `${wallet}-b`,
+            priority: 1,
+            splitPercent: 50,
+            feeRateBp: 30,
+            enabled: true,
+          },
         ],
 }))
 
@@ -126,22 +159,34 @@ const benchOrder: RoutedOrder = {
   totalFen: 25_680,
   customerRef: 'member-42',
   context: 'counter',
-  lines: Array.from({ length: 20 }, (_, i) => ({ sku: `SKU-${i}`, category: ['饮料', '早餐', '日用', '零食'][i % 4]! })),
+  lines: Array.from({ length: 20 }, (_, i) => ({
+    sku: `SKU-${i}`,
+    category: ['饮料', '早餐', '日用', '零食'][i % 4]!,
+  })),
 }
 
 const benchFacts: RoutingFacts = {
   now: Date.parse('2026-11-21T04:00:00Z'),
   takenTodayFen: () => 1_234_500,
-  accountHealth: (_w, id) => (id === 'a' ? { successes: 40, failures: 3, lastFailureAt: null } : { successes: 12, failures: 0, lastFailureAt: null }),
+  accountHealth: (_w, id) =>
+    id === 'a'
+      ? { successes: 40, failures: 3, lastFailureAt: null }
+      : { successes: 12, failures: 0, lastFailureAt: null },
   lastUsedWallet: 'alipay',
   channelExists: () => true,
 }
 
 export async function routingDecision(): Promise<BenchResult[]> {
-  const pure = percentiles(await sample(20_000, () => routeOrder(benchOrder, benchWallets, DEFAULT_ROUTING_SETTINGS, benchFacts), 2000))
+  const pure = percentiles(
+    await sample(20_000, () => routeOrder(benchOrder, benchWallets, DEFAULT_ROUTING_SETTINGS, benchFacts), 2000),
+  )
   const viaEngine = await withEngine(async (engine) => {
     for (const config of benchWallets) await engine.invoke('wallets.update', config)
-    const lines = Array.from({ length: 20 }, (_, i) => ({ name: `商品${i}`, unitPriceFen: 100 + i, quantity: 1 + (i % 3) }))
+    const lines = Array.from({ length: 20 }, (_, i) => ({
+      name: `商品${i}`,
+      unitPriceFen: 100 + i,
+      quantity: 1 + (i % 3),
+    }))
     const order = (await engine.invoke('orders.create', { lines, customerRef: 'member-42' })) as { id: string }
     return percentiles(await sample(2000, () => engine.invoke('orders.paymentOptions', { id: order.id }), 200))
   })

@@ -26,7 +26,8 @@ export async function renderer(): Promise<BenchResult[]> {
     result('renderer: all JS (gzip)', allJsKb, 'KB', null),
   ]
   const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-  if (!existsSync(chromiumPath)) return [...out, result('renderer: time to interactive', 0, '', null, { note: 'skipped: no Chromium' })]
+  if (!existsSync(chromiumPath))
+    return [...out, result('renderer: time to interactive', 0, '', null, { note: 'skipped: no Chromium' })]
 
   const dir = mkdtempSync(join(tmpdir(), 'hutong-bench-ui-'))
   const port = 5300 + Math.floor(Math.random() * 500)
@@ -45,7 +46,14 @@ export async function renderer(): Promise<BenchResult[]> {
     })
     const browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     })
     const times: number[] = []
     for (let i = 0; i < 6; i++) {
@@ -59,7 +67,14 @@ export async function renderer(): Promise<BenchResult[]> {
     }
     await browser.close()
     times.sort((a, b) => a - b)
-    out.push(result('renderer: time to interactive cashier screen (serve mode) p50', times[Math.floor(times.length / 2)]!, 'ms', { op: '<', value: 1000 }))
+    out.push(
+      result(
+        'renderer: time to interactive cashier screen (serve mode) p50',
+        times[Math.floor(times.length / 2)]!,
+        'ms',
+        { op: '<', value: 1000 },
+      ),
+    )
     return out
   } finally {
     child.kill('SIGTERM')

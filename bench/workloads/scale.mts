@@ -50,14 +50,16 @@ export async function scale(orders: number): Promise<BenchResult[]> {
     const seedSeconds = (nowMs() - seedStart) / 1000
 
     // The engine is measured in a process of its own, so its memory is the engine's, not the seeding's.
-    const probe = await new Promise<{ openMs: number; lookupP50: number; todayP50: number; rssMb: number }>((resolve, reject) => {
-      const child = fork(fileURLToPath(new URL('./scaleProbe.mts', import.meta.url)), [dir, JSON.stringify(ids)], {
-        execArgv: ['--import', 'tsx'],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      })
-      child.once('message', (m) => resolve(m as never))
-      child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`scale probe exited ${code}`))))
-    })
+    const probe = await new Promise<{ openMs: number; lookupP50: number; todayP50: number; rssMb: number }>(
+      (resolve, reject) => {
+        const child = fork(fileURLToPath(new URL('./scaleProbe.mts', import.meta.url)), [dir, JSON.stringify(ids)], {
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        })
+        child.once('message', (m) => resolve(m as never))
+        child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`scale probe exited ${code}`))))
+      },
+    )
     const { openMs, rssMb } = probe
     const lookup = { p50: probe.lookupP50 }
     const today = { p50: probe.todayP50 }

@@ -36,9 +36,15 @@ export async function timeToQrOverHttp(): Promise<BenchResult[]> {
   return withServer(async (base) => {
     const latencies: number[] = []
     for (let i = 0; i < 330; i++) {
-      const order = (await (await fetch(`${base}/api/orders`, { method: 'POST', headers, body: '{"amountFen":1234}' })).json()) as { id: string }
+      const order = (await (
+        await fetch(`${base}/api/orders`, { method: 'POST', headers, body: '{"amountFen":1234}' })
+      ).json()) as { id: string }
       const start = nowMs()
-      const res = await fetch(`${base}/api/orders/${order.id}/payments`, { method: 'POST', headers, body: '{"wallet":"wechat"}' })
+      const res = await fetch(`${base}/api/orders/${order.id}/payments`, {
+        method: 'POST',
+        headers,
+        body: '{"wallet":"wechat"}',
+      })
       await res.json()
       if (i >= 30) latencies.push(nowMs() - start)
     }
@@ -73,8 +79,12 @@ export async function paymentDetection(): Promise<BenchResult[]> {
     })()
     const latencies: number[] = []
     for (let i = 0; i < 120; i++) {
-      const order = (await (await fetch(`${base}/api/orders`, { method: 'POST', headers, body: '{"amountFen":500}' })).json()) as { id: string }
-      const payment = (await (await fetch(`${base}/api/orders/${order.id}/payments`, { method: 'POST', headers, body: '{"wallet":"alipay"}' })).json()) as {
+      const order = (await (
+        await fetch(`${base}/api/orders`, { method: 'POST', headers, body: '{"amountFen":500}' })
+      ).json()) as { id: string }
+      const payment = (await (
+        await fetch(`${base}/api/orders/${order.id}/payments`, { method: 'POST', headers, body: '{"wallet":"alipay"}' })
+      ).json()) as {
         qrContent: string
       }
       const seen = new Promise<number>((resolve) => waiters.set(order.id, resolve))
@@ -84,7 +94,9 @@ export async function paymentDetection(): Promise<BenchResult[]> {
       if (i >= 20) latencies.push(at - start)
     }
     controller.abort()
-    return [result('payment detection p50 (simulator → SSE event)', percentiles(latencies).p50, 'ms', { op: '<', value: 50 })]
+    return [
+      result('payment detection p50 (simulator → SSE event)', percentiles(latencies).p50, 'ms', { op: '<', value: 50 }),
+    ]
   })
 }
 
@@ -93,7 +105,13 @@ export async function httpApiThroughput(seconds: number): Promise<BenchResult[]>
   const dir = mkdtempSync(join(tmpdir(), 'hutong-bench-'))
   const child = fork(fileURLToPath(new URL('./benchServer.mts', import.meta.url)), [], {
     env: { ...process.env, HUTONG_DATA_DIR: dir, HUTONG_API_TOKEN: TOKEN },
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_CPU_PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`]
+        : []),
+    ],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   })
   try {
@@ -110,7 +128,12 @@ export async function httpApiThroughput(seconds: number): Promise<BenchResult[]>
           method: 'POST',
           path: '/api/orders',
           headers,
-          body: JSON.stringify({ lines: [{ sku: 'BRK-001', quantity: 2 }, { sku: 'DRK-001', quantity: 1 }] }),
+          body: JSON.stringify({
+            lines: [
+              { sku: 'BRK-001', quantity: 2 },
+              { sku: 'DRK-001', quantity: 1 },
+            ],
+          }),
           onResponse: (status: number, body: string, context: Record<string, unknown>) => {
             if (status === 201) context.orderId = (JSON.parse(body) as { id: string }).id
           },
@@ -127,9 +150,15 @@ export async function httpApiThroughput(seconds: number): Promise<BenchResult[]>
     } as never)
     const ok = run.requests.total - run.non2xx - run.errors
     return [
-      result('HTTP API: create order + options', run.requests.average, 'req/s', { op: '>=', value: 2000 }, {
-        note: `${ok}/${run.requests.total} answered 2xx; p99 latency ${run.latency.p99} ms; 64 connections`,
-      }),
+      result(
+        'HTTP API: create order + options',
+        run.requests.average,
+        'req/s',
+        { op: '>=', value: 2000 },
+        {
+          note: `${ok}/${run.requests.total} answered 2xx; p99 latency ${run.latency.p99} ms; 64 connections`,
+        },
+      ),
     ]
   } finally {
     child.kill('SIGTERM')

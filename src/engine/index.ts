@@ -128,21 +128,26 @@ export function createEngine(options: EngineOptions): Engine {
   const adapterDeps: AdapterDeps = {
     clock,
     timeoutMs: options.walletTimeoutMs ?? 15_000,
-    onSecurityEvent: (event) => events.unitOfWork(() => void events.append({ type: 'security.rejected', data: { ...event } })),
+    onSecurityEvent: (event) =>
+      events.unitOfWork(() => void events.append({ type: 'security.rejected', data: { ...event } })),
   }
   /** (Re)builds the real adapters from the stored credentials, decrypted in memory only. */
   const loadAdapters = (): void => {
     const configs = loadAdapterConfigs(db, secretBox)
     const built: WalletAdapter[] = []
-    for (const config of configs.wechat) if (options.adapters?.wechat) built.push(options.adapters.wechat(config, adapterDeps))
-    for (const config of configs.alipay) if (options.adapters?.alipay) built.push(options.adapters.alipay(config, adapterDeps))
+    for (const config of configs.wechat)
+      if (options.adapters?.wechat) built.push(options.adapters.wechat(config, adapterDeps))
+    for (const config of configs.alipay)
+      if (options.adapters?.alipay) built.push(options.adapters.alipay(config, adapterDeps))
     realAdapters = built
     allProviders = [simulator, ...built]
   }
   try {
     loadAdapters()
   } catch (error) {
-    console.error(`[engine] wallet credentials could not be loaded: ${error instanceof Error ? error.message : 'unknown error'}`)
+    console.error(
+      `[engine] wallet credentials could not be loaded: ${error instanceof Error ? error.message : 'unknown error'}`,
+    )
   }
   const providers = createProviderRegistry(() => allProviders)
   const optionsFor = createOptionsResolver(db, clock, providers)
@@ -236,7 +241,8 @@ export function createEngine(options: EngineOptions): Engine {
         test: async (input) => {
           const key = `${input.wallet === 'wechat' ? 'wechatpay' : 'alipay'}:${input.mode}`
           const adapter = realAdapters.find((a) => a.key === key)
-          if (!adapter) return { ok: false, code: 'NOT_CONFIGURED', message: 'no credentials are stored for this wallet and mode' }
+          if (!adapter)
+            return { ok: false, code: 'NOT_CONFIGURED', message: 'no credentials are stored for this wallet and mode' }
           return adapter.testConnection()
         },
       },

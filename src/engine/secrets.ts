@@ -24,7 +24,8 @@ export function createKeyFileSecretBox(file: string): SecretBox {
   }
   chmodSync(file, 0o600)
   const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64')
-  if (key.length !== 32) throw new EngineError('SECRETS_UNAVAILABLE', `the key file ${file} must hold 32 random bytes (base64)`)
+  if (key.length !== 32)
+    throw new EngineError('SECRETS_UNAVAILABLE', `the key file ${file} must hold 32 random bytes (base64)`)
   return {
     kind: 'key-file',
     encrypt(plain) {

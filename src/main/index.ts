@@ -57,7 +57,9 @@ async function start(): Promise<void> {
   })
   const apiToken = config.apiToken ?? engine.apiToken()
   server = await startServer({ engine, config, apiToken, version: APP_VERSION, consoleDir: rendererDir })
-  console.log(`Hutong Checkout ${APP_VERSION}: data in ${dataDir}; LAN server ${server.localUrl} (phones: ${server.publicBaseUrl})`)
+  console.log(
+    `Hutong Checkout ${APP_VERSION}: data in ${dataDir}; LAN server ${server.localUrl} (phones: ${server.publicBaseUrl})`,
+  )
   console.log(`Integrator API token: ${apiToken}`)
   registerIpc(engine, consoleUrl, () => BrowserWindow.getAllWindows())
   mainWindow = createConsoleWindow()
@@ -77,7 +79,10 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(start)
     .catch((error: unknown) => {
-      dialog.showErrorBox('互通收银台无法启动 / Hutong Checkout could not start', error instanceof Error ? error.message : String(error))
+      dialog.showErrorBox(
+        '互通收银台无法启动 / Hutong Checkout could not start',
+        error instanceof Error ? error.message : String(error),
+      )
       app.exit(1)
     })
   app.on('activate', () => {
@@ -94,7 +99,9 @@ if (!app.requestSingleInstanceLock()) {
     void (async () => {
       await server?.close().catch(() => undefined)
       await engine?.close().catch((error: unknown) => {
-        console.error(`[engine] the last changes could not be written: ${error instanceof Error ? error.message : String(error)}`)
+        console.error(
+          `[engine] the last changes could not be written: ${error instanceof Error ? error.message : String(error)}`,
+        )
       })
       server = null
       engine = null

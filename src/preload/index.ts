@@ -7,7 +7,10 @@ import type { HutongBridge } from './api'
 const bridge: HutongBridge = {
   invoke(operation, input) {
     if (!isOperationName(operation)) {
-      return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_OPERATION', message: `unknown operation ${String(operation)}` } })
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'UNKNOWN_OPERATION', message: `unknown operation ${String(operation)}` },
+      })
     }
     return ipcRenderer.invoke('hutong:invoke', operation, input)
   },

@@ -51,7 +51,9 @@ async function main(): Promise<void> {
       await server.close()
       await engine.close()
     } catch (error) {
-      console.error(`[engine] the last changes could not be written: ${error instanceof Error ? error.message : String(error)}`)
+      console.error(
+        `[engine] the last changes could not be written: ${error instanceof Error ? error.message : String(error)}`,
+      )
       process.exit(1)
     }
     process.exit(0)

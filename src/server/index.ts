@@ -41,7 +41,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // With port 0 the real port is known only now.
   const publicBaseUrl = config.publicBaseUrl.replace(/:0$/, `:${port}`)
   engine.setPublicBaseUrl(publicBaseUrl)
-  const localHost = isLoopbackHost(config.host) || config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  const localHost =
+    isLoopbackHost(config.host) || config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   let closing: Promise<void> | null = null
   return {
     localUrl: `http://${localHost}:${port}`,

@@ -58,7 +58,10 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           description: 'Success',
           content: { 'application/json': { schema: convert(op.output, 'output') } },
         },
-        '4XX': { description: 'Coded error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        '4XX': {
+          description: 'Coded error',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
     }
     if (op.http.method === 'GET') {
@@ -103,7 +106,8 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   paths['/api/events'] = {
     get: {
       operationId: 'events',
-      summary: 'Server-sent events: every engine event as `data: <EngineEvent JSON>` with `id: <seq>`; honours Last-Event-ID',
+      summary:
+        'Server-sent events: every engine event as `data: <EngineEvent JSON>` with `id: <seq>`; honours Last-Event-ID',
       responses: { '200': { description: 'Event stream', content: { 'text/event-stream': {} } } },
     },
   }
@@ -128,7 +132,8 @@ function relink(schema: JsonSchema): JsonSchema {
 /** A union's variants without the given (path) properties. */
 function withoutProperties(schema: JsonSchema, names: string[]): JsonSchema {
   const key = schema.oneOf ? 'oneOf' : schema.anyOf ? 'anyOf' : null
-  if (key) return { ...schema, [key]: (schema[key] as JsonSchema[]).map((variant) => withoutProperties(variant, names)) }
+  if (key)
+    return { ...schema, [key]: (schema[key] as JsonSchema[]).map((variant) => withoutProperties(variant, names)) }
   const properties = { ...((schema.properties ?? {}) as Record<string, JsonSchema>) }
   for (const name of names) delete properties[name]
   const required = ((schema.required ?? []) as string[]).filter((r) => !names.includes(r))

@@ -19,7 +19,9 @@ export function createHostGuard(allowed: Iterable<string>): (hostHeader: string 
   const names = new Set([...allowed].map((h) => h.toLowerCase()))
   return (hostHeader) => {
     if (!hostHeader) return false
-    const name = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':')[0]!
+    const name = hostHeader.startsWith('[')
+      ? hostHeader.slice(0, hostHeader.indexOf(']') + 1)
+      : hostHeader.split(':')[0]!
     return names.has(name.toLowerCase())
   }
 }

@@ -2,7 +2,10 @@
 export const DEFAULT_GATEWAYS = {
   // WeChat Pay API v3 has one gateway; its "sandbox" is a test merchant account on it (or a local server).
   wechat: { production: 'https://api.mch.weixin.qq.com', sandbox: 'https://api.mch.weixin.qq.com' },
-  alipay: { production: 'https://openapi.alipay.com/gateway.do', sandbox: 'https://openapi-sandbox.dl.alipaydev.com/gateway.do' },
+  alipay: {
+    production: 'https://openapi.alipay.com/gateway.do',
+    sandbox: 'https://openapi-sandbox.dl.alipaydev.com/gateway.do',
+  },
 } as const
 
 /** Codes of "Test connection" results. */

@@ -33,5 +33,7 @@ export function detectWalletFromCode(code: string, rules: readonly PaymentCodeRu
 
 /** 134567890123456789 → 1345********6789: enough to recognise, useless to replay. */
 export function maskPaymentCode(code: string): string {
-  return code.length <= 8 ? '*'.repeat(code.length) : `${code.slice(0, 4)}${'*'.repeat(code.length - 8)}${code.slice(-4)}`
+  return code.length <= 8
+    ? '*'.repeat(code.length)
+    : `${code.slice(0, 4)}${'*'.repeat(code.length - 8)}${code.slice(-4)}`
 }

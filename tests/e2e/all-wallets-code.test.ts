@@ -55,7 +55,9 @@ describe('one code for all wallets, from the screen to each wallet', () => {
     await plain.goto(url!)
     expect(new URL(plain.url()).pathname).toMatch(/^\/pay\//)
     expect(await plain.getByText('选择付款方式').isVisible()).toBe(true)
-    const offered = await plain.locator('button[data-wallet]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-wallet')))
+    const offered = await plain
+      .locator('button[data-wallet]')
+      .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-wallet')))
     expect(offered).toEqual(['wechat', 'alipay', 'unionpay'])
     await plain.locator('button[data-wallet="unionpay"]').click()
     expect(await plain.locator('.wallet-title').textContent()).toBe('云闪付')

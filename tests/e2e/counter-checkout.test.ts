@@ -68,7 +68,9 @@ describe('counter checkout in the browser console', () => {
     await page.getByTestId('charge-button').click()
     const wechat = page.locator('[data-testid="wallet-option"][data-wallet="wechat"]')
     await expect.poll(() => wechat.getAttribute('data-available')).toBe('true')
-    await expect.poll(() => page.locator('[data-testid="wallet-option"][data-wallet="jdpay"]').getAttribute('data-available')).toBe('false')
+    await expect
+      .poll(() => page.locator('[data-testid="wallet-option"][data-wallet="jdpay"]').getAttribute('data-available'))
+      .toBe('false')
     await wechat.click()
     await page.getByTestId('pay-button').click()
 

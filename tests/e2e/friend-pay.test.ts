@@ -75,13 +75,21 @@ describe('ask a friend to pay, from the counter to a phone in WeChat', () => {
   })
 
   it('a friend pays while the cashier serves someone else: a notice says so and opens the order', async () => {
-    const order = (await app.api('POST', '/api/orders', { lines: [{ sku: 'DRK-001', quantity: 2 }] })).json as { id: string }
-    const request = (await app.api('POST', `/api/orders/${order.id}/friend-pay`, { requesterName: '王小明', mode: 'open' })).json as { url: string }
-    const console_ = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } })).newPage()
+    const order = (await app.api('POST', '/api/orders', { lines: [{ sku: 'DRK-001', quantity: 2 }] })).json as {
+      id: string
+    }
+    const request = (
+      await app.api('POST', `/api/orders/${order.id}/friend-pay`, { requesterName: '王小明', mode: 'open' })
+    ).json as { url: string }
+    const console_ = await (
+      await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } })
+    ).newPage()
     await console_.goto(`${app.base}/?token=${encodeURIComponent(app.token)}`)
     await console_.locator('[data-testid="product-tile"][data-sku="BRK-004"]').click()
 
-    const phone = await (await browser.newContext({ userAgent: WECHAT_IPHONE_UA, isMobile: true, locale: 'zh-CN' })).newPage()
+    const phone = await (
+      await browser.newContext({ userAgent: WECHAT_IPHONE_UA, isMobile: true, locale: 'zh-CN' })
+    ).newPage()
     await phone.goto(request.url)
     await phone.locator('button[data-wallet="wechat"]').click()
     await phone.getByRole('button', { name: '确认支付' }).click()

@@ -18,7 +18,9 @@ beforeAll(async () => {
   browser = await launchChromium()
   // A merchant's IT person provisions the till by script: credentials, then WeChat Pay in sandbox mode.
   expect((await app.api('POST', '/api/wallets/wechat/credentials', wallets.wechatCredentials)).status).toBe(200)
-  const config = (await app.api('GET', '/api/wallets')).json.wallets.find((w: { wallet: string }) => w.wallet === 'wechat')
+  const config = (await app.api('GET', '/api/wallets')).json.wallets.find(
+    (w: { wallet: string }) => w.wallet === 'wechat',
+  )
   expect((await app.api('POST', '/api/wallets/wechat', { ...config, mode: 'sandbox' })).status).toBe(200)
 })
 

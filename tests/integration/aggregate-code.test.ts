@@ -89,7 +89,9 @@ describe('one code for all wallets (聚合码)', () => {
 
   it('tells a WeChat user when WeChat Pay cannot take this order', async () => {
     s = await testServer()
-    const config = (await s.api('GET', '/api/wallets')).json.wallets.find((w: { wallet: string }) => w.wallet === 'wechat')
+    const config = (await s.api('GET', '/api/wallets')).json.wallets.find(
+      (w: { wallet: string }) => w.wallet === 'wechat',
+    )
     await s.api('POST', '/api/wallets/wechat', { ...config, maxFen: 1000 })
     const { code } = await aggregateCode()
     const landing = await open(code.json.qrContent, WECHAT_UA)
@@ -119,7 +121,10 @@ describe('checkout methods over HTTP', () => {
   it('payment code, cash and Huabei through the documented request shapes', async () => {
     s = await testServer()
     const a = await s.api('POST', '/api/orders', { amountFen: 880 })
-    const code = await s.api('POST', `/api/orders/${a.json.id}/payments`, { method: 'payment-code', authCode: '280000000000000012' })
+    const code = await s.api('POST', `/api/orders/${a.json.id}/payments`, {
+      method: 'payment-code',
+      authCode: '280000000000000012',
+    })
     expect(code.status).toBe(201)
     expect(code.json).toMatchObject({ wallet: 'alipay', status: 'succeeded' })
 
@@ -132,17 +137,26 @@ describe('checkout methods over HTTP', () => {
     const huabei = options.json.options.find((o: { wallet: string }) => o.wallet === 'huabei')
     expect(huabei).toMatchObject({ available: true, methods: ['qr', 'installments'] })
     expect(huabei.installmentPlans).toHaveLength(3)
-    const hb = await s.api('POST', `/api/orders/${c.json.id}/payments`, { wallet: 'huabei', method: 'qr', installments: 6 })
+    const hb = await s.api('POST', `/api/orders/${c.json.id}/payments`, {
+      wallet: 'huabei',
+      method: 'qr',
+      installments: 6,
+    })
     expect(hb.json).toMatchObject({ wallet: 'huabei', installments: 6 })
 
-    const unknown = await s.api('POST', `/api/orders/${c.json.id}/payments`, { method: 'payment-code', authCode: '990000000000000000' })
+    const unknown = await s.api('POST', `/api/orders/${c.json.id}/payments`, {
+      method: 'payment-code',
+      authCode: '990000000000000000',
+    })
     expect(unknown.status).toBe(422)
     expect(unknown.json.error.code).toBe('PAYMENT_CODE_UNRECOGNIZED')
   })
 
   it('wallet configuration is readable and writable, with coded errors', async () => {
     s = await testServer()
-    const config = (await s.api('GET', '/api/wallets')).json.wallets.find((w: { wallet: string }) => w.wallet === 'alipay')
+    const config = (await s.api('GET', '/api/wallets')).json.wallets.find(
+      (w: { wallet: string }) => w.wallet === 'alipay',
+    )
     const updated = await s.api('POST', '/api/wallets/alipay', { ...config, feeRateBp: 55 })
     expect(updated.status).toBe(200)
     expect(updated.json.feeRateBp).toBe(55)

@@ -78,7 +78,12 @@ describe('Alipay adapter against a local gateway: face-to-face QR', () => {
     expect((await alipay.query(no)).state).toBe('NOT_FOUND')
     gateway.pay(no)
     const trade = await alipay.query(no)
-    expect(trade).toMatchObject({ outTradeNo: no, state: 'SUCCESS', amountFen: 1230, providerTradeNo: gateway.trades.get(no)!.tradeNo })
+    expect(trade).toMatchObject({
+      outTradeNo: no,
+      state: 'SUCCESS',
+      amountFen: 1230,
+      providerTradeNo: gateway.trades.get(no)!.tradeNo,
+    })
     expect(trade.paidAt).toBe(Math.floor(clock.now() / 1000) * 1000)
     expect(events).toEqual([])
   })
@@ -114,7 +119,10 @@ describe('Alipay adapter against a local gateway: face-to-face QR', () => {
     const second = await alipay.createQr(qr(no, 500))
     expect(second.qrContent).toBe(first.qrContent)
     expect([...gateway.trades.keys()].filter((k) => k === no)).toHaveLength(1)
-    await expect(alipay.createQr(qr(no, 501))).rejects.toMatchObject({ code: 'PROVIDER_ERROR', message: expect.stringContaining('ACQ.CONTEXT_INCONSISTENT') })
+    await expect(alipay.createQr(qr(no, 501))).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      message: expect.stringContaining('ACQ.CONTEXT_INCONSISTENT'),
+    })
   })
 
   it('a close that finds the trade paid returns the SUCCESS trade', async () => {
@@ -155,7 +163,9 @@ describe('Alipay adapter against a local gateway: face-to-face QR', () => {
     await customerPays.createQr(qr(c, 60000, { wallet: 'huabei', installments: 3, installmentFeePayer: 'merchant' }))
     expect(gateway.trades.get(c)!.extendParams).toEqual({ hb_fq_num: '3', hb_fq_seller_percent: '100' })
 
-    await expect(merchantPays.createQr(qr(tradeNo(), 60000, { wallet: 'huabei', installments: 4 }))).rejects.toMatchObject({
+    await expect(
+      merchantPays.createQr(qr(tradeNo(), 60000, { wallet: 'huabei', installments: 4 })),
+    ).rejects.toMatchObject({
       code: 'INSTALLMENTS_UNAVAILABLE',
     })
     expect(merchantPays.supports('huabei', 'payment-code')).toBe(false)
@@ -181,7 +191,11 @@ describe('Alipay adapter: payment code (bar_code)', () => {
     const no = tradeNo()
     const trade = await alipay.payWithCode(pay(no, code('1234')))
     expect(trade).toMatchObject({ state: 'SUCCESS', amountFen: 888 })
-    expect(gateway.requests.at(-1)!.biz).toMatchObject({ scene: 'bar_code', auth_code: code('1234'), total_amount: '8.88' })
+    expect(gateway.requests.at(-1)!.biz).toMatchObject({
+      scene: 'bar_code',
+      auth_code: code('1234'),
+      total_amount: '8.88',
+    })
   })
 
   it('USERPAYING (code 10003) is polled, then cancelled: REVOKED', async () => {
@@ -212,7 +226,10 @@ describe('Alipay adapter: payment code (bar_code)', () => {
     const alipay = provider({}, { timeoutMs: 300 })
     const no = tradeNo()
     gateway.faults.dropAnswers = true
-    await expect(alipay.payWithCode(pay(no, code('4321')))).rejects.toMatchObject({ code: 'PROVIDER_ERROR', message: expect.stringContaining('unknown') })
+    await expect(alipay.payWithCode(pay(no, code('4321')))).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      message: expect.stringContaining('unknown'),
+    })
     gateway.faults.dropAnswers = false
     expect(await alipay.query(no)).toMatchObject({ state: 'SUCCESS', amountFen: 888 })
     expect(await alipay.payWithCode(pay(no, code('4321')))).toMatchObject({ state: 'SUCCESS', amountFen: 888 })
@@ -258,7 +275,9 @@ describe('Alipay adapter: refunds', () => {
     await alipay.createQr(qr(no, 100))
     gateway.pay(no)
     await alipay.refund({ outTradeNo: no, outRefundNo: `r1_${seq}`, amountFen: 80, totalFen: 100, reason: '' })
-    expect(await alipay.refund({ outTradeNo: no, outRefundNo: `r2_${seq}`, amountFen: 30, totalFen: 100, reason: '' })).toMatchObject({
+    expect(
+      await alipay.refund({ outTradeNo: no, outRefundNo: `r2_${seq}`, amountFen: 30, totalFen: 100, reason: '' }),
+    ).toMatchObject({
       state: 'ABNORMAL',
     })
   })
@@ -269,18 +288,21 @@ describe('Alipay adapter: response verification', () => {
     ['signed with a wrong key', 'forgeSignature'],
     ['unsigned', 'unsigned'],
     ['carrying a forged twin next to a genuine signed answer', 'spliceForgedTwin'],
-  ] as const)('rejects a success answer %s: PROVIDER_ERROR, a security event, nothing acted on', async (_label, fault) => {
-    const alipay = provider()
-    const no = tradeNo()
-    await alipay.createQr(qr(no, 700))
-    gateway.scan(no)
-    gateway.faults[fault] = true
-    await expect(alipay.query(no)).rejects.toMatchObject({ code: 'PROVIDER_ERROR' })
-    expect(events).toHaveLength(1)
-    expect(events[0]).toMatchObject({ provider: 'alipay:sandbox', kind: 'response_signature' })
-    gateway.faults[fault] = false
-    expect((await alipay.query(no)).state).toBe('NOTPAY')
-  })
+  ] as const)(
+    'rejects a success answer %s: PROVIDER_ERROR, a security event, nothing acted on',
+    async (_label, fault) => {
+      const alipay = provider()
+      const no = tradeNo()
+      await alipay.createQr(qr(no, 700))
+      gateway.scan(no)
+      gateway.faults[fault] = true
+      await expect(alipay.query(no)).rejects.toMatchObject({ code: 'PROVIDER_ERROR' })
+      expect(events).toHaveLength(1)
+      expect(events[0]).toMatchObject({ provider: 'alipay:sandbox', kind: 'response_signature' })
+      gateway.faults[fault] = false
+      expect((await alipay.query(no)).state).toBe('NOTPAY')
+    },
+  )
 
   it('rejects a genuine answer about another trade (replayed)', async () => {
     const alipay = provider()
@@ -314,7 +336,10 @@ describe('Alipay adapter: notifications', () => {
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => {
         alipay
-          .parseNotification({ headers: { 'content-type': req.headers['content-type'] }, body: Buffer.concat(chunks).toString('utf8') })
+          .parseNotification({
+            headers: { 'content-type': req.headers['content-type'] },
+            body: Buffer.concat(chunks).toString('utf8'),
+          })
           .then((t) => {
             trade = t
             res.end('success')
@@ -332,7 +357,12 @@ describe('Alipay adapter: notifications', () => {
     } finally {
       receiver.close()
     }
-    expect(trade).toMatchObject({ outTradeNo: no, state: 'SUCCESS', amountFen: 100_000_000, providerTradeNo: gateway.trades.get(no)!.tradeNo })
+    expect(trade).toMatchObject({
+      outTradeNo: no,
+      state: 'SUCCESS',
+      amountFen: 100_000_000,
+      providerTradeNo: gateway.trades.get(no)!.tradeNo,
+    })
     expect(events).toEqual([])
   })
 
@@ -340,7 +370,9 @@ describe('Alipay adapter: notifications', () => {
     const alipay = provider()
     const no = await paidTrade(alipay)
     const forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
-    await expect(alipay.parseNotification({ headers: {}, body: gateway.notificationBody(no, {}, forger) })).rejects.toMatchObject({
+    await expect(
+      alipay.parseNotification({ headers: {}, body: gateway.notificationBody(no, {}, forger) }),
+    ).rejects.toMatchObject({
       code: 'NOTIFICATION_REJECTED',
     })
     expect(events[0]).toMatchObject({ kind: 'notification_signature' })
@@ -351,7 +383,9 @@ describe('Alipay adapter: notifications', () => {
     const no = await paidTrade(alipay)
     const body = gateway.notificationBody(no).replace('total_amount=12.30', 'total_amount=0.01')
     expect(body).toContain('total_amount=0.01')
-    await expect(alipay.parseNotification({ headers: {}, body })).rejects.toMatchObject({ code: 'NOTIFICATION_REJECTED' })
+    await expect(alipay.parseNotification({ headers: {}, body })).rejects.toMatchObject({
+      code: 'NOTIFICATION_REJECTED',
+    })
   })
 
   it('rejects a replayed notification: the same body twice, or an old one', async () => {
@@ -359,22 +393,30 @@ describe('Alipay adapter: notifications', () => {
     const no = await paidTrade(alipay)
     const body = gateway.notificationBody(no)
     expect((await alipay.parseNotification({ headers: {}, body })).state).toBe('SUCCESS')
-    await expect(alipay.parseNotification({ headers: {}, body })).rejects.toMatchObject({ code: 'NOTIFICATION_REJECTED' })
+    await expect(alipay.parseNotification({ headers: {}, body })).rejects.toMatchObject({
+      code: 'NOTIFICATION_REJECTED',
+    })
     expect(events.at(-1)).toMatchObject({ kind: 'notification_replay' })
 
     const old = gateway.notificationBody(no)
     clock.advance(60 * 60_000)
-    await expect(alipay.parseNotification({ headers: {}, body: old })).rejects.toMatchObject({ code: 'NOTIFICATION_REJECTED' })
+    await expect(alipay.parseNotification({ headers: {}, body: old })).rejects.toMatchObject({
+      code: 'NOTIFICATION_REJECTED',
+    })
     expect(events.at(-1)).toMatchObject({ kind: 'notification_replay' })
   })
 
   it('rejects a genuine notification for another app and one signed with sign_type RSA', async () => {
     const alipay = provider()
     const no = await paidTrade(alipay)
-    await expect(alipay.parseNotification({ headers: {}, body: gateway.notificationBody(no, { app_id: '2021999999999999' }) })).rejects.toMatchObject({
+    await expect(
+      alipay.parseNotification({ headers: {}, body: gateway.notificationBody(no, { app_id: '2021999999999999' }) }),
+    ).rejects.toMatchObject({
       code: 'NOTIFICATION_REJECTED',
     })
-    await expect(alipay.parseNotification({ headers: {}, body: gateway.notificationBody(no, { sign_type: 'RSA' }) })).rejects.toMatchObject({
+    await expect(
+      alipay.parseNotification({ headers: {}, body: gateway.notificationBody(no, { sign_type: 'RSA' }) }),
+    ).rejects.toMatchObject({
       code: 'NOTIFICATION_REJECTED',
     })
   })
@@ -387,15 +429,22 @@ describe('Alipay adapter: test connection', () => {
   })
 
   it('WRONG_KEY when Alipay cannot verify our signature', async () => {
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString()
     const result = await provider({ appPrivateKeyPem: other }).testConnection()
     expect(result).toMatchObject({ ok: false, code: 'WRONG_KEY' })
     expect(result.message).not.toContain(other.split('\n')[1]!.slice(0, 16))
   })
 
   it('BAD_RESPONSE_SIGNATURE when the Alipay public key is wrong', async () => {
-    const otherPublic = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString()
-    expect(await provider({ alipayPublicKeyPem: otherPublic }).testConnection()).toMatchObject({ ok: false, code: 'BAD_RESPONSE_SIGNATURE' })
+    const otherPublic = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString()
+    expect(await provider({ alipayPublicKeyPem: otherPublic }).testConnection()).toMatchObject({
+      ok: false,
+      code: 'BAD_RESPONSE_SIGNATURE',
+    })
     expect(events[0]).toMatchObject({ kind: 'response_signature' })
   })
 
@@ -406,8 +455,13 @@ describe('Alipay adapter: test connection', () => {
   })
 
   it('REJECTED for an unknown App ID, WRONG_GATEWAY for a non-Alipay URL, UNREACHABLE for a closed port', async () => {
-    expect(await provider({ appId: '2021000000009999' }).testConnection()).toMatchObject({ ok: false, code: 'REJECTED' })
-    expect(await provider({ gatewayUrl: gateway.url.replace('/gateway.do', '/elsewhere') }).testConnection()).toMatchObject({
+    expect(await provider({ appId: '2021000000009999' }).testConnection()).toMatchObject({
+      ok: false,
+      code: 'REJECTED',
+    })
+    expect(
+      await provider({ gatewayUrl: gateway.url.replace('/gateway.do', '/elsewhere') }).testConnection(),
+    ).toMatchObject({
       ok: false,
       code: 'WRONG_GATEWAY',
     })
@@ -415,6 +469,9 @@ describe('Alipay adapter: test connection', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r))
     const port = (closed.address() as AddressInfo).port
     await new Promise<void>((r) => closed.close(() => r()))
-    expect(await provider({ gatewayUrl: `http://127.0.0.1:${port}/gateway.do` }).testConnection()).toMatchObject({ ok: false, code: 'UNREACHABLE' })
+    expect(await provider({ gatewayUrl: `http://127.0.0.1:${port}/gateway.do` }).testConnection()).toMatchObject({
+      ok: false,
+      code: 'UNREACHABLE',
+    })
   })
 })

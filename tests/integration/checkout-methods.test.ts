@@ -17,7 +17,13 @@ describe('customer payment codes (付款码)', () => {
     t = testEngine()
     const o = await order(t.engine, { amountFen: 880 })
     const payment = await pay({ id: o.id, method: 'payment-code', authCode: WECHAT_CODE })
-    expect(payment).toMatchObject({ wallet: 'wechat', method: 'payment-code', status: 'succeeded', userPaying: false, qrContent: null })
+    expect(payment).toMatchObject({
+      wallet: 'wechat',
+      method: 'payment-code',
+      status: 'succeeded',
+      userPaying: false,
+      qrContent: null,
+    })
     const after = await detail(o.id)
     expect(after).toMatchObject({ status: 'paid', paidWallet: 'wechat' })
     expect(after.attempts[0]!.paymentCodeMasked).toBe('1345**********6781')
@@ -46,7 +52,9 @@ describe('customer payment codes (付款码)', () => {
     await t.engine.sweep()
     const after = await detail(o.id)
     expect(after.status).toBe('paid')
-    expect(after.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['payment.user_paying', 'payment.succeeded', 'order.paid']))
+    expect(after.timeline.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['payment.user_paying', 'payment.succeeded', 'order.paid']),
+    )
   })
 
   it('USERPAYING → timeout → reversed at the wallet; the order stays payable', async () => {
@@ -85,16 +93,22 @@ describe('customer payment codes (付款码)', () => {
     await expect(pay({ id: o.id, method: 'payment-code', authCode: '180000000000000000' })).rejects.toMatchObject({
       code: 'WALLET_UNAVAILABLE', // a JD Pay code; the demo's JD Pay contract is pending
     })
-    await expect(pay({ id: o.id, method: 'payment-code', authCode: '12ab' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+    await expect(pay({ id: o.id, method: 'payment-code', authCode: '12ab' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    })
     expect((await detail(o.id)).attempts).toEqual([])
   })
 
   it('the unconfirmed rules (JD Pay, e-CNY) are configuration, not code', async () => {
     t = testEngine()
-    const settings = (await t.engine.invoke('routing.get', {})) as { paymentCodeRules: { wallet: string; prefixes: string[] }[] }
+    const settings = (await t.engine.invoke('routing.get', {})) as {
+      paymentCodeRules: { wallet: string; prefixes: string[] }[]
+    }
     const rules = settings.paymentCodeRules.map((r) => (r.wallet === 'jdpay' ? { ...r, prefixes: ['19'] } : r))
     await t.engine.invoke('routing.update', { ...settings, paymentCodeRules: rules })
-    const current = ((await t.engine.invoke('wallets.list', {})) as { wallets: { wallet: string }[] }).wallets.find((w) => w.wallet === 'jdpay')!
+    const current = ((await t.engine.invoke('wallets.list', {})) as { wallets: { wallet: string }[] }).wallets.find(
+      (w) => w.wallet === 'jdpay',
+    )!
     await t.engine.invoke('wallets.update', { ...current, contractStatus: 'signed' })
     const o = await order(t.engine, { amountFen: 100 })
     expect((await pay({ id: o.id, method: 'payment-code', authCode: '190000000000000000' })).wallet).toBe('jdpay')
@@ -113,7 +127,9 @@ describe('cash', () => {
   it('refuses less than the total', async () => {
     t = testEngine()
     const o = await order(t.engine, { amountFen: 1730 })
-    await expect(pay({ id: o.id, wallet: 'cash', tenderedFen: 1729 })).rejects.toMatchObject({ code: 'INSUFFICIENT_TENDER' })
+    await expect(pay({ id: o.id, wallet: 'cash', tenderedFen: 1729 })).rejects.toMatchObject({
+      code: 'INSUFFICIENT_TENDER',
+    })
     expect((await detail(o.id)).status).toBe('open')
   })
 })
@@ -122,8 +138,12 @@ describe('Huabei installments', () => {
   it('pays by QR with the chosen number of periods, and refuses periods not offered', async () => {
     t = testEngine()
     const o = await order(t.engine, { amountFen: 20_000 })
-    await expect(pay({ id: o.id, wallet: 'huabei', method: 'qr', installments: 24 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
-    await expect(pay({ id: o.id, wallet: 'wechat', method: 'qr', installments: 6 })).rejects.toMatchObject({ code: 'INSTALLMENTS_UNAVAILABLE' })
+    await expect(pay({ id: o.id, wallet: 'huabei', method: 'qr', installments: 24 })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    })
+    await expect(pay({ id: o.id, wallet: 'wechat', method: 'qr', installments: 6 })).rejects.toMatchObject({
+      code: 'INSTALLMENTS_UNAVAILABLE',
+    })
     const payment = await pay({ id: o.id, wallet: 'huabei', method: 'qr', installments: 6 })
     expect(payment).toMatchObject({ wallet: 'huabei', installments: 6, status: 'pending' })
     await customerPays(t.engine, payment.qrContent)
@@ -152,11 +172,18 @@ describe('several live QR codes: first success wins, a second payment is refunde
     const after = await detail(o.id)
     expect(after).toMatchObject({ status: 'paid', paidWallet: 'wechat' })
     expect(after.refunds).toHaveLength(1)
-    expect(after.refunds[0]).toMatchObject({ attemptId: alipay.id, amountFen: 990, reason: 'duplicate_payment', status: 'succeeded' })
+    expect(after.refunds[0]).toMatchObject({
+      attemptId: alipay.id,
+      amountFen: 990,
+      reason: 'duplicate_payment',
+      status: 'succeeded',
+    })
     expect(after.timeline.map((e) => e.type)).toEqual(
       expect.arrayContaining(['payment.late_success', 'refund.created', 'refund.succeeded']),
     )
-    const refunds = t.engine.simulator.db.prepare('SELECT COUNT(*) AS n, SUM(amount_fen) AS total FROM sim_refunds').get()
+    const refunds = t.engine.simulator.db
+      .prepare('SELECT COUNT(*) AS n, SUM(amount_fen) AS total FROM sim_refunds')
+      .get()
     expect(refunds).toEqual({ n: 1, total: 990 })
   })
 

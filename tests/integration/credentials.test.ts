@@ -61,7 +61,10 @@ describe('wallet credentials', () => {
     ])
     expect(everything).not.toContain('PRIVATE KEY')
     expect(everything).not.toContain('a'.repeat(32))
-    const stored = engine.db.prepare('SELECT secrets, public_fields FROM wallet_credentials').get() as { secrets: Buffer; public_fields: string }
+    const stored = engine.db.prepare('SELECT secrets, public_fields FROM wallet_credentials').get() as {
+      secrets: Buffer
+      public_fields: string
+    }
     expect(stored.secrets.toString('latin1')).not.toContain('PRIVATE KEY')
     expect(stored.secrets.toString('latin1')).not.toContain('a'.repeat(32))
   })
@@ -70,21 +73,31 @@ describe('wallet credentials', () => {
     const { engine } = engineWithKeyFile()
     await engine.invoke('credentials.set', wechatInput)
     const { merchantPrivateKeyPem: _key, apiV3Key: _v3, ...withoutSecrets } = wechatInput
-    const status = (await engine.invoke('credentials.set', { ...withoutSecrets, mchId: '1900000110' })) as { secretsSet: object; publicFields: object }
+    const status = (await engine.invoke('credentials.set', { ...withoutSecrets, mchId: '1900000110' })) as {
+      secretsSet: object
+      publicFields: object
+    }
     expect(status.secretsSet).toMatchObject({ merchantPrivateKeyPem: true, apiV3Key: true })
     expect(status.publicFields).toMatchObject({ mchId: '1900000110' })
   })
 
   it.each([
-    ['a key that is not a key', { merchantPrivateKeyPem: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' }],
+    [
+      'a key that is not a key',
+      { merchantPrivateKeyPem: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' },
+    ],
     ['a 1024-bit key', { merchantPrivateKeyPem: keyPair(1024).privatePem }],
     ['an APIv3 key of the wrong length', { apiV3Key: 'short' }],
     ['a malformed merchant number', { mchId: 'abc' }],
     ['no platform key', { platformKeys: [] }],
   ])('refuses %s on entry, storing nothing', async (_label, patch) => {
     const { engine } = engineWithKeyFile()
-    await expect(engine.invoke('credentials.set', { ...wechatInput, ...patch })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
-    expect((await engine.invoke('credentials.get', { wallet: 'wechat', mode: 'sandbox' })) as object).toMatchObject({ configured: false })
+    await expect(engine.invoke('credentials.set', { ...wechatInput, ...patch })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    })
+    expect((await engine.invoke('credentials.get', { wallet: 'wechat', mode: 'sandbox' })) as object).toMatchObject({
+      configured: false,
+    })
   })
 
   it('refuses to store secrets without secure storage', async () => {
@@ -94,7 +107,10 @@ describe('wallet credentials', () => {
 
   it('testConnection says when nothing is configured', async () => {
     const { engine } = engineWithKeyFile()
-    expect(await engine.invoke('wallets.testConnection', { wallet: 'wechat', mode: 'production' })).toMatchObject({ ok: false, code: 'NOT_CONFIGURED' })
+    expect(await engine.invoke('wallets.testConnection', { wallet: 'wechat', mode: 'production' })).toMatchObject({
+      ok: false,
+      code: 'NOT_CONFIGURED',
+    })
   })
 })
 
@@ -127,7 +143,7 @@ describe('Alipay keys as Alipay hands them out', () => {
   it.each([
     ['PKCS#8 / SPKI', 'pkcs8', 'spki'],
     ['PKCS#1', 'pkcs1', 'pkcs1'],
-  ] as const)('accepts the bare base64 keys of Alipay\'s key tool (%s)', async (_label, privateType, publicType) => {
+  ] as const)("accepts the bare base64 keys of Alipay's key tool (%s)", async (_label, privateType, publicType) => {
     const { engine } = engineWithKeyFile()
     const app = generateKeyPairSync('rsa', { modulusLength: 2048 })
     const alipay = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -146,6 +162,9 @@ describe('Alipay keys as Alipay hands them out', () => {
     const { engine } = engineWithKeyFile()
     await expect(
       engine.invoke('credentials.set', { ...wechatInput, merchantPrivateKeyPem: keyPair(1024).privatePem }),
-    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'merchantPrivateKeyPem', code: 'KEY_TOO_SHORT' }] })
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'merchantPrivateKeyPem', code: 'KEY_TOO_SHORT' }],
+    })
   })
 })

@@ -61,7 +61,11 @@ describe('database on a real SQLite file', () => {
     openDatabase(file).close()
     const broken: Migration[] = [
       ...MIGRATIONS,
-      { version: LATEST_SCHEMA_VERSION + 1, name: 'adds a table', up: (db) => db.exec('CREATE TABLE extra (x INTEGER)') },
+      {
+        version: LATEST_SCHEMA_VERSION + 1,
+        name: 'adds a table',
+        up: (db) => db.exec('CREATE TABLE extra (x INTEGER)'),
+      },
       { version: LATEST_SCHEMA_VERSION + 2, name: 'fails', up: (db) => db.exec('ALTER TABLE missing ADD COLUMN y') },
     ]
     expect(() => openDatabase(file, { migrations: broken })).toThrow()
@@ -78,7 +82,11 @@ describe('database on a real SQLite file', () => {
     db1.close()
     const next: Migration[] = [
       ...MIGRATIONS,
-      { version: LATEST_SCHEMA_VERSION + 1, name: 'adds a column', up: (db) => db.exec('ALTER TABLE settings ADD COLUMN note TEXT') },
+      {
+        version: LATEST_SCHEMA_VERSION + 1,
+        name: 'adds a column',
+        up: (db) => db.exec('ALTER TABLE settings ADD COLUMN note TEXT'),
+      },
     ]
     const db2 = openDatabase(file, { migrations: next })
     expect(db2.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION + 1)
@@ -115,14 +123,15 @@ describe('database on a real SQLite file', () => {
     const second = createEngine({ dataDir: dir.path, sweepIntervalMs: 0 })
     const again = (await second.invoke('products.list', {})) as { products: { sku: string }[] }
     expect(again.products.length).toBe(products.products.length + 1)
-    const wallets = (await second.invoke('wallets.list', {})) as { wallets: { wallet: string; contractStatus: string; mode: string }[] }
-    expect(wallets.wallets.filter((w) => w.contractStatus === 'signed').map((w) => w.wallet).sort()).toEqual([
-      'alipay',
-      'cash',
-      'huabei',
-      'unionpay',
-      'wechat',
-    ])
+    const wallets = (await second.invoke('wallets.list', {})) as {
+      wallets: { wallet: string; contractStatus: string; mode: string }[]
+    }
+    expect(
+      wallets.wallets
+        .filter((w) => w.contractStatus === 'signed')
+        .map((w) => w.wallet)
+        .sort(),
+    ).toEqual(['alipay', 'cash', 'huabei', 'unionpay', 'wechat'])
     expect(wallets.wallets.every((w) => w.mode === 'simulator')).toBe(true)
     await second.close()
   })

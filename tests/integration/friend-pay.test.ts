@@ -45,14 +45,22 @@ describe('creating a friend-pay request', () => {
     const res = await ask(o.id, { requesterName: '王小明', message: '帮我付下早餐' })
     expect(res.status).toBe(201)
     const request = res.json as FriendPayRequest
-    expect(request).toMatchObject({ status: 'open', mode: 'open', amountFen: 1600, requesterMasked: '王**', message: '帮我付下早餐' })
+    expect(request).toMatchObject({
+      status: 'open',
+      mode: 'open',
+      amountFen: 1600,
+      requesterMasked: '王**',
+      message: '帮我付下早餐',
+    })
     expect(request.url).toMatch(new RegExp(`^${s.server.publicBaseUrl}/f/fpr_[0-9A-Z]{26}\\.[A-Za-z0-9_-]{22}$`))
     expect(request.payCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/)
     expect(request.qrSvg).toMatch(/^<svg/)
     expect(request.expiresAt).toBe(new Date(START + DAY).toISOString())
     expect((await order(o.id)).expiresAt).toBe(request.expiresAt)
     expect((await s.api('GET', `/api/friend-pay/${request.id}`)).json).toMatchObject({ id: request.id, status: 'open' })
-    expect((await s.api('GET', '/api/friend-pay')).json.requests.map((r: FriendPayRequest) => r.id)).toEqual([request.id])
+    expect((await s.api('GET', '/api/friend-pay')).json.requests.map((r: FriendPayRequest) => r.id)).toEqual([
+      request.id,
+    ])
   })
 
   it('refuses more than ¥2,000 by default, and a designated mode without a phone', async () => {
@@ -60,10 +68,15 @@ describe('creating a friend-pay request', () => {
     const big = await newOrder({ amountFen: 200_001 })
     const refused = await ask(big.id)
     expect(refused.status).toBe(422)
-    expect(refused.json.error).toMatchObject({ code: 'FRIEND_PAY_UNAVAILABLE', details: { reason: 'AMOUNT_ABOVE_MAX' } })
+    expect(refused.json.error).toMatchObject({
+      code: 'FRIEND_PAY_UNAVAILABLE',
+      details: { reason: 'AMOUNT_ABOVE_MAX' },
+    })
     const o = await newOrder()
     expect((await ask(o.id, { requesterName: '王小明', mode: 'designated' })).json.error.code).toBe('VALIDATION_FAILED')
-    expect((await ask(o.id, { requesterName: '王小明', mode: 'open', payerPhone: '13800138000' })).json.error.code).toBe('VALIDATION_FAILED')
+    expect(
+      (await ask(o.id, { requesterName: '王小明', mode: 'open', payerPhone: '13800138000' })).json.error.code,
+    ).toBe('VALIDATION_FAILED')
     expect((await ask(o.id, { requesterName: '' })).json.error.code).toBe('VALIDATION_FAILED')
     expect((await ask('ord_nope')).json.error.code).toBe('ORDER_NOT_FOUND')
   })
@@ -72,14 +85,20 @@ describe('creating a friend-pay request', () => {
     s = await testServer()
     for (const wallet of ['wechat', 'alipay', 'unionpay']) await configure(s.engine, wallet, { friendPay: false })
     const o = await newOrder()
-    expect((await ask(o.id)).json.error).toMatchObject({ code: 'FRIEND_PAY_UNAVAILABLE', details: { reason: 'NO_ELIGIBLE_WALLET' } })
+    expect((await ask(o.id)).json.error).toMatchObject({
+      code: 'FRIEND_PAY_UNAVAILABLE',
+      details: { reason: 'NO_ELIGIBLE_WALLET' },
+    })
     await configure(s.engine, 'alipay', { friendPay: true })
     const request = (await ask(o.id)).json as FriendPayRequest
     const page = await friend(linkPath(request))
     expect([...page.html.matchAll(/data-wallet="(\w+)"/g)].map((m) => m[1])).toEqual(['alipay'])
 
     const routing = (await s.api('GET', '/api/routing')).json
-    await s.api('POST', '/api/routing', { ...routing, friendPay: { ...routing.friendPay, excludeCategories: ['早餐'] } })
+    await s.api('POST', '/api/routing', {
+      ...routing,
+      friendPay: { ...routing.friendPay, excludeCategories: ['早餐'] },
+    })
     const breakfast = await newOrder()
     expect((await ask(breakfast.id)).json.error.details.reason).toBe('NO_ELIGIBLE_WALLET')
   })
@@ -108,7 +127,12 @@ describe("the friend's page", () => {
     const o = await newOrder()
     const request = (await ask(o.id)).json as FriendPayRequest
     const tampered = linkPath(request).slice(0, -2) + (linkPath(request).endsWith('AA') ? 'BB' : 'AA')
-    for (const path of [tampered, '/f/fpr_01M7XX9X80WHXHDHMHJ2RVWJPH.AAAAAAAAAAAAAAAAAAAAAA', '/f/nonsense', '/f/%3Cscript%3E']) {
+    for (const path of [
+      tampered,
+      '/f/fpr_01M7XX9X80WHXHDHMHJ2RVWJPH.AAAAAAAAAAAAAAAAAAAAAA',
+      '/f/nonsense',
+      '/f/%3Cscript%3E',
+    ]) {
       const page = await friend(path)
       expect(page.status).toBe(404)
       expect(page.html).toContain('链接无效')
@@ -124,7 +148,8 @@ describe("the friend's page", () => {
     expect(found.status).toBe(303)
     expect(found.location).toBe(linkPath(request))
     const statuses: number[] = []
-    for (let i = 0; i < 12; i++) statuses.push((await friend('/f/code', { method: 'POST', form: { code: 'ZZZZ-ZZZZ' } })).status)
+    for (let i = 0; i < 12; i++)
+      statuses.push((await friend('/f/code', { method: 'POST', form: { code: 'ZZZZ-ZZZZ' } })).status)
     expect(statuses.slice(0, 9).every((st) => st === 404)).toBe(true)
     expect(statuses.at(-1)).toBe(429)
   })
@@ -169,7 +194,14 @@ describe('verification modes', () => {
     const chosen = await friend(`${linkPath(request)}/pay`, { method: 'POST', form: { wallet: 'alipay', proof } })
     expect(chosen.status).toBe(303)
     // A forged proof is worthless.
-    expect((await friend(`${linkPath(request)}/pay`, { method: 'POST', form: { wallet: 'wechat', proof: `${Date.now() + 60_000}.forged` } })).status).toBe(403)
+    expect(
+      (
+        await friend(`${linkPath(request)}/pay`, {
+          method: 'POST',
+          form: { wallet: 'wechat', proof: `${Date.now() + 60_000}.forged` },
+        })
+      ).status,
+    ).toBe(403)
     expect((await s.api('GET', `/api/friend-pay/${request.id}`)).json.failedTries).toBe(1)
   })
 
@@ -177,7 +209,8 @@ describe('verification modes', () => {
     s = await testServer()
     const o = await newOrder()
     const request = (await ask(o.id, { requesterName: '李明', mode: 'name-initial' })).json as FriendPayRequest
-    for (let i = 0; i < 4; i++) expect((await friend(`${linkPath(request)}/verify`, { method: 'POST', form: { answer: '张' } })).status).toBe(403)
+    for (let i = 0; i < 4; i++)
+      expect((await friend(`${linkPath(request)}/verify`, { method: 'POST', form: { answer: '张' } })).status).toBe(403)
     const fifth = await friend(`${linkPath(request)}/verify`, { method: 'POST', form: { answer: '张' } })
     expect(fifth.status).toBe(423)
     expect(fifth.html).toContain('已锁定')
@@ -192,9 +225,12 @@ describe('verification modes', () => {
   it('designated: only the named phone number may pay (+86 and spaces forgiven)', async () => {
     s = await testServer()
     const o = await newOrder()
-    const request = (await ask(o.id, { requesterName: '王小明', mode: 'designated', payerPhone: '13800138000' })).json as FriendPayRequest
+    const request = (await ask(o.id, { requesterName: '王小明', mode: 'designated', payerPhone: '13800138000' }))
+      .json as FriendPayRequest
     expect(request.payerPhoneMasked).toBe('138****8000')
-    expect((await friend(`${linkPath(request)}/verify`, { method: 'POST', form: { answer: '13900139000' } })).status).toBe(403)
+    expect(
+      (await friend(`${linkPath(request)}/verify`, { method: 'POST', form: { answer: '13900139000' } })).status,
+    ).toBe(403)
     const right = await friend(`${linkPath(request)}/verify`, { method: 'POST', form: { answer: '+86 138 0013 8000' } })
     expect(right.status).toBe(200)
     expect(proofIn(right.html)).toBeTruthy()
@@ -244,7 +280,12 @@ describe('lifecycle', () => {
     const request = (await ask(o.id, { requesterName: '李明', mode: 'name-initial' })).json as FriendPayRequest
     await s.server.close()
     await s.engine.close()
-    const reopened = createEngine({ dataDir: s.dir, clock: s.clock, sweepIntervalMs: 0, publicBaseUrl: 'http://127.0.0.1:5999' })
+    const reopened = createEngine({
+      dataDir: s.dir,
+      clock: s.clock,
+      sweepIntervalMs: 0,
+      publicBaseUrl: 'http://127.0.0.1:5999',
+    })
     const ref = linkPath(request).slice('/f/'.length)
     expect(reopened.friendPay.pageState(ref).kind).toBe('open')
     expect(reopened.friendPay.verify(ref, '李').ok).toBe(true)
@@ -267,8 +308,13 @@ describe('lifecycle', () => {
     await s.engine.sweep()
     const after = await order(o.id)
     expect(after).toMatchObject({ status: 'paid', paidWallet: 'cash' })
-    expect((await s.api('GET', `/api/friend-pay/${request.id}`)).json).toMatchObject({ status: 'cancelled', cancelReason: 'order_paid' })
-    expect(after.refunds).toEqual([expect.objectContaining({ wallet: 'wechat', amountFen: 1600, status: 'succeeded', reason: 'duplicate_payment' })])
+    expect((await s.api('GET', `/api/friend-pay/${request.id}`)).json).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'order_paid',
+    })
+    expect(after.refunds).toEqual([
+      expect.objectContaining({ wallet: 'wechat', amountFen: 1600, status: 'succeeded', reason: 'duplicate_payment' }),
+    ])
     expect(s.engine.simulator.db.prepare('SELECT COUNT(*) AS n FROM sim_refunds').get()).toEqual({ n: 1 })
   })
 })
@@ -279,7 +325,10 @@ describe('friend pay follows its order', () => {
     const o = await newOrder()
     const request = (await ask(o.id)).json as FriendPayRequest
     expect((await s.api('POST', `/api/orders/${o.id}/cancel`)).json.status).toBe('cancelled')
-    expect((await s.api('GET', `/api/friend-pay/${request.id}`)).json).toMatchObject({ status: 'cancelled', cancelReason: 'order_cancelled' })
+    expect((await s.api('GET', `/api/friend-pay/${request.id}`)).json).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'order_cancelled',
+    })
     const page = await friend(linkPath(request))
     expect(page.html).toContain('已取消')
     expect(page.html).not.toContain('data-wallet=')
@@ -292,7 +341,10 @@ describe('friend pay follows its order', () => {
     await friend(`${linkPath(request)}/pay`, { method: 'POST', form: { wallet: 'wechat' } })
     const ref = linkPath(request).slice('/f/'.length)
     // The cashier cancels (closing the WeChat payment takes wallet calls) while the friend picks Alipay.
-    const [cancelled, paid] = await Promise.allSettled([s.engine.invoke('friendPay.cancel', { id: request.id }), s.engine.friendPay.pay(ref, 'alipay', undefined)])
+    const [cancelled, paid] = await Promise.allSettled([
+      s.engine.invoke('friendPay.cancel', { id: request.id }),
+      s.engine.friendPay.pay(ref, 'alipay', undefined),
+    ])
     expect(paid.status).toBe('fulfilled')
     expect(cancelled).toMatchObject({ status: 'rejected', reason: { code: 'CONCURRENT_UPDATE' } })
     expect((await s.api('GET', `/api/friend-pay/${request.id}`)).json.status).toBe('open')

@@ -99,13 +99,21 @@ describe('group commit: checkouts running at the same time share one disk flush'
   it('a payment code is never sent to the wallet unless its attempt is on disk', async () => {
     t = testEngine()
     const order = await create({ amountFen: 880 })
-    const paying = t.engine.invoke('payments.create', { id: order.id, method: 'payment-code', authCode: '134567890123456789' })
+    const paying = t.engine.invoke('payments.create', {
+      id: order.id,
+      method: 'payment-code',
+      authCode: '134567890123456789',
+    })
     poisonTheOpenGroup()
     await expect(paying).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
     const charged = t.engine.simulator.db.prepare('SELECT COUNT(*) AS n FROM sim_trades').get() as { n: number }
     expect(charged.n).toBe(0)
     // The order is still payable, and a second scan goes through.
-    const paid = (await t.engine.invoke('payments.create', { id: order.id, method: 'payment-code', authCode: '134567890123456789' })) as CreatedPayment
+    const paid = (await t.engine.invoke('payments.create', {
+      id: order.id,
+      method: 'payment-code',
+      authCode: '134567890123456789',
+    })) as CreatedPayment
     expect(paid.status).toBe('succeeded')
   })
 
@@ -113,7 +121,9 @@ describe('group commit: checkouts running at the same time share one disk flush'
     t = testEngine()
     const wechatOffered = async () => {
       const order = await create({ amountFen: 500 })
-      const { options } = (await t.engine.invoke('orders.paymentOptions', { id: order.id })) as { options: { wallet: string; available: boolean }[] }
+      const { options } = (await t.engine.invoke('orders.paymentOptions', { id: order.id })) as {
+        options: { wallet: string; available: boolean }[]
+      }
       return options.find((o) => o.wallet === 'wechat')!.available
     }
     type Wallets = { wallets: { wallet: string; maxFen: number | null }[] }
@@ -156,12 +166,27 @@ describe('group commit: checkouts running at the same time share one disk flush'
     t = testEngine()
     const paidByCode = async () => {
       const order = await create({ amountFen: 1000 })
-      const payment = (await t.engine.invoke('payments.create', { id: order.id, method: 'payment-code', authCode: '134567890123456789' })) as CreatedPayment
+      const payment = (await t.engine.invoke('payments.create', {
+        id: order.id,
+        method: 'payment-code',
+        authCode: '134567890123456789',
+      })) as CreatedPayment
       return { orderId: order.id, attemptId: payment.id }
     }
     const queueRefund = (paid: { orderId: string; attemptId: string }, id: string) =>
       t.engine.events.unitOfWork(() =>
-        insertAutomaticRefund(t.engine.db, { id, orderId: paid.orderId, attemptId: paid.attemptId, wallet: 'wechat', amountFen: 1000, reason: 'late_payment' }, t.clock.now()),
+        insertAutomaticRefund(
+          t.engine.db,
+          {
+            id,
+            orderId: paid.orderId,
+            attemptId: paid.attemptId,
+            wallet: 'wechat',
+            amountFen: 1000,
+            reason: 'late_payment',
+          },
+          t.clock.now(),
+        ),
       )
     const first = await paidByCode()
     const second = await paidByCode()
@@ -177,7 +202,9 @@ describe('group commit: checkouts running at the same time share one disk flush'
     expect(t.engine.db.prepare("SELECT id FROM refunds WHERE id = 'rfd_lost'").all()).toEqual([])
     // The refund that is on disk still goes out on the next round.
     await t.engine.payments.processRefunds()
-    expect(t.engine.simulator.db.prepare('SELECT out_refund_no FROM sim_refunds').all()).toEqual([{ out_refund_no: 'rfd_kept' }])
+    expect(t.engine.simulator.db.prepare('SELECT out_refund_no FROM sim_refunds').all()).toEqual([
+      { out_refund_no: 'rfd_kept' },
+    ])
   })
 
   it('a reconnecting event stream is replayed committed events only; a lost group leaves no phantom behind', async () => {
@@ -204,7 +231,11 @@ describe('group commit: checkouts running at the same time share one disk flush'
       queueMicrotask(() => queueMicrotask(poisonTheOpenGroup))
       return trade
     }
-    const paying = t.engine.invoke('payments.create', { id: order.id, method: 'payment-code', authCode: '134567890123456789' })
+    const paying = t.engine.invoke('payments.create', {
+      id: order.id,
+      method: 'payment-code',
+      authCode: '134567890123456789',
+    })
     await expect(paying).rejects.toMatchObject({ code: 'PAYMENT_OUTCOME_UNKNOWN' })
     const charged = t.engine.simulator.db.prepare('SELECT state FROM sim_trades').all()
     expect(charged).toEqual([{ state: 'SUCCESS' }])
@@ -234,7 +265,9 @@ describe('shutdown', () => {
     await expect(landing).resolves.toMatchObject({ kind: 'redirect', wallet: 'wechat' })
     await closing
     reader = new BetterSqlite3(join(t.dir, DATABASE_FILE), { readonly: true })
-    const attempts = reader.prepare("SELECT wallet, status FROM payment_attempts WHERE order_id = ? AND method = 'qr'").all(order.id)
+    const attempts = reader
+      .prepare("SELECT wallet, status FROM payment_attempts WHERE order_id = ? AND method = 'qr'")
+      .all(order.id)
     expect(attempts).toEqual([{ wallet: 'wechat', status: 'pending' }])
   })
 })

@@ -23,7 +23,10 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
 
   it('runs the documented checkout: order → options → QR payment → paid', async () => {
     s = await testServer()
-    const created = await s.api('POST', '/api/orders', { lines: [{ sku: 'BRK-002', quantity: 2 }], customerRef: 'shop-42' })
+    const created = await s.api('POST', '/api/orders', {
+      lines: [{ sku: 'BRK-002', quantity: 2 }],
+      customerRef: 'shop-42',
+    })
     expect(created.status).toBe(201)
     expect(created.json).toMatchObject({ status: 'open', totalFen: 500, customerRef: 'shop-42' })
     expect(created.json.lines[0]).toMatchObject({ sku: 'BRK-002', quantity: 2, amountFen: 500 })
@@ -71,7 +74,12 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
     ]
     for (const [method, path, body, status, code] of cases) {
       const res = await s.api(method, path, body)
-      expect({ path, body: typeof body === 'string' ? body : JSON.stringify(body)?.slice(0, 40), status: res.status, code: res.json?.error?.code }).toEqual({
+      expect({
+        path,
+        body: typeof body === 'string' ? body : JSON.stringify(body)?.slice(0, 40),
+        status: res.status,
+        code: res.json?.error?.code,
+      }).toEqual({
         path,
         body: typeof body === 'string' ? body : JSON.stringify(body)?.slice(0, 40),
         status,
@@ -115,8 +123,15 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
     )
     const createPayment = doc.paths['/api/orders/{id}/payments'].post
     expect(createPayment.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true })
-    const variants = createPayment.requestBody.content['application/json'].schema.oneOf ?? createPayment.requestBody.content['application/json'].schema.anyOf
-    expect(variants.map((v: any) => v.properties.method.const).sort()).toEqual(['aggregate', 'cash', 'payment-code', 'qr'])
+    const variants =
+      createPayment.requestBody.content['application/json'].schema.oneOf ??
+      createPayment.requestBody.content['application/json'].schema.anyOf
+    expect(variants.map((v: any) => v.properties.method.const).sort()).toEqual([
+      'aggregate',
+      'cash',
+      'payment-code',
+      'qr',
+    ])
     const qr = variants.find((v: any) => v.properties.method.const === 'qr')
     expect(qr.properties.wallet.enum).toEqual(['wechat', 'alipay', 'huabei', 'unionpay', 'jdpay', 'ecny'])
     for (const variant of variants) expect(variant.properties).not.toHaveProperty('id')
@@ -151,7 +166,14 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
     const events = text
       .split('\n\n')
       .filter((block) => block.includes('data:'))
-      .map((block) => JSON.parse(block.split('\n').find((l) => l.startsWith('data:'))!.slice(5)))
+      .map((block) =>
+        JSON.parse(
+          block
+            .split('\n')
+            .find((l) => l.startsWith('data:'))!
+            .slice(5),
+        ),
+      )
     expect(events.map((e) => [e.type, e.orderId])).toEqual([
       ['order.created', first.json.id],
       ['order.created', second.json.id],
@@ -164,7 +186,12 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
     s = await testServer()
     const res = await fetch(`${s.base}/api/notify/simulator`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'x-sim-timestamp': '1', 'x-sim-nonce': 'n', 'x-sim-signature': 'forged' },
+      headers: {
+        'Content-Type': 'application/json',
+        'x-sim-timestamp': '1',
+        'x-sim-nonce': 'n',
+        'x-sim-signature': 'forged',
+      },
       body: JSON.stringify({ resource: { out_trade_no: 'pay_x', trade_state: 'SUCCESS' } }),
     })
     expect(res.status).toBe(400)
@@ -173,28 +200,37 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
 })
 
 describe('the API token cannot be side-stepped', () => {
-  it.each(['/%61pi/orders', '/%61%70%69/orders', '/api/%6Frders', '/api//orders', '/api/orders/', '/api/orders?x=/api/health', '/api/./orders'])(
-    'GET %s without a token is refused or unknown, never served',
-    async (path) => {
-      s = await testServer()
-      const { request } = await import('node:http')
-      const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = request(`${s.base}${path}`, { headers: { Host: new URL(s.base).host } }, (res) => {
-          let text = ''
-          res.on('data', (chunk) => (text += chunk))
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
-        })
-        req.on('error', reject)
-        req.end()
+  it.each([
+    '/%61pi/orders',
+    '/%61%70%69/orders',
+    '/api/%6Frders',
+    '/api//orders',
+    '/api/orders/',
+    '/api/orders?x=/api/health',
+    '/api/./orders',
+  ])('GET %s without a token is refused or unknown, never served', async (path) => {
+    s = await testServer()
+    const { request } = await import('node:http')
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${s.base}${path}`, { headers: { Host: new URL(s.base).host } }, (res) => {
+        let text = ''
+        res.on('data', (chunk) => (text += chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
       })
-      expect([401, 404]).toContain(status)
-      expect(body).not.toContain('"orders"')
-    },
-  )
+      req.on('error', reject)
+      req.end()
+    })
+    expect([401, 404]).toContain(status)
+    expect(body).not.toContain('"orders"')
+  })
 
   it('a percent-encoded path cannot create or cancel orders', async () => {
     s = await testServer()
-    const res = await fetch(`${s.base}/%61pi/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"amountFen":100}' })
+    const res = await fetch(`${s.base}/%61pi/orders`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"amountFen":100}',
+    })
     expect(res.status).toBe(401)
     expect((await s.api('GET', '/api/orders')).json.orders).toEqual([])
   })

@@ -12,7 +12,13 @@ const get = (id: string) => t.engine.invoke('orders.get', { id }) as Promise<Ord
 describe('orders', () => {
   it('builds lines from the catalog and totals them in fen', async () => {
     t = testEngine()
-    const order = await create({ lines: [{ sku: 'BRK-001', quantity: 2 }, { sku: 'DRK-001', quantity: 1 }], customerRef: 'C-1' })
+    const order = await create({
+      lines: [
+        { sku: 'BRK-001', quantity: 2 },
+        { sku: 'DRK-001', quantity: 1 },
+      ],
+      customerRef: 'C-1',
+    })
     expect(order.status).toBe('open')
     expect(order.lines.map((l) => [l.name, l.quantity, l.amountFen])).toEqual([
       ['茶叶蛋', 2, 300],
@@ -26,7 +32,10 @@ describe('orders', () => {
 
   it('answers a new order exactly as reading it back does', async () => {
     t = testEngine()
-    for (const input of [{ lines: [{ sku: 'BRK-001', quantity: 2 }], customerRef: 'C-9', context: 'online' }, { amountFen: 99, description: '找零' }]) {
+    for (const input of [
+      { lines: [{ sku: 'BRK-001', quantity: 2 }], customerRef: 'C-9', context: 'online' },
+      { amountFen: 99, description: '找零' },
+    ]) {
       const created = await create(input)
       const { attempts: _attempts, refunds: _refunds, timeline: _timeline, ...readBack } = await get(created.id)
       expect(created).toEqual(readBack)
@@ -35,7 +44,9 @@ describe('orders', () => {
 
   it('finds a product added after an order asked for its SKU in vain', async () => {
     t = testEngine()
-    await expect(create({ lines: [{ sku: 'NEW-001', quantity: 1 }] })).rejects.toMatchObject({ code: 'PRODUCT_NOT_FOUND' })
+    await expect(create({ lines: [{ sku: 'NEW-001', quantity: 1 }] })).rejects.toMatchObject({
+      code: 'PRODUCT_NOT_FOUND',
+    })
     await t.engine.invoke('products.create', { name: '新品', sku: 'NEW-001', priceFen: 990, category: '零食' })
     const order = await create({ lines: [{ sku: 'NEW-001', quantity: 2 }] })
     expect(order.totalFen).toBe(1980)
@@ -56,7 +67,9 @@ describe('orders', () => {
   it('refuses a total beyond the maximum even when each line is valid', async () => {
     t = testEngine()
     await t.engine.invoke('products.create', { name: '金条', sku: 'GOLD', priceFen: 90_000_000 })
-    await expect(create({ lines: [{ sku: 'GOLD', quantity: 2 }] })).rejects.toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE' })
+    await expect(create({ lines: [{ sku: 'GOLD', quantity: 2 }] })).rejects.toMatchObject({
+      code: 'AMOUNT_OUT_OF_RANGE',
+    })
   })
 
   it('answers ORDER_NOT_FOUND for unknown ids', async () => {
@@ -129,7 +142,11 @@ describe('open-price lines', () => {
 
   it('refuses a keyed line with a fractional or negative price', async () => {
     t = testEngine()
-    await expect(create({ lines: [{ name: 'x', unitPriceFen: 1.5 }] })).rejects.toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE' })
-    await expect(create({ lines: [{ name: 'x', unitPriceFen: -100 }] })).rejects.toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE' })
+    await expect(create({ lines: [{ name: 'x', unitPriceFen: 1.5 }] })).rejects.toMatchObject({
+      code: 'AMOUNT_OUT_OF_RANGE',
+    })
+    await expect(create({ lines: [{ name: 'x', unitPriceFen: -100 }] })).rejects.toMatchObject({
+      code: 'AMOUNT_OUT_OF_RANGE',
+    })
   })
 })

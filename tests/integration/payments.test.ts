@@ -19,7 +19,9 @@ describe('payment options', () => {
   it('offers the signed demo wallets and lists the others with a coded reason', async () => {
     t = testEngine()
     const order = await newOrder()
-    const { options } = (await t.engine.invoke('orders.paymentOptions', { id: order.id })) as { options: PaymentOption[] }
+    const { options } = (await t.engine.invoke('orders.paymentOptions', { id: order.id })) as {
+      options: PaymentOption[]
+    }
     expect(options.map((o) => [o.wallet, o.available, o.reason])).toEqual([
       ['wechat', true, null],
       ['alipay', true, null],
@@ -153,7 +155,12 @@ describe('QR payment through the simulator wallet', () => {
     const order = await newOrder()
     const payment = await pay(order.id)
     await t.engine.close()
-    const reopened = createEngine({ dataDir: t.dir, clock: t.clock, sweepIntervalMs: 0, publicBaseUrl: 'http://127.0.0.1:5999' })
+    const reopened = createEngine({
+      dataDir: t.dir,
+      clock: t.clock,
+      sweepIntervalMs: 0,
+      publicBaseUrl: 'http://127.0.0.1:5999',
+    })
     expect(reopened.simulator.confirm(pageTokenOf(payment.qrContent))).toBe('paid')
     await reopened.idle()
     await reopened.sweep()
@@ -165,9 +172,16 @@ describe('QR payment through the simulator wallet', () => {
 describe('the attempt a payment answers with', () => {
   it('is the attempt as stored, for a plain QR code and for Huabei installments', async () => {
     t = testEngine()
-    for (const [wallet, amountFen] of [['wechat', 700], ['huabei', 30_000]] as const) {
+    for (const [wallet, amountFen] of [
+      ['wechat', 700],
+      ['huabei', 30_000],
+    ] as const) {
       const order = await newOrder(amountFen)
-      const made = await t.engine.payments.createQrAttempt(getOrderRow(t.engine.db, order.id)!, wallet, wallet === 'huabei' ? { installments: 6 } : {})
+      const made = await t.engine.payments.createQrAttempt(
+        getOrderRow(t.engine.db, order.id)!,
+        wallet,
+        wallet === 'huabei' ? { installments: 6 } : {},
+      )
       expect(made).toEqual(getAttemptRow(t.engine.db, made.id))
     }
   })
@@ -180,12 +194,22 @@ describe('what the wallet shows the customer', () => {
     const described = async (input: unknown) => {
       const order = (await t.engine.invoke('orders.create', input)) as Order
       const payment = await pay(order.id)
-      return (t.engine.simulator.db.prepare('SELECT description FROM sim_trades WHERE out_trade_no = ?').get(payment.id) as { description: string }).description
+      return (
+        t.engine.simulator.db.prepare('SELECT description FROM sim_trades WHERE out_trade_no = ?').get(payment.id) as {
+          description: string
+        }
+      ).description
     }
     expect(await described({ lines: [{ sku: 'DRK-001', quantity: 2 }] })).toBe(`${store}-豆浆`)
-    expect(await described({ lines: [{ sku: 'DRK-001', quantity: 1 }, { sku: 'BRK-001', quantity: 1 }, { sku: 'DLY-001', quantity: 1 }] })).toBe(
-      `${store}-豆浆 等3件`,
-    )
+    expect(
+      await described({
+        lines: [
+          { sku: 'DRK-001', quantity: 1 },
+          { sku: 'BRK-001', quantity: 1 },
+          { sku: 'DLY-001', quantity: 1 },
+        ],
+      }),
+    ).toBe(`${store}-豆浆 等3件`)
     expect(await described({ amountFen: 500, description: '散装水果' })).toBe(`${store}-散装水果`)
   })
 })
@@ -206,7 +230,9 @@ describe('wallet notifications', () => {
     const payment = await pay(order.id)
     const body = JSON.stringify({ resource: { out_trade_no: payment.id, trade_state: 'SUCCESS' } })
     const forged = await signedNotification(body, 0, 'not-the-secret')
-    await expect(t.engine.acceptNotification('simulator', forged)).rejects.toMatchObject({ code: 'NOTIFICATION_REJECTED' })
+    await expect(t.engine.acceptNotification('simulator', forged)).rejects.toMatchObject({
+      code: 'NOTIFICATION_REJECTED',
+    })
     const after = await detail(order.id)
     expect(after.status).toBe('awaiting_payment')
     expect(after.timeline.at(-1)?.type).toBe('payment.pending')
@@ -217,9 +243,9 @@ describe('wallet notifications', () => {
     const order = await newOrder()
     const payment = await pay(order.id)
     const body = JSON.stringify({ resource: { out_trade_no: payment.id } })
-    await expect(
-      t.engine.acceptNotification('simulator', await signedNotification(body, 600)),
-    ).rejects.toMatchObject({ code: 'NOTIFICATION_REJECTED' })
+    await expect(t.engine.acceptNotification('simulator', await signedNotification(body, 600))).rejects.toMatchObject({
+      code: 'NOTIFICATION_REJECTED',
+    })
   })
 
   it('trusts the wallet, not the notification: a genuine notification for an unpaid trade pays nothing', async () => {
@@ -262,15 +288,39 @@ describe('simulator refunds (provider interface)', () => {
     const order = await newOrder(700)
     const payment = await pay(order.id)
     await expect(
-      t.engine.simulator.refund({ outTradeNo: payment.id, outRefundNo: 'rfd_1', amountFen: 100, totalFen: 700, reason: 'x' }),
+      t.engine.simulator.refund({
+        outTradeNo: payment.id,
+        outRefundNo: 'rfd_1',
+        amountFen: 100,
+        totalFen: 700,
+        reason: 'x',
+      }),
     ).rejects.toMatchObject({ code: 'PROVIDER_ERROR' })
     await customerPays(t.engine, payment.qrContent)
-    const first = await t.engine.simulator.refund({ outTradeNo: payment.id, outRefundNo: 'rfd_1', amountFen: 500, totalFen: 700, reason: 'x' })
-    const retried = await t.engine.simulator.refund({ outTradeNo: payment.id, outRefundNo: 'rfd_1', amountFen: 500, totalFen: 700, reason: 'x' })
+    const first = await t.engine.simulator.refund({
+      outTradeNo: payment.id,
+      outRefundNo: 'rfd_1',
+      amountFen: 500,
+      totalFen: 700,
+      reason: 'x',
+    })
+    const retried = await t.engine.simulator.refund({
+      outTradeNo: payment.id,
+      outRefundNo: 'rfd_1',
+      amountFen: 500,
+      totalFen: 700,
+      reason: 'x',
+    })
     expect(first).toMatchObject({ state: 'SUCCESS', amountFen: 500 })
     expect(retried.providerRefundNo).toBe(first.providerRefundNo)
     await expect(
-      t.engine.simulator.refund({ outTradeNo: payment.id, outRefundNo: 'rfd_2', amountFen: 201, totalFen: 700, reason: 'x' }),
+      t.engine.simulator.refund({
+        outTradeNo: payment.id,
+        outRefundNo: 'rfd_2',
+        amountFen: 201,
+        totalFen: 700,
+        reason: 'x',
+      }),
     ).rejects.toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE' })
     expect(await t.engine.simulator.queryRefund('rfd_1')).toMatchObject({ state: 'SUCCESS', amountFen: 500 })
   })

@@ -33,16 +33,26 @@ const detail = async (id: string) => (await s!.api('GET', `/api/orders/${id}`)).
 describe('real wallets through the engine (local protocol servers on 127.0.0.1)', () => {
   it('Test connection proves keys, serial and clock for both wallets', async () => {
     const { s } = await setup()
-    expect((await s.api('POST', '/api/wallets/wechat/test', { mode: 'sandbox' })).json).toMatchObject({ ok: true, code: 'OK' })
-    expect((await s.api('POST', '/api/wallets/alipay/test', { mode: 'sandbox' })).json).toMatchObject({ ok: true, code: 'OK' })
+    expect((await s.api('POST', '/api/wallets/wechat/test', { mode: 'sandbox' })).json).toMatchObject({
+      ok: true,
+      code: 'OK',
+    })
+    expect((await s.api('POST', '/api/wallets/alipay/test', { mode: 'sandbox' })).json).toMatchObject({
+      ok: true,
+      code: 'OK',
+    })
   })
 
   it('WeChat Pay sandbox: Native QR, the customer pays, polling finds it, the order is paid', async () => {
     const { s, wallets } = await setup()
     const order = (await s.api('POST', '/api/orders', { amountFen: 1234 })).json
     const options = (await s.api('GET', `/api/orders/${order.id}/payment-options`)).json.options
-    expect(options.find((o: { wallet: string }) => o.wallet === 'wechat')).toMatchObject({ available: true, mode: 'sandbox' })
-    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
+    expect(options.find((o: { wallet: string }) => o.wallet === 'wechat')).toMatchObject({
+      available: true,
+      mode: 'sandbox',
+    })
+    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' }))
+      .json as CreatedPayment
     expect(payment.qrContent).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/)
     expect((await detail(order.id)).status).toBe('awaiting_payment')
     wallets.wechat.customerPays(payment.id)
@@ -55,12 +65,15 @@ describe('real wallets through the engine (local protocol servers on 127.0.0.1)'
   it('WeChat Pay: a verified notification pays the order at once; a forged one is refused and logged', async () => {
     const { s, wallets } = await setup()
     const order = (await s.api('POST', '/api/orders', { amountFen: 880 })).json
-    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
+    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' }))
+      .json as CreatedPayment
     wallets.wechat.customerPays(payment.id)
     const forged = await fetch(`${s.base}/api/notify/wechatpay:sandbox`, {
       method: 'POST',
       ...(() => {
-        const n = wallets.wechat.notification(payment.id, { signingKeyPem: wallets.wechatCredentials.merchantPrivateKeyPem })
+        const n = wallets.wechat.notification(payment.id, {
+          signingKeyPem: wallets.wechatCredentials.merchantPrivateKeyPem,
+        })
         return { headers: { ...n.headers, 'Content-Type': 'application/json' }, body: n.body }
       })(),
     })
@@ -75,7 +88,8 @@ describe('real wallets through the engine (local protocol servers on 127.0.0.1)'
   it('Alipay sandbox: precreate, a signed notification answered "success", Huabei carries the fee bearer', async () => {
     const { s, wallets } = await setup()
     const order = (await s.api('POST', '/api/orders', { amountFen: 1230 })).json
-    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'alipay' })).json as CreatedPayment
+    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'alipay' }))
+      .json as CreatedPayment
     expect(wallets.alipay.trades.get(payment.id)).toMatchObject({ totalAmount: '12.30' })
     wallets.alipay.pay(payment.id)
     const answer = await wallets.alipay.notify(payment.id, `${s.base}/api/notify/alipay:sandbox`)
@@ -84,14 +98,16 @@ describe('real wallets through the engine (local protocol servers on 127.0.0.1)'
 
     await useSandbox(s.engine, 'huabei')
     const big = (await s.api('POST', '/api/orders', { amountFen: 60_000 })).json
-    const hb = (await s.api('POST', `/api/orders/${big.id}/payments`, { wallet: 'huabei', installments: 6 })).json as CreatedPayment
+    const hb = (await s.api('POST', `/api/orders/${big.id}/payments`, { wallet: 'huabei', installments: 6 }))
+      .json as CreatedPayment
     expect(wallets.alipay.trades.get(hb.id)!.extendParams).toEqual({ hb_fq_num: '6', hb_fq_seller_percent: '0' })
   })
 
   it('Alipay: a QR nobody scanned cannot be closed, so it is watched; money that lands later is refunded once', async () => {
     const { s, wallets } = await setup()
     const order = (await s.api('POST', '/api/orders', { amountFen: 990 })).json
-    const alipay = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'alipay' })).json as CreatedPayment
+    const alipay = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'alipay' }))
+      .json as CreatedPayment
     // The cashier switches to cash; the Alipay code is "closed" (Alipay has no trade yet).
     await s.api('POST', `/api/payments/${alipay.id}/close`)
     await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'cash', tenderedFen: 1000 })
@@ -102,14 +118,20 @@ describe('real wallets through the engine (local protocol servers on 127.0.0.1)'
     await s.engine.sweep()
     const after = await detail(order.id)
     expect(after).toMatchObject({ status: 'paid', paidWallet: 'cash' })
-    expect(after.refunds).toEqual([expect.objectContaining({ attemptId: alipay.id, amountFen: 990, status: 'succeeded' })])
+    expect(after.refunds).toEqual([
+      expect.objectContaining({ attemptId: alipay.id, amountFen: 990, status: 'succeeded' }),
+    ])
   })
 
   it('payment codes go to the real wallet: WeChat USERPAYING is polled to success', async () => {
     const { s, wallets } = await setup()
     const order = (await s.api('POST', '/api/orders', { amountFen: 500 })).json
-    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { method: 'payment-code', authCode: '134567890123450001' }))
-      .json as CreatedPayment
+    const payment = (
+      await s.api('POST', `/api/orders/${order.id}/payments`, {
+        method: 'payment-code',
+        authCode: '134567890123450001',
+      })
+    ).json as CreatedPayment
     expect(payment).toMatchObject({ wallet: 'wechat', status: 'pending', userPaying: true })
     wallets.wechat.customerPays(payment.id)
     await s.engine.sweep()
@@ -139,7 +161,9 @@ describe('friend pay with a real wallet', () => {
     await s.engine.sweep()
     const after = await detail(order.id)
     expect(after.status).not.toBe('paid')
-    expect(after.refunds).toEqual([expect.objectContaining({ attemptId: attempt.id, amountFen: 2500, reason: 'late_payment', status: 'succeeded' })])
+    expect(after.refunds).toEqual([
+      expect.objectContaining({ attemptId: attempt.id, amountFen: 2500, reason: 'late_payment', status: 'succeeded' }),
+    ])
     expect(after.timeline.filter((e) => e.type === 'refund.succeeded')).toHaveLength(1)
   })
 })
@@ -148,9 +172,10 @@ describe('money that does not fit is given back', () => {
   it('a payment of a different amount than asked is never accepted: the attempt fails and the wallet amount is refunded', async () => {
     const { s, wallets } = await setup()
     const order = (await s.api('POST', '/api/orders', { amountFen: 1000 })).json
-    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
+    const payment = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' }))
+      .json as CreatedPayment
     wallets.wechat.customerPays(payment.id)
-    wallets.wechat.trades.get(payment.id)!.amountFen = 1  // the wallet's books say ¥0.01 was taken
+    wallets.wechat.trades.get(payment.id)!.amountFen = 1 // the wallet's books say ¥0.01 was taken
     await s.engine.sweep()
     await s.engine.idle()
     const after = await detail(order.id)
@@ -164,7 +189,8 @@ describe('money that does not fit is given back', () => {
     const { s, wallets } = await setup()
     const order = (await s.api('POST', '/api/orders', { amountFen: 800 })).json
     const first = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
-    const second = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
+    const second = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' }))
+      .json as CreatedPayment
     wallets.wechat.customerPays(first.id)
     wallets.wechat.customerPays(second.id)
     await s.engine.sweep()
@@ -205,7 +231,8 @@ describe('abnormal refunds', () => {
     const { s, wallets } = await setup()
     const order = (await s.api('POST', '/api/orders', { amountFen: 600 })).json
     const first = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
-    const second = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' })).json as CreatedPayment
+    const second = (await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'wechat' }))
+      .json as CreatedPayment
     wallets.wechat.customerPays(first.id)
     wallets.wechat.customerPays(second.id)
     await s.engine.sweep()
@@ -227,7 +254,10 @@ describe('a payment code whose answer is lost', () => {
     const { s, wallets } = await setup({ walletTimeoutMs: 500 })
     const order = (await s.api('POST', '/api/orders', { amountFen: 700 })).json
     wallets.wechat.faults.hangNext = '/v3/pay/transactions/codepay'
-    const res = await s.api('POST', `/api/orders/${order.id}/payments`, { method: 'payment-code', authCode: '134567890123456781' })
+    const res = await s.api('POST', `/api/orders/${order.id}/payments`, {
+      method: 'payment-code',
+      authCode: '134567890123456781',
+    })
     expect(res.status).toBe(201)
     expect(res.json).toMatchObject({ wallet: 'wechat', status: 'succeeded' })
     expect((await detail(order.id)).status).toBe('paid')

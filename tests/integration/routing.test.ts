@@ -23,7 +23,11 @@ describe('unavailable wallets carry a coded reason', () => {
     t = testEngine()
     await configure(t.engine, 'wechat', { contractStatus: 'pending' })
     const o = await order(t.engine, { amountFen: 1000 })
-    expect(await option(t.engine, o.id, 'wechat')).toMatchObject({ available: false, reason: 'NOT_SIGNED', reasonDetail: 'pending' })
+    expect(await option(t.engine, o.id, 'wechat')).toMatchObject({
+      available: false,
+      reason: 'NOT_SIGNED',
+      reasonDetail: 'pending',
+    })
   })
 
   it('AMOUNT_BELOW_MIN and AMOUNT_ABOVE_MAX', async () => {
@@ -54,12 +58,26 @@ describe('unavailable wallets carry a coded reason', () => {
 
   it('PRODUCT_EXCLUDED by category, by SKU, and by an allow-list', async () => {
     t = testEngine()
-    const o = await order(t.engine, { lines: [{ sku: 'DLY-002', quantity: 1 }, { sku: 'BRK-001', quantity: 1 }] })
-    await configure(t.engine, 'wechat', { productRules: { onlyCategories: [], excludeCategories: ['日用'], excludeSkus: [] } })
-    await configure(t.engine, 'alipay', { productRules: { onlyCategories: [], excludeCategories: [], excludeSkus: ['BRK-001'] } })
-    await configure(t.engine, 'unionpay', { productRules: { onlyCategories: ['早餐'], excludeCategories: [], excludeSkus: [] } })
+    const o = await order(t.engine, {
+      lines: [
+        { sku: 'DLY-002', quantity: 1 },
+        { sku: 'BRK-001', quantity: 1 },
+      ],
+    })
+    await configure(t.engine, 'wechat', {
+      productRules: { onlyCategories: [], excludeCategories: ['日用'], excludeSkus: [] },
+    })
+    await configure(t.engine, 'alipay', {
+      productRules: { onlyCategories: [], excludeCategories: [], excludeSkus: ['BRK-001'] },
+    })
+    await configure(t.engine, 'unionpay', {
+      productRules: { onlyCategories: ['早餐'], excludeCategories: [], excludeSkus: [] },
+    })
     expect(await option(t.engine, o.id, 'wechat')).toMatchObject({ reason: 'PRODUCT_EXCLUDED', reasonDetail: '日用' })
-    expect(await option(t.engine, o.id, 'alipay')).toMatchObject({ reason: 'PRODUCT_EXCLUDED', reasonDetail: 'BRK-001' })
+    expect(await option(t.engine, o.id, 'alipay')).toMatchObject({
+      reason: 'PRODUCT_EXCLUDED',
+      reasonDetail: 'BRK-001',
+    })
     expect(await option(t.engine, o.id, 'unionpay')).toMatchObject({ reason: 'PRODUCT_EXCLUDED', reasonDetail: '日用' })
     const breakfast = await order(t.engine, { lines: [{ sku: 'BRK-002', quantity: 1 }] })
     expect((await option(t.engine, breakfast.id, 'unionpay')).available).toBe(true)
@@ -76,7 +94,10 @@ describe('unavailable wallets carry a coded reason', () => {
     t = testEngine()
     await configure(t.engine, 'wechat', { mode: 'production' })
     const o = await order(t.engine, { amountFen: 100 })
-    expect(await option(t.engine, o.id, 'wechat')).toMatchObject({ reason: 'CHANNEL_UNAVAILABLE', reasonDetail: 'production' })
+    expect(await option(t.engine, o.id, 'wechat')).toMatchObject({
+      reason: 'CHANNEL_UNAVAILABLE',
+      reasonDetail: 'production',
+    })
   })
 
   it('NO_ACCOUNT when every merchant account is disabled', async () => {
@@ -92,7 +113,9 @@ describe('unavailable wallets carry a coded reason', () => {
     t.engine.simulator.setAccountOutage('SIM-WX-0001', true)
     for (let i = 0; i < 5; i++) {
       const o = await order(t.engine, { amountFen: 100 })
-      await expect(t.engine.invoke('payments.create', { id: o.id, wallet: 'wechat' })).rejects.toMatchObject({ code: 'PROVIDER_ERROR' })
+      await expect(t.engine.invoke('payments.create', { id: o.id, wallet: 'wechat' })).rejects.toMatchObject({
+        code: 'PROVIDER_ERROR',
+      })
     }
     const o = await order(t.engine, { amountFen: 100 })
     expect((await option(t.engine, o.id, 'wechat')).reason).toBe('CHANNEL_UNHEALTHY')
@@ -145,7 +168,11 @@ describe('fees and customer cost', () => {
       expect(plan.schedule.reduce((sum, p) => sum + p.amountFen, 0)).toBe(plan.customerTotalFen)
       expect(plan.customerTotalFen).toBe(10_001 + plan.feeFen) // the demo has the customer bear the fee
     }
-    expect(huabei.installmentPlans![0]).toMatchObject({ feeFen: 180, firstPeriodFen: 3335 + 60, laterPeriodFen: 3333 + 60 })
+    expect(huabei.installmentPlans![0]).toMatchObject({
+      feeFen: 180,
+      firstPeriodFen: 3335 + 60,
+      laterPeriodFen: 3333 + 60,
+    })
   })
 
   it('when the merchant bears the Huabei fee, the customer pays the order total only (免息)', async () => {
@@ -162,7 +189,10 @@ describe('fees and customer cost', () => {
 describe('ranking strategies', () => {
   it('merchant priority: the display order decides', async () => {
     t = testEngine()
-    await t.engine.invoke('routing.update', { ...(await t.engine.invoke('routing.get', {}) as object), ranking: ['priority'] })
+    await t.engine.invoke('routing.update', {
+      ...((await t.engine.invoke('routing.get', {})) as object),
+      ranking: ['priority'],
+    })
     await configure(t.engine, 'unionpay', { displayOrder: 0 })
     await configure(t.engine, 'wechat', { displayOrder: 5 })
     const o = await order(t.engine, { amountFen: 1000 })
@@ -172,7 +202,10 @@ describe('ranking strategies', () => {
 
   it('lowest merchant cost first', async () => {
     t = testEngine()
-    await t.engine.invoke('routing.update', { ...(await t.engine.invoke('routing.get', {}) as object), ranking: ['lowest_cost', 'priority'] })
+    await t.engine.invoke('routing.update', {
+      ...((await t.engine.invoke('routing.get', {})) as object),
+      ranking: ['lowest_cost', 'priority'],
+    })
     const o = await order(t.engine, { amountFen: 10_000 })
     const options = (await optionsOf(t.engine, o.id)).filter((x) => x.available)
     expect(options.map((x) => [x.wallet, x.merchantFeeFen])).toEqual([
@@ -188,7 +221,9 @@ describe('ranking strategies', () => {
   it("the customer's last-used wallet first", async () => {
     t = testEngine()
     const before = await order(t.engine, { amountFen: 100, customerRef: 'member-7' })
-    const payment = (await t.engine.invoke('payments.create', { id: before.id, wallet: 'alipay' })) as { qrContent: string }
+    const payment = (await t.engine.invoke('payments.create', { id: before.id, wallet: 'alipay' })) as {
+      qrContent: string
+    }
     t.engine.simulator.confirm(new URL(payment.qrContent).pathname.split('/').pop()!)
     await t.engine.idle()
     const next = await order(t.engine, { amountFen: 100, customerRef: 'member-7' })
@@ -218,11 +253,13 @@ describe('account strategies', () => {
     t.engine.simulator.setAccountOutage('M-a', true)
     for (let i = 0; i < 5; i++) {
       const o = await order(t.engine, { amountFen: 100 })
-      await expect(t.engine.invoke('payments.create', { id: o.id, wallet: 'wechat' })).rejects.toMatchObject({ code: 'PROVIDER_ERROR' })
+      await expect(t.engine.invoke('payments.create', { id: o.id, wallet: 'wechat' })).rejects.toMatchObject({
+        code: 'PROVIDER_ERROR',
+      })
     }
     expect((await option(t.engine, probe.id, 'wechat')).accountId).toBe('b')
     const payment = (await t.engine.invoke('payments.create', { id: probe.id, wallet: 'wechat' })) as { id: string }
-    expect((await t.engine.invoke('payments.get', { id: payment.id }) as { accountId: string }).accountId).toBe('b')
+    expect(((await t.engine.invoke('payments.get', { id: payment.id })) as { accountId: string }).accountId).toBe('b')
     t.clock.advance(5 * 60_000)
     t.engine.simulator.setAccountOutage('M-a', false)
     expect((await option(t.engine, probe.id, 'wechat')).accountId).toBe('a')
@@ -250,7 +287,10 @@ describe('account strategies', () => {
     t = testEngine()
     const before = await walletConfig(t.engine, 'alipay')
     await expect(
-      configure(t.engine, 'alipay', { accountStrategy: 'split', accounts: [account('x', { splitPercent: 60 }), account('y', { splitPercent: 30 })] }),
+      configure(t.engine, 'alipay', {
+        accountStrategy: 'split',
+        accounts: [account('x', { splitPercent: 60 }), account('y', { splitPercent: 30 })],
+      }),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
     expect(await walletConfig(t.engine, 'alipay')).toEqual(before)
   })
@@ -259,7 +299,11 @@ describe('account strategies', () => {
     t = testEngine()
     await configure(t.engine, 'unionpay', {
       accountStrategy: 'least_cost',
-      accounts: [account('std', { priority: 0 }), account('promo', { priority: 5, feeRateBp: 10 }), account('off', { feeRateBp: 1, enabled: false })],
+      accounts: [
+        account('std', { priority: 0 }),
+        account('promo', { priority: 5, feeRateBp: 10 }),
+        account('off', { feeRateBp: 1, enabled: false }),
+      ],
     })
     const o = await order(t.engine, { amountFen: 10_000 })
     expect(await option(t.engine, o.id, 'unionpay')).toMatchObject({ accountId: 'promo', merchantFeeFen: 10 })
@@ -276,7 +320,9 @@ describe('account strategies', () => {
     t.engine.simulator.setAccountOutage('M-p', true)
     const first = await order(t.engine, { amountFen: 100 })
     expect((await option(t.engine, first.id, 'wechat')).accountId).toBe('p')
-    await expect(t.engine.invoke('payments.create', { id: first.id, wallet: 'wechat' })).rejects.toMatchObject({ code: 'PROVIDER_ERROR' })
+    await expect(t.engine.invoke('payments.create', { id: first.id, wallet: 'wechat' })).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+    })
     t.engine.simulator.setAccountOutage('M-p', false)
     const o = await order(t.engine, { amountFen: 100 })
     expect((await option(t.engine, o.id, 'wechat')).accountId).toBe('q')
@@ -327,7 +373,12 @@ describe('configuration changes', () => {
     await configure(t.engine, 'wechat', { accepted: false })
     expect((await optionsOf(t.engine, o.id)).some((x) => x.wallet === 'wechat')).toBe(false)
     const { entries } = (await t.engine.invoke('audit.list', {})) as { entries: z.output<typeof AuditEntry>[] }
-    expect(entries[0]).toMatchObject({ entity: 'wallet', entityId: 'wechat', before: { accepted: true }, after: { accepted: false } })
+    expect(entries[0]).toMatchObject({
+      entity: 'wallet',
+      entityId: 'wechat',
+      before: { accepted: true },
+      after: { accepted: false },
+    })
   })
 
   it.each([
@@ -336,7 +387,10 @@ describe('configuration changes', () => {
     ['min above max', { minFen: 500, maxFen: 100 }],
     ['rollout above 100', { rolloutPercent: 101 }],
     ['duplicate account ids', { accounts: [account('a', { splitPercent: 100 }), account('a')] }],
-    ['Huabei settings on WeChat', { huabei: { periods: [3], feeBearer: 'merchant', feeRatesBp: { 3: 1, 6: 1, 12: 1 }, minOrderFen: 0 } }],
+    [
+      'Huabei settings on WeChat',
+      { huabei: { periods: [3], feeBearer: 'merchant', feeRatesBp: { 3: 1, 6: 1, 12: 1 }, minOrderFen: 0 } },
+    ],
   ])('refuses %s with a coded error and changes nothing', async (_label, patch) => {
     t = testEngine()
     const before = await walletConfig(t.engine, 'wechat')
@@ -348,7 +402,9 @@ describe('configuration changes', () => {
   it('refuses routing settings with a repeated criterion', async () => {
     t = testEngine()
     const current = (await t.engine.invoke('routing.get', {})) as object
-    await expect(t.engine.invoke('routing.update', { ...current, ranking: ['priority', 'priority'] })).rejects.toMatchObject({
+    await expect(
+      t.engine.invoke('routing.update', { ...current, ranking: ['priority', 'priority'] }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     })
   })

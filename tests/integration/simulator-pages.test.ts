@@ -4,8 +4,10 @@ import { testServer } from '../support/server'
 let s: Awaited<ReturnType<typeof testServer>>
 afterEach(async () => s?.dispose())
 
-const WECHAT_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.47 NetType/WIFI'
-const ALIPAY_UA = 'Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36 AlipayClient/10.5.30'
+const WECHAT_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.47 NetType/WIFI'
+const ALIPAY_UA =
+  'Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36 AlipayClient/10.5.30'
 
 async function qrFor(wallet: 'wechat' | 'alipay', description = '豆浆') {
   const order = await s.api('POST', '/api/orders', { amountFen: 1234, description })
@@ -48,7 +50,11 @@ describe('simulator wallet pages', () => {
     const { html } = await page(url, { 'User-Agent': ALIPAY_UA })
     expect(html).toContain('请使用微信扫一扫')
     expect(html).not.toContain('确认支付')
-    const confirm = await fetch(`${url}/confirm`, { method: 'POST', headers: { 'User-Agent': ALIPAY_UA }, redirect: 'manual' })
+    const confirm = await fetch(`${url}/confirm`, {
+      method: 'POST',
+      headers: { 'User-Agent': ALIPAY_UA },
+      redirect: 'manual',
+    })
     expect(confirm.status).toBe(403)
     await s.engine.idle()
     expect((await s.api('GET', `/api/orders/${orderId}`)).json.status).toBe('awaiting_payment')
@@ -84,9 +90,9 @@ describe('simulator wallet pages', () => {
     expect(await confirm.text()).toContain('支付失败')
     await s.engine.idle()
     expect((await s.api('GET', `/api/orders/${orderId}`)).json.status).toBe('open')
-    expect((await s.api('POST', `/api/simulator/trades/${paymentId}/outcome`, { outcome: 'explode' })).json.error.code).toBe(
-      'VALIDATION_FAILED',
-    )
+    expect(
+      (await s.api('POST', `/api/simulator/trades/${paymentId}/outcome`, { outcome: 'explode' })).json.error.code,
+    ).toBe('VALIDATION_FAILED')
   })
 
   it('escapes what it shows: an order description cannot inject markup', async () => {

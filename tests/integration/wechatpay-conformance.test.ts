@@ -70,7 +70,9 @@ function config(overrides: Partial<WechatPayConfig> = {}): WechatPayConfig {
   }
 }
 
-function adapter(options: { clock?: Clock; timeoutMs?: number; config?: Partial<WechatPayConfig> } = {}): WechatPayProvider {
+function adapter(
+  options: { clock?: Clock; timeoutMs?: number; config?: Partial<WechatPayConfig> } = {},
+): WechatPayProvider {
   return createWechatPayProvider(config(options.config), {
     clock: options.clock ?? systemClock,
     onSecurityEvent: (event) => events.push(event),
@@ -79,7 +81,8 @@ function adapter(options: { clock?: Clock; timeoutMs?: number; config?: Partial<
 }
 
 let sequence = 0
-const outNo = (prefix = 'pay'): string => `${prefix}_${Date.now().toString(36)}${(sequence++).toString().padStart(4, '0')}`
+const outNo = (prefix = 'pay'): string =>
+  `${prefix}_${Date.now().toString(36)}${(sequence++).toString().padStart(4, '0')}`
 
 const qrRequest = (outTradeNo: string, amountFen = 1234) => ({
   outTradeNo,
@@ -224,7 +227,11 @@ describe('WeChat Pay adapter against a local v3 server', () => {
     expect(first.providerRefundNo).toMatch(/^50000\d+$/)
     expect((await provider.queryRefund(refundNo)).state).toBe('PROCESSING')
     server.completeRefund(refundNo)
-    expect(await provider.queryRefund(refundNo)).toMatchObject({ state: 'SUCCESS', amountFen: 700, providerRefundNo: first.providerRefundNo })
+    expect(await provider.queryRefund(refundNo)).toMatchObject({
+      state: 'SUCCESS',
+      amountFen: 700,
+      providerRefundNo: first.providerRefundNo,
+    })
     expect((await provider.refund(request)).state).toBe('SUCCESS')
     expect(server.refunds.size).toBe(1)
     // A refunded trade is still a paid trade.
@@ -249,7 +256,9 @@ describe('WeChat Pay adapter against a local v3 server', () => {
     await provider.createQr(qrRequest(other))
     server.faults.signingKeyPem = intruder.privateKey
     expect((await rejection(provider.close(other))).code).toBe('PROVIDER_ERROR')
-    expect((await rejection(provider.payWithCode(codeRequest(outNo(), '134567890123450000')))).code).toBe('PROVIDER_ERROR')
+    expect((await rejection(provider.payWithCode(codeRequest(outNo(), '134567890123450000')))).code).toBe(
+      'PROVIDER_ERROR',
+    )
   })
 
   it('refuses answers without signature, and answers signed by an unknown serial', async () => {
@@ -294,7 +303,7 @@ describe('WeChat Pay adapter against a local v3 server', () => {
     expect((await rejection(provider.createQr(qrRequest(no, 200)))).code).toBe('IDEMPOTENCY_CONFLICT')
   })
 
-  it("refuses answers whose timestamp is 10 minutes off, and testConnection says CLOCK_SKEW", async () => {
+  it('refuses answers whose timestamp is 10 minutes off, and testConnection says CLOCK_SKEW', async () => {
     const provider = adapter()
     const no = outNo()
     await provider.createQr(qrRequest(no))
@@ -326,21 +335,29 @@ describe('testConnection', () => {
       ok: false,
       code: 'WRONG_KEY',
     })
-    expect(await adapter({ config: { merchantSerialNo: '0000000000000000000000000000000000000000' } }).testConnection()).toMatchObject({
+    expect(
+      await adapter({ config: { merchantSerialNo: '0000000000000000000000000000000000000000' } }).testConnection(),
+    ).toMatchObject({
       code: 'WRONG_KEY',
     })
-    expect(await adapter({ config: { merchantPrivateKeyPem: 'not a key' } }).testConnection()).toMatchObject({ code: 'WRONG_KEY' })
+    expect(await adapter({ config: { merchantPrivateKeyPem: 'not a key' } }).testConnection()).toMatchObject({
+      code: 'WRONG_KEY',
+    })
     expect(await adapter({ config: { apiV3Key: 'too short' } }).testConnection()).toMatchObject({ code: 'WRONG_KEY' })
   })
 
   it('says WRONG_SERIAL when the answer is signed by a key we do not have', async () => {
-    const provider = adapter({ config: { platformKeys: [{ serial: 'PUB_KEY_ID_OLD', publicKeyPem: platform.publicKey }] } })
+    const provider = adapter({
+      config: { platformKeys: [{ serial: 'PUB_KEY_ID_OLD', publicKeyPem: platform.publicKey }] },
+    })
     expect(await provider.testConnection()).toMatchObject({ ok: false, code: 'WRONG_SERIAL' })
     expect(await adapter({ config: { platformKeys: [] } }).testConnection()).toMatchObject({ code: 'WRONG_SERIAL' })
   })
 
   it('says BAD_RESPONSE_SIGNATURE when the configured public key does not match', async () => {
-    const provider = adapter({ config: { platformKeys: [{ serial: PLATFORM_SERIAL, publicKeyPem: intruder.publicKey }] } })
+    const provider = adapter({
+      config: { platformKeys: [{ serial: PLATFORM_SERIAL, publicKeyPem: intruder.publicKey }] },
+    })
     expect(await provider.testConnection()).toMatchObject({ ok: false, code: 'BAD_RESPONSE_SIGNATURE' })
   })
 
@@ -349,7 +366,9 @@ describe('testConnection', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
     const port = (closed.address() as AddressInfo).port
     await new Promise<void>((resolve) => closed.close(() => resolve()))
-    expect(await adapter({ config: { gatewayUrl: `http://127.0.0.1:${port}` } }).testConnection()).toMatchObject({ code: 'UNREACHABLE' })
+    expect(await adapter({ config: { gatewayUrl: `http://127.0.0.1:${port}` } }).testConnection()).toMatchObject({
+      code: 'UNREACHABLE',
+    })
 
     const other = http.createServer((_req, res) => {
       res.writeHead(404, { 'Content-Type': 'text/html' })
@@ -367,7 +386,9 @@ describe('testConnection', () => {
   it('never puts a secret in its messages or in security events', async () => {
     const results = [
       await adapter({ config: { merchantPrivateKeyPem: intruder.privateKey } }).testConnection(),
-      await adapter({ config: { platformKeys: [{ serial: PLATFORM_SERIAL, publicKeyPem: intruder.publicKey }] } }).testConnection(),
+      await adapter({
+        config: { platformKeys: [{ serial: PLATFORM_SERIAL, publicKeyPem: intruder.publicKey }] },
+      }).testConnection(),
       await adapter({ config: { apiV3Key: 'x' } }).testConnection(),
     ]
     const text = JSON.stringify([results, events])
@@ -401,7 +422,9 @@ describe('notifications', () => {
           },
           (error: EngineError) => {
             handled.push({ error })
-            res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: 'FAIL', message: error.message }))
+            res
+              .writeHead(400, { 'Content-Type': 'application/json' })
+              .end(JSON.stringify({ code: 'FAIL', message: error.message }))
           },
         )
       })
@@ -444,7 +467,9 @@ describe('notifications', () => {
 
   it('rejects an old notification presented again (replay)', async () => {
     const no = await paidOrder()
-    expect(await server.sendNotification(receiverUrl, no, { timestampSec: Math.floor(Date.now() / 1000) - 600 })).toBe(400)
+    expect(await server.sendNotification(receiverUrl, no, { timestampSec: Math.floor(Date.now() / 1000) - 600 })).toBe(
+      400,
+    )
     expect(handled[0]!.error!.code).toBe('NOTIFICATION_REJECTED')
     expect(events).toEqual([expect.objectContaining({ kind: 'notification_replay' })])
 

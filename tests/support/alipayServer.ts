@@ -171,7 +171,12 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
   }
 
   const ok = { code: '10000', msg: 'Success' }
-  const bizFailed = (subCode: string, subMsg: string) => ({ code: '40004', msg: 'Business Failed', sub_code: subCode, sub_msg: subMsg })
+  const bizFailed = (subCode: string, subMsg: string) => ({
+    code: '40004',
+    msg: 'Business Failed',
+    sub_code: subCode,
+    sub_msg: subMsg,
+  })
 
   function tradeView(t: GatewayTrade) {
     const refunded = [...t.refunds.values()].reduce((s, r) => s + r.fen, 0)
@@ -197,7 +202,8 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
           if (trade.status !== 'WAIT_BUYER_PAY') return bizFailed('ACQ.TRADE_STATUS_ERROR', '交易状态不合法')
           return { ...ok, out_trade_no: outTradeNo, qr_code: trade.qrCode }
         }
-        if (!Number.isFinite(toFen(String(biz.total_amount)))) return { code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-parameter' }
+        if (!Number.isFinite(toFen(String(biz.total_amount))))
+          return { code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-parameter' }
         const qrCode = `https://qr.alipay.com/bax${randomBytes(10).toString('hex')}`
         trades.set(outTradeNo, {
           outTradeNo,
@@ -221,10 +227,16 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
           if (trade.totalAmount !== biz.total_amount) return bizFailed('ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改')
           if (trade.status === 'TRADE_SUCCESS') return bizFailed('ACQ.TRADE_HAS_SUCCESS', '交易已被支付')
           if (trade.status === 'TRADE_CLOSED') return bizFailed('ACQ.TRADE_HAS_CLOSE', '交易已经关闭')
-          return { code: '10003', msg: ' order success pay inprocess', trade_no: trade.tradeNo, out_trade_no: outTradeNo }
+          return {
+            code: '10003',
+            msg: ' order success pay inprocess',
+            trade_no: trade.tradeNo,
+            out_trade_no: outTradeNo,
+          }
         }
         const code = String(biz.auth_code ?? '')
-        if (!/^(2[5-9]|30)\d{14,22}$/.test(code)) return bizFailed('ACQ.PAYMENT_AUTH_CODE_INVALID', '支付失败，获取顾客账户信息失败')
+        if (!/^(2[5-9]|30)\d{14,22}$/.test(code))
+          return bizFailed('ACQ.PAYMENT_AUTH_CODE_INVALID', '支付失败，获取顾客账户信息失败')
         if (code.endsWith('0003')) return bizFailed('ACQ.BUYER_BALANCE_NOT_ENOUGH', '买家余额不足')
         const t: GatewayTrade = {
           outTradeNo,
@@ -245,7 +257,13 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
         if (t.status === 'WAIT_BUYER_PAY') {
           return { code: '10003', msg: ' order success pay inprocess', trade_no: t.tradeNo, out_trade_no: outTradeNo }
         }
-        return { ...ok, trade_no: t.tradeNo, out_trade_no: outTradeNo, total_amount: t.totalAmount, gmt_payment: t.gmtPayment }
+        return {
+          ...ok,
+          trade_no: t.tradeNo,
+          out_trade_no: outTradeNo,
+          total_amount: t.totalAmount,
+          gmt_payment: t.gmtPayment,
+        }
       }
       case 'alipay.trade.query': {
         if (!trade || !trade.exists) return bizFailed('ACQ.TRADE_NOT_EXIST', '交易不存在')
@@ -260,7 +278,14 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
       case 'alipay.trade.cancel': {
         if (faults.cancelSystemErrors > 0) {
           faults.cancelSystemErrors--
-          return { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.SYSTEM_ERROR', sub_msg: '系统错误', retry_flag: 'Y', out_trade_no: outTradeNo }
+          return {
+            code: '40004',
+            msg: 'Business Failed',
+            sub_code: 'ACQ.SYSTEM_ERROR',
+            sub_msg: '系统错误',
+            retry_flag: 'Y',
+            out_trade_no: outTradeNo,
+          }
         }
         if (!trade || !trade.exists) return bizFailed('ACQ.TRADE_NOT_EXIST', '交易不存在')
         const action = trade.status === 'TRADE_SUCCESS' ? 'refund' : trade.status === 'WAIT_BUYER_PAY' ? 'close' : ''
@@ -273,15 +298,29 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
         const refundedBefore = [...trade.refunds.values()].reduce((s, r) => s + r.fen, 0)
         const previous = trade.refunds.get(requestNo)
         if (previous) {
-          if (previous.amount !== biz.refund_amount) return bizFailed('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额不一致')
-          return { ...ok, trade_no: trade.tradeNo, out_trade_no: outTradeNo, fund_change: 'N', refund_fee: fromFen(refundedBefore) }
+          if (previous.amount !== biz.refund_amount)
+            return bizFailed('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额不一致')
+          return {
+            ...ok,
+            trade_no: trade.tradeNo,
+            out_trade_no: outTradeNo,
+            fund_change: 'N',
+            refund_fee: fromFen(refundedBefore),
+          }
         }
         if (trade.status !== 'TRADE_SUCCESS') return bizFailed('ACQ.TRADE_STATUS_ERROR', '交易状态不合法')
         const fen = toFen(String(biz.refund_amount))
-        if (!(fen > 0) || refundedBefore + fen > toFen(trade.totalAmount)) return bizFailed('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限')
+        if (!(fen > 0) || refundedBefore + fen > toFen(trade.totalAmount))
+          return bizFailed('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限')
         trade.refunds.set(requestNo, { amount: String(biz.refund_amount), fen })
         if (refundedBefore + fen === toFen(trade.totalAmount)) trade.status = 'TRADE_CLOSED'
-        return { ...ok, trade_no: trade.tradeNo, out_trade_no: outTradeNo, fund_change: 'Y', refund_fee: fromFen(refundedBefore + fen) }
+        return {
+          ...ok,
+          trade_no: trade.tradeNo,
+          out_trade_no: outTradeNo,
+          fund_change: 'Y',
+          refund_fee: fromFen(refundedBefore + fen),
+        }
       }
       case 'alipay.trade.fastpay.refund.query': {
         if (!trade || !trade.exists) return bizFailed('ACQ.TRADE_NOT_EXIST', '交易不存在')
@@ -322,9 +361,15 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
     } catch {
       biz = {}
     }
-    const signatureValid = !faults.rejectSignatures && rsa2Verify(alipaySignContent(params), params.sign ?? '', keys.appPublicKeyPem)
+    const signatureValid =
+      !faults.rejectSignatures && rsa2Verify(alipaySignContent(params), params.sign ?? '', keys.appPublicKeyPem)
     requests.push({ method, params, biz, signatureValid })
-    const invalid = (subCode: string, subMsg: string) => ({ code: '40002', msg: 'Invalid Arguments', sub_code: subCode, sub_msg: subMsg })
+    const invalid = (subCode: string, subMsg: string) => ({
+      code: '40002',
+      msg: 'Invalid Arguments',
+      sub_code: subCode,
+      sub_msg: subMsg,
+    })
     if (params.app_id !== appId) {
       // Alipay cannot sign for an app it does not know.
       res.writeHead(200, { 'content-type': 'text/html;charset=utf-8' })
@@ -392,7 +437,10 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
     return fields
   }
 
-  function signNotification(fields: Record<string, string>, key: string | KeyObject = keys.alipayPrivateKeyPem): string {
+  function signNotification(
+    fields: Record<string, string>,
+    key: string | KeyObject = keys.alipayPrivateKeyPem,
+  ): string {
     const signed = { ...fields, sign: rsa2Sign(alipaySignContent(fields, ['sign', 'sign_type']), key) }
     return Object.entries(signed)
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)

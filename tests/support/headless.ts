@@ -23,7 +23,8 @@ async function freePort(): Promise<number> {
  * fresh data folder, and waits until it says it is ready.
  */
 export async function startHeadless(extraEnv: Record<string, string> = {}) {
-  if (!existsSync(SERVE_ENTRY)) throw new Error('out/main/serve.js is missing: run `npm run build` first (npm test does)')
+  if (!existsSync(SERVE_ENTRY))
+    throw new Error('out/main/serve.js is missing: run `npm run build` first (npm test does)')
   const dir = tempDir()
   const port = await freePort()
   const token = newSecretTokenForTests()

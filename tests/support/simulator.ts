@@ -2,7 +2,7 @@ import type { Engine } from '../../src/engine'
 
 /** The simulator page token is the last path segment of its QR URL. */
 export function pageTokenOf(qrContent: string | null): string {
-  if (!qrContent) throw new Error("no QR content")
+  if (!qrContent) throw new Error('no QR content')
   return new URL(qrContent).pathname.split('/').pop()!
 }
 

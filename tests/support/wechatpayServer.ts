@@ -178,7 +178,9 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
       trade_type: trade.tradeType,
       trade_state: trade.state,
       trade_state_desc: trade.state,
-      ...(paid ? { bank_type: 'OTHERS', success_time: trade.successTime, payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } } : {}),
+      ...(paid
+        ? { bank_type: 'OTHERS', success_time: trade.successTime, payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } }
+        : {}),
       amount: {
         total: trade.amountFen,
         currency: 'CNY',
@@ -224,7 +226,8 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
 
   function checkMerchant(body: Record<string, unknown>, withApp: boolean): Reply | null {
     if (body.mchid !== options.mchId) return paramError('mchid 与请求签名的商户号不一致')
-    if (withApp && body.appid !== options.appId) return { status: 400, body: { code: 'APPID_MCHID_NOT_MATCH', message: 'appid和mch_id不匹配' } }
+    if (withApp && body.appid !== options.appId)
+      return { status: 400, body: { code: 'APPID_MCHID_NOT_MATCH', message: 'appid和mch_id不匹配' } }
     return null
   }
 
@@ -233,9 +236,11 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
     if (typeof description !== 'string' || description.length === 0 || Buffer.byteLength(description) > 127) {
       return paramError('description 长度应为 1 到 127 字节')
     }
-    if (typeof body.out_trade_no !== 'string' || !OUT_NO.test(body.out_trade_no)) return paramError('out_trade_no 格式错误')
+    if (typeof body.out_trade_no !== 'string' || !OUT_NO.test(body.out_trade_no))
+      return paramError('out_trade_no 格式错误')
     const amount = body.amount as { total?: unknown; currency?: unknown } | undefined
-    if (!amount || !Number.isSafeInteger(amount.total) || (amount.total as number) < 1) return paramError('amount.total 应为正整数(分)')
+    if (!amount || !Number.isSafeInteger(amount.total) || (amount.total as number) < 1)
+      return paramError('amount.total 应为正整数(分)')
     if (amount.currency !== undefined && amount.currency !== 'CNY') return paramError('amount.currency 只支持 CNY')
     return null
   }
@@ -247,7 +252,8 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
     if (method === 'POST' && path === '/v3/pay/transactions/native') {
       const bad = checkMerchant(body, true) ?? checkOrderFields(body)
       if (bad) return bad
-      if (typeof body.time_expire !== 'string' || !RFC3339.test(body.time_expire)) return paramError('time_expire 应为 RFC 3339 格式')
+      if (typeof body.time_expire !== 'string' || !RFC3339.test(body.time_expire))
+        return paramError('time_expire 应为 RFC 3339 格式')
       if (typeof body.notify_url !== 'string' || !/^https:\/\/[^?#]+$/.test(body.notify_url)) {
         return paramError('notify_url 应为不带参数的 https 地址')
       }
@@ -255,10 +261,15 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
       const total = (body.amount as { total: number }).total
       const existing = trades.get(outTradeNo)
       if (existing) {
-        if (existing.amountFen !== total || existing.description !== body.description || existing.tradeType !== 'NATIVE') {
+        if (
+          existing.amountFen !== total ||
+          existing.description !== body.description ||
+          existing.tradeType !== 'NATIVE'
+        ) {
           return { status: 403, body: { code: 'OUT_TRADE_NO_USED', message: '商户订单号重复' } }
         }
-        if (existing.state === 'SUCCESS' || existing.state === 'REFUND') return { status: 400, body: { code: 'ORDERPAID', message: '订单已支付' } }
+        if (existing.state === 'SUCCESS' || existing.state === 'REFUND')
+          return { status: 400, body: { code: 'ORDERPAID', message: '订单已支付' } }
         return { status: 200, body: { code_url: existing.codeUrl } }
       }
       const trade: ServerTrade = {
@@ -281,7 +292,8 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
       const bad = checkMerchant(body, true) ?? checkOrderFields(body)
       if (bad) return bad
       const authCode = (body.payer as { auth_code?: unknown } | undefined)?.auth_code
-      if (typeof authCode !== 'string' || !/^1[0-5]\d{16}$/.test(authCode)) return paramError('payer.auth_code 格式错误')
+      if (typeof authCode !== 'string' || !/^1[0-5]\d{16}$/.test(authCode))
+        return paramError('payer.auth_code 格式错误')
       const storeId = (body.scene_info as { store_info?: { out_id?: unknown } } | undefined)?.store_info?.out_id
       if (typeof storeId !== 'string' || !storeId) return paramError('scene_info.store_info.out_id 必填')
       const outTradeNo = body.out_trade_no as string
@@ -321,7 +333,8 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
       if (bad) return bad
       const trade = trades.get(decodeURIComponent(m[1]!))
       if (!trade) return notExist
-      if (trade.state === 'SUCCESS' || trade.state === 'REFUND') return { status: 400, body: { code: 'ORDERPAID', message: '订单已支付' } }
+      if (trade.state === 'SUCCESS' || trade.state === 'REFUND')
+        return { status: 400, body: { code: 'ORDERPAID', message: '订单已支付' } }
       if (trade.state === 'NOTPAY' || trade.state === 'PAYERROR') trade.state = 'CLOSED'
       return { status: 204 }
     }
@@ -343,9 +356,15 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
       if (existing) return { status: 200, body: refundJson(existing) }
       const trade = typeof body.out_trade_no === 'string' ? trades.get(body.out_trade_no) : undefined
       if (!trade) return { status: 404, body: { code: 'RESOURCE_NOT_EXISTS', message: '订单不存在' } }
-      if (trade.state !== 'SUCCESS' && trade.state !== 'REFUND') return { status: 403, body: { code: 'TRADE_ERROR', message: '订单未支付' } }
+      if (trade.state !== 'SUCCESS' && trade.state !== 'REFUND')
+        return { status: 403, body: { code: 'TRADE_ERROR', message: '订单未支付' } }
       const amount = body.amount as { refund?: unknown; total?: unknown; currency?: unknown } | undefined
-      if (!amount || !Number.isSafeInteger(amount.refund) || (amount.refund as number) < 1 || amount.currency !== 'CNY') {
+      if (
+        !amount ||
+        !Number.isSafeInteger(amount.refund) ||
+        (amount.refund as number) < 1 ||
+        amount.currency !== 'CNY'
+      ) {
         return paramError('amount.refund / amount.currency 错误')
       }
       if (amount.total !== trade.amountFen) return paramError('amount.total 与原订单金额不一致')
@@ -353,7 +372,8 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
       const refunded = [...refunds.values()]
         .filter((r) => r.outTradeNo === trade.outTradeNo && r.status !== 'CLOSED')
         .reduce((s, r) => s + r.amountFen, 0)
-      if (refunded + (amount.refund as number) > trade.amountFen) return { status: 403, body: { code: 'NOT_ENOUGH', message: '退款金额超过可退金额' } }
+      if (refunded + (amount.refund as number) > trade.amountFen)
+        return { status: 403, body: { code: 'NOT_ENOUGH', message: '退款金额超过可退金额' } }
       const refund: ServerRefund = {
         outRefundNo,
         outTradeNo: trade.outTradeNo,
@@ -370,7 +390,9 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
 
     if (method === 'GET' && (m = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(path))) {
       const refund = refunds.get(decodeURIComponent(m[1]!))
-      return refund ? { status: 200, body: refundJson(refund) } : { status: 404, body: { code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' } }
+      return refund
+        ? { status: 200, body: refundJson(refund) }
+        : { status: 404, body: { code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' } }
     }
 
     return { status: 404, body: { code: 'NOT_FOUND', message: 'no such API' } }
@@ -385,7 +407,8 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
     if (!mchid || !nonce || !signature || !timestamp || !serial) return refuse('Authorization 字段不完整')
     if (mchid !== options.mchId) return refuse('商户号不存在')
     if (serial !== options.merchantSerialNo) return refuse('商户证书序列号有误')
-    if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return refuse('请求时间戳与当前时间相差过大')
+    if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > 300)
+      return refuse('请求时间戳与当前时间相差过大')
     const message = `${req.method}\n${req.url}\n${timestamp}\n${nonce}\n${rawBody}\n`
     const ok = createVerify('RSA-SHA256').update(message).verify(merchantKey, signature, 'base64')
     return ok ? null : refuse('签名错误')
@@ -420,7 +443,8 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
       const text = reply.body === undefined ? '' : JSON.stringify(reply.body)
       const headers: Record<string, string> = { 'Request-ID': alnum(24) }
       if (text) headers['Content-Type'] = 'application/json; charset=utf-8'
-      if (!reply.unsigned && !faults.unsigned) Object.assign(headers, signedHeaders(text, answerTimestamp(), faults.signingKeyPem))
+      if (!reply.unsigned && !faults.unsigned)
+        Object.assign(headers, signedHeaders(text, answerTimestamp(), faults.signingKeyPem))
       res.writeHead(reply.status, headers)
       res.end(text)
     })
@@ -428,14 +452,25 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
 
-  function notification(outTradeNo: string, notificationOptions: NotificationOptions = {}): { headers: Record<string, string>; body: string } {
+  function notification(
+    outTradeNo: string,
+    notificationOptions: NotificationOptions = {},
+  ): { headers: Record<string, string>; body: string } {
     const trade = trades.get(outTradeNo)
     if (!trade) throw new Error(`no trade ${outTradeNo}`)
     const nonce = alnum(12)
     const associatedData = 'transaction'
-    const cipher = createCipheriv('aes-256-gcm', Buffer.from(notificationOptions.apiV3Key ?? options.apiV3Key, 'utf8'), Buffer.from(nonce))
+    const cipher = createCipheriv(
+      'aes-256-gcm',
+      Buffer.from(notificationOptions.apiV3Key ?? options.apiV3Key, 'utf8'),
+      Buffer.from(nonce),
+    )
     cipher.setAAD(Buffer.from(associatedData))
-    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(transactionJson(trade)), 'utf8'), cipher.final(), cipher.getAuthTag()])
+    const ciphertext = Buffer.concat([
+      cipher.update(JSON.stringify(transactionJson(trade)), 'utf8'),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ])
     const paid = trade.state === 'SUCCESS' || trade.state === 'REFUND'
     const body = JSON.stringify({
       id: `EV-${alnum(20)}`,
@@ -453,7 +488,10 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
     })
     const timestamp = notificationOptions.timestampSec ?? answerTimestamp()
     return {
-      headers: { ...signedHeaders(body, timestamp, notificationOptions.signingKeyPem ?? null), 'Content-Type': 'application/json' },
+      headers: {
+        ...signedHeaders(body, timestamp, notificationOptions.signingKeyPem ?? null),
+        'Content-Type': 'application/json',
+      },
       body,
     }
   }
@@ -466,7 +504,8 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
     requests,
     customerPays(outTradeNo) {
       const trade = trades.get(outTradeNo)
-      if (!trade || (trade.state !== 'NOTPAY' && trade.state !== 'USERPAYING')) throw new Error(`trade ${outTradeNo} cannot be paid`)
+      if (!trade || (trade.state !== 'NOTPAY' && trade.state !== 'USERPAYING'))
+        throw new Error(`trade ${outTradeNo} cannot be paid`)
       pay(trade)
     },
     completeRefund(outRefundNo) {
@@ -479,10 +518,14 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
     sendNotification(url, outTradeNo, notificationOptions) {
       const { headers, body } = notification(outTradeNo, notificationOptions)
       return new Promise((resolve, reject) => {
-        const req = http.request(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }, (res) => {
-          res.resume()
-          res.on('end', () => resolve(res.statusCode ?? 0))
-        })
+        const req = http.request(
+          url,
+          { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } },
+          (res) => {
+            res.resume()
+            res.on('end', () => resolve(res.statusCode ?? 0))
+          },
+        )
         req.on('error', reject)
         req.end(body)
       })

@@ -6,7 +6,13 @@ import { createManualClock } from '../../src/engine/clock'
 import type { SecurityEvent } from '../../src/engine/providers/common'
 import { createAlipayProvider } from '../../src/engine/providers/alipay'
 import { loadPrivateKey, loadPublicKey, requestSignContent, signRsa2 } from '../../src/engine/providers/alipay/crypto'
-import { formatBeijingTime, parseBeijingTime, toSubject, toYuan, yuanToFen } from '../../src/engine/providers/alipay/format'
+import {
+  formatBeijingTime,
+  parseBeijingTime,
+  toSubject,
+  toYuan,
+  yuanToFen,
+} from '../../src/engine/providers/alipay/format'
 import { topLevelMembers } from '../../src/engine/providers/alipay/json'
 import { notificationSignContent, parseForm } from '../../src/engine/providers/alipay/notification'
 
@@ -95,7 +101,11 @@ describe('Alipay notification verification: alipay-sdk published vector', () => 
     const verifier = createVerify('RSA-SHA256').update(content, 'utf8')
     expect(verifier.verify(loadPublicKey(VECTOR_PUBLIC_KEY), VECTOR_FIELDS.sign!, 'base64')).toBe(true)
     // The SDK itself agrees on the same input.
-    const sdk = new AlipaySdk({ appId: VECTOR_FIELDS.app_id!, privateKey: appPrivatePem, alipayPublicKey: VECTOR_PUBLIC_KEY })
+    const sdk = new AlipaySdk({
+      appId: VECTOR_FIELDS.app_id!,
+      privateKey: appPrivatePem,
+      alipayPublicKey: VECTOR_PUBLIC_KEY,
+    })
     expect(sdk.checkNotifySignV2({ ...VECTOR_FIELDS })).toBe(true)
   })
 
@@ -178,7 +188,14 @@ describe('Alipay request signing (RSA2)', () => {
     let caught: unknown = null
     try {
       createAlipayProvider(
-        { mode: 'sandbox', gatewayUrl: 'http://127.0.0.1:9/', appId: '1', appPrivateKeyPem: broken, alipayPublicKeyPem: VECTOR_PUBLIC_KEY, notifyUrl: null },
+        {
+          mode: 'sandbox',
+          gatewayUrl: 'http://127.0.0.1:9/',
+          appId: '1',
+          appPrivateKeyPem: broken,
+          alipayPublicKeyPem: VECTOR_PUBLIC_KEY,
+          notifyUrl: null,
+        },
         { clock: createManualClock(0), onSecurityEvent: () => undefined },
       )
     } catch (error) {
@@ -186,7 +203,8 @@ describe('Alipay request signing (RSA2)', () => {
     }
     expect(caught).toMatchObject({ code: 'VALIDATION_FAILED' })
     const text = JSON.stringify({ message: (caught as Error).message, details: (caught as EngineError).details })
-    for (const line of appPrivatePem.split('\n').filter((l) => l.length > 20)) expect(text).not.toContain(line.slice(0, 16))
+    for (const line of appPrivatePem.split('\n').filter((l) => l.length > 20))
+      expect(text).not.toContain(line.slice(0, 16))
   })
 })
 
@@ -234,6 +252,12 @@ describe('Alipay edge formats', () => {
     // subject "测试" in GBK is B2 E2 CA D4.
     const fields = parseForm('charset=gbk&subject=%B2%E2%CA%D4&sign=x&sign_type=RSA2', undefined)
     expect(fields.get('subject')!.text).toBe('测试')
-    expect([...notificationSignContent(fields)]).toEqual([...Buffer.from('charset=gbk&subject=', 'latin1'), 0xb2, 0xe2, 0xca, 0xd4])
+    expect([...notificationSignContent(fields)]).toEqual([
+      ...Buffer.from('charset=gbk&subject=', 'latin1'),
+      0xb2,
+      0xe2,
+      0xca,
+      0xd4,
+    ])
   })
 })

@@ -5,7 +5,12 @@ import { createHostGuard } from '../../src/server/security'
 describe('server configuration', () => {
   it('listens on loopback port 5170 by default and generates no token itself', () => {
     const config = loadServerConfig({})
-    expect(config).toMatchObject({ host: '127.0.0.1', port: 5170, apiToken: null, publicBaseUrl: 'http://127.0.0.1:5170' })
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 5170,
+      apiToken: null,
+      publicBaseUrl: 'http://127.0.0.1:5170',
+    })
   })
 
   it('takes HUTONG_* variables', () => {
@@ -15,7 +20,12 @@ describe('server configuration', () => {
       HUTONG_API_TOKEN: 'secret-token',
       HUTONG_PUBLIC_URL: 'http://shop.example.test:8080/',
     })
-    expect(config).toMatchObject({ host: '0.0.0.0', port: 8080, apiToken: 'secret-token', publicBaseUrl: 'http://shop.example.test:8080' })
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      apiToken: 'secret-token',
+      publicBaseUrl: 'http://shop.example.test:8080',
+    })
   })
 
   it('refuses a port that is not a port', () => {

@@ -1,6 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { applyRateBp, computeInstallmentPlan, INSTALLMENT_PERIODS, splitFirstCarries } from '../../src/shared/installments'
+import {
+  applyRateBp,
+  computeInstallmentPlan,
+  INSTALLMENT_PERIODS,
+  splitFirstCarries,
+} from '../../src/shared/installments'
 import { MAX_AMOUNT_FEN } from '../../src/shared/money'
 
 describe('Huabei installment plans', () => {
@@ -32,13 +37,23 @@ describe('Huabei installment plans', () => {
   })
 
   it('who bears the fee decides who pays it', () => {
-    expect(computeInstallmentPlan(10_000, 3, 180, 'customer')).toMatchObject({ feeFen: 180, customerTotalFen: 10_180, merchantFeeFen: 0 })
-    expect(computeInstallmentPlan(10_000, 3, 180, 'merchant')).toMatchObject({ feeFen: 180, customerTotalFen: 10_000, merchantFeeFen: 180 })
+    expect(computeInstallmentPlan(10_000, 3, 180, 'customer')).toMatchObject({
+      feeFen: 180,
+      customerTotalFen: 10_180,
+      merchantFeeFen: 0,
+    })
+    expect(computeInstallmentPlan(10_000, 3, 180, 'merchant')).toMatchObject({
+      feeFen: 180,
+      customerTotalFen: 10_000,
+      merchantFeeFen: 180,
+    })
   })
 
   it('the first period carries the remainder', () => {
     expect(splitFirstCarries(100, 3)).toEqual([34, 33, 33])
-    expect(computeInstallmentPlan(10_001, 3, 0, 'merchant').schedule.map((p) => p.amountFen)).toEqual([3335, 3333, 3333])
+    expect(computeInstallmentPlan(10_001, 3, 0, 'merchant').schedule.map((p) => p.amountFen)).toEqual([
+      3335, 3333, 3333,
+    ])
   })
 
   it('rounds fees half up in integers', () => {

@@ -28,7 +28,11 @@ const walletArb: fc.Arbitrary<WalletConfig> = fc
     minFen: r.minFen,
     maxFen: r.maxFen,
     rolloutPercent: r.rolloutPercent,
-    productRules: { onlyCategories: [], excludeCategories: r.excludeCategory ? [r.excludeCategory] : [], excludeSkus: [] },
+    productRules: {
+      onlyCategories: [],
+      excludeCategories: r.excludeCategory ? [r.excludeCategory] : [],
+      excludeSkus: [],
+    },
   }))
 
 const walletsArb = fc.uniqueArray(walletArb, { selector: (w) => w.wallet, maxLength: 7 })
@@ -38,9 +42,12 @@ const orderArb: fc.Arbitrary<RoutedOrder> = fc.record({
   totalFen: fc.integer({ min: 1, max: MAX_AMOUNT_FEN }),
   customerRef: fc.option(fc.string({ minLength: 1, maxLength: 10 }), { nil: null }),
   context: fc.constantFrom('counter' as const, 'online' as const),
-  lines: fc.array(fc.record({ sku: fc.constantFrom('A', 'B', null), category: fc.constantFrom('饮料', '早餐', '日用', null) }), {
-    maxLength: 20,
-  }),
+  lines: fc.array(
+    fc.record({ sku: fc.constantFrom('A', 'B', null), category: fc.constantFrom('饮料', '早餐', '日用', null) }),
+    {
+      maxLength: 20,
+    },
+  ),
 })
 
 const facts: RoutingFacts = {
@@ -56,7 +63,12 @@ describe('the router (property-based)', () => {
     fc.assert(
       fc.property(orderArb, walletsArb, (order, wallets) => {
         const options = routeOrder(order, wallets, DEFAULT_ROUTING_SETTINGS, facts)
-        expect(options.map((o) => o.wallet).sort()).toEqual(wallets.filter((w) => w.accepted).map((w) => w.wallet).sort())
+        expect(options.map((o) => o.wallet).sort()).toEqual(
+          wallets
+            .filter((w) => w.accepted)
+            .map((w) => w.wallet)
+            .sort(),
+        )
         const available = options.filter((o) => o.available)
         expect(available.map((o) => o.rank)).toEqual(available.map((_, i) => i + 1))
         expect(options.slice(0, available.length).every((o) => o.available)).toBe(true)
@@ -98,7 +110,9 @@ describe('the router (property-based)', () => {
       fc.property(orderArb, walletsArb, (order, wallets) => {
         const first = routeOrder(order, wallets, settings, facts)
         expect(routeOrder(order, wallets, settings, facts)).toEqual(first)
-        const orders = first.filter((o) => o.available).map((o) => wallets.find((w) => w.wallet === o.wallet)!.displayOrder)
+        const orders = first
+          .filter((o) => o.available)
+          .map((o) => wallets.find((w) => w.wallet === o.wallet)!.displayOrder)
         expect(orders).toEqual([...orders].sort((a, b) => a - b))
       }),
     )
@@ -108,8 +122,15 @@ describe('the router (property-based)', () => {
     fc.assert(
       fc.property(orderArb, walletsArb, fc.constantFrom(...WALLET_IDS), (order, wallets, chosen) => {
         const strip = (o: PaymentOption | undefined) => o && { ...o, rank: null, rankReasons: [] }
-        const full = routeOrder(order, wallets, DEFAULT_ROUTING_SETTINGS, { ...facts, lastUsedWallet: 'alipay' }).find((o) => o.wallet === chosen)
-        const alone = routeOrder(order, wallets.filter((w) => w.wallet === chosen), DEFAULT_ROUTING_SETTINGS, { ...facts, lastUsedWallet: null })
+        const full = routeOrder(order, wallets, DEFAULT_ROUTING_SETTINGS, { ...facts, lastUsedWallet: 'alipay' }).find(
+          (o) => o.wallet === chosen,
+        )
+        const alone = routeOrder(
+          order,
+          wallets.filter((w) => w.wallet === chosen),
+          DEFAULT_ROUTING_SETTINGS,
+          { ...facts, lastUsedWallet: null },
+        )
         expect(alone.length).toBeLessThanOrEqual(1)
         expect(strip(alone[0])).toEqual(strip(full))
       }),

@@ -19,7 +19,13 @@ const hex = (value: string): Buffer => Buffer.from(value, 'hex')
 describe('WeChat Pay APIv2 signature (安全规范 example)', () => {
   // The documented example: appid wxd930ea5d5a258f4f, mch_id 10000100, device_info 1000, body test,
   // nonce_str ibuaiVcKdpRxkhJA, key 192006250b4c09247ec02edce69f6a2d.
-  const params = { appid: 'wxd930ea5d5a258f4f', mch_id: '10000100', device_info: '1000', body: 'test', nonce_str: 'ibuaiVcKdpRxkhJA' }
+  const params = {
+    appid: 'wxd930ea5d5a258f4f',
+    mch_id: '10000100',
+    device_info: '1000',
+    body: 'test',
+    nonce_str: 'ibuaiVcKdpRxkhJA',
+  }
   const key = '192006250b4c09247ec02edce69f6a2d'
 
   it('MD5 gives the documented sign', () => {
@@ -31,16 +37,25 @@ describe('WeChat Pay APIv2 signature (安全规范 example)', () => {
   })
 
   it('leaves out sign and empty values, whatever the insertion order', () => {
-    const shuffled = { nonce_str: 'ibuaiVcKdpRxkhJA', sign: 'X', attach: '', body: 'test', detail: undefined, mch_id: '10000100', device_info: '1000', appid: 'wxd930ea5d5a258f4f' }
+    const shuffled = {
+      nonce_str: 'ibuaiVcKdpRxkhJA',
+      sign: 'X',
+      attach: '',
+      body: 'test',
+      detail: undefined,
+      mch_id: '10000100',
+      device_info: '1000',
+      appid: 'wxd930ea5d5a258f4f',
+    }
     expect(signV2(shuffled, key, 'MD5')).toBe('9A0A8659F005D6984697E2CA0A9CF3B7')
   })
 })
 
 describe('AEAD_AES_256_GCM (McGrew–Viega GCM test cases, 256-bit key)', () => {
   it('test case 13: empty plaintext', () => {
-    expect(aes256GcmDecrypt(Buffer.alloc(32), Buffer.alloc(12), Buffer.alloc(0), hex('530f8afbc74536b9a963b4f1c4cb738b'))).toEqual(
-      Buffer.alloc(0),
-    )
+    expect(
+      aes256GcmDecrypt(Buffer.alloc(32), Buffer.alloc(12), Buffer.alloc(0), hex('530f8afbc74536b9a963b4f1c4cb738b')),
+    ).toEqual(Buffer.alloc(0))
   })
 
   it('test case 14: one zero block', () => {
@@ -79,9 +94,17 @@ describe('AEAD_AES_256_GCM (McGrew–Viega GCM test cases, 256-bit key)', () => 
     const apiV3Key = 'a'.repeat(32)
     const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key), Buffer.from('fdasflkja484'))
     cipher.setAAD(Buffer.from('transaction'))
-    const ciphertext = Buffer.concat([cipher.update('{"trade_state":"SUCCESS"}'), cipher.final(), cipher.getAuthTag()]).toString('base64')
-    expect(decryptResource(apiV3Key, { nonce: 'fdasflkja484', associatedData: 'transaction', ciphertext })).toBe('{"trade_state":"SUCCESS"}')
-    expect(() => decryptResource('b'.repeat(32), { nonce: 'fdasflkja484', associatedData: 'transaction', ciphertext })).toThrow()
+    const ciphertext = Buffer.concat([
+      cipher.update('{"trade_state":"SUCCESS"}'),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]).toString('base64')
+    expect(decryptResource(apiV3Key, { nonce: 'fdasflkja484', associatedData: 'transaction', ciphertext })).toBe(
+      '{"trade_state":"SUCCESS"}',
+    )
+    expect(() =>
+      decryptResource('b'.repeat(32), { nonce: 'fdasflkja484', associatedData: 'transaction', ciphertext }),
+    ).toThrow()
   })
 })
 
@@ -112,23 +135,62 @@ describe('WeChat Pay API v3 signatures', () => {
       timestamp: 1554208460,
       nonce: '593BEC0C930BF1AFEB40B4A08C8FB242',
     })
-    const match = /^WECHATPAY2-SHA256-RSA2048 mchid="(\d+)",nonce_str="(\w+)",signature="([^"]+)",timestamp="(\d+)",serial_no="(\w+)"$/.exec(header)
+    const match =
+      /^WECHATPAY2-SHA256-RSA2048 mchid="(\d+)",nonce_str="(\w+)",signature="([^"]+)",timestamp="(\d+)",serial_no="(\w+)"$/.exec(
+        header,
+      )
     expect(match).not.toBeNull()
     const [, mchid, nonce, signature, timestamp, serial] = match!
-    expect([mchid, nonce, timestamp, serial]).toEqual(['1230000109', '593BEC0C930BF1AFEB40B4A08C8FB242', '1554208460', '5157F09EFDC096DE15EBE81A47057A7232F1B8E1'])
+    expect([mchid, nonce, timestamp, serial]).toEqual([
+      '1230000109',
+      '593BEC0C930BF1AFEB40B4A08C8FB242',
+      '1554208460',
+      '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+    ])
     const message = `POST\n/v3/pay/transactions/native\n1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n${body}\n`
     expect(createVerify('RSA-SHA256').update(message).verify(pair.publicKey, signature!, 'base64')).toBe(true)
-    expect(createVerify('RSA-SHA256').update(message.replace('pay_0001', 'pay_0002')).verify(pair.publicKey, signature!, 'base64')).toBe(false)
+    expect(
+      createVerify('RSA-SHA256')
+        .update(message.replace('pay_0001', 'pay_0002'))
+        .verify(pair.publicKey, signature!, 'base64'),
+    ).toBe(false)
   })
 
   it('verifies an answer over TIMESTAMP\\nNONCE\\nBODY\\n and nothing else', () => {
     const body = '{"code_url":"weixin://wxpay/bizpayurl?pr=p4lpSuKzz"}'
-    const signature = signSha256WithRsa(responseMessage('1554209980', 'c5ac7061fccab6bf3e254dcf98995b8c', body), privateKey)
-    expect(verifySha256WithRsa(responseMessage('1554209980', 'c5ac7061fccab6bf3e254dcf98995b8c', body), signature, publicKey)).toBe(true)
-    expect(verifySha256WithRsa(responseMessage('1554209981', 'c5ac7061fccab6bf3e254dcf98995b8c', body), signature, publicKey)).toBe(false)
-    expect(verifySha256WithRsa(responseMessage('1554209980', 'c5ac7061fccab6bf3e254dcf98995b8c', body + ' '), signature, publicKey)).toBe(false)
+    const signature = signSha256WithRsa(
+      responseMessage('1554209980', 'c5ac7061fccab6bf3e254dcf98995b8c', body),
+      privateKey,
+    )
+    expect(
+      verifySha256WithRsa(
+        responseMessage('1554209980', 'c5ac7061fccab6bf3e254dcf98995b8c', body),
+        signature,
+        publicKey,
+      ),
+    ).toBe(true)
+    expect(
+      verifySha256WithRsa(
+        responseMessage('1554209981', 'c5ac7061fccab6bf3e254dcf98995b8c', body),
+        signature,
+        publicKey,
+      ),
+    ).toBe(false)
+    expect(
+      verifySha256WithRsa(
+        responseMessage('1554209980', 'c5ac7061fccab6bf3e254dcf98995b8c', body + ' '),
+        signature,
+        publicKey,
+      ),
+    ).toBe(false)
     // WeChat Pay probes merchants with deliberately wrong signatures; they must fail.
-    expect(verifySha256WithRsa(responseMessage('1554209980', 'c5ac7061fccab6bf3e254dcf98995b8c', body), `WECHATPAY/SIGNTEST/${signature}`, publicKey)).toBe(false)
+    expect(
+      verifySha256WithRsa(
+        responseMessage('1554209980', 'c5ac7061fccab6bf3e254dcf98995b8c', body),
+        `WECHATPAY/SIGNTEST/${signature}`,
+        publicKey,
+      ),
+    ).toBe(false)
   })
 
   it('makes 32-character alphanumeric nonces that do not repeat', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { mapRefundStatus, mapTradeState, OUT_NO_PATTERN, parseRfc3339, toRfc3339Shanghai, truncateUtf8 } from '../../src/engine/providers/wechatpay/mapping'
+import {
+  mapRefundStatus,
+  mapTradeState,
+  OUT_NO_PATTERN,
+  parseRfc3339,
+  toRfc3339Shanghai,
+  truncateUtf8,
+} from '../../src/engine/providers/wechatpay/mapping'
 
 describe('WeChat Pay field formats', () => {
   it('writes time_expire in RFC 3339 with the +08:00 offset, to the second', () => {
@@ -47,7 +54,8 @@ describe('WeChat Pay states', () => {
   })
 
   it('maps every documented refund status', () => {
-    for (const status of ['SUCCESS', 'CLOSED', 'PROCESSING', 'ABNORMAL'] as const) expect(mapRefundStatus(status)).toBe(status)
+    for (const status of ['SUCCESS', 'CLOSED', 'PROCESSING', 'ABNORMAL'] as const)
+      expect(mapRefundStatus(status)).toBe(status)
     expect(mapRefundStatus('FAILED')).toBeNull()
   })
 })

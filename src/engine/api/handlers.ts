@@ -33,7 +33,8 @@ export function createHandlers(
     'orders.get': (input) => s.orders.get(input.id),
     'orders.cancel': (input) => s.orders.cancel(input.id),
     'orders.paymentOptions': (input) => ({ options: s.options(input.id) }),
-    'payments.create': (input) => (input.method === 'aggregate' ? s.aggregate.create(input.id) : s.payments.create(input)),
+    'payments.create': (input) =>
+      input.method === 'aggregate' ? s.aggregate.create(input.id) : s.payments.create(input),
     'payments.get': (input) => s.payments.get(input.id),
     'payments.close': (input) => s.payments.close(input.id),
     'friendPay.create': (input) => s.friendPay.create(input),

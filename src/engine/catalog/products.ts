@@ -57,13 +57,17 @@ export function findProductsBySku(db: Database, skus: readonly string[]): Map<st
 
 export function skuOrBarcodeTaken(db: Database, sku: string, barcode: string | null): boolean {
   return (
-    prepared(db, 'SELECT 1 FROM products WHERE sku = ? OR (? IS NOT NULL AND barcode = ?)').get(sku, barcode, barcode) !==
-    undefined
+    prepared(db, 'SELECT 1 FROM products WHERE sku = ? OR (? IS NOT NULL AND barcode = ?)').get(
+      sku,
+      barcode,
+      barcode,
+    ) !== undefined
   )
 }
 
 export function insertProduct(db: Database, product: Product, now: number): void {
-  prepared(db, 
+  prepared(
+    db,
     `INSERT INTO products (id, name, sku, barcode, price_fen, category, active, created_at, updated_at)
      VALUES (@id, @name, @sku, @barcode, @priceFen, @category, @active, @now, @now)`,
   ).run({ ...product, active: product.active ? 1 : 0, now })

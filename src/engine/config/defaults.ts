@@ -56,7 +56,12 @@ export function defaultWalletConfig(wallet: WalletId): WalletConfig {
     accountStrategy: 'priority',
     huabei:
       wallet === 'huabei'
-        ? { periods: [3, 6, 12], feeBearer: 'customer', feeRatesBp: { '3': 180, '6': 450, '12': 750 }, minOrderFen: 10_000 }
+        ? {
+            periods: [3, 6, 12],
+            feeBearer: 'customer',
+            feeRatesBp: { '3': 180, '6': 450, '12': 750 },
+            minOrderFen: 10_000,
+          }
         : null,
     friendPay: wallet !== 'cash' && wallet !== 'huabei',
   }

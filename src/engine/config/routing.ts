@@ -16,7 +16,9 @@ export function getRoutingSettings(db: Database): RoutingSettingsData {
   let settings = cache.get(db)
   if (!settings) {
     const stored = getSetting(db, KEY)
-    settings = stored ? { ...DEFAULT_ROUTING_SETTINGS, ...(JSON.parse(stored) as Partial<RoutingSettingsData>) } : DEFAULT_ROUTING_SETTINGS
+    settings = stored
+      ? { ...DEFAULT_ROUTING_SETTINGS, ...(JSON.parse(stored) as Partial<RoutingSettingsData>) }
+      : DEFAULT_ROUTING_SETTINGS
     cache.set(db, settings)
   }
   return settings

@@ -57,7 +57,8 @@ export function getWalletConfig(db: Database, wallet: WalletId): WalletConfig {
 export function saveWalletConfig(db: Database, config: WalletConfig, now: number, audit = true): void {
   const before = audit ? getWalletConfig(db, config.wallet) : undefined
   const { wallet, accepted, contractStatus, mode, displayOrder, ...settings } = config
-  prepared(db, 
+  prepared(
+    db,
     `INSERT INTO wallet_configs (wallet, accepted, contract_status, mode, display_order, updated_at, settings)
      VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (wallet) DO UPDATE SET accepted = excluded.accepted, contract_status = excluded.contract_status,

@@ -40,10 +40,18 @@ interface CredentialsRow {
 }
 
 function getRow(db: Database, wallet: CredentialWallet, mode: GatewayMode): CredentialsRow | null {
-  return (prepared(db, 'SELECT * FROM wallet_credentials WHERE wallet = ? AND mode = ?').get(wallet, mode) as CredentialsRow | undefined) ?? null
+  return (
+    (prepared(db, 'SELECT * FROM wallet_credentials WHERE wallet = ? AND mode = ?').get(wallet, mode) as
+      CredentialsRow | undefined) ?? null
+  )
 }
 
-export function credentialsStatus(db: Database, box: SecretBox | null, wallet: CredentialWallet, mode: GatewayMode): CredentialsStatusView {
+export function credentialsStatus(
+  db: Database,
+  box: SecretBox | null,
+  wallet: CredentialWallet,
+  mode: GatewayMode,
+): CredentialsStatusView {
   const row = getRow(db, wallet, mode)
   const secrets = row && box ? (JSON.parse(box.decrypt(row.secrets)) as Record<string, string | null>) : {}
   return {
@@ -104,16 +112,27 @@ export function saveCredentials(db: Database, box: SecretBox | null, input: Cred
   }
   for (const field of SECRET_FIELDS[input.wallet]) {
     if (field.required && !secrets[field.name]) {
-      throw new EngineError('VALIDATION_FAILED', `${field.name}: required`, [{ path: field.name, message: 'required', code: 'REQUIRED' }])
+      throw new EngineError('VALIDATION_FAILED', `${field.name}: required`, [
+        { path: field.name, message: 'required', code: 'REQUIRED' },
+      ])
     }
   }
   const gatewayUrl = input.gatewayUrl ?? DEFAULT_GATEWAYS[input.wallet][input.mode]
-  prepared(db, 
+  prepared(
+    db,
     `INSERT INTO wallet_credentials (wallet, mode, gateway_url, public_fields, secrets, secrets_kind, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (wallet, mode) DO UPDATE SET gateway_url = excluded.gateway_url, public_fields = excluded.public_fields,
        secrets = excluded.secrets, secrets_kind = excluded.secrets_kind, updated_at = excluded.updated_at`,
-  ).run(input.wallet, input.mode, gatewayUrl, JSON.stringify(publicFields), box.encrypt(JSON.stringify(secrets)), box.kind, now)
+  ).run(
+    input.wallet,
+    input.mode,
+    gatewayUrl,
+    JSON.stringify(publicFields),
+    box.encrypt(JSON.stringify(secrets)),
+    box.kind,
+    now,
+  )
   // The audit keeps what changed, never a secret.
   appendAudit(db, {
     entity: 'credentials',
@@ -122,14 +141,19 @@ export function saveCredentials(db: Database, box: SecretBox | null, input: Cred
     after: {
       gatewayUrl,
       ...publicFields,
-      secretsChanged: SECRET_FIELDS[input.wallet].map((f) => f.name).filter((name) => (input as Record<string, unknown>)[name] !== undefined),
+      secretsChanged: SECRET_FIELDS[input.wallet]
+        .map((f) => f.name)
+        .filter((name) => (input as Record<string, unknown>)[name] !== undefined),
     },
     at: now,
   })
 }
 
 /** Decrypted adapter configurations for every stored credential set (in memory only). */
-export function loadAdapterConfigs(db: Database, box: SecretBox | null): { wechat: WechatPayConfig[]; alipay: AlipayConfig[] } {
+export function loadAdapterConfigs(
+  db: Database,
+  box: SecretBox | null,
+): { wechat: WechatPayConfig[]; alipay: AlipayConfig[] } {
   const out = { wechat: [] as WechatPayConfig[], alipay: [] as AlipayConfig[] }
   if (!box) return out
   for (const row of prepared(db, 'SELECT * FROM wallet_credentials').all() as CredentialsRow[]) {

@@ -52,7 +52,9 @@ export function asPem(text: string, kind: 'private' | 'public'): string {
         kind === 'private'
           ? createPrivateKey({ key: der, format: 'der', type: type as 'pkcs8' | 'pkcs1' })
           : createPublicKey({ key: der, format: 'der', type: type as 'spki' | 'pkcs1' })
-      return key.export(kind === 'private' ? { type: 'pkcs8', format: 'pem' } : { type: 'spki', format: 'pem' }).toString()
+      return key
+        .export(kind === 'private' ? { type: 'pkcs8', format: 'pem' } : { type: 'spki', format: 'pem' })
+        .toString()
     } catch {
       // Try the next encoding.
     }

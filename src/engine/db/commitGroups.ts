@@ -121,7 +121,10 @@ export function createCommitGroups(db: Database, options: CommitGroupOptions = {
     async durable(sinceMark) {
       if (group) await group.done
       if (sinceMark !== undefined && lostGroups > sinceMark) {
-        throw new EngineError('STORAGE_FAILED', 'the books could not be written meanwhile: this operation may not have been saved')
+        throw new EngineError(
+          'STORAGE_FAILED',
+          'the books could not be written meanwhile: this operation may not have been saved',
+        )
       }
     },
     flush() {

@@ -40,9 +40,7 @@ export interface EventLog extends Pick<CommitGroups, 'mark' | 'durable' | 'flush
 }
 
 export function createEventLog(db: Database, clock: Clock, groups: CommitGroups): EventLog {
-  const insert = db.prepare(
-    'INSERT INTO events (type, order_id, attempt_id, data, at) VALUES (?, ?, ?, ?, ?)',
-  )
+  const insert = db.prepare('INSERT INTO events (type, order_id, attempt_id, data, at) VALUES (?, ?, ?, ?, ?)')
   const selectSince = db.prepare('SELECT * FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?')
   const selectForOrder = db.prepare('SELECT * FROM events WHERE order_id = ? ORDER BY seq')
   const selectLatest = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events')

@@ -29,10 +29,23 @@ export interface FriendPayRow {
 
 export function insertFriendPay(
   db: Database,
-  row: Pick<FriendPayRow, 'id' | 'order_id' | 'secret' | 'pay_code' | 'requester_name' | 'mode' | 'payer_phone' | 'message' | 'amount_fen' | 'expires_at'>,
+  row: Pick<
+    FriendPayRow,
+    | 'id'
+    | 'order_id'
+    | 'secret'
+    | 'pay_code'
+    | 'requester_name'
+    | 'mode'
+    | 'payer_phone'
+    | 'message'
+    | 'amount_fen'
+    | 'expires_at'
+  >,
   now: number,
 ): void {
-  prepared(db, 
+  prepared(
+    db,
     `INSERT INTO friend_pay_requests (id, order_id, secret, pay_code, requester_name, mode, payer_phone, message, amount_fen,
        status, expires_at, created_at, updated_at)
      VALUES (@id, @order_id, @secret, @pay_code, @requester_name, @mode, @payer_phone, @message, @amount_fen, 'open',
@@ -45,24 +58,37 @@ export function getFriendPay(db: Database, id: string): FriendPayRow | null {
 }
 
 export function getFriendPayByCode(db: Database, payCode: string): FriendPayRow | null {
-  return (prepared(db, 'SELECT * FROM friend_pay_requests WHERE pay_code = ?').get(payCode) as FriendPayRow | undefined) ?? null
+  return (
+    (prepared(db, 'SELECT * FROM friend_pay_requests WHERE pay_code = ?').get(payCode) as FriendPayRow | undefined) ??
+    null
+  )
 }
 
-export function listFriendPay(db: Database, filter: { status?: FriendPayStatus; orderId?: string }, limit: number): FriendPayRow[] {
+export function listFriendPay(
+  db: Database,
+  filter: { status?: FriendPayStatus; orderId?: string },
+  limit: number,
+): FriendPayRow[] {
   const where: string[] = []
   if (filter.status) where.push('status = @status')
   if (filter.orderId) where.push('order_id = @orderId')
-  return prepared(db, `SELECT * FROM friend_pay_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`)
-    .all({ ...filter, limit }) as FriendPayRow[]
+  return prepared(
+    db,
+    `SELECT * FROM friend_pay_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`,
+  ).all({ ...filter, limit }) as FriendPayRow[]
 }
 
 export function listOpenFriendPayForOrder(db: Database, orderId: string): FriendPayRow[] {
-  return prepared(db, "SELECT * FROM friend_pay_requests WHERE order_id = ? AND status = 'open'").all(orderId) as FriendPayRow[]
+  return prepared(db, "SELECT * FROM friend_pay_requests WHERE order_id = ? AND status = 'open'").all(
+    orderId,
+  ) as FriendPayRow[]
 }
 
 export function listDueFriendPay(db: Database, now: number): FriendPayRow[] {
-  return prepared(db, "SELECT * FROM friend_pay_requests WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT 500")
-    .all(now) as FriendPayRow[]
+  return prepared(
+    db,
+    "SELECT * FROM friend_pay_requests WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT 500",
+  ).all(now) as FriendPayRow[]
 }
 
 const STATUS_COLUMN: Record<Exclude<FriendPayStatus, 'open'>, string> = {
@@ -80,18 +106,25 @@ export function finishFriendPay(
   extra: { cancelReason?: string; paidAttemptId?: string } = {},
 ): boolean {
   return (
-    prepared(db, 
-        `UPDATE friend_pay_requests SET status = @to, ${STATUS_COLUMN[to]} = @now, updated_at = @now,
+    prepared(
+      db,
+      `UPDATE friend_pay_requests SET status = @to, ${STATUS_COLUMN[to]} = @now, updated_at = @now,
            cancel_reason = COALESCE(@cancelReason, cancel_reason), paid_attempt_id = COALESCE(@paidAttemptId, paid_attempt_id)
          WHERE id = @id AND status = 'open'`,
-      )
-      .run({ id, to, now, cancelReason: extra.cancelReason ?? null, paidAttemptId: extra.paidAttemptId ?? null }).changes === 1
+    ).run({ id, to, now, cancelReason: extra.cancelReason ?? null, paidAttemptId: extra.paidAttemptId ?? null })
+      .changes === 1
   )
 }
 
 /** Counts a wrong verification answer; locks the request at `lockAfter`. Returns the tries so far and whether it locked now. */
-export function recordWrongAnswer(db: Database, id: string, lockAfter: number, now: number): { tries: number; lockedNow: boolean } {
-  prepared(db, 
+export function recordWrongAnswer(
+  db: Database,
+  id: string,
+  lockAfter: number,
+  now: number,
+): { tries: number; lockedNow: boolean } {
+  prepared(
+    db,
     `UPDATE friend_pay_requests SET failed_tries = failed_tries + 1, updated_at = ?,
        locked_at = CASE WHEN failed_tries + 1 >= ? AND locked_at IS NULL THEN ? ELSE locked_at END
      WHERE id = ? AND status = 'open' AND locked_at IS NULL`,
@@ -101,7 +134,8 @@ export function recordWrongAnswer(db: Database, id: string, lockAfter: number, n
 }
 
 export function extendOrderDeadline(db: Database, orderId: string, until: number, now: number): void {
-  prepared(db, 
+  prepared(
+    db,
     "UPDATE orders SET expires_at = MAX(expires_at, ?), updated_at = ? WHERE id = ? AND status IN ('open', 'awaiting_payment')",
   ).run(until, now, orderId)
 }

@@ -47,9 +47,7 @@ export type FriendPageState =
   | { kind: 'paid'; page: FriendPage; paidWallet: WalletId | null }
   | { kind: 'open'; page: FriendPage }
 
-export type VerifyResult =
-  | { ok: true; proof: string }
-  | { ok: false; locked: boolean; triesLeft: number }
+export type VerifyResult = { ok: true; proof: string } | { ok: false; locked: boolean; triesLeft: number }
 
 /** 王小明 → 王** (or *小明 when the friend must supply the first character). */
 export function maskName(name: string, hideFirst: boolean): string {
@@ -66,11 +64,7 @@ export function maskPhone(phone: string): string {
 
 /** A pay code as typed from a chat: case, spaces and dashes ignored; O read as 0, I and L as 1. */
 export function normalizePayCode(text: string): string {
-  return text
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1')
+  return text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1')
 }
 
 function newPayCode(): string {
@@ -163,7 +157,8 @@ export function createFriendPayService(deps: {
       throw new EngineError('ORDER_NOT_PAYABLE', `order ${order.id} is ${order.status}`)
     }
     const settings = getRoutingSettings(db).friendPay
-    if (!settings.enabled) throw new EngineError('FRIEND_PAY_UNAVAILABLE', 'friend pay is switched off', { reason: 'DISABLED' })
+    if (!settings.enabled)
+      throw new EngineError('FRIEND_PAY_UNAVAILABLE', 'friend pay is switched off', { reason: 'DISABLED' })
     if (order.total_fen > settings.maxFen) {
       throw new EngineError('FRIEND_PAY_UNAVAILABLE', `a friend may be asked for at most ${settings.maxFen} fen`, {
         reason: 'AMOUNT_ABOVE_MAX',
@@ -252,7 +247,12 @@ export function createFriendPayService(deps: {
     for (const row of listOpenFriendPayForOrder(db, orderId)) {
       if (row.id === attempt.friend_pay_id) {
         finishFriendPay(db, row.id, 'paid', now, { paidAttemptId: attempt.id })
-        events.append({ type: 'friend_pay.paid', orderId, attemptId: attempt.id, data: { friendPayId: row.id, wallet: attempt.wallet } })
+        events.append({
+          type: 'friend_pay.paid',
+          orderId,
+          attemptId: attempt.id,
+          data: { friendPayId: row.id, wallet: attempt.wallet },
+        })
       } else {
         finishFriendPay(db, row.id, 'cancelled', now, { cancelReason: 'order_paid' })
         events.append({ type: 'friend_pay.cancelled', orderId, data: { friendPayId: row.id, reason: 'order_paid' } })
@@ -285,7 +285,11 @@ export function createFriendPayService(deps: {
     const row = resolve(ref)
     if (!row) return { kind: 'not_found' }
     if (row.status === 'paid') {
-      const paid = row.paid_attempt_id ? (prepared(db, 'SELECT wallet FROM payment_attempts WHERE id = ?').get(row.paid_attempt_id) as { wallet: WalletId }) : null
+      const paid = row.paid_attempt_id
+        ? (prepared(db, 'SELECT wallet FROM payment_attempts WHERE id = ?').get(row.paid_attempt_id) as {
+            wallet: WalletId
+          })
+        : null
       return { kind: 'paid', page: pageOf(row), paidWallet: paid?.wallet ?? null }
     }
     if (row.status === 'cancelled') return { kind: 'cancelled', request: row }
@@ -310,7 +314,8 @@ export function createFriendPayService(deps: {
   /** Checks the friend's answer: the requester's first character, or the designated payer's phone. */
   function verify(ref: string, answer: string): VerifyResult {
     const row = resolve(ref)
-    if (!row || row.status !== 'open' || row.expires_at <= clock.now()) throw new EngineError('FRIEND_PAY_NOT_FOUND', 'no open request')
+    if (!row || row.status !== 'open' || row.expires_at <= clock.now())
+      throw new EngineError('FRIEND_PAY_NOT_FOUND', 'no open request')
     if (row.locked_at !== null) return { ok: false, locked: true, triesLeft: 0 }
     const given = answer.trim()
     const expected = row.mode === 'designated' ? row.payer_phone! : [...row.requester_name][0]!
@@ -329,7 +334,11 @@ export function createFriendPayService(deps: {
         data: { friendPayId: row.id, tries: outcome.tries },
       })
     })
-    return { ok: false, locked: outcome.tries >= MAX_WRONG_ANSWERS, triesLeft: Math.max(MAX_WRONG_ANSWERS - outcome.tries, 0) }
+    return {
+      ok: false,
+      locked: outcome.tries >= MAX_WRONG_ANSWERS,
+      triesLeft: Math.max(MAX_WRONG_ANSWERS - outcome.tries, 0),
+    }
   }
 
   /** Starts (or reuses) the friend's payment with a wallet; returns where to send the friend. */

@@ -76,11 +76,13 @@ export function newOrderRow(order: NewOrder, now: number): OrderRow {
 }
 
 export function insertOrder(db: Database, order: NewOrder, now: number): void {
-  prepared(db, 
+  prepared(
+    db,
     `INSERT INTO orders (id, status, total_fen, description, customer_ref, context, expires_at, created_at, updated_at)
      VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
   ).run(order.id, order.totalFen, order.description, order.customerRef, order.context, order.expiresAt, now, now)
-  const insertLine = prepared(db, 
+  const insertLine = prepared(
+    db,
     `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
@@ -110,10 +112,10 @@ export function listOrderRows(db: Database, status: OrderStatus | undefined, lim
 }
 
 export function listExpiredUnfinishedOrderIds(db: Database, now: number): string[] {
-  const rows = prepared(db, 
-      "SELECT id FROM orders WHERE status IN ('open', 'awaiting_payment') AND expires_at <= ? ORDER BY expires_at LIMIT 500",
-    )
-    .all(now) as { id: string }[]
+  const rows = prepared(
+    db,
+    "SELECT id FROM orders WHERE status IN ('open', 'awaiting_payment') AND expires_at <= ? ORDER BY expires_at LIMIT 500",
+  ).all(now) as { id: string }[]
   return rows.map((row) => row.id)
 }
 
@@ -133,8 +135,14 @@ export function transitionOrder(
   const sets = ['status = @to', 'updated_at = @now']
   if (column) sets.push(`${column} = @now`)
   if (paid) sets.push('paid_wallet = @wallet', 'paid_attempt_id = @attemptId')
-  const result = prepared(db, `UPDATE orders SET ${sets.join(', ')} WHERE id = @id AND status = @from`)
-    .run({ id, from, to, now, wallet: paid?.wallet ?? null, attemptId: paid?.attemptId ?? null })
+  const result = prepared(db, `UPDATE orders SET ${sets.join(', ')} WHERE id = @id AND status = @from`).run({
+    id,
+    from,
+    to,
+    now,
+    wallet: paid?.wallet ?? null,
+    attemptId: paid?.attemptId ?? null,
+  })
   return result.changes === 1
 }
 

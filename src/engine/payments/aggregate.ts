@@ -38,7 +38,9 @@ export type Landing =
 
 /** Wallets the all-wallets code may route to: available now, payable by QR, no plan to choose. */
 function eligibleWallets(options: PaymentOption[]): WalletId[] {
-  return options.filter((o) => o.available && o.methods.includes('qr') && !o.methods.includes('installments')).map((o) => o.wallet)
+  return options
+    .filter((o) => o.available && o.methods.includes('qr') && !o.methods.includes('installments'))
+    .map((o) => o.wallet)
 }
 
 /**
@@ -79,13 +81,10 @@ export function createAggregateService(deps: {
     const token = newSecretToken()
     const expiresAt = Math.min(now + deps.paymentTtlMs, order.expires_at)
     events.unitOfWork(() => {
-      prepared(db, 'INSERT INTO aggregate_codes (id, order_id, token, expires_at, created_at) VALUES (?, ?, ?, ?, ?)').run(
-        id,
-        order.id,
-        token,
-        expiresAt,
-        now,
-      )
+      prepared(
+        db,
+        'INSERT INTO aggregate_codes (id, order_id, token, expires_at, created_at) VALUES (?, ?, ?, ?, ?)',
+      ).run(id, order.id, token, expiresAt, now)
       events.append({ type: 'aggregate.created', orderId: order.id, data: { aggregateId: id, wallets } })
     })
     const qrContent = `${deps.publicBaseUrl()}/pay/${token}`
@@ -115,7 +114,8 @@ export function createAggregateService(deps: {
   }
 
   async function land(token: string, userAgent: string | undefined, chosen?: WalletId): Promise<Landing> {
-    const code = (prepared(db, 'SELECT * FROM aggregate_codes WHERE token = ?').get(token) as AggregateRow | undefined) ?? null
+    const code =
+      (prepared(db, 'SELECT * FROM aggregate_codes WHERE token = ?').get(token) as AggregateRow | undefined) ?? null
     if (!code) return { kind: 'not_found' }
     const order = getOrderRow(db, code.order_id)!
     if (order.status === 'paid') return { kind: 'paid', order: landingOrder(order) }

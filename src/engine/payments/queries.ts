@@ -65,7 +65,8 @@ const STATUS_COLUMN: Record<AttemptStatus, string | null> = {
 
 /** Writes a new attempt (status `created`) and returns its row as a read would. */
 export function insertAttempt(db: Database, attempt: NewAttempt, now: number): AttemptRow {
-  prepared(db, 
+  prepared(
+    db,
     `INSERT INTO payment_attempts (id, order_id, wallet, method, provider, mode, status, amount_fen, expires_at,
        created_at, updated_at, account_id, merchant_fee_fen, installments, tendered_fen, change_fen,
        payment_code_masked, aggregate_id, friend_pay_id)
@@ -131,21 +132,26 @@ export function listAttemptRowsForOrder(db: Database, orderId: string): AttemptR
 }
 
 export function listUnfinishedAttemptRows(db: Database, limit: number): AttemptRow[] {
-  return prepared(db, "SELECT * FROM payment_attempts WHERE status IN ('created', 'pending') ORDER BY expires_at LIMIT ?")
-    .all(limit) as AttemptRow[]
+  return prepared(
+    db,
+    "SELECT * FROM payment_attempts WHERE status IN ('created', 'pending') ORDER BY expires_at LIMIT ?",
+  ).all(limit) as AttemptRow[]
 }
 
 /** An order's attempts that can still succeed (created or pending). */
 export function listUnfinishedAttemptRowsForOrder(db: Database, orderId: string): AttemptRow[] {
-  return prepared(db, "SELECT * FROM payment_attempts WHERE order_id = ? AND status IN ('created', 'pending') ORDER BY id").all(
-    orderId,
-  ) as AttemptRow[]
+  return prepared(
+    db,
+    "SELECT * FROM payment_attempts WHERE order_id = ? AND status IN ('created', 'pending') ORDER BY id",
+  ).all(orderId) as AttemptRow[]
 }
 
 export function countUnfinishedAttemptsForOrder(db: Database, orderId: string): number {
   return (
-    prepared(db, "SELECT COUNT(*) AS n FROM payment_attempts WHERE order_id = ? AND status IN ('created', 'pending')")
-      .get(orderId) as { n: number }
+    prepared(
+      db,
+      "SELECT COUNT(*) AS n FROM payment_attempts WHERE order_id = ? AND status IN ('created', 'pending')",
+    ).get(orderId) as { n: number }
   ).n
 }
 
@@ -228,25 +234,30 @@ export function findPendingLinkedAttempt(
   wallet: string,
   now: number,
 ): AttemptRow | null {
-  const [column, value] = 'aggregateId' in link ? ['aggregate_id', link.aggregateId] : ['friend_pay_id', link.friendPayId]
+  const [column, value] =
+    'aggregateId' in link ? ['aggregate_id', link.aggregateId] : ['friend_pay_id', link.friendPayId]
   return (
-    (prepared(db, 
-        `SELECT * FROM payment_attempts WHERE ${column} = ? AND wallet = ? AND status = 'pending' AND expires_at > ? ORDER BY id DESC LIMIT 1`,
-      )
-      .get(value, wallet, now) as AttemptRow | undefined) ?? null
+    (prepared(
+      db,
+      `SELECT * FROM payment_attempts WHERE ${column} = ? AND wallet = ? AND status = 'pending' AND expires_at > ? ORDER BY id DESC LIMIT 1`,
+    ).get(value, wallet, now) as AttemptRow | undefined) ?? null
   )
 }
 
 export function listUnfinishedAttemptsForFriendPay(db: Database, friendPayId: string): AttemptRow[] {
-  return prepared(db, "SELECT * FROM payment_attempts WHERE friend_pay_id = ? AND status IN ('created', 'pending')")
-    .all(friendPayId) as AttemptRow[]
+  return prepared(
+    db,
+    "SELECT * FROM payment_attempts WHERE friend_pay_id = ? AND status IN ('created', 'pending')",
+  ).all(friendPayId) as AttemptRow[]
 }
 
 /** Gross amount a wallet took since `since` (the start of the business day). */
 export function sumSucceededSince(db: Database, wallet: string, since: number): number {
   return (
-    prepared(db, "SELECT COALESCE(SUM(amount_fen), 0) AS total FROM payment_attempts WHERE wallet = ? AND status = 'succeeded' AND succeeded_at >= ?")
-      .get(wallet, since) as { total: number }
+    prepared(
+      db,
+      "SELECT COALESCE(SUM(amount_fen), 0) AS total FROM payment_attempts WHERE wallet = ? AND status = 'succeeded' AND succeeded_at >= ?",
+    ).get(wallet, since) as { total: number }
   ).total
 }
 
@@ -294,24 +305,30 @@ export function accountOutcomesSince(db: Database, wallet: string, accountId: st
        MIN(updated_at) AS oldest_updated_at
      FROM (SELECT status, failure_code, failed_at, updated_at FROM payment_attempts
            WHERE wallet = ? AND account_id = ? AND updated_at >= ? ORDER BY updated_at DESC LIMIT ${ACCOUNT_WINDOW_SIZE})`,
-  ).get(wallet, accountId, since) as { successes: number; failures: number; last_failure_at: number | null; oldest_updated_at: number | null }
+  ).get(wallet, accountId, since) as {
+    successes: number
+    failures: number
+    last_failure_at: number | null
+    oldest_updated_at: number | null
+  }
   const outcomes = { successes: row.successes, failures: row.failures, lastFailureAt: row.last_failure_at }
   kept.set(key, { since, oldestUpdatedAt: row.oldest_updated_at, outcomes })
   return outcomes
 }
 
 export function lastWalletUsedBy(db: Database, customerRef: string): string | null {
-  const row = prepared(db, 
-      `SELECT pa.wallet FROM payment_attempts pa JOIN orders o ON o.id = pa.order_id
+  const row = prepared(
+    db,
+    `SELECT pa.wallet FROM payment_attempts pa JOIN orders o ON o.id = pa.order_id
        WHERE o.customer_ref = ? AND pa.status = 'succeeded' ORDER BY pa.succeeded_at DESC LIMIT 1`,
-    )
-    .get(customerRef) as { wallet: string } | undefined
+  ).get(customerRef) as { wallet: string } | undefined
   return row?.wallet ?? null
 }
 
 /** Closed QR attempts whose code could still be paid at the wallet (deadline plus a margin not yet passed). */
 export function listClosedQrAttemptsWatched(db: Database, now: number, marginMs: number): AttemptRow[] {
-  return prepared(db, "SELECT * FROM payment_attempts WHERE status = 'closed' AND method = 'qr' AND expires_at > ? ORDER BY expires_at LIMIT 200").all(
-    now - marginMs,
-  ) as AttemptRow[]
+  return prepared(
+    db,
+    "SELECT * FROM payment_attempts WHERE status = 'closed' AND method = 'qr' AND expires_at > ? ORDER BY expires_at LIMIT 200",
+  ).all(now - marginMs) as AttemptRow[]
 }

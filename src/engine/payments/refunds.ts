@@ -27,20 +27,30 @@ interface RefundRow {
 /** Records an automatic refund of a whole payment; a second request for the same payment is ignored. */
 export function insertAutomaticRefund(
   db: Database,
-  refund: { id: string; orderId: string; attemptId: string; wallet: string; amountFen: number; reason: AutomaticRefundReason },
+  refund: {
+    id: string
+    orderId: string
+    attemptId: string
+    wallet: string
+    amountFen: number
+    reason: AutomaticRefundReason
+  },
   now: number,
 ): boolean {
   return (
-    prepared(db, 
-        `INSERT OR IGNORE INTO refunds (id, order_id, attempt_id, wallet, amount_fen, reason, status, created_at, updated_at)
+    prepared(
+      db,
+      `INSERT OR IGNORE INTO refunds (id, order_id, attempt_id, wallet, amount_fen, reason, status, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-      )
-      .run(refund.id, refund.orderId, refund.attemptId, refund.wallet, refund.amountFen, refund.reason, now, now).changes === 1
+    ).run(refund.id, refund.orderId, refund.attemptId, refund.wallet, refund.amountFen, refund.reason, now, now)
+      .changes === 1
   )
 }
 
 export function listPendingRefunds(db: Database, limit: number): RefundRow[] {
-  return prepared(db, "SELECT * FROM refunds WHERE status = 'pending' ORDER BY created_at LIMIT ?").all(limit) as RefundRow[]
+  return prepared(db, "SELECT * FROM refunds WHERE status = 'pending' ORDER BY created_at LIMIT ?").all(
+    limit,
+  ) as RefundRow[]
 }
 
 export function getRefundRow(db: Database, id: string): RefundRow | null {
@@ -56,16 +66,22 @@ export function finishRefund(
 ): boolean {
   const column = to === 'succeeded' ? 'succeeded_at' : 'failed_at'
   return (
-    prepared(db, 
-        `UPDATE refunds SET status = ?, ${column} = ?, updated_at = ?, provider_refund_no = COALESCE(?, provider_refund_no)
+    prepared(
+      db,
+      `UPDATE refunds SET status = ?, ${column} = ?, updated_at = ?, provider_refund_no = COALESCE(?, provider_refund_no)
          WHERE id = ? AND status = 'pending'`,
-      )
-      .run(to, now, now, providerRefundNo, id).changes === 1
+    ).run(to, now, now, providerRefundNo, id).changes === 1
   )
 }
 
 /** Counts one call to the wallet; `providerRefundNo` marks a refund the wallet has accepted (then queried, not resent). */
-export function recordRefundTry(db: Database, id: string, error: string | null, now: number, providerRefundNo: string | null = null): void {
+export function recordRefundTry(
+  db: Database,
+  id: string,
+  error: string | null,
+  now: number,
+  providerRefundNo: string | null = null,
+): void {
   prepared(
     db,
     `UPDATE refunds SET tries = tries + 1, last_error = ?, updated_at = ?, provider_refund_no = COALESCE(?, provider_refund_no)
@@ -75,7 +91,10 @@ export function recordRefundTry(db: Database, id: string, error: string | null, 
 
 /** Whether a payment already has a refund under way or done (a retry must not add a second one). */
 export function hasLiveRefund(db: Database, attemptId: string): boolean {
-  return prepared(db, "SELECT 1 FROM refunds WHERE attempt_id = ? AND status IN ('pending', 'succeeded')").get(attemptId) !== undefined
+  return (
+    prepared(db, "SELECT 1 FROM refunds WHERE attempt_id = ? AND status IN ('pending', 'succeeded')").get(attemptId) !==
+    undefined
+  )
 }
 
 /** A new refund of the same payment after a failed one: a new id, so a new out_refund_no at the wallet. */
@@ -84,13 +103,24 @@ export function insertRetryRefund(db: Database, failed: RefundRow, id: string, n
     db,
     `INSERT INTO refunds (id, order_id, attempt_id, wallet, amount_fen, reason, status, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-  ).run(id, failed.order_id, failed.attempt_id, failed.wallet, failed.amount_fen, `${failed.reason.replace(/_retry$/, '')}_retry`, now, now)
+  ).run(
+    id,
+    failed.order_id,
+    failed.attempt_id,
+    failed.wallet,
+    failed.amount_fen,
+    `${failed.reason.replace(/_retry$/, '')}_retry`,
+    now,
+    now,
+  )
 }
 
 export type { RefundRow }
 
 export function listRefundsForOrder(db: Database, orderId: string): RefundView[] {
-  const rows = prepared(db, 'SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id').all(orderId) as RefundRow[]
+  const rows = prepared(db, 'SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id').all(
+    orderId,
+  ) as RefundRow[]
   return rows.map(toRefund)
 }
 

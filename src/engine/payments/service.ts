@@ -159,7 +159,12 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     const failureCode = error instanceof EngineError ? error.code : 'PROVIDER_ERROR'
     events.unitOfWork(() => {
       if (transitionAttempt(db, attempt.id, 'created', 'failed', clock.now(), { failureCode })) {
-        events.append({ type: 'payment.failed', orderId: attempt.order_id, attemptId: attempt.id, data: { failureCode } })
+        events.append({
+          type: 'payment.failed',
+          orderId: attempt.order_id,
+          attemptId: attempt.id,
+          data: { failureCode },
+        })
       }
       reopenIfIdle(attempt.order_id)
     })
@@ -183,7 +188,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       throw new EngineError('INSTALLMENTS_UNAVAILABLE', `${wallet} has no installments`)
     }
     const provider = providers.find(wallet, 'qr', option.mode)
-    if (!provider) throw new EngineError('WALLET_UNAVAILABLE', `${wallet} has no channel`, { reason: 'CHANNEL_UNAVAILABLE' })
+    if (!provider)
+      throw new EngineError('WALLET_UNAVAILABLE', `${wallet} has no channel`, { reason: 'CHANNEL_UNAVAILABLE' })
     const baseFee = option.merchantFeeFen! - (plans ? plans[0]!.merchantFeeFen : 0)
     const description = describe(order)
     const attempt = startAttempt(order, {
@@ -245,7 +251,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     }
     const option = requireOption(order, wallet, 'payment-code')
     const provider = providers.find(wallet, 'payment-code', option.mode)
-    if (!provider) throw new EngineError('WALLET_UNAVAILABLE', `${wallet} has no channel`, { reason: 'CHANNEL_UNAVAILABLE' })
+    if (!provider)
+      throw new EngineError('WALLET_UNAVAILABLE', `${wallet} has no channel`, { reason: 'CHANNEL_UNAVAILABLE' })
     const attempt = startAttempt(order, {
       wallet,
       method: 'payment-code',
@@ -264,7 +271,10 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     } catch (error) {
       // The wallet may have moved money: "nothing was saved" would send the cashier to scan again.
       if (error instanceof EngineError && error.code === 'STORAGE_FAILED') {
-        throw new EngineError('PAYMENT_OUTCOME_UNKNOWN', 'the wallet was asked to charge but its answer could not be saved: check the payment before scanning again')
+        throw new EngineError(
+          'PAYMENT_OUTCOME_UNKNOWN',
+          'the wallet was asked to charge but its answer could not be saved: check the payment before scanning again',
+        )
       }
       throw error
     }
@@ -312,7 +322,10 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     requirePayable(order)
     const option = requireOption(order, 'cash', 'cash')
     if (tenderedFen < order.total_fen) {
-      throw new EngineError('INSUFFICIENT_TENDER', `tendered ${tenderedFen} fen is less than the total ${order.total_fen} fen`)
+      throw new EngineError(
+        'INSUFFICIENT_TENDER',
+        `tendered ${tenderedFen} fen is less than the total ${order.total_fen} fen`,
+      )
     }
     const attempt = startAttempt(order, {
       wallet: 'cash',
@@ -325,7 +338,13 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       tenderedFen,
       changeFen: tenderedFen - order.total_fen,
     })
-    markSucceeded(attempt, { outTradeNo: attempt.id, state: 'SUCCESS', amountFen: attempt.amount_fen, providerTradeNo: null, paidAt: clock.now() })
+    markSucceeded(attempt, {
+      outTradeNo: attempt.id,
+      state: 'SUCCESS',
+      amountFen: attempt.amount_fen,
+      providerTradeNo: null,
+      paidAt: clock.now(),
+    })
     return requireAttempt(attempt.id)
   }
 
@@ -385,7 +404,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         if (current.status === 'created' && !transitionAttempt(db, current.id, 'created', 'pending', now)) {
           throw new EngineError('CONCURRENT_UPDATE', 'the payment changed meanwhile')
         }
-        if (!transitionAttempt(db, current.id, 'pending', 'succeeded', now, { providerTradeNo: trade.providerTradeNo })) {
+        if (
+          !transitionAttempt(db, current.id, 'pending', 'succeeded', now, { providerTradeNo: trade.providerTradeNo })
+        ) {
           throw new EngineError('CONCURRENT_UPDATE', 'the payment changed meanwhile')
         }
         events.append({
@@ -395,7 +416,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           data: { wallet: current.wallet, amountFen: current.amount_fen, providerTradeNo: trade.providerTradeNo },
         })
         if (order.status === 'open' || order.status === 'awaiting_payment') {
-          if (!transitionOrder(db, order.id, order.status, 'paid', now, { wallet: current.wallet, attemptId: current.id })) {
+          if (
+            !transitionOrder(db, order.id, order.status, 'paid', now, { wallet: current.wallet, attemptId: current.id })
+          ) {
             throw new EngineError('CONCURRENT_UPDATE', 'the order changed meanwhile')
           }
           events.append({
@@ -411,15 +434,34 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       }
       // Money arrived that the order does not need (paid another way, ended, or on an attempt we had
       // already ended): it goes back to the payer, once.
-      const reason = order.status === 'paid' && order.paid_attempt_id !== current.id ? 'duplicate_payment' : 'late_payment'
+      const reason =
+        order.status === 'paid' && order.paid_attempt_id !== current.id ? 'duplicate_payment' : 'late_payment'
       events.append({
         type: 'payment.late_success',
         orderId: order.id,
         attemptId: current.id,
-        data: { wallet: current.wallet, amountFen: current.amount_fen, orderStatus: order.status, attemptStatus: current.status },
+        data: {
+          wallet: current.wallet,
+          amountFen: current.amount_fen,
+          orderStatus: order.status,
+          attemptStatus: current.status,
+        },
       })
       const refundId = deps.newId('rfd')
-      if (insertAutomaticRefund(db, { id: refundId, orderId: order.id, attemptId: current.id, wallet: current.wallet, amountFen: current.amount_fen, reason }, now)) {
+      if (
+        insertAutomaticRefund(
+          db,
+          {
+            id: refundId,
+            orderId: order.id,
+            attemptId: current.id,
+            wallet: current.wallet,
+            amountFen: current.amount_fen,
+            reason,
+          },
+          now,
+        )
+      ) {
         events.append({
           type: 'refund.created',
           orderId: order.id,
@@ -430,11 +472,14 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       }
     })
     if (closeSiblings) {
-      const siblings = listUnfinishedAttemptRowsForOrder(db, attempt.order_id).filter((sibling) => sibling.id !== attempt.id)
+      const siblings = listUnfinishedAttemptRowsForOrder(db, attempt.order_id).filter(
+        (sibling) => sibling.id !== attempt.id,
+      )
       if (siblings.length) {
         // The other codes are closed at their wallets once the order is paid on disk.
         const paidOnDisk = events.durable()
-        for (const sibling of siblings) deps.track(paidOnDisk.then(() => closeAttempt(sibling, 'order_paid')).catch(() => undefined))
+        for (const sibling of siblings)
+          deps.track(paidOnDisk.then(() => closeAttempt(sibling, 'order_paid')).catch(() => undefined))
       }
     }
     if (refundQueued) deps.track(processRefunds().catch(() => undefined))
@@ -444,7 +489,16 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     events.unitOfWork(() => {
       const current = requireAttempt(attempt.id)
       if (current.status !== 'created' && current.status !== 'pending') return
-      if (!transitionAttempt(db, current.id, current.status, to, clock.now(), to === 'failed' ? { failureCode: reason } : {})) {
+      if (
+        !transitionAttempt(
+          db,
+          current.id,
+          current.status,
+          to,
+          clock.now(),
+          to === 'failed' ? { failureCode: reason } : {},
+        )
+      ) {
         throw new EngineError('CONCURRENT_UPDATE', 'the payment changed meanwhile')
       }
       events.append({
@@ -494,14 +548,26 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           const current = requireAttempt(attempt.id)
           if (current.status !== 'created' && current.status !== 'pending') return
           transitionAttempt(db, current.id, current.status, 'failed', clock.now(), { failureCode: 'AMOUNT_MISMATCH' })
-          events.append({ type: 'payment.failed', orderId: current.order_id, attemptId: current.id, data: { reason: 'AMOUNT_MISMATCH' } })
+          events.append({
+            type: 'payment.failed',
+            orderId: current.order_id,
+            attemptId: current.id,
+            data: { reason: 'AMOUNT_MISMATCH' },
+          })
           const reported = trade.amountFen ?? 0
           const refundId = deps.newId('rfd')
           if (
             reported > 0 &&
             insertAutomaticRefund(
               db,
-              { id: refundId, orderId: current.order_id, attemptId: current.id, wallet: current.wallet, amountFen: reported, reason: 'amount_mismatch' },
+              {
+                id: refundId,
+                orderId: current.order_id,
+                attemptId: current.id,
+                wallet: current.wallet,
+                amountFen: reported,
+                reason: 'amount_mismatch',
+              },
               clock.now(),
             )
           ) {
@@ -528,7 +594,12 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     if (trade.state === 'USERPAYING') {
       events.unitOfWork(() => {
         if (markUserPaying(db, attempt.id, clock.now())) {
-          events.append({ type: 'payment.user_paying', orderId: attempt.order_id, attemptId: attempt.id, data: { wallet: attempt.wallet } })
+          events.append({
+            type: 'payment.user_paying',
+            orderId: attempt.order_id,
+            attemptId: attempt.id,
+            data: { wallet: attempt.wallet },
+          })
         }
       })
     }
@@ -592,7 +663,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
               reason: refund.reason,
             })
         if (result.state === 'PROCESSING') {
-          events.unitOfWork(() => recordRefundTry(db, refund.id, null, clock.now(), result.providerRefundNo ?? refund.id))
+          events.unitOfWork(() =>
+            recordRefundTry(db, refund.id, null, clock.now(), result.providerRefundNo ?? refund.id),
+          )
           continue
         }
         const to = result.state === 'SUCCESS' ? 'succeeded' : 'failed'
@@ -603,7 +676,12 @@ export function createPaymentService(deps: PaymentServiceDeps) {
               type: to === 'succeeded' ? 'refund.succeeded' : 'refund.failed',
               orderId: refund.order_id,
               attemptId: refund.attempt_id,
-              data: { refundId: refund.id, amountFen: refund.amount_fen, wallet: refund.wallet, ...(to === 'failed' ? { state: result.state } : {}) },
+              data: {
+                refundId: refund.id,
+                amountFen: refund.amount_fen,
+                wallet: refund.wallet,
+                ...(to === 'failed' ? { state: result.state } : {}),
+              },
             })
           }
         })
@@ -632,7 +710,10 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     if (failed.last_error === 'ABNORMAL') {
       // The money has left the merchant but could not reach the customer: the wallet's merchant platform
       // settles it (e.g. to another account); a second refund would pay twice.
-      throw new EngineError('INVALID_STATE', 'the wallet holds this refund as abnormal: settle it in its merchant platform')
+      throw new EngineError(
+        'INVALID_STATE',
+        'the wallet holds this refund as abnormal: settle it in its merchant platform',
+      )
     }
     const retryId = deps.newId('rfd')
     events.unitOfWork(() => {
@@ -679,7 +760,8 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       lastQueried.set(attempt.id, now)
       try {
         const trade = await providerFor(attempt).query(attempt.id)
-        if (attempt.status === 'created' && trade.state === 'NOT_FOUND') await closeAttempt(attempt, 'create_interrupted')
+        if (attempt.status === 'created' && trade.state === 'NOT_FOUND')
+          await closeAttempt(attempt, 'create_interrupted')
         else await applyTrade(attempt, trade)
       } catch {
         // One wallet failing must not stop the others; the next sweep retries.
@@ -735,7 +817,11 @@ export function createPaymentService(deps: PaymentServiceDeps) {
 
 /** The QR code as SVG. One byte-mode segment: URLs gain little from the segment optimiser, which costs half the time. */
 export function qrSvg(content: string): Promise<string> {
-  return QRCode.toString([{ data: Buffer.from(content, 'utf8'), mode: 'byte' }], { type: 'svg', errorCorrectionLevel: 'M', margin: 4 })
+  return QRCode.toString([{ data: Buffer.from(content, 'utf8'), mode: 'byte' }], {
+    type: 'svg',
+    errorCorrectionLevel: 'M',
+    margin: 4,
+  })
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {

@@ -28,7 +28,11 @@ export const SIMULATED_WALLETS: readonly WalletId[] = WALLET_IDS.filter((w) => w
  * 0001 asks the customer for a password and succeeds after PASSWORD_DELAY_MS; 0002 asks and never
  * confirms (the console times out and reverses); 0003 is declined; anything else succeeds at once.
  */
-export const SIMULATOR_CODE_SUFFIXES = { passwordThenPay: '0001', passwordNeverConfirmed: '0002', declined: '0003' } as const
+export const SIMULATOR_CODE_SUFFIXES = {
+  passwordThenPay: '0001',
+  passwordNeverConfirmed: '0002',
+  declined: '0003',
+} as const
 export const PASSWORD_DELAY_MS = 5000
 
 /** Notifications older than this are refused as replays. */
@@ -180,10 +184,14 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
   const refundInBooks = (request: RefundRequest): ProviderRefund =>
     books.run((): ProviderRefund => {
       const existing = prepared(db, 'SELECT * FROM sim_refunds WHERE out_refund_no = ?').get(request.outRefundNo) as
-        | { amount_fen: number; refund_id: string }
-        | undefined
+        { amount_fen: number; refund_id: string } | undefined
       if (existing) {
-        return { outRefundNo: request.outRefundNo, state: 'SUCCESS', amountFen: existing.amount_fen, providerRefundNo: existing.refund_id }
+        return {
+          outRefundNo: request.outRefundNo,
+          state: 'SUCCESS',
+          amountFen: existing.amount_fen,
+          providerRefundNo: existing.refund_id,
+        }
       }
       const trade = getTrade(request.outTradeNo)
       if (!trade || trade.state !== 'SUCCESS') {
@@ -198,10 +206,16 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
         throw new EngineError('AMOUNT_OUT_OF_RANGE', 'refund exceeds the amount paid')
       }
       const refundId = `simr_${newSecretToken(9)}`
-      prepared(db, 
+      prepared(
+        db,
         'INSERT INTO sim_refunds (out_refund_no, out_trade_no, amount_fen, refund_id, created_at) VALUES (?, ?, ?, ?, ?)',
       ).run(request.outRefundNo, request.outTradeNo, request.amountFen, refundId, clock.now())
-      return { outRefundNo: request.outRefundNo, state: 'SUCCESS', amountFen: request.amountFen, providerRefundNo: refundId }
+      return {
+        outRefundNo: request.outRefundNo,
+        state: 'SUCCESS',
+        amountFen: request.amountFen,
+        providerRefundNo: refundId,
+      }
     })
 
   const provider: SimulatorProvider = {
@@ -222,26 +236,30 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       const state =
         suffix === SIMULATOR_CODE_SUFFIXES.declined
           ? 'PAYERROR'
-          : suffix === SIMULATOR_CODE_SUFFIXES.passwordThenPay || suffix === SIMULATOR_CODE_SUFFIXES.passwordNeverConfirmed
+          : suffix === SIMULATOR_CODE_SUFFIXES.passwordThenPay ||
+              suffix === SIMULATOR_CODE_SUFFIXES.passwordNeverConfirmed
             ? 'USERPAYING'
             : 'SUCCESS'
-      books.run(() => prepared(db, 
-        `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, kind, confirm_at,
+      books.run(() =>
+        prepared(
+          db,
+          `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, kind, confirm_at,
            transaction_id, paid_at, expires_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, 'code', ?, ?, ?, ?, ?)`,
-      ).run(
-        request.outTradeNo,
-        request.wallet,
-        request.amountFen,
-        request.description,
-        newSecretToken(),
-        state,
-        suffix === SIMULATOR_CODE_SUFFIXES.passwordThenPay ? now + PASSWORD_DELAY_MS : null,
-        state === 'SUCCESS' ? newTransactionId(request.wallet) : null,
-        state === 'SUCCESS' ? now : null,
-        now + 24 * 3600_000,
-        now,
-      ))
+        ).run(
+          request.outTradeNo,
+          request.wallet,
+          request.amountFen,
+          request.description,
+          newSecretToken(),
+          state,
+          suffix === SIMULATOR_CODE_SUFFIXES.passwordThenPay ? now + PASSWORD_DELAY_MS : null,
+          state === 'SUCCESS' ? newTransactionId(request.wallet) : null,
+          state === 'SUCCESS' ? now : null,
+          now + 24 * 3600_000,
+          now,
+        ),
+      )
       // Like a real wallet, it answers about money once its own books hold it.
       await books.durable()
       return toTrade(getTrade(request.outTradeNo), request.outTradeNo)
@@ -252,10 +270,10 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       if (!trade) return toTrade(null, outTradeNo)
       // A reversed paid trade is returned to the customer by the wallet: either way no money stays.
       books.run(() =>
-        prepared(db, "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state != 'CLOSED'").run(
-          clock.now(),
-          outTradeNo,
-        ),
+        prepared(
+          db,
+          "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state != 'CLOSED'",
+        ).run(clock.now(), outTradeNo),
       )
       await books.durable()
       return { ...toTrade(getTrade(outTradeNo), outTradeNo), state: 'REVOKED' as const }
@@ -266,19 +284,22 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       const existing = getTrade(request.outTradeNo)
       const pageToken = existing?.page_token ?? newSecretToken()
       if (!existing) {
-        books.run(() => prepared(db, 
-          `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, outcome, expires_at, created_at)
+        books.run(() =>
+          prepared(
+            db,
+            `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, outcome, expires_at, created_at)
            VALUES (?, ?, ?, ?, ?, 'NOTPAY', ?, ?, ?)`,
-        ).run(
-          request.outTradeNo,
-          request.wallet,
-          request.amountFen,
-          request.description,
-          pageToken,
-          options.defaultOutcome ?? 'succeed',
-          request.expiresAt,
-          clock.now(),
-        ))
+          ).run(
+            request.outTradeNo,
+            request.wallet,
+            request.amountFen,
+            request.description,
+            pageToken,
+            options.defaultOutcome ?? 'succeed',
+            request.expiresAt,
+            clock.now(),
+          ),
+        )
       } else if (existing.amount_fen !== request.amountFen) {
         throw new EngineError('IDEMPOTENCY_CONFLICT', 'out_trade_no reused with a different amount')
       }
@@ -291,10 +312,10 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
 
     async close(outTradeNo) {
       books.run(() =>
-        prepared(db, "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state IN ('NOTPAY', 'PAYERROR')").run(
-          clock.now(),
-          outTradeNo,
-        ),
+        prepared(
+          db,
+          "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state IN ('NOTPAY', 'PAYERROR')",
+        ).run(clock.now(), outTradeNo),
       )
       await books.durable()
       return toTrade(getTrade(outTradeNo), outTradeNo)
@@ -312,8 +333,7 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
 
     async queryRefund(outRefundNo) {
       const row = prepared(db, 'SELECT * FROM sim_refunds WHERE out_refund_no = ?').get(outRefundNo) as
-        | { amount_fen: number; refund_id: string }
-        | undefined
+        { amount_fen: number; refund_id: string } | undefined
       if (!row) throw new EngineError('NOT_FOUND', 'no such refund')
       return { outRefundNo, state: 'SUCCESS', amountFen: row.amount_fen, providerRefundNo: row.refund_id }
     },
@@ -365,18 +385,21 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       if (clock.now() >= row.expires_at) return 'expired'
       const now = clock.now()
       if (row.outcome === 'decline') {
-        books.run(() => prepared(db, "UPDATE sim_trades SET state = 'PAYERROR' WHERE out_trade_no = ? AND state = 'NOTPAY'").run(row.out_trade_no))
+        books.run(() =>
+          prepared(db, "UPDATE sim_trades SET state = 'PAYERROR' WHERE out_trade_no = ? AND state = 'NOTPAY'").run(
+            row.out_trade_no,
+          ),
+        )
         notify(getTrade(row.out_trade_no)!)
         return 'declined'
       }
       const transactionId = newTransactionId(row.wallet)
       const changed = books.run(
         () =>
-          prepared(db, "UPDATE sim_trades SET state = 'SUCCESS', paid_at = ?, transaction_id = ? WHERE out_trade_no = ? AND state = 'NOTPAY'").run(
-            now,
-            transactionId,
-            row.out_trade_no,
-          ).changes,
+          prepared(
+            db,
+            "UPDATE sim_trades SET state = 'SUCCESS', paid_at = ?, transaction_id = ? WHERE out_trade_no = ? AND state = 'NOTPAY'",
+          ).run(now, transactionId, row.out_trade_no).changes,
       )
       if (changed !== 1) return 'already_paid'
       if (row.outcome === 'succeed') notify({ ...row, state: 'SUCCESS', paid_at: now, transaction_id: transactionId })
@@ -393,7 +416,9 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     },
 
     setOutcome(outTradeNo, outcome) {
-      const changed = books.run(() => prepared(db, 'UPDATE sim_trades SET outcome = ? WHERE out_trade_no = ?').run(outcome, outTradeNo).changes)
+      const changed = books.run(
+        () => prepared(db, 'UPDATE sim_trades SET outcome = ? WHERE out_trade_no = ?').run(outcome, outTradeNo).changes,
+      )
       if (changed !== 1) throw new EngineError('PAYMENT_NOT_FOUND', `no simulator trade ${outTradeNo}`)
     },
 

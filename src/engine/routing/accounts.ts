@@ -34,7 +34,8 @@ export type AccountChoice =
   | { ok: true; account: Account; feeRateBp: number; reason: string }
   | { ok: false; reason: 'NO_ACCOUNT' | 'CHANNEL_UNHEALTHY' }
 
-const byPriority = (a: Account, b: Account): number => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+const byPriority = (a: Account, b: Account): number =>
+  a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
 /**
  * Picks the merchant account a payment of this wallet goes through, by the wallet's strategy, skipping
@@ -52,7 +53,12 @@ export function chooseAccount(
   const healthy = enabled.filter((a) => !isDemoted(health(a.id), policy, now))
   if (!healthy.length) return { ok: false, reason: 'CHANNEL_UNHEALTHY' }
   const fee = (a: Account): number => a.feeRateBp ?? config.feeRateBp
-  const pick = (account: Account, reason: string): AccountChoice => ({ ok: true, account, feeRateBp: fee(account), reason })
+  const pick = (account: Account, reason: string): AccountChoice => ({
+    ok: true,
+    account,
+    feeRateBp: fee(account),
+    reason,
+  })
 
   switch (config.accountStrategy) {
     case 'priority':

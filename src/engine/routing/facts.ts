@@ -13,11 +13,11 @@ import { routeOrder, type RoutedOrder } from './router'
 
 /** The order as the router sees it: amount, customer, context, and each line's SKU and category. */
 export function routedOrder(db: Database, order: OrderRow): RoutedOrder {
-  const lines = prepared(db, 
-      `SELECT l.sku AS sku, p.category AS category FROM order_lines l LEFT JOIN products p ON p.id = l.product_id
+  const lines = prepared(
+    db,
+    `SELECT l.sku AS sku, p.category AS category FROM order_lines l LEFT JOIN products p ON p.id = l.product_id
        WHERE l.order_id = ? ORDER BY l.position`,
-    )
-    .all(order.id) as { sku: string | null; category: string | null }[]
+  ).all(order.id) as { sku: string | null; category: string | null }[]
   return { key: order.id, totalFen: order.total_fen, customerRef: order.customer_ref, context: order.context, lines }
 }
 
@@ -58,7 +58,8 @@ export function createOptionsResolver(db: Database, clock: Clock, providers: Pro
       now,
       takenTodayFen: (wallet) => sumSucceededSince(db, wallet, dayStart),
       accountHealth: (wallet, accountId) => accountOutcomesSince(db, wallet, accountId, windowStart),
-      lastUsedWallet: order.customer_ref && !onlyWallet ? (lastWalletUsedBy(db, order.customer_ref) as WalletId | null) : null,
+      lastUsedWallet:
+        order.customer_ref && !onlyWallet ? (lastWalletUsedBy(db, order.customer_ref) as WalletId | null) : null,
       channelExists: (wallet, method, mode) => providers.find(wallet, method, mode) !== null,
     })
   }

@@ -2,7 +2,14 @@ import type { PaymentOption, WalletConfig } from '../../shared/api/types'
 import { computeInstallmentPlan, type InstallmentPlan } from '../../shared/installments'
 import { applyRateBp } from '../../shared/installments'
 import { inRollout } from '../../shared/rollout'
-import { WALLET_IDS, WALLET_METHODS, type OptionMethod, type PaymentMethod, type ProviderMode, type WalletId } from '../../shared/wallets'
+import {
+  WALLET_IDS,
+  WALLET_METHODS,
+  type OptionMethod,
+  type PaymentMethod,
+  type ProviderMode,
+  type WalletId,
+} from '../../shared/wallets'
 import type { RoutingSettingsData } from '../config/routing'
 import { chooseAccount, type AccountHealth } from './accounts'
 
@@ -54,7 +61,12 @@ export function routeOrder(
   return [...available, ...unavailable].map(({ displayOrder: _displayOrder, ...option }) => option)
 }
 
-function evaluate(order: RoutedOrder, config: WalletConfig, settings: RoutingSettingsData, facts: RoutingFacts): Candidate {
+function evaluate(
+  order: RoutedOrder,
+  config: WalletConfig,
+  settings: RoutingSettingsData,
+  facts: RoutingFacts,
+): Candidate {
   const base = {
     wallet: config.wallet,
     mode: config.mode,
@@ -62,7 +74,10 @@ function evaluate(order: RoutedOrder, config: WalletConfig, settings: RoutingSet
     rank: null,
     rankReasons: [],
   }
-  const unavailable = (reason: NonNullable<PaymentOption['reason']>, reasonDetail: string | null = null): Candidate => ({
+  const unavailable = (
+    reason: NonNullable<PaymentOption['reason']>,
+    reasonDetail: string | null = null,
+  ): Candidate => ({
     ...base,
     available: false,
     reason,
@@ -82,7 +97,8 @@ function evaluate(order: RoutedOrder, config: WalletConfig, settings: RoutingSet
 
   const minFen = Math.max(config.minFen, config.huabei?.minOrderFen ?? 0)
   if (order.totalFen < minFen) return unavailable('AMOUNT_BELOW_MIN', String(minFen))
-  if (config.maxFen !== null && order.totalFen > config.maxFen) return unavailable('AMOUNT_ABOVE_MAX', String(config.maxFen))
+  if (config.maxFen !== null && order.totalFen > config.maxFen)
+    return unavailable('AMOUNT_ABOVE_MAX', String(config.maxFen))
   if (config.dailyCapFen !== null && facts.takenTodayFen(config.wallet) + order.totalFen > config.dailyCapFen) {
     return unavailable('DAILY_CAP_REACHED', String(config.dailyCapFen))
   }
@@ -112,7 +128,14 @@ function evaluate(order: RoutedOrder, config: WalletConfig, settings: RoutingSet
     const huabei = config.huabei
     installmentPlans = [...huabei.periods]
       .sort((a, b) => a - b)
-      .map((periods) => computeInstallmentPlan(order.totalFen, periods, huabei.feeRatesBp[String(periods) as '3' | '6' | '12'], huabei.feeBearer))
+      .map((periods) =>
+        computeInstallmentPlan(
+          order.totalFen,
+          periods,
+          huabei.feeRatesBp[String(periods) as '3' | '6' | '12'],
+          huabei.feeBearer,
+        ),
+      )
     optionMethods.push('installments')
     merchantFeeFen = baseFeeFen + installmentPlans[0]!.merchantFeeFen
     customerCostFen = installmentPlans[0]!.customerTotalFen
@@ -155,7 +178,12 @@ function excludedLine(order: RoutedOrder, config: WalletConfig): string | null {
   return null
 }
 
-function compare(a: Candidate, b: Candidate, ranking: RoutingSettingsData['ranking'], lastUsed: WalletId | null): number {
+function compare(
+  a: Candidate,
+  b: Candidate,
+  ranking: RoutingSettingsData['ranking'],
+  lastUsed: WalletId | null,
+): number {
   for (const criterion of ranking) {
     const diff =
       criterion === 'last_used'
@@ -168,7 +196,11 @@ function compare(a: Candidate, b: Candidate, ranking: RoutingSettingsData['ranki
   return WALLET_IDS.indexOf(a.wallet) - WALLET_IDS.indexOf(b.wallet)
 }
 
-function explain(criterion: RoutingSettingsData['ranking'][number], option: Candidate, lastUsed: WalletId | null): string {
+function explain(
+  criterion: RoutingSettingsData['ranking'][number],
+  option: Candidate,
+  lastUsed: WalletId | null,
+): string {
   if (criterion === 'last_used') return `last_used:${option.wallet === lastUsed ? 'yes' : 'no'}`
   if (criterion === 'priority') return `priority:${option.displayOrder}`
   return `lowest_cost:${option.merchantFeeFen}`

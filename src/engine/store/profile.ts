@@ -17,7 +17,8 @@ export function hasStoreProfile(db: Database): boolean {
 }
 
 export function saveStoreProfile(db: Database, profile: { name: string; address: string }, now: number): void {
-  prepared(db, 
+  prepared(
+    db,
     `INSERT INTO store_profile (id, name, address, created_at, updated_at) VALUES (1, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address, updated_at = excluded.updated_at`,
   ).run(profile.name, profile.address, now, now)

@@ -7,10 +7,10 @@ export function getSetting(db: Database, key: string): string | null {
 }
 
 export function setSetting(db: Database, key: string, value: string): void {
-  prepared(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
-    key,
-    value,
-  )
+  prepared(
+    db,
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(key, value)
 }
 
 /** Returns the stored value, creating it with `make()` the first time (atomically). */

@@ -46,7 +46,8 @@ const TEXT = {
     remaining: 'Time left',
     warning:
       'Beware of fraud: only pay for people you know and have confirmed. Never pay for "task rebates" or "refund claims" strangers ask you to pay.',
-    verifyInitial: (masked: string) => `To confirm you know them, enter the first character of the requester's name (${masked})`,
+    verifyInitial: (masked: string) =>
+      `To confirm you know them, enter the first character of the requester's name (${masked})`,
     verifyPhone: 'This request names its payer: enter your mobile number',
     answer: 'Answer',
     verify: 'Confirm',
@@ -60,7 +61,8 @@ const TEXT = {
     cancelledTitle: 'This request was cancelled',
     cancelledHint: 'Nothing to pay',
     lockedTitle: 'This request is locked',
-    lockedHint: 'Too many wrong answers. To protect your money this link no longer takes payments; ask the requester for a new one.',
+    lockedHint:
+      'Too many wrong answers. To protect your money this link no longer takes payments; ask the requester for a new one.',
     notFoundTitle: 'Invalid link',
     notFoundHint: 'Check that the link is complete, or enter the pay code',
     codeTitle: 'Enter the pay code',
@@ -107,7 +109,10 @@ function orderSummary(page: FriendPage, locale: PageLocale): string {
   const { request, lines } = page
   const items = lines.length
     ? `<ul class="items">${lines
-        .map((l) => `<li><span>${escapeHtml(l.name)} ×${l.quantity}</span><span>${escapeHtml(formatFen(l.amountFen))}</span></li>`)
+        .map(
+          (l) =>
+            `<li><span>${escapeHtml(l.name)} ×${l.quantity}</span><span>${escapeHtml(formatFen(l.amountFen))}</span></li>`,
+        )
         .join('')}</ul>`
     : page.order.description
       ? `<p class="description">${escapeHtml(page.order.description)}</p>`
@@ -130,7 +135,9 @@ function walletButtons(ref: string, wallets: WalletId[], proof: string | null, l
   if (!wallets.length) return `<p class="hint">${escapeHtml(t.noWallet)}</p>`
   return `<div class="choose"><h2>${escapeHtml(t.payWith)}</h2>${wallets
     .map(
-      (wallet) => `<form method="post" action="/f/${encodeURIComponent(ref)}/pay?lang=${locale}" class="wallet-${wallet}">
+      (
+        wallet,
+      ) => `<form method="post" action="/f/${encodeURIComponent(ref)}/pay?lang=${locale}" class="wallet-${wallet}">
 <input type="hidden" name="wallet" value="${wallet}">${proof ? `<input type="hidden" name="proof" value="${escapeHtml(proof)}">` : ''}
 <button type="submit" class="wallet-button" data-wallet="${wallet}"><span class="wallet-logo" aria-hidden="true">${LOGO_MARK[wallet] ?? ''}</span>${escapeHtml(
         WALLET_NAMES[locale][wallet] ?? wallet,
@@ -166,7 +173,9 @@ export function renderFriendPage(view: FriendView, merchant: string, locale: Pag
     case 'open': {
       const needsVerification = view.page.request.mode !== 'open' && !view.proof
       const body = `${header(merchant)}<main>${orderSummary(view.page, locale)}${
-        needsVerification ? verificationForm(view.ref, view.page, locale, view.error) : walletButtons(view.ref, view.page.wallets, view.proof, locale)
+        needsVerification
+          ? verificationForm(view.ref, view.page, locale, view.error)
+          : walletButtons(view.ref, view.page.wallets, view.proof, locale)
       }</main>`
       return friendPageShell(locale, t.title, body)
     }
@@ -176,14 +185,30 @@ export function renderFriendPage(view: FriendView, merchant: string, locale: Pag
 <li><span>${escapeHtml(t.paidBy)}</span><span>${escapeHtml(wallet)}</span></li>
 ${view.page.lines.map((l) => `<li><span>${escapeHtml(l.name)} ×${l.quantity}</span><span>${escapeHtml(formatFen(l.amountFen))}</span></li>`).join('')}</ul>
 <p class="amount">${escapeHtml(formatFen(view.page.request.amount_fen))}</p>`
-      return friendPageShell(locale, t.paidTitle, `${header(merchant)}<main>${message('ok', t.paidTitle, t.paidHint, receipt)}</main>`)
+      return friendPageShell(
+        locale,
+        t.paidTitle,
+        `${header(merchant)}<main>${message('ok', t.paidTitle, t.paidHint, receipt)}</main>`,
+      )
     }
     case 'expired':
-      return friendPageShell(locale, t.expiredTitle, `${header(merchant)}<main>${message('info', t.expiredTitle, t.expiredHint)}</main>`)
+      return friendPageShell(
+        locale,
+        t.expiredTitle,
+        `${header(merchant)}<main>${message('info', t.expiredTitle, t.expiredHint)}</main>`,
+      )
     case 'cancelled':
-      return friendPageShell(locale, t.cancelledTitle, `${header(merchant)}<main>${message('info', t.cancelledTitle, t.cancelledHint)}</main>`)
+      return friendPageShell(
+        locale,
+        t.cancelledTitle,
+        `${header(merchant)}<main>${message('info', t.cancelledTitle, t.cancelledHint)}</main>`,
+      )
     case 'locked':
-      return friendPageShell(locale, t.lockedTitle, `${header(merchant)}<main>${message('fail', t.lockedTitle, t.lockedHint)}</main>`)
+      return friendPageShell(
+        locale,
+        t.lockedTitle,
+        `${header(merchant)}<main>${message('fail', t.lockedTitle, t.lockedHint)}</main>`,
+      )
     case 'not_found':
       return friendPageShell(
         locale,

@@ -36,7 +36,10 @@ const LOGO_MARK: Record<string, string> = { wechat: '微', alipay: '支', unionp
 function orderCard(order: LandingOrder, merchant: string): string {
   const items = order.lines.length
     ? `<ul class="items">${order.lines
-        .map((l) => `<li><span>${escapeHtml(l.name)} ×${l.quantity}</span><span>${escapeHtml(formatFen(l.amountFen))}</span></li>`)
+        .map(
+          (l) =>
+            `<li><span>${escapeHtml(l.name)} ×${l.quantity}</span><span>${escapeHtml(formatFen(l.amountFen))}</span></li>`,
+        )
         .join('')}</ul>`
     : order.description
       ? `<p class="description">${escapeHtml(order.description)}</p>`
@@ -51,7 +54,9 @@ ${items}
 function walletButtons(token: string, wallets: WalletId[], locale: PageLocale): string {
   return wallets
     .map(
-      (wallet) => `<form method="post" action="/pay/${encodeURIComponent(token)}/choose?lang=${locale}" class="wallet-${wallet}">
+      (
+        wallet,
+      ) => `<form method="post" action="/pay/${encodeURIComponent(token)}/choose?lang=${locale}" class="wallet-${wallet}">
 <input type="hidden" name="wallet" value="${wallet}">
 <button type="submit" class="wallet-button" data-wallet="${wallet}"><span class="wallet-logo" aria-hidden="true">${LOGO_MARK[wallet] ?? ''}</span>${escapeHtml(
         WALLET_NAMES[locale][wallet] ?? wallet,
@@ -67,7 +72,12 @@ function message(kind: 'ok' | 'info' | 'fail', title: string, hint: string): str
 }
 
 /** The all-wallets code's page for a visitor the console could not send straight to a wallet. */
-export function renderLandingPage(landing: Exclude<Landing, { kind: 'redirect' }>, token: string, merchant: string, locale: PageLocale): string {
+export function renderLandingPage(
+  landing: Exclude<Landing, { kind: 'redirect' }>,
+  token: string,
+  merchant: string,
+  locale: PageLocale,
+): string {
   const t = TEXT[locale]
   const header = `<header class="store-header">${escapeHtml(merchant)}</header>`
   let main: string

@@ -23,7 +23,15 @@ export const WALLET_NAMES: Record<PageLocale, Record<string, string>> = {
   },
 }
 
-const LOGO_MARK: Record<string, string> = { wechat: '微', alipay: '支', huabei: '花', unionpay: '云', jdpay: '京', ecny: '数', cash: '现' }
+const LOGO_MARK: Record<string, string> = {
+  wechat: '微',
+  alipay: '支',
+  huabei: '花',
+  unionpay: '云',
+  jdpay: '京',
+  ecny: '数',
+  cash: '现',
+}
 
 const TEXT = {
   'zh-CN': {

@@ -75,7 +75,10 @@ export function registerFriendPayRoutes(app: FastifyInstance, engine: Engine): v
     if (result.ok) return render(request, reply, stateView(ref, result.proof, null))
     if (result.locked) return render(request, reply, { kind: 'locked' }, 423)
     const locale = pickLocale((request.query as { lang?: string }).lang, request.headers['accept-language'])
-    const message = locale === 'en-US' ? `That is not right. ${result.triesLeft} tries left` : `答案不正确，还可尝试 ${result.triesLeft} 次`
+    const message =
+      locale === 'en-US'
+        ? `That is not right. ${result.triesLeft} tries left`
+        : `答案不正确，还可尝试 ${result.triesLeft} 次`
     return render(request, reply, stateView(ref, null, message), 403)
   })
 
@@ -83,7 +86,8 @@ export function registerFriendPayRoutes(app: FastifyInstance, engine: Engine): v
     const { ref } = request.params as { ref: string }
     const body = form(request)
     const wallet = body.get('wallet') ?? ''
-    if (!(WALLET_IDS as readonly string[]).includes(wallet)) return render(request, reply, stateView(ref, null, null), 400)
+    if (!(WALLET_IDS as readonly string[]).includes(wallet))
+      return render(request, reply, stateView(ref, null, null), 400)
     try {
       const url = await engine.friendPay.pay(ref, wallet as WalletId, body.get('proof') ?? undefined)
       return reply.redirect(url, 303)

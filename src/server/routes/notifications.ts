@@ -9,7 +9,9 @@ import type { Engine } from '../../engine'
 export function registerNotificationRoutes(app: FastifyInstance, engine: Engine): void {
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body))
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) =>
+      done(null, body),
+    )
     scope.post('/api/notify/:provider', async (request, reply) => {
       const { provider } = request.params as { provider: string }
       const headers: Record<string, string | undefined> = {}

@@ -16,14 +16,19 @@ const OutcomeInput = z.strictObject({ outcome: z.enum(SIMULATOR_OUTCOMES) })
 function openedInOtherWallet(wallet: WalletId, userAgent: string | undefined): boolean {
   const ua = userAgent ?? ''
   return (Object.values(WALLETS) as { id: WalletId; userAgentMarker: string | null }[]).some(
-    (info) => info.userAgentMarker !== null && ua.includes(info.userAgentMarker) && info.userAgentMarker !== WALLETS[wallet].userAgentMarker,
+    (info) =>
+      info.userAgentMarker !== null &&
+      ua.includes(info.userAgentMarker) &&
+      info.userAgentMarker !== WALLETS[wallet].userAgentMarker,
   )
 }
 
 /** The simulator wallet's pages: what a phone shows after scanning one of its QR codes. */
 export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine): void {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_r, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 4096 },
+    (_r, body, done) => done(null, body),
   )
 
   app.get('/sim/assets/wallet.css', async (_request, reply) => {
@@ -54,7 +59,8 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine): v
     const base = { kind: 'result', wallet: view.wallet, amountFen: view.amountFen } as const
     if (view.state === 'SUCCESS') return render(request, reply, { ...base, result: 'paid' })
     // Right after a decline the engine may already have closed the trade: the customer still sees why.
-    if (result === 'declined' || view.state === 'PAYERROR') return render(request, reply, { ...base, result: 'declined' })
+    if (result === 'declined' || view.state === 'PAYERROR')
+      return render(request, reply, { ...base, result: 'declined' })
     if (view.state === 'CLOSED' || view.expired) return render(request, reply, { ...base, result: 'closed' })
     if (result === 'cancelled') return render(request, reply, { ...base, result: 'cancelled' })
     const store = (await engine.invoke('store.get', {})) as { name: string }
@@ -95,7 +101,8 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine): v
   // Injectable outcomes for demos and tests (token-protected like the rest of /api).
   app.post('/api/simulator/trades/:outTradeNo/outcome', async (request) => {
     const parsed = OutcomeInput.safeParse(request.body ?? {})
-    if (!parsed.success) throw new EngineError('VALIDATION_FAILED', `outcome must be one of ${SIMULATOR_OUTCOMES.join(', ')}`)
+    if (!parsed.success)
+      throw new EngineError('VALIDATION_FAILED', `outcome must be one of ${SIMULATOR_OUTCOMES.join(', ')}`)
     const { outTradeNo } = request.params as { outTradeNo: string }
     engine.simulator.setOutcome(outTradeNo, parsed.data.outcome)
     return { outTradeNo, outcome: parsed.data.outcome }

@@ -189,7 +189,7 @@ export const operations = {
     http: { method: 'GET', path: '/api/wallets/{wallet}/credentials' },
   },
   'credentials.set': {
-    summary: 'Store a real wallet\'s credentials (validated, encrypted at rest; secrets are write-only)',
+    summary: "Store a real wallet's credentials (validated, encrypted at rest; secrets are write-only)",
     input: z.discriminatedUnion('wallet', [WechatPayCredentialsInput, AlipayCredentialsInput]),
     output: CredentialsStatus,
     http: { method: 'POST', path: '/api/wallets/{wallet}/credentials' },
@@ -202,13 +202,10 @@ export const operations = {
   },
 } as const satisfies Record<OperationName, OperationDef>
 
-
-
 export type Operations = typeof operations
 export type OperationInput<N extends OperationName> = z.input<Operations[N]['input']>
 export type OperationParsedInput<N extends OperationName> = z.output<Operations[N]['input']>
 export type OperationOutput<N extends OperationName> = z.output<Operations[N]['output']>
-
 
 /** Fills `{param}` placeholders from the input; returns the path and the input fields left over. */
 export function buildHttpRequest(

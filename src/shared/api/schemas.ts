@@ -27,7 +27,9 @@ export const PaymentMethodSchema = z.enum(PAYMENT_METHODS)
 export const OptionMethodSchema = z.enum(OPTION_METHODS)
 const BasisPoints = z.number().int().min(0).max(10_000).meta({ description: 'Rate in basis points (60 = 0.6 %)' })
 const FenOrZero = z.number().int().min(0).max(MAX_AMOUNT_FEN)
-const Periods = z.union(INSTALLMENT_PERIODS.map((p) => z.literal(p)) as [z.ZodLiteral<3>, z.ZodLiteral<6>, z.ZodLiteral<12>])
+const Periods = z.union(
+  INSTALLMENT_PERIODS.map((p) => z.literal(p)) as [z.ZodLiteral<3>, z.ZodLiteral<6>, z.ZodLiteral<12>],
+)
 export const OrderStatusSchema = z.enum(ORDER_STATUSES)
 export const AttemptStatusSchema = z.enum(ATTEMPT_STATUSES)
 
@@ -171,7 +173,12 @@ export const InstallmentPlanSchema = z
     firstPeriodFen: z.number().int(),
     laterPeriodFen: z.number().int(),
     schedule: z.array(
-      z.object({ period: z.number().int(), principalFen: z.number().int(), feeFen: z.number().int(), amountFen: z.number().int() }),
+      z.object({
+        period: z.number().int(),
+        principalFen: z.number().int(),
+        feeFen: z.number().int(),
+        amountFen: z.number().int(),
+      }),
     ),
   })
   .meta({ id: 'InstallmentPlan' })
@@ -180,13 +187,23 @@ export const PaymentOption = z
   .object({
     wallet: WalletIdSchema,
     available: z.boolean(),
-    reason: UnavailableReasonSchema.nullable().meta({ description: 'Why the wallet is unavailable (coded), null when available' }),
+    reason: UnavailableReasonSchema.nullable().meta({
+      description: 'Why the wallet is unavailable (coded), null when available',
+    }),
     reasonDetail: z.string().nullable(),
     methods: z.array(OptionMethodSchema),
     mode: z.enum(PROVIDER_MODES),
-    feeRateBp: z.number().int().nullable().meta({ description: "The fee rate of the account a payment would use (basis points)" }),
+    feeRateBp: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'The fee rate of the account a payment would use (basis points)' }),
     merchantFeeFen: z.number().int().nullable().meta({ description: 'What the merchant pays for this payment' }),
-    customerCostFen: z.number().int().nullable().meta({ description: 'What the customer pays in all (order total plus any fee they bear)' }),
+    customerCostFen: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'What the customer pays in all (order total plus any fee they bear)' }),
     rank: z.number().int().nullable().meta({ description: '1 = recommended; null when unavailable' }),
     rankReasons: z.array(z.string()).meta({ description: 'The ranking criteria that placed this option, in order' }),
     accountId: z.string().nullable().meta({ description: 'The merchant account a payment would use now' }),
@@ -213,7 +230,10 @@ export const WalletAccount = z
 
 export const ProductRules = z
   .strictObject({
-    onlyCategories: z.array(ShortText(30)).max(100).meta({ description: 'If not empty, every line must be in one of these' }),
+    onlyCategories: z
+      .array(ShortText(30))
+      .max(100)
+      .meta({ description: 'If not empty, every line must be in one of these' }),
     excludeCategories: z.array(ShortText(30)).max(100),
     excludeSkus: z.array(ShortText(64)).max(500),
   })
@@ -242,21 +262,37 @@ const WalletSettingsFields = {
   accounts: z.array(WalletAccount).max(20),
   accountStrategy: z.enum(ACCOUNT_STRATEGIES),
   huabei: HuabeiSettings.nullable(),
-  friendPay: z.boolean().default(true).meta({ description: 'Whether a friend may pay with this wallet through a share link' }),
+  friendPay: z
+    .boolean()
+    .default(true)
+    .meta({ description: 'Whether a friend may pay with this wallet through a share link' }),
 }
 
 function checkWalletSettings(
-  value: { wallet?: string; minFen: number; maxFen: number | null; accounts: { id: string; splitPercent: number; enabled: boolean }[]; accountStrategy: string; huabei: unknown },
+  value: {
+    wallet?: string
+    minFen: number
+    maxFen: number | null
+    accounts: { id: string; splitPercent: number; enabled: boolean }[]
+    accountStrategy: string
+    huabei: unknown
+  },
   ctx: z.RefinementCtx,
 ): void {
   if (value.maxFen !== null && value.minFen > value.maxFen) {
     ctx.addIssue({ code: 'custom', path: ['minFen'], message: 'minFen must not exceed maxFen' })
   }
   const ids = value.accounts.map((a) => a.id)
-  if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'account ids must be unique' })
+  if (new Set(ids).size !== ids.length)
+    ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'account ids must be unique' })
   if (value.accountStrategy === 'split') {
     const sum = value.accounts.filter((a) => a.enabled).reduce((n, a) => n + a.splitPercent, 0)
-    if (sum !== 100) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'split percentages of enabled accounts must add up to 100' })
+    if (sum !== 100)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accounts'],
+        message: 'split percentages of enabled accounts must add up to 100',
+      })
   }
 }
 
@@ -270,7 +306,11 @@ export const UpdateWalletInput = z
   .superRefine((value, ctx) => {
     checkWalletSettings(value, ctx)
     if ((value.wallet === 'huabei') !== (value.huabei !== null)) {
-      ctx.addIssue({ code: 'custom', path: ['huabei'], message: 'Huabei settings belong to the huabei wallet only (and it needs them)' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['huabei'],
+        message: 'Huabei settings belong to the huabei wallet only (and it needs them)',
+      })
     }
   })
 
@@ -309,7 +349,9 @@ export const FriendPayRequest = z
     url: z.string().meta({ description: 'The link to share' }),
     payCode: z.string().meta({ description: 'Short pay code (口令) for chats that block links' }),
     qrSvg: z.string().meta({ description: 'QR code of the link as an SVG document' }),
-    locked: z.boolean().meta({ description: 'Too many wrong verification answers: the link no longer accepts payment' }),
+    locked: z
+      .boolean()
+      .meta({ description: 'Too many wrong verification answers: the link no longer accepts payment' }),
     failedTries: z.number().int(),
     cancelReason: z.string().nullable(),
     expiresAt: Timestamp,
@@ -334,13 +376,20 @@ export const CreateFriendPayInput = z
   })
   .superRefine((value, ctx) => {
     if ((value.mode === 'designated') !== (value.payerPhone !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['payerPhone'], message: 'payerPhone is required in designated mode, and only there' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['payerPhone'],
+        message: 'payerPhone is required in designated mode, and only there',
+      })
     }
   })
 
 export const PaymentCodeRuleSchema = z.strictObject({
   wallet: WalletIdSchema,
-  prefixes: z.array(z.string().regex(/^\d{1,6}$/)).min(1).max(20),
+  prefixes: z
+    .array(z.string().regex(/^\d{1,6}$/))
+    .min(1)
+    .max(20),
   lengths: z.array(z.number().int().min(10).max(32)).min(1).max(23),
 })
 
@@ -407,21 +456,20 @@ const CustomerRef = ShortText(64).optional()
 const Description = ShortText(120).optional()
 const OrderContext = z.enum(['counter', 'online']).default('counter').meta({ description: 'Where the customer pays' })
 
-export const CreateOrderInput = z
-  .union([
-    z.strictObject({
-      lines: z.array(LineInput).min(1).max(200),
-      customerRef: CustomerRef,
-      description: Description,
-      context: OrderContext,
-    }),
-    z.strictObject({
-      amountFen: AmountFen,
-      description: Description,
-      customerRef: CustomerRef,
-      context: OrderContext,
-    }),
-  ])
+export const CreateOrderInput = z.union([
+  z.strictObject({
+    lines: z.array(LineInput).min(1).max(200),
+    customerRef: CustomerRef,
+    description: Description,
+    context: OrderContext,
+  }),
+  z.strictObject({
+    amountFen: AmountFen,
+    description: Description,
+    customerRef: CustomerRef,
+    context: OrderContext,
+  }),
+])
 
 export const IdInput = z.strictObject({ id: EntityId })
 
@@ -433,32 +481,33 @@ export const ListOrdersInput = z.strictObject({
 const OrderIdField = EntityId.meta({ description: 'Order id' })
 
 /** `method` may be left out: it is `cash` for the cash wallet and `qr` otherwise. */
-export const CreatePaymentInput = z
-  .discriminatedUnion('method', [
-    z.strictObject({
-      id: OrderIdField,
-      method: z.literal('qr'),
-      wallet: WalletIdSchema.exclude(['cash']),
-      installments: Periods.optional().meta({ description: 'Huabei: number of periods' }),
-      qrSvg: z
-        .boolean()
-        .default(true)
-        .meta({ description: 'false leaves `qrSvg` out (null): for clients that draw the code from `qrContent`, as the console does' }),
+export const CreatePaymentInput = z.discriminatedUnion('method', [
+  z.strictObject({
+    id: OrderIdField,
+    method: z.literal('qr'),
+    wallet: WalletIdSchema.exclude(['cash']),
+    installments: Periods.optional().meta({ description: 'Huabei: number of periods' }),
+    qrSvg: z.boolean().default(true).meta({
+      description:
+        'false leaves `qrSvg` out (null): for clients that draw the code from `qrContent`, as the console does',
     }),
-    z.strictObject({ id: OrderIdField, method: z.literal('aggregate') }),
-    z.strictObject({
-      id: OrderIdField,
-      method: z.literal('payment-code'),
-      authCode: z.string().regex(PAYMENT_CODE_PATTERN, 'a payment code is 10–32 digits'),
-      wallet: WalletIdSchema.exclude(['cash', 'huabei']).optional().meta({ description: 'Force a wallet instead of detecting it' }),
-    }),
-    z.strictObject({
-      id: OrderIdField,
-      method: z.literal('cash'),
-      wallet: z.literal('cash'),
-      tenderedFen: AmountFen.meta({ description: 'Cash handed over by the customer' }),
-    }),
-  ])
+  }),
+  z.strictObject({ id: OrderIdField, method: z.literal('aggregate') }),
+  z.strictObject({
+    id: OrderIdField,
+    method: z.literal('payment-code'),
+    authCode: z.string().regex(PAYMENT_CODE_PATTERN, 'a payment code is 10–32 digits'),
+    wallet: WalletIdSchema.exclude(['cash', 'huabei'])
+      .optional()
+      .meta({ description: 'Force a wallet instead of detecting it' }),
+  }),
+  z.strictObject({
+    id: OrderIdField,
+    method: z.literal('cash'),
+    wallet: z.literal('cash'),
+    tenderedFen: AmountFen.meta({ description: 'Cash handed over by the customer' }),
+  }),
+])
 
 export function withDefaultPaymentMethod(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw
@@ -487,7 +536,10 @@ const HttpUrl = z
 const Pem = z
   .string()
   .max(20_000)
-  .regex(/^\s*(-----BEGIN [A-Z0-9 ]+-----[\s\S]+-----END [A-Z0-9 ]+-----|[A-Za-z0-9+/=\s]{100,})\s*$/, 'a PEM block, or the bare base64 key Alipay hands out')
+  .regex(
+    /^\s*(-----BEGIN [A-Z0-9 ]+-----[\s\S]+-----END [A-Z0-9 ]+-----|[A-Za-z0-9+/=\s]{100,})\s*$/,
+    'a PEM block, or the bare base64 key Alipay hands out',
+  )
 
 export const WechatPayCredentialsInput = z.strictObject({
   wallet: z.literal('wechat'),
@@ -498,7 +550,11 @@ export const WechatPayCredentialsInput = z.strictObject({
   merchantSerialNo: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, 'the merchant certificate serial number (hex)'),
   merchantPrivateKeyPem: Pem.optional().meta({ description: 'Write-only; leave out to keep the stored one' }),
   apiV3Key: z.string().length(32).optional().meta({ description: 'Write-only, 32 characters' }),
-  apiV2Key: z.string().length(32).optional().meta({ description: 'Write-only, optional: payment codes use API v3 codepay' }),
+  apiV2Key: z
+    .string()
+    .length(32)
+    .optional()
+    .meta({ description: 'Write-only, optional: payment codes use API v3 codepay' }),
   platformKeys: z
     .array(z.strictObject({ serial: z.string().min(1).max(80), publicKeyPem: Pem }))
     .min(1)
@@ -511,7 +567,8 @@ export const AlipayCredentialsInput = z.strictObject({
   wallet: z.literal('alipay'),
   mode: z.enum(GATEWAY_MODES),
   gatewayUrl: HttpUrl.optional().meta({
-    description: 'Default: https://openapi.alipay.com/gateway.do (sandbox: https://openapi-sandbox.dl.alipaydev.com/gateway.do)',
+    description:
+      'Default: https://openapi.alipay.com/gateway.do (sandbox: https://openapi-sandbox.dl.alipaydev.com/gateway.do)',
   }),
   appId: z.string().regex(/^\d{16}$/, 'the 16-digit APPID'),
   appPrivateKeyPem: Pem.optional().meta({ description: 'Write-only; leave out to keep the stored one' }),

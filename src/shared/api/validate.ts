@@ -16,9 +16,7 @@ export function parseOperationInput<N extends OperationName>(name: N, raw: unkno
 }
 
 function pickCode(issues: z.core.$ZodIssue[]): ErrorCode {
-  const flat = issues.flatMap((issue) =>
-    issue.code === 'invalid_union' ? [issue, ...issue.errors.flat()] : [issue],
-  )
+  const flat = issues.flatMap((issue) => (issue.code === 'invalid_union' ? [issue, ...issue.errors.flat()] : [issue]))
   return flat.some((issue) => issue.code === 'custom' && issue.params?.code === 'AMOUNT_OUT_OF_RANGE')
     ? 'AMOUNT_OUT_OF_RANGE'
     : 'VALIDATION_FAILED'

@@ -25,7 +25,16 @@ describe('cart', () => {
   })
 
   it('keeps every keyed amount as its own open-price line, beside the catalog lines', () => {
-    expect(buildOrderRequest([egg], [{ id: 1, amountFen: 500 }, { id: 2, amountFen: 66 }], '手动金额')).toEqual({
+    expect(
+      buildOrderRequest(
+        [egg],
+        [
+          { id: 1, amountFen: 500 },
+          { id: 2, amountFen: 66 },
+        ],
+        '手动金额',
+      ),
+    ).toEqual({
       lines: [
         { sku: 'BRK-001', quantity: 2 },
         { name: '手动金额', unitPriceFen: 500, quantity: 1 },

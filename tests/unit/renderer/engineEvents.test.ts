@@ -54,13 +54,22 @@ describe('engine events', () => {
   it('name why a payment or request ended', () => {
     expect(eventReasonCode(event('payment.failed', { failureCode: 'DECLINED' }))).toBe('DECLINED')
     expect(eventReasonCode(event('payment.closed', { reason: 'closed_by_cashier' }))).toBe('closed_by_cashier')
-    expect(eventReasonCode(event('friend_pay.cancelled', { friendPayId: 'fpr_1', reason: 'order_paid' }))).toBe('order_paid')
+    expect(eventReasonCode(event('friend_pay.cancelled', { friendPayId: 'fpr_1', reason: 'order_paid' }))).toBe(
+      'order_paid',
+    )
     expect(eventReasonCode(event('order.paid', { wallet: 'wechat' }))).toBeNull()
   })
 
   it('name the wallet and mode of credential and security events', () => {
-    expect(eventGateway(event('credentials.changed', { wallet: 'alipay', mode: 'production' }))).toEqual({ wallet: 'alipay', mode: 'production' })
-    const rejected = event('security.rejected', { provider: 'wechatpay:sandbox', kind: 'notification_replay', detail: 'seen before' })
+    expect(eventGateway(event('credentials.changed', { wallet: 'alipay', mode: 'production' }))).toEqual({
+      wallet: 'alipay',
+      mode: 'production',
+    })
+    const rejected = event('security.rejected', {
+      provider: 'wechatpay:sandbox',
+      kind: 'notification_replay',
+      detail: 'seen before',
+    })
     expect(eventGateway(rejected)).toEqual({ wallet: 'wechat', mode: 'sandbox' })
     expect(securityKind(rejected)).toBe('notification_replay')
     expect(securityKind(event('payment.failed', { kind: 'x' }))).toBeNull()

@@ -51,13 +51,22 @@ function request(overrides: Partial<FriendPayRequest> = {}): FriendPayRequest {
 describe('friend-pay form', () => {
   it('sends a trimmed name and leaves out what the mode does not use', () => {
     const draft = { ...emptyFriendPayDraft(), requesterName: '  王小明 ', payerPhone: '13800138000' }
-    expect(fromFriendPayDraft('ord_1', draft)).toEqual({ ok: true, value: { id: 'ord_1', requesterName: '王小明', mode: 'open' } })
-    expect(fromFriendPayDraft('ord_1', { ...draft, message: ' 帮我付一下 ' })).toMatchObject({ ok: true, value: { message: '帮我付一下' } })
+    expect(fromFriendPayDraft('ord_1', draft)).toEqual({
+      ok: true,
+      value: { id: 'ord_1', requesterName: '王小明', mode: 'open' },
+    })
+    expect(fromFriendPayDraft('ord_1', { ...draft, message: ' 帮我付一下 ' })).toMatchObject({
+      ok: true,
+      value: { message: '帮我付一下' },
+    })
   })
 
   it('needs a valid phone number in designated mode, typed any common way', () => {
     const draft = { ...emptyFriendPayDraft(), requesterName: '王小明', mode: 'designated' as const }
-    expect(fromFriendPayDraft('ord_1', draft)).toEqual({ ok: false, errors: [{ field: 'payerPhone', code: 'REQUIRED' }] })
+    expect(fromFriendPayDraft('ord_1', draft)).toEqual({
+      ok: false,
+      errors: [{ field: 'payerPhone', code: 'REQUIRED' }],
+    })
     expect(fromFriendPayDraft('ord_1', { ...draft, payerPhone: '2380013800' })).toEqual({
       ok: false,
       errors: [{ field: 'payerPhone', code: 'INVALID_PHONE' }],
@@ -93,7 +102,12 @@ describe('friend-pay form', () => {
   })
 
   it('maps the engine validation issues onto the form fields it knows', () => {
-    expect(friendPayIssueFields([{ path: 'payerPhone', message: 'x' }, { path: 'id', message: 'y' }])).toEqual([{ field: 'payerPhone', code: 'INVALID' }])
+    expect(
+      friendPayIssueFields([
+        { path: 'payerPhone', message: 'x' },
+        { path: 'id', message: 'y' },
+      ]),
+    ).toEqual([{ field: 'payerPhone', code: 'INVALID' }])
     expect(friendPayIssueFields(null)).toEqual([])
   })
 })
@@ -101,7 +115,12 @@ describe('friend-pay form', () => {
 describe('friend-pay requests', () => {
   it('is offered when an available wallet allows it', () => {
     expect(friendPayOffered([{ available: true, methods: ['qr', 'friend-pay'] }])).toBe(true)
-    expect(friendPayOffered([{ available: false, methods: ['qr', 'friend-pay'] }, { available: true, methods: ['qr'] }])).toBe(false)
+    expect(
+      friendPayOffered([
+        { available: false, methods: ['qr', 'friend-pay'] },
+        { available: true, methods: ['qr'] },
+      ]),
+    ).toBe(false)
   })
 
   it('shows an open request past its deadline as expired, a locked one as locked', () => {
@@ -154,7 +173,10 @@ describe('friend-pay requests', () => {
 
 describe('friend-pay errors', () => {
   it('reads why a request was refused', () => {
-    expect(friendPayRefusal({ reason: 'AMOUNT_ABOVE_MAX', maxFen: 200_000 })).toEqual({ reason: 'AMOUNT_ABOVE_MAX', maxFen: 200_000 })
+    expect(friendPayRefusal({ reason: 'AMOUNT_ABOVE_MAX', maxFen: 200_000 })).toEqual({
+      reason: 'AMOUNT_ABOVE_MAX',
+      maxFen: 200_000,
+    })
     expect(friendPayRefusal({ reason: 'AMOUNT_ABOVE_MAX' })).toEqual({ reason: 'AMOUNT_ABOVE_MAX', maxFen: null })
     expect(friendPayRefusal({ reason: 'DISABLED' })).toEqual({ reason: 'DISABLED' })
     expect(friendPayRefusal('??')).toEqual({ reason: 'UNKNOWN' })
@@ -166,7 +188,10 @@ describe('friend-pay errors', () => {
     expect(errorMessageRef(new EngineError('FRIEND_PAY_UNAVAILABLE', 'x', { reason: 'NO_ELIGIBLE_WALLET' }))).toEqual({
       key: 'friendPay.refusals.NO_ELIGIBLE_WALLET',
     })
-    expect(errorMessageRef(new EngineError('LOCKED', 'x'))).toEqual({ key: 'errors.codes.LOCKED', params: { code: 'LOCKED' } })
+    expect(errorMessageRef(new EngineError('LOCKED', 'x'))).toEqual({
+      key: 'errors.codes.LOCKED',
+      params: { code: 'LOCKED' },
+    })
     expect(errorMessageRef(new Error('boom')).key).toBe('errors.codes.INTERNAL')
   })
 
@@ -176,7 +201,13 @@ describe('friend-pay errors', () => {
 })
 
 describe('friend-pay settings', () => {
-  const settings = { enabled: true, ttlHours: 24, maxFen: 200_000, excludeCategories: ['烟酒'], excludeSkus: ['GIFT-1'] }
+  const settings = {
+    enabled: true,
+    ttlHours: 24,
+    maxFen: 200_000,
+    excludeCategories: ['烟酒'],
+    excludeSkus: ['GIFT-1'],
+  }
 
   it('edits the limit in yuan and saves fen', () => {
     const draft = toFriendPaySettingsDraft(settings)
@@ -189,10 +220,19 @@ describe('friend-pay settings', () => {
 
   it('refuses a missing or impossible limit and an out-of-range lifetime', () => {
     const draft = toFriendPaySettingsDraft(settings)
-    expect(fromFriendPaySettingsDraft({ ...draft, maxYuan: '' })).toEqual({ ok: false, errors: [{ field: 'friendPay.maxYuan', code: 'REQUIRED' }] })
-    expect(fromFriendPaySettingsDraft({ ...draft, maxYuan: '0' })).toEqual({ ok: false, errors: [{ field: 'friendPay.maxYuan', code: 'INVALID_AMOUNT' }] })
+    expect(fromFriendPaySettingsDraft({ ...draft, maxYuan: '' })).toEqual({
+      ok: false,
+      errors: [{ field: 'friendPay.maxYuan', code: 'REQUIRED' }],
+    })
+    expect(fromFriendPaySettingsDraft({ ...draft, maxYuan: '0' })).toEqual({
+      ok: false,
+      errors: [{ field: 'friendPay.maxYuan', code: 'INVALID_AMOUNT' }],
+    })
     expect(fromFriendPaySettingsDraft({ ...draft, maxYuan: '12.345' }).ok).toBe(false)
-    expect(fromFriendPaySettingsDraft({ ...draft, ttlHours: 73 })).toEqual({ ok: false, errors: [{ field: 'friendPay.ttlHours', code: 'OUT_OF_RANGE' }] })
+    expect(fromFriendPaySettingsDraft({ ...draft, ttlHours: 73 })).toEqual({
+      ok: false,
+      errors: [{ field: 'friendPay.ttlHours', code: 'OUT_OF_RANGE' }],
+    })
   })
 })
 
@@ -207,7 +247,12 @@ describe('telling the cashier a friend has paid', () => {
   })
 
   it('reads who paid with what from the event, and ignores every other event', () => {
-    expect(friendPaidNotice(paid('ord_1'))).toEqual({ seq: 42, orderId: 'ord_1', friendPayId: 'fpr_1', wallet: 'wechat' })
+    expect(friendPaidNotice(paid('ord_1'))).toEqual({
+      seq: 42,
+      orderId: 'ord_1',
+      friendPayId: 'fpr_1',
+      wallet: 'wechat',
+    })
     expect(friendPaidNotice({ ...paid('ord_1'), type: 'order.paid' })).toBeNull()
     expect(friendPaidNotice({ ...paid('ord_1'), type: 'friend_pay.cancelled' })).toBeNull()
   })

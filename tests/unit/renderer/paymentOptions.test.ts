@@ -31,7 +31,13 @@ describe('installment display', () => {
   it('shows the later period amount, the first one only when it carries a remainder', () => {
     // ¥70.20 over 3 with the customer bearing 1.80 %: fee ¥1.26, repaid ¥71.46 = 23.82 × 3.
     const even = installmentDisplay(computeInstallmentPlan(7020, 3, 180, 'customer'), 7020)
-    expect(even).toEqual({ periods: 3, perPeriodFen: 2382, firstPeriodFen: null, interestFree: false, customerFeeFen: 126 })
+    expect(even).toEqual({
+      periods: 3,
+      perPeriodFen: 2382,
+      firstPeriodFen: null,
+      interestFree: false,
+      customerFeeFen: 126,
+    })
 
     const uneven = installmentDisplay(computeInstallmentPlan(10_000, 6, 0, 'merchant'), 10_000)
     expect(uneven.perPeriodFen).toBe(1666)

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { formatBpAsPercent, parseDigitPrefixList, parseIntegerList, parsePercentToBp } from '../../../src/renderer/src/lib/rates'
+import {
+  formatBpAsPercent,
+  parseDigitPrefixList,
+  parseIntegerList,
+  parsePercentToBp,
+} from '../../../src/renderer/src/lib/rates'
 
 describe('fee rates as percentages', () => {
   it('parse percent text to integer basis points without floating point', () => {

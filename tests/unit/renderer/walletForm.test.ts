@@ -25,7 +25,17 @@ const wechat: WalletConfig = {
   dailyCapFen: null,
   rolloutPercent: 100,
   productRules: { onlyCategories: [], excludeCategories: ['日用'], excludeSkus: ['DRK-003'] },
-  accounts: [{ id: 'main', label: '主账户', merchantId: 'SIM-WX-0001', priority: 0, splitPercent: 100, feeRateBp: null, enabled: true }],
+  accounts: [
+    {
+      id: 'main',
+      label: '主账户',
+      merchantId: 'SIM-WX-0001',
+      priority: 0,
+      splitPercent: 100,
+      feeRateBp: null,
+      enabled: true,
+    },
+  ],
   accountStrategy: 'priority',
   huabei: null,
   friendPay: true,
@@ -35,7 +45,12 @@ const huabei: WalletConfig = {
   ...wechat,
   wallet: 'huabei',
   displayOrder: 2,
-  huabei: { periods: [3, 6, 12], feeBearer: 'customer', feeRatesBp: { '3': 180, '6': 450, '12': 750 }, minOrderFen: 10_000 },
+  huabei: {
+    periods: [3, 6, 12],
+    feeBearer: 'customer',
+    feeRatesBp: { '3': 180, '6': 450, '12': 750 },
+    minOrderFen: 10_000,
+  },
 }
 
 describe('wallet settings form', () => {
@@ -60,7 +75,12 @@ describe('wallet settings form', () => {
   it('stores edited text as integer fen and basis points', () => {
     const draft = { ...toWalletDraft(wechat), feeRate: '0.38', minYuan: '1', maxYuan: '2000.5', dailyCapYuan: '30000' }
     const result = fromWalletDraft('wechat', 0, draft)
-    expect(result.ok && result.value).toMatchObject({ feeRateBp: 38, minFen: 100, maxFen: 200_050, dailyCapFen: 3_000_000 })
+    expect(result.ok && result.value).toMatchObject({
+      feeRateBp: 38,
+      minFen: 100,
+      maxFen: 200_050,
+      dailyCapFen: 3_000_000,
+    })
   })
 
   it('reports every bad field with a code instead of saving', () => {
@@ -154,7 +174,11 @@ describe('payment code rules form', () => {
 
 describe('change log', () => {
   it('lists the fields that changed, ignoring key order', () => {
-    const after = { ...wechat, feeRateBp: 38, productRules: { excludeSkus: ['DRK-003'], excludeCategories: ['日用'], onlyCategories: [] } }
+    const after = {
+      ...wechat,
+      feeRateBp: 38,
+      productRules: { excludeSkus: ['DRK-003'], excludeCategories: ['日用'], onlyCategories: [] },
+    }
     expect(changedFields(wechat, after)).toEqual(['feeRateBp'])
     expect(changedFields(null, wechat)).toEqual([])
   })

@@ -54,10 +54,17 @@ export function createGatewayClient(
 
   function reject(method: string, detail: string): never {
     deps.onSecurityEvent({ provider: providerKey, kind: 'response_signature', detail: `${method}: ${detail}` })
-    throw new GatewayError('bad_signature', `Alipay's answer to ${method} failed verification (${detail}); nothing was changed`)
+    throw new GatewayError(
+      'bad_signature',
+      `Alipay's answer to ${method} failed verification (${detail}); nothing was changed`,
+    )
   }
 
-  async function post(method: string, biz: Record<string, unknown>, options: CallOptions): Promise<{ text: string; date: number | null }> {
+  async function post(
+    method: string,
+    biz: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<{ text: string; date: number | null }> {
     const params: Record<string, string> = {
       app_id: config.appId,
       method,
@@ -91,7 +98,10 @@ export function createGatewayClient(
     } catch (error) {
       const name = (error as { name?: string }).name
       if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new GatewayError('timeout', `Alipay did not answer ${method} within ${timeoutMs} ms; the outcome is unknown`)
+        throw new GatewayError(
+          'timeout',
+          `Alipay did not answer ${method} within ${timeoutMs} ms; the outcome is unknown`,
+        )
       }
       throw new GatewayError('unreachable', `the Alipay gateway could not be reached (${networkReason(error)})`)
     }
@@ -147,7 +157,10 @@ export function createGatewayClient(
         } catch {
           signature = null
         }
-        if (typeof signature !== 'string' || !verifyRsa2(Buffer.from(content, 'utf8'), signature, keys.alipayPublicKey)) {
+        if (
+          typeof signature !== 'string' ||
+          !verifyRsa2(Buffer.from(content, 'utf8'), signature, keys.alipayPublicKey)
+        ) {
           reject(method, 'the signature does not match the Alipay public key')
         }
         verified = true
@@ -156,7 +169,12 @@ export function createGatewayClient(
       }
       // A genuine answer about another trade, replayed, must not be taken for this one.
       const asked = biz.out_trade_no
-      if (verified && typeof asked === 'string' && typeof data.out_trade_no === 'string' && data.out_trade_no !== asked) {
+      if (
+        verified &&
+        typeof asked === 'string' &&
+        typeof data.out_trade_no === 'string' &&
+        data.out_trade_no !== asked
+      ) {
         reject(method, 'the answer is about a different out_trade_no')
       }
       return {

@@ -38,7 +38,9 @@ export function yuanToFen(value: unknown): number | null {
  */
 export function toSubject(description: string): string {
   const cleaned = description.replace(/[/=&]/g, ' ').replace(/\s+/g, ' ').trim()
-  return Array.from(cleaned || 'Order').slice(0, 256).join('')
+  return Array.from(cleaned || 'Order')
+    .slice(0, 256)
+    .join('')
 }
 
 /** out_trade_no / out_request_no: up to 64 characters of letters, digits and underscores. */

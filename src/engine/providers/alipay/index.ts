@@ -46,7 +46,11 @@ const REFUND_RETRYABLE = new Set(['ACQ.SYSTEM_ERROR', 'ACQ.SELLER_BALANCE_NOT_EN
 /** Bound of each in-memory hint set (payment-code trades, refund → trade, accepted notifications). */
 const MEMORY_MAX = 10_000
 
-export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tuning: AlipayTuning = {}): AlipayProvider {
+export function createAlipayProvider(
+  config: AlipayConfig,
+  deps: AdapterDeps,
+  tuning: AlipayTuning = {},
+): AlipayProvider {
   const key = `alipay:${config.mode}`
   let appPrivateKey: KeyObject
   let alipayPublicKey: KeyObject
@@ -68,10 +72,14 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
 
   function fail(answer: GatewayAnswer, what: string): never {
     const reason = answer.subMsg ?? answer.msg
-    throw new EngineError('PROVIDER_ERROR', `Alipay refused ${what}: ${answer.subCode ?? answer.code} ${reason}`.trim(), {
-      code: answer.code,
-      subCode: answer.subCode,
-    })
+    throw new EngineError(
+      'PROVIDER_ERROR',
+      `Alipay refused ${what}: ${answer.subCode ?? answer.code} ${reason}`.trim(),
+      {
+        code: answer.code,
+        subCode: answer.subCode,
+      },
+    )
   }
 
   function tradeFromQuery(outTradeNo: string, data: Record<string, unknown>): ProviderTrade {
@@ -82,7 +90,8 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
     else if (status === 'WAIT_BUYER_PAY') state = codeTrades.has(outTradeNo) ? 'USERPAYING' : 'NOTPAY'
     else throw new EngineError('PROVIDER_ERROR', `Alipay reported an unknown trade status ${String(status)}`)
     const amountFen = yuanToFen(data.total_amount)
-    if (state === 'SUCCESS' && amountFen === null) throw new EngineError('PROVIDER_ERROR', 'Alipay reported a paid trade without an amount')
+    if (state === 'SUCCESS' && amountFen === null)
+      throw new EngineError('PROVIDER_ERROR', 'Alipay reported a paid trade without an amount')
     return {
       outTradeNo,
       state,
@@ -125,12 +134,21 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
     } catch (error) {
       if (error instanceof GatewayError) {
         if (error.kind === 'bad_signature') {
-          return result('BAD_RESPONSE_SIGNATURE', "Alipay answered, but its signature does not match the Alipay public key you entered. Copy the Alipay public key (支付宝公钥) again — not your app public key.")
+          return result(
+            'BAD_RESPONSE_SIGNATURE',
+            'Alipay answered, but its signature does not match the Alipay public key you entered. Copy the Alipay public key (支付宝公钥) again — not your app public key.',
+          )
         }
         if (error.kind === 'bad_response') {
-          return result('WRONG_GATEWAY', `The gateway address did not answer like Alipay (${error.message}). Check the gateway URL for ${config.mode}.`)
+          return result(
+            'WRONG_GATEWAY',
+            `The gateway address did not answer like Alipay (${error.message}). Check the gateway URL for ${config.mode}.`,
+          )
         }
-        return result('UNREACHABLE', `Alipay could not be reached: ${error.message}. Check the internet connection and the gateway URL.`)
+        return result(
+          'UNREACHABLE',
+          `Alipay could not be reached: ${error.message}. Check the internet connection and the gateway URL.`,
+        )
       }
       return result('UNREACHABLE', 'Alipay could not be reached. Check the internet connection and the gateway URL.')
     }
@@ -139,20 +157,42 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
     }
     const sub = answer.subCode ?? ''
     if (sub === 'isv.invalid-signature') {
-      return result('WRONG_KEY', 'Alipay could not verify our request signature: the app private key does not match the app public key uploaded to the Alipay console, or the App ID belongs to another app.')
+      return result(
+        'WRONG_KEY',
+        'Alipay could not verify our request signature: the app private key does not match the app public key uploaded to the Alipay console, or the App ID belongs to another app.',
+      )
     }
     if (sub === 'isv.invalid-timestamp') {
-      const skew = answer.serverTime === null ? '' : ` (this computer is ${Math.round((deps.clock.now() - answer.serverTime) / 1000)} s off Alipay's clock)`
-      deps.onSecurityEvent({ provider: key, kind: 'clock_skew', detail: `alipay rejected the request timestamp${skew}` })
-      return result('CLOCK_SKEW', `Alipay refused the request time${skew}. Set this computer's clock and time zone automatically.`)
+      const skew =
+        answer.serverTime === null
+          ? ''
+          : ` (this computer is ${Math.round((deps.clock.now() - answer.serverTime) / 1000)} s off Alipay's clock)`
+      deps.onSecurityEvent({
+        provider: key,
+        kind: 'clock_skew',
+        detail: `alipay rejected the request timestamp${skew}`,
+      })
+      return result(
+        'CLOCK_SKEW',
+        `Alipay refused the request time${skew}. Set this computer's clock and time zone automatically.`,
+      )
     }
     if (sub === 'isv.invalid-app-id' || sub === 'isv.app-unavailable' || sub === 'isv.invalid-app-status') {
-      return result('REJECTED', `Alipay does not accept this App ID (${sub}). Check the App ID and that the app is online for ${config.mode}.`)
+      return result(
+        'REJECTED',
+        `Alipay does not accept this App ID (${sub}). Check the App ID and that the app is online for ${config.mode}.`,
+      )
     }
     if (sub === 'isv.insufficient-isv-permissions' || sub === 'isv.insufficient-user-permissions') {
-      return result('REJECTED', 'Alipay accepted the keys, but this app has not signed the face-to-face payment (当面付) product.')
+      return result(
+        'REJECTED',
+        'Alipay accepted the keys, but this app has not signed the face-to-face payment (当面付) product.',
+      )
     }
-    return result('REJECTED', `Alipay refused the test call: ${sub || answer.code} ${answer.subMsg ?? answer.msg}`.trim())
+    return result(
+      'REJECTED',
+      `Alipay refused the test call: ${sub || answer.code} ${answer.subMsg ?? answer.msg}`.trim(),
+    )
   }
 
   const provider: AlipayProvider = {
@@ -160,12 +200,16 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
     mode: config.mode,
 
     supports(wallet: WalletId, method: PaymentMethod) {
-      return (wallet === 'alipay' && (method === 'qr' || method === 'payment-code')) || (wallet === 'huabei' && method === 'qr')
+      return (
+        (wallet === 'alipay' && (method === 'qr' || method === 'payment-code')) ||
+        (wallet === 'huabei' && method === 'qr')
+      )
     },
 
     async createQr(request: CreateQrRequest) {
       assertMerchantNo(request.outTradeNo, 'out_trade_no')
-      if (!provider.supports(request.wallet, 'qr')) throw new EngineError('METHOD_UNSUPPORTED', `Alipay cannot take ${request.wallet} by QR`)
+      if (!provider.supports(request.wallet, 'qr'))
+        throw new EngineError('METHOD_UNSUPPORTED', `Alipay cannot take ${request.wallet} by QR`)
       const biz: Record<string, unknown> = {
         out_trade_no: request.outTradeNo,
         total_amount: toYuan(request.amountFen),
@@ -177,13 +221,15 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
         if (request.installments === null || !HUABEI_PERIODS.has(request.installments)) {
           throw new EngineError('INSTALLMENTS_UNAVAILABLE', 'Huabei takes 3, 6 or 12 installments')
         }
-        const percent = request.installmentFeePayer === null ? sellerPercent : request.installmentFeePayer === 'merchant' ? 100 : 0
+        const percent =
+          request.installmentFeePayer === null ? sellerPercent : request.installmentFeePayer === 'merchant' ? 100 : 0
         biz.extend_params = { hb_fq_num: String(request.installments), hb_fq_seller_percent: String(percent) }
       }
       const answer = await gateway.call('alipay.trade.precreate', biz, { withNotifyUrl: true })
       if (answer.code !== '10000') fail(answer, 'to create the QR code')
       const qrCode = answer.data.qr_code
-      if (typeof qrCode !== 'string' || qrCode === '') throw new EngineError('PROVIDER_ERROR', 'Alipay returned no qr_code')
+      if (typeof qrCode !== 'string' || qrCode === '')
+        throw new EngineError('PROVIDER_ERROR', 'Alipay returned no qr_code')
       return { qrContent: qrCode }
     },
 
@@ -193,7 +239,13 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
       assertMerchantNo(outTradeNo, 'out_trade_no')
       const answer = await gateway.call('alipay.trade.close', { out_trade_no: outTradeNo })
       if (answer.code === '10000') {
-        return { outTradeNo, state: 'CLOSED', amountFen: null, providerTradeNo: stringOrNull(answer.data.trade_no), paidAt: null }
+        return {
+          outTradeNo,
+          state: 'CLOSED',
+          amountFen: null,
+          providerTradeNo: stringOrNull(answer.data.trade_no),
+          paidAt: null,
+        }
       }
       // A QR code nobody has scanned yet has no trade at Alipay: there is nothing to close.
       if (answer.subCode === NOT_EXIST) return notFound(outTradeNo)
@@ -230,16 +282,33 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
         }
       }
       if (answer.code === '10003') {
-        return { outTradeNo: request.outTradeNo, state: 'USERPAYING', amountFen: request.amountFen, providerTradeNo: stringOrNull(answer.data.trade_no), paidAt: null }
+        return {
+          outTradeNo: request.outTradeNo,
+          state: 'USERPAYING',
+          amountFen: request.amountFen,
+          providerTradeNo: stringOrNull(answer.data.trade_no),
+          paidAt: null,
+        }
       }
       // Unknown outcome (system error) or a retry of a trade that already ended: Alipay's books decide.
-      if (answer.code === '20000' || PAY_UNKNOWN.has(answer.subCode ?? '') || answer.subCode === 'ACQ.TRADE_HAS_SUCCESS' || answer.subCode === 'ACQ.TRADE_HAS_CLOSE') {
+      if (
+        answer.code === '20000' ||
+        PAY_UNKNOWN.has(answer.subCode ?? '') ||
+        answer.subCode === 'ACQ.TRADE_HAS_SUCCESS' ||
+        answer.subCode === 'ACQ.TRADE_HAS_CLOSE'
+      ) {
         const trade = await query(request.outTradeNo)
         if (trade.state === 'NOT_FOUND') fail(answer, 'the payment code')
         return trade
       }
       if (answer.code === '40004') {
-        return { outTradeNo: request.outTradeNo, state: 'PAYERROR', amountFen: null, providerTradeNo: stringOrNull(answer.data.trade_no), paidAt: null }
+        return {
+          outTradeNo: request.outTradeNo,
+          state: 'PAYERROR',
+          amountFen: null,
+          providerTradeNo: stringOrNull(answer.data.trade_no),
+          paidAt: null,
+        }
       }
       fail(answer, 'the payment code')
     },
@@ -253,7 +322,13 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
         last = answer
         if (answer.code === '10000') {
           // action close: unpaid trade closed; refund: paid trade returned to the customer. Either way no money stays.
-          return { outTradeNo, state: 'REVOKED', amountFen: null, providerTradeNo: stringOrNull(answer.data.trade_no), paidAt: null }
+          return {
+            outTradeNo,
+            state: 'REVOKED',
+            amountFen: null,
+            providerTradeNo: stringOrNull(answer.data.trade_no),
+            paidAt: null,
+          }
         }
         if (answer.subCode === NOT_EXIST) return notFound(outTradeNo)
         if (answer.data.retry_flag !== 'Y') break
@@ -264,7 +339,8 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
     async refund(request: RefundRequest): Promise<ProviderRefund> {
       assertMerchantNo(request.outTradeNo, 'out_trade_no')
       assertMerchantNo(request.outRefundNo, 'out_request_no')
-      if (request.amountFen > request.totalFen) throw new EngineError('AMOUNT_OUT_OF_RANGE', 'refund exceeds the amount paid')
+      if (request.amountFen > request.totalFen)
+        throw new EngineError('AMOUNT_OUT_OF_RANGE', 'refund exceeds the amount paid')
       remember(refundTrades, request.outRefundNo, request.outTradeNo)
       const answer = await gateway.call('alipay.trade.refund', {
         out_trade_no: request.outTradeNo,
@@ -278,16 +354,29 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
             outRefundNo: request.outRefundNo,
             state: 'SUCCESS',
             amountFen: request.amountFen,
-            providerRefundNo: typeof answer.data.trade_no === 'string' ? `${answer.data.trade_no}:${request.outRefundNo}` : null,
+            providerRefundNo:
+              typeof answer.data.trade_no === 'string' ? `${answer.data.trade_no}:${request.outRefundNo}` : null,
           }
         }
         // fund_change=N: no money moved by this call (typically a retry of a refund already made): ask.
         const found = await refundQuery(request.outTradeNo, request.outRefundNo)
-        return found ?? { outRefundNo: request.outRefundNo, state: 'PROCESSING', amountFen: request.amountFen, providerRefundNo: null }
+        return (
+          found ?? {
+            outRefundNo: request.outRefundNo,
+            state: 'PROCESSING',
+            amountFen: request.amountFen,
+            providerRefundNo: null,
+          }
+        )
       }
       if (REFUND_RETRYABLE.has(answer.subCode ?? '') || answer.code === '20000') fail(answer, 'the refund')
       if (answer.code === '40004') {
-        return { outRefundNo: request.outRefundNo, state: 'ABNORMAL', amountFen: request.amountFen, providerRefundNo: null }
+        return {
+          outRefundNo: request.outRefundNo,
+          state: 'ABNORMAL',
+          amountFen: request.amountFen,
+          providerRefundNo: null,
+        }
       }
       fail(answer, 'the refund')
     },
@@ -314,8 +403,10 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
         return refuse('notification_signature', error instanceof FormError ? error.message : 'unreadable form body')
       }
       const text = (name: string) => fields.get(name)?.text ?? ''
-      if (text('sign_type') !== 'RSA2') refuse('notification_signature', `sign_type ${text('sign_type') || 'missing'} is not RSA2`)
-      if (!verifyNotification(fields, alipayPublicKey)) refuse('notification_signature', 'the signature does not verify')
+      if (text('sign_type') !== 'RSA2')
+        refuse('notification_signature', `sign_type ${text('sign_type') || 'missing'} is not RSA2`)
+      if (!verifyNotification(fields, alipayPublicKey))
+        refuse('notification_signature', 'the signature does not verify')
       if (text('app_id') !== config.appId) refuse('notification_signature', 'the notification is for another app_id')
       const sentAt = parseBeijingTime(text('notify_time'))
       if (sentAt === null || Math.abs(deps.clock.now() - sentAt) > notificationMaxAgeMs) {
@@ -334,7 +425,9 @@ export function createAlipayProvider(config: AlipayConfig, deps: AdapterDeps, tu
           : status === 'TRADE_CLOSED'
             ? 'CLOSED'
             : status === 'WAIT_BUYER_PAY'
-              ? codeTrades.has(outTradeNo) ? 'USERPAYING' : 'NOTPAY'
+              ? codeTrades.has(outTradeNo)
+                ? 'USERPAYING'
+                : 'NOTPAY'
               : null
       if (!state) refuse('notification_signature', `unknown trade_status ${status}`)
       remember(seenNotifications, sign)

@@ -28,7 +28,8 @@ export function parseForm(body: string, contentType: string | undefined): Map<st
   const charsetField = raw.get('charset')?.toString('latin1')
   const headerCharset = /charset=([\w-]+)/i.exec(contentType ?? '')?.[1]
   const charset = (charsetField || headerCharset || 'utf-8').toLowerCase()
-  const label = charset === 'utf-8' || charset === 'utf8' ? 'utf-8' : charset === 'gbk' || charset === 'gb2312' ? 'gbk' : null
+  const label =
+    charset === 'utf-8' || charset === 'utf8' ? 'utf-8' : charset === 'gbk' || charset === 'gb2312' ? 'gbk' : null
   if (!label) throw new FormError(`unsupported charset ${charset}`)
   let decoder: { decode(input: Uint8Array): string }
   try {

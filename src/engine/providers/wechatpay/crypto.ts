@@ -28,13 +28,23 @@ export function newNonce(length = 32): string {
 }
 
 /** `METHOD\nURL\nTIMESTAMP\nNONCE\nBODY\n`: URL is the path with its query string; BODY is empty for GET. */
-export function requestMessage(method: string, pathWithQuery: string, timestamp: string, nonce: string, body: string): string {
+export function requestMessage(
+  method: string,
+  pathWithQuery: string,
+  timestamp: string,
+  nonce: string,
+  body: string,
+): string {
   return `${method}\n${pathWithQuery}\n${timestamp}\n${nonce}\n${body}\n`
 }
 
 /** `TIMESTAMP\nNONCE\nBODY\n` over the raw bytes of the body, as answers and notifications are signed. */
 export function responseMessage(timestamp: string, nonce: string, body: Buffer | string): Buffer {
-  return Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), Buffer.isBuffer(body) ? body : Buffer.from(body), Buffer.from('\n')])
+  return Buffer.concat([
+    Buffer.from(`${timestamp}\n${nonce}\n`),
+    Buffer.isBuffer(body) ? body : Buffer.from(body),
+    Buffer.from('\n'),
+  ])
 }
 
 export function signSha256WithRsa(message: Buffer | string, privateKey: KeyObject): string {
@@ -44,7 +54,12 @@ export function signSha256WithRsa(message: Buffer | string, privateKey: KeyObjec
 export function verifySha256WithRsa(message: Buffer | string, signatureBase64: string, publicKey: KeyObject): boolean {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signatureBase64)) return false
   try {
-    return rsaVerify('sha256', Buffer.isBuffer(message) ? message : Buffer.from(message), publicKey, Buffer.from(signatureBase64, 'base64'))
+    return rsaVerify(
+      'sha256',
+      Buffer.isBuffer(message) ? message : Buffer.from(message),
+      publicKey,
+      Buffer.from(signatureBase64, 'base64'),
+    )
   } catch {
     return false
   }
@@ -76,13 +91,21 @@ export function authorizationHeader(request: SignedRequest): string {
 }
 
 /** AEAD_AES_256_GCM as the v3 notifications and certificate downloads use it: ciphertext followed by a 16-byte tag. */
-export function aes256GcmDecrypt(key: Buffer, nonce: Buffer, associatedData: Buffer, ciphertextWithTag: Buffer): Buffer {
+export function aes256GcmDecrypt(
+  key: Buffer,
+  nonce: Buffer,
+  associatedData: Buffer,
+  ciphertextWithTag: Buffer,
+): Buffer {
   if (key.length !== 32) throw new Error('AES-256-GCM needs a 32-byte key')
   if (ciphertextWithTag.length < 16) throw new Error('ciphertext shorter than its tag')
   const decipher = createDecipheriv('aes-256-gcm', key, nonce)
   decipher.setAAD(associatedData)
   decipher.setAuthTag(ciphertextWithTag.subarray(ciphertextWithTag.length - 16))
-  return Buffer.concat([decipher.update(ciphertextWithTag.subarray(0, ciphertextWithTag.length - 16)), decipher.final()])
+  return Buffer.concat([
+    decipher.update(ciphertextWithTag.subarray(0, ciphertextWithTag.length - 16)),
+    decipher.final(),
+  ])
 }
 
 /** Decrypts a notification `resource` (nonce and associated_data are UTF-8 strings, ciphertext base64). */
@@ -102,14 +125,19 @@ export function decryptResource(
  * APIv2 signature: non-empty parameters except `sign`, sorted by name, joined as `k=v&…&key=APIV2KEY`, then
  * MD5 or HMAC-SHA256 (keyed with the APIv2 key), upper-case hex. Kept for a v2 payment-code fallback.
  */
-export function signV2(params: Record<string, string | number | undefined | null>, apiV2Key: string, type: 'MD5' | 'HMAC-SHA256'): string {
+export function signV2(
+  params: Record<string, string | number | undefined | null>,
+  apiV2Key: string,
+  type: 'MD5' | 'HMAC-SHA256',
+): string {
   const text =
     Object.keys(params)
       .filter((k) => k !== 'sign' && params[k] !== undefined && params[k] !== null && params[k] !== '')
       .sort()
       .map((k) => `${k}=${params[k]}`)
       .join('&') + `&key=${apiV2Key}`
-  const digest = type === 'MD5' ? createHash('md5').update(text, 'utf8') : createHmac('sha256', apiV2Key).update(text, 'utf8')
+  const digest =
+    type === 'MD5' ? createHash('md5').update(text, 'utf8') : createHmac('sha256', apiV2Key).update(text, 'utf8')
   return digest.digest('hex').toUpperCase()
 }
 

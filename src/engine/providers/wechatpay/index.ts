@@ -131,15 +131,23 @@ export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDe
     const nonce = header(headers, 'Wechatpay-Nonce')
     const signature = header(headers, 'Wechatpay-Signature')
     const serial = header(headers, 'Wechatpay-Serial')
-    if (!timestamp || !nonce || !signature || !serial) return { reason: 'UNSIGNED', detail: 'signature headers missing' }
+    if (!timestamp || !nonce || !signature || !serial)
+      return { reason: 'UNSIGNED', detail: 'signature headers missing' }
     const signatureType = header(headers, 'Wechatpay-Signature-Type')
     if (signatureType !== undefined && signatureType !== 'WECHATPAY2-SHA256-RSA2048') {
       return { reason: 'RESPONSE_SIGNATURE', detail: `unsupported signature type ${signatureType.slice(0, 40)}` }
     }
     const publicKey = platformKeys.get(serial)
-    if (!publicKey) return { reason: 'UNKNOWN_SERIAL', detail: `no WeChat Pay key configured for serial ${serial.slice(0, 64)}` }
-    if (!/^\d{1,12}$/.test(timestamp) || !verifySha256WithRsa(responseMessage(timestamp, nonce, body), signature, publicKey)) {
-      return { reason: 'RESPONSE_SIGNATURE', detail: `signature does not verify with the key of serial ${serial.slice(0, 64)}` }
+    if (!publicKey)
+      return { reason: 'UNKNOWN_SERIAL', detail: `no WeChat Pay key configured for serial ${serial.slice(0, 64)}` }
+    if (
+      !/^\d{1,12}$/.test(timestamp) ||
+      !verifySha256WithRsa(responseMessage(timestamp, nonce, body), signature, publicKey)
+    ) {
+      return {
+        reason: 'RESPONSE_SIGNATURE',
+        detail: `signature does not verify with the key of serial ${serial.slice(0, 64)}`,
+      }
     }
     const skewMs = Math.abs(deps.clock.now() - Number(timestamp) * 1000)
     if (skewMs > MAX_CLOCK_SKEW_MS) {
@@ -176,7 +184,10 @@ export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDe
       if (error instanceof TransportError && error.kind === 'timeout') {
         throw fail('TIMEOUT', 'WeChat Pay did not answer in time; the outcome is unknown')
       }
-      throw fail('UNREACHABLE', `WeChat Pay could not be reached (${error instanceof Error ? error.message : 'network error'})`)
+      throw fail(
+        'UNREACHABLE',
+        `WeChat Pay could not be reached (${error instanceof Error ? error.message : 'network error'})`,
+      )
     }
 
     const problem = verifySigned(raw.headers, raw.body)
@@ -192,14 +203,21 @@ export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDe
       // Our own timestamp is refused when our clock is off; the HTTP Date header tells that case apart.
       const serverDate = Date.parse(header(raw.headers, 'Date') ?? '')
       const clockSkewed = Number.isFinite(serverDate) && Math.abs(deps.clock.now() - serverDate) > MAX_CLOCK_SKEW_MS
-      throw fail('UNSIGNED_ERROR', `WeChat Pay refused the request (HTTP ${raw.status}${typeof code === 'string' ? ` ${code}` : ''})`, {
-        status: raw.status,
-        wechatCode: typeof code === 'string' ? code : null,
-        clockSkewed,
-      })
+      throw fail(
+        'UNSIGNED_ERROR',
+        `WeChat Pay refused the request (HTTP ${raw.status}${typeof code === 'string' ? ` ${code}` : ''})`,
+        {
+          status: raw.status,
+          wechatCode: typeof code === 'string' ? code : null,
+          clockSkewed,
+        },
+      )
     }
     if (problem) {
-      report(problem.reason === 'CLOCK_SKEW' ? 'clock_skew' : 'response_signature', `${method} ${url.pathname}: ${problem.detail}`)
+      report(
+        problem.reason === 'CLOCK_SKEW' ? 'clock_skew' : 'response_signature',
+        `${method} ${url.pathname}: ${problem.detail}`,
+      )
       const message =
         problem.reason === 'CLOCK_SKEW'
           ? 'WeChat Pay answer is outside the 5-minute clock window and was ignored; check the computer clock'
@@ -245,7 +263,10 @@ export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDe
       outTradeNo,
       state,
       amountFen: typeof total === 'number' && Number.isSafeInteger(total) && total >= 0 ? total : null,
-      providerTradeNo: typeof transaction.transaction_id === 'string' && transaction.transaction_id ? transaction.transaction_id : null,
+      providerTradeNo:
+        typeof transaction.transaction_id === 'string' && transaction.transaction_id
+          ? transaction.transaction_id
+          : null,
       paidAt: state === 'SUCCESS' ? parseRfc3339(transaction.success_time) : null,
     }
   }
@@ -260,7 +281,10 @@ export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDe
 
   async function query(outTradeNo: string): Promise<ProviderTrade> {
     const no = requireOutNo(outTradeNo, 'out_trade_no')
-    const answer = await call('GET', `/v3/pay/transactions/out-trade-no/${no}?mchid=${encodeURIComponent(config.mchId)}`)
+    const answer = await call(
+      'GET',
+      `/v3/pay/transactions/out-trade-no/${no}?mchid=${encodeURIComponent(config.mchId)}`,
+    )
     if (answer.status === 200) return toTrade(outTradeNo, answer.data)
     if (answer.status === 404 || answer.data.code === 'ORDER_NOT_EXIST') return notFound(outTradeNo)
     throw apiError(answer, 'report the trade')
@@ -273,7 +297,8 @@ export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDe
       throw fail('BAD_RESPONSE', 'WeChat Pay answered about a different out_refund_no')
     }
     const refund = asObject(data.amount)?.refund
-    if (typeof refund !== 'number' || !Number.isSafeInteger(refund)) throw fail('BAD_RESPONSE', 'refund answer has no amount')
+    if (typeof refund !== 'number' || !Number.isSafeInteger(refund))
+      throw fail('BAD_RESPONSE', 'refund answer has no amount')
     return {
       outRefundNo,
       state,
@@ -325,7 +350,8 @@ export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDe
       const code = answer.data.code
       // The customer paid between our query and the close: the trade is a success, as a query shows.
       if (code === 'ORDERPAID') return query(outTradeNo)
-      if (code === 'ORDER_CLOSED') return { outTradeNo, state: 'CLOSED', amountFen: null, providerTradeNo: null, paidAt: null }
+      if (code === 'ORDER_CLOSED')
+        return { outTradeNo, state: 'CLOSED', amountFen: null, providerTradeNo: null, paidAt: null }
       if (answer.status === 404 || code === 'ORDER_NOT_EXIST') return notFound(outTradeNo)
       throw apiError(answer, 'close the order')
     },
@@ -352,10 +378,22 @@ export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDe
         return toTrade(request.outTradeNo, answer.data)
       }
       if (code === 'USERPAYING' || answer.status === 202) {
-        return { outTradeNo: request.outTradeNo, state: 'USERPAYING', amountFen: null, providerTradeNo: null, paidAt: null }
+        return {
+          outTradeNo: request.outTradeNo,
+          state: 'USERPAYING',
+          amountFen: null,
+          providerTradeNo: null,
+          paidAt: null,
+        }
       }
       if (code !== null && CODEPAY_DECLINE_CODES.has(code)) {
-        return { outTradeNo: request.outTradeNo, state: 'PAYERROR', amountFen: null, providerTradeNo: null, paidAt: null }
+        return {
+          outTradeNo: request.outTradeNo,
+          state: 'PAYERROR',
+          amountFen: null,
+          providerTradeNo: null,
+          paidAt: null,
+        }
       }
       // A retried code payment, or a success answer without a state: the trade itself is the truth.
       if (code === 'ORDERPAID' || code === 'OUT_TRADE_NO_USED' || (answer.status >= 200 && answer.status < 300)) {
@@ -426,7 +464,10 @@ export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDe
       if (!envelope || !resource) throw new EngineError('NOTIFICATION_REJECTED', 'notification has no resource')
       const eventType = typeof envelope.event_type === 'string' ? envelope.event_type : ''
       if (!eventType.startsWith('TRANSACTION.')) {
-        throw new EngineError('NOTIFICATION_REJECTED', `notification ${eventType.slice(0, 40) || 'without a type'} is not about a payment`)
+        throw new EngineError(
+          'NOTIFICATION_REJECTED',
+          `notification ${eventType.slice(0, 40) || 'without a type'} is not about a payment`,
+        )
       }
       if (
         resource.algorithm !== 'AEAD_AES_256_GCM' ||
@@ -455,7 +496,10 @@ export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDe
         report('notification_decrypt', 'resource does not decrypt with the APIv3 key to a transaction')
         throw new EngineError('NOTIFICATION_REJECTED', 'notification resource cannot be decrypted')
       }
-      if (transaction.mchid !== config.mchId || (transaction.appid !== undefined && transaction.appid !== config.appId)) {
+      if (
+        transaction.mchid !== config.mchId ||
+        (transaction.appid !== undefined && transaction.appid !== config.appId)
+      ) {
         throw new EngineError('NOTIFICATION_REJECTED', 'notification is for another merchant account')
       }
       try {
@@ -467,7 +511,11 @@ export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDe
 
     async testConnection(): Promise<ConnectionTestResult> {
       if (!privateKey) {
-        return { ok: false, code: 'WRONG_KEY', message: 'The merchant API private key (apiclient_key.pem) cannot be read.' }
+        return {
+          ok: false,
+          code: 'WRONG_KEY',
+          message: 'The merchant API private key (apiclient_key.pem) cannot be read.',
+        }
       }
       if (Buffer.byteLength(config.apiV3Key, 'utf8') !== 32) {
         return { ok: false, code: 'WRONG_KEY', message: 'The APIv3 key must be exactly 32 characters.' }
@@ -486,7 +534,11 @@ export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDe
       const probe = `hutongprobe${newNonce(16)}`
       try {
         await query(probe)
-        return { ok: true, code: 'OK', message: 'Connected: WeChat Pay accepted our signature and its answer verified.' }
+        return {
+          ok: true,
+          code: 'OK',
+          message: 'Connected: WeChat Pay accepted our signature and its answer verified.',
+        }
       } catch (error) {
         return explainFailure(error)
       }
@@ -511,31 +563,39 @@ function explainFailure(error: unknown): ConnectionTestResult {
   switch (reason) {
     case 'TIMEOUT':
     case 'UNREACHABLE':
-      return { ok: false, code: 'UNREACHABLE', message: 'WeChat Pay could not be reached: check the network and the gateway address.' }
+      return {
+        ok: false,
+        code: 'UNREACHABLE',
+        message: 'WeChat Pay could not be reached: check the network and the gateway address.',
+      }
     case 'UNKNOWN_SERIAL':
       return {
         ok: false,
         code: 'WRONG_SERIAL',
-        message: 'WeChat Pay signed its answer with a key whose serial (public key ID) is not configured: add the current WeChat Pay public key or platform certificate.',
+        message:
+          'WeChat Pay signed its answer with a key whose serial (public key ID) is not configured: add the current WeChat Pay public key or platform certificate.',
       }
     case 'CLOCK_SKEW':
       return {
         ok: false,
         code: 'CLOCK_SKEW',
-        message: "This computer's clock differs from WeChat Pay's by more than 5 minutes: set the clock automatically and try again.",
+        message:
+          "This computer's clock differs from WeChat Pay's by more than 5 minutes: set the clock automatically and try again.",
       }
     case 'RESPONSE_SIGNATURE':
       return {
         ok: false,
         code: 'BAD_RESPONSE_SIGNATURE',
-        message: 'The answer did not verify with the configured WeChat Pay public key: check the key, or the network may be tampering with traffic.',
+        message:
+          'The answer did not verify with the configured WeChat Pay public key: check the key, or the network may be tampering with traffic.',
       }
     case 'UNSIGNED_ERROR':
       if (status === 401 && details?.clockSkewed === true) {
         return {
           ok: false,
           code: 'CLOCK_SKEW',
-          message: "WeChat Pay refused our request time: this computer's clock is more than 5 minutes off. Set the clock automatically and try again.",
+          message:
+            "WeChat Pay refused our request time: this computer's clock is more than 5 minutes off. Set the clock automatically and try again.",
         }
       }
       if (status === 401) {
@@ -545,15 +605,35 @@ function explainFailure(error: unknown): ConnectionTestResult {
           message: `WeChat Pay refused our signature${wechatCode ? ` (${wechatCode})` : ''}: check the merchant ID, the API certificate serial number and the private key.`,
         }
       }
-      return { ok: false, code: 'WRONG_GATEWAY', message: `The gateway answered like no WeChat Pay server (HTTP ${status ?? '?'}): check the gateway address.` }
+      return {
+        ok: false,
+        code: 'WRONG_GATEWAY',
+        message: `The gateway answered like no WeChat Pay server (HTTP ${status ?? '?'}): check the gateway address.`,
+      }
     case 'BAD_RESPONSE':
-      return { ok: false, code: 'WRONG_GATEWAY', message: 'The gateway answered something WeChat Pay never sends: check the gateway address.' }
+      return {
+        ok: false,
+        code: 'WRONG_GATEWAY',
+        message: 'The gateway answered something WeChat Pay never sends: check the gateway address.',
+      }
     case 'API_ERROR':
       if (status !== null && status >= 500) {
-        return { ok: false, code: 'UNREACHABLE', message: 'WeChat Pay is having trouble right now: try again in a few minutes.' }
+        return {
+          ok: false,
+          code: 'UNREACHABLE',
+          message: 'WeChat Pay is having trouble right now: try again in a few minutes.',
+        }
       }
-      return { ok: false, code: 'REJECTED', message: `WeChat Pay refused the request${wechatCode ? ` (${wechatCode})` : ''}: check the merchant ID and the AppID.` }
+      return {
+        ok: false,
+        code: 'REJECTED',
+        message: `WeChat Pay refused the request${wechatCode ? ` (${wechatCode})` : ''}: check the merchant ID and the AppID.`,
+      }
     default:
-      return { ok: false, code: 'REJECTED', message: error instanceof EngineError ? error.message : 'The connection test failed.' }
+      return {
+        ok: false,
+        code: 'REJECTED',
+        message: error instanceof EngineError ? error.message : 'The connection test failed.',
+      }
   }
 }

@@ -12,7 +12,8 @@ export function toRfc3339Shanghai(ms: number): string {
 
 /** Parses an RFC 3339 time with an explicit offset; anything else is null. */
 export function parseRfc3339(value: unknown): number | null {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return null
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value))
+    return null
   const ms = Date.parse(value)
   return Number.isFinite(ms) ? ms : null
 }

@@ -67,7 +67,9 @@ export function send(
         response.on('end', () =>
           finish(null, { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
         )
-        response.on('error', () => finish(new TransportError('unreachable', 'the connection broke while reading the answer')))
+        response.on('error', () =>
+          finish(new TransportError('unreachable', 'the connection broke while reading the answer')),
+        )
       },
     )
     const timer = setTimeout(() => {

@@ -73,7 +73,10 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   return { call, subscribe }
 }
 
-async function readEventStream(stream: ReadableStream<Uint8Array>, onEvent: (event: EngineEvent) => void): Promise<void> {
+async function readEventStream(
+  stream: ReadableStream<Uint8Array>,
+  onEvent: (event: EngineEvent) => void,
+): Promise<void> {
   const reader = stream.getReader()
   const decoder = new TextDecoder()
   let buffer = ''

@@ -7,7 +7,9 @@ export function createIpcTransport(bridge: HutongBridge): Transport {
     async call(operation, input) {
       const result = await bridge.invoke(operation, input)
       if (result.ok) return result.data
-      throw EngineError.fromData(isErrorData(result.error) ? (result.error as never) : { code: 'INTERNAL', message: 'Internal error' })
+      throw EngineError.fromData(
+        isErrorData(result.error) ? (result.error as never) : { code: 'INTERNAL', message: 'Internal error' },
+      )
     },
     subscribe: (listener) => bridge.onEvent(listener),
   }

@@ -6,7 +6,11 @@ export function useClipboard(): (text: string, what: string) => Promise<void> {
   const { t } = useI18n()
   return async (text: string, what: string) => {
     const ok = await writeText(text)
-    ElMessage({ type: ok ? 'success' : 'error', message: ok ? t('common.copied', { what }) : t('common.copyFailed'), grouping: true })
+    ElMessage({
+      type: ok ? 'success' : 'error',
+      message: ok ? t('common.copied', { what }) : t('common.copyFailed'),
+      grouping: true,
+    })
   }
 }
 

@@ -8,7 +8,9 @@ export function changedFields(before: unknown, after: unknown): string[] {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null
 }
 
 /** JSON with object keys sorted, so key order never reads as a change. */

@@ -88,7 +88,11 @@ function text(value: unknown): string {
 }
 
 /** A form for the stored credentials (secrets always empty), or a blank one. */
-export function toCredentialsDraft(wallet: CredentialWallet, mode: GatewayMode, status: CredentialsStatus | null): CredentialsDraft {
+export function toCredentialsDraft(
+  wallet: CredentialWallet,
+  mode: GatewayMode,
+  status: CredentialsStatus | null,
+): CredentialsDraft {
   const fields = status?.publicFields ?? {}
   const stored = status?.gatewayUrl ?? ''
   const gatewayUrl = stored === DEFAULT_GATEWAY_URLS[wallet][mode] ? '' : stored
@@ -179,7 +183,14 @@ function matching(value: string, pattern: RegExp, field: string, code: FormError
 }
 
 /** A secret as typed: empty keeps the stored one (undefined), unless none is stored and the engine needs it. */
-function secret(value: string, field: string, isSet: boolean, required: boolean, errors: FormError[], check?: (v: string) => FormErrorCode | null): string | undefined {
+function secret(
+  value: string,
+  field: string,
+  isSet: boolean,
+  required: boolean,
+  errors: FormError[],
+  check?: (v: string) => FormErrorCode | null,
+): string | undefined {
   const v = value.trim()
   if (v === '') {
     if (required && !isSet) errors.push({ field, code: 'REQUIRED' })
@@ -217,9 +228,20 @@ export function fromCredentialsDraft(
   if (draft.wallet === 'wechat') {
     const mchId = matching(draft.mchId, /^\d{8,12}$/, 'mchId', 'INVALID_MCH_ID', errors)
     const appId = matching(draft.appId, /^wx[0-9a-zA-Z]{16}$/, 'appId', 'INVALID_WECHAT_APPID', errors)
-    const merchantSerialNo = matching(draft.merchantSerialNo, /^[0-9A-Fa-f]{8,64}$/, 'merchantSerialNo', 'INVALID_SERIAL', errors)
-    const privateKey = secret(draft.merchantPrivateKeyPem, 'merchantPrivateKeyPem', Boolean(secretsSet['merchantPrivateKeyPem']), true, errors, (v) =>
-      normalizePem(v, 'private') === null ? 'INVALID_PEM' : null,
+    const merchantSerialNo = matching(
+      draft.merchantSerialNo,
+      /^[0-9A-Fa-f]{8,64}$/,
+      'merchantSerialNo',
+      'INVALID_SERIAL',
+      errors,
+    )
+    const privateKey = secret(
+      draft.merchantPrivateKeyPem,
+      'merchantPrivateKeyPem',
+      Boolean(secretsSet['merchantPrivateKeyPem']),
+      true,
+      errors,
+      (v) => (normalizePem(v, 'private') === null ? 'INVALID_PEM' : null),
     )
     const apiV3Key = secret(draft.apiV3Key, 'apiV3Key', Boolean(secretsSet['apiV3Key']), true, errors, key32)
     const apiV2Key = secret(draft.apiV2Key, 'apiV2Key', Boolean(secretsSet['apiV2Key']), false, errors, key32)
@@ -249,8 +271,13 @@ export function fromCredentialsDraft(
     }
   } else {
     const appId = matching(draft.appId, /^\d{16}$/, 'appId', 'INVALID_ALIPAY_APPID', errors)
-    const privateKey = secret(draft.appPrivateKeyPem, 'appPrivateKeyPem', Boolean(secretsSet['appPrivateKeyPem']), true, errors, (v) =>
-      normalizePem(v, 'private') === null ? 'INVALID_PEM' : null,
+    const privateKey = secret(
+      draft.appPrivateKeyPem,
+      'appPrivateKeyPem',
+      Boolean(secretsSet['appPrivateKeyPem']),
+      true,
+      errors,
+      (v) => (normalizePem(v, 'private') === null ? 'INVALID_PEM' : null),
     )
     value = {
       wallet: 'alipay',

@@ -70,14 +70,19 @@ export function friendPayOffered(options: readonly Pick<PaymentOption, 'availabl
 /** The state to show: an open request past its deadline is expired even before the engine's sweep ends it. */
 export type FriendPayDisplayState = FriendPayRequest['status'] | 'locked'
 
-export function friendPayDisplayState(request: Pick<FriendPayRequest, 'status' | 'locked' | 'expiresAt'>, now: number): FriendPayDisplayState {
+export function friendPayDisplayState(
+  request: Pick<FriendPayRequest, 'status' | 'locked' | 'expiresAt'>,
+  now: number,
+): FriendPayDisplayState {
   if (request.status !== 'open') return request.status
   if (Date.parse(request.expiresAt) <= now) return 'expired'
   return request.locked ? 'locked' : 'open'
 }
 
 /** Open requests first (soonest deadline first), then the rest, newest first. */
-export function sortFriendPayRequests<T extends Pick<FriendPayRequest, 'status' | 'expiresAt' | 'createdAt' | 'id'>>(requests: readonly T[]): T[] {
+export function sortFriendPayRequests<T extends Pick<FriendPayRequest, 'status' | 'expiresAt' | 'createdAt' | 'id'>>(
+  requests: readonly T[],
+): T[] {
   return [...requests].sort((a, b) => {
     const aOpen = a.status === 'open'
     const bOpen = b.status === 'open'
@@ -132,7 +137,8 @@ export function friendPayIssueFields(details: unknown): FormError[] {
   if (!Array.isArray(details)) return []
   return details.flatMap((issue: unknown) => {
     const path = typeof issue === 'object' && issue !== null ? (issue as { path?: unknown }).path : undefined
-    if (path === 'requesterName' || path === 'message' || path === 'payerPhone') return [{ field: path, code: 'INVALID' as const }]
+    if (path === 'requesterName' || path === 'message' || path === 'payerPhone')
+      return [{ field: path, code: 'INVALID' as const }]
     return []
   })
 }
@@ -163,7 +169,8 @@ export function fromFriendPaySettingsDraft(draft: FriendPaySettingsDraft): FormR
   const errors: FormError[] = []
   const maxFen = parseYuanToFen(draft.maxYuan)
   if (draft.maxYuan.trim() === '') errors.push({ field: 'friendPay.maxYuan', code: 'REQUIRED' })
-  else if (maxFen === null || maxFen < 1 || maxFen > MAX_AMOUNT_FEN) errors.push({ field: 'friendPay.maxYuan', code: 'INVALID_AMOUNT' })
+  else if (maxFen === null || maxFen < 1 || maxFen > MAX_AMOUNT_FEN)
+    errors.push({ field: 'friendPay.maxYuan', code: 'INVALID_AMOUNT' })
   if (!Number.isInteger(draft.ttlHours) || draft.ttlHours < 1 || draft.ttlHours > 72) {
     errors.push({ field: 'friendPay.ttlHours', code: 'OUT_OF_RANGE' })
   }
@@ -197,10 +204,9 @@ export function friendPayTone(state: FriendPayDisplayState): 'success' | 'waitin
 }
 
 /** The request the till shows for an order: the newest one a friend can still pay, else the newest. */
-export function currentRequestFor<T extends Pick<FriendPayRequest, 'orderId' | 'status' | 'locked' | 'createdAt' | 'id'>>(
-  requests: readonly T[],
-  orderId: string,
-): T | null {
+export function currentRequestFor<
+  T extends Pick<FriendPayRequest, 'orderId' | 'status' | 'locked' | 'createdAt' | 'id'>,
+>(requests: readonly T[], orderId: string): T | null {
   const newestFirst = requests
     .filter((r) => r.orderId === orderId)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
@@ -222,6 +228,9 @@ export function friendPaidNotice(event: EngineEvent): FriendPaidNotice | null {
 }
 
 /** The till shows an order's payment on its checkout and receipt screens; anywhere else the cashier is told. */
-export function shouldTellCashier(notice: FriendPaidNotice, screen: { name: string | null; orderId: string | null }): boolean {
+export function shouldTellCashier(
+  notice: FriendPaidNotice,
+  screen: { name: string | null; orderId: string | null },
+): boolean {
   return !((screen.name === 'checkout' || screen.name === 'receipt') && screen.orderId === notice.orderId)
 }

@@ -14,7 +14,10 @@ export interface InstallmentDisplay {
   customerFeeFen: number
 }
 
-type PlanFields = Pick<InstallmentPlan, 'feeBearer' | 'feeFen' | 'customerTotalFen' | 'firstPeriodFen' | 'laterPeriodFen'> & { periods: number }
+type PlanFields = Pick<
+  InstallmentPlan,
+  'feeBearer' | 'feeFen' | 'customerTotalFen' | 'firstPeriodFen' | 'laterPeriodFen'
+> & { periods: number }
 
 export function installmentDisplay(plan: PlanFields, totalFen: number): InstallmentDisplay {
   const customerFeeFen = plan.customerTotalFen - totalFen
@@ -33,7 +36,10 @@ export function extraCustomerCost(option: Pick<PaymentOption, 'customerCostFen'>
 }
 
 /** The wallets that can show a QR code next to the ones already on screen. */
-export function walletsForAnotherQr(options: readonly PaymentOption[], shown: readonly (WalletId | null)[]): WalletId[] {
+export function walletsForAnotherQr(
+  options: readonly PaymentOption[],
+  shown: readonly (WalletId | null)[],
+): WalletId[] {
   return options
     .filter((o) => o.available && o.methods.includes('qr') && o.wallet !== 'huabei' && !shown.includes(o.wallet))
     .map((o) => o.wallet)

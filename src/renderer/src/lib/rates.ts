@@ -7,7 +7,10 @@ const PERCENT_PATTERN = /^(\d{1,3})(?:\.(\d{0,2}))?$/
 
 /** "0.6" → 60, "1" → 100, "0.38" → 38, "100" → 10000; null for anything else (or above 100 %). */
 export function parsePercentToBp(text: string): number | null {
-  const trimmed = text.trim().replace(/[%％]$/, '').trim()
+  const trimmed = text
+    .trim()
+    .replace(/[%％]$/, '')
+    .trim()
   const match = PERCENT_PATTERN.exec(trimmed)
   if (!match) return null
   const bp = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))

@@ -244,7 +244,15 @@ export function splitTotal(accounts: readonly Pick<AccountDraft, 'splitPercent' 
 export function newAccountDraft(existing: readonly Pick<AccountDraft, 'id'>[]): AccountDraft {
   let n = existing.length + 1
   while (existing.some((a) => a.id === `acct${n}`)) n += 1
-  return { id: `acct${n}`, label: '', merchantId: '', priority: existing.length, splitPercent: 0, feeRate: '', enabled: true }
+  return {
+    id: `acct${n}`,
+    label: '',
+    merchantId: '',
+    priority: existing.length,
+    splitPercent: 0,
+    feeRate: '',
+    enabled: true,
+  }
 }
 
 /**

@@ -127,7 +127,8 @@ export const useCheckoutStore = defineStore('checkout', () => {
     }
     if (!codePayment.value) {
       const paying = detail.attempts.find((a) => a.method === 'payment-code' && a.status === 'pending')
-      if (paying) codePayment.value = { phase: 'user_paying', attemptId: paying.id, wallet: paying.wallet, failureCode: null }
+      if (paying)
+        codePayment.value = { phase: 'user_paying', attemptId: paying.id, wallet: paying.wallet, failureCode: null }
     }
   }
 
@@ -182,7 +183,13 @@ export const useCheckoutStore = defineStore('checkout', () => {
     const current = order.value
     if (!current || wallet === 'cash') return null
     const installments = wallet === 'huabei' ? (selectedInstallments.value ?? undefined) : undefined
-    const created = await requireApi().call('payments.create', { id: current.id, method: 'qr', wallet, installments, qrSvg: false })
+    const created = await requireApi().call('payments.create', {
+      id: current.id,
+      method: 'qr',
+      wallet,
+      installments,
+      qrSvg: false,
+    })
     markAwaiting(current.id)
     return hasQr(created) ? panelFromCreated(created) : null
   }
@@ -223,7 +230,8 @@ export const useCheckoutStore = defineStore('checkout', () => {
       await requireApi().call('payments.close', { id: panel.id })
     } catch (error) {
       // The all-wallets code has no attempt of its own to close until a wallet is chosen.
-      if (!(error instanceof EngineError && (error.code === 'PAYMENT_NOT_FOUND' || error.code === 'INVALID_STATE'))) throw error
+      if (!(error instanceof EngineError && (error.code === 'PAYMENT_NOT_FOUND' || error.code === 'INVALID_STATE')))
+        throw error
     }
   }
 
@@ -276,7 +284,12 @@ export const useCheckoutStore = defineStore('checkout', () => {
         codePayment.value = null
         markPaid(current.id, created.wallet, new Date().toISOString())
       } else if (created.status === 'failed' || created.status === 'closed') {
-        codePayment.value = { phase: 'failed', attemptId: created.id, wallet: created.wallet, failureCode: created.failureCode ?? 'DECLINED' }
+        codePayment.value = {
+          phase: 'failed',
+          attemptId: created.id,
+          wallet: created.wallet,
+          failureCode: created.failureCode ?? 'DECLINED',
+        }
       } else {
         const earlier = codePayment.value
         // A live event may already have settled it while the request was returning.
@@ -306,7 +319,12 @@ export const useCheckoutStore = defineStore('checkout', () => {
     const current = order.value
     if (!current || busy.value) return null
     return withBusy(async () => {
-      const created = await requireApi().call('payments.create', { id: current.id, method: 'cash', wallet: 'cash', tenderedFen })
+      const created = await requireApi().call('payments.create', {
+        id: current.id,
+        method: 'cash',
+        wallet: 'cash',
+        tenderedFen,
+      })
       if (created.status === 'succeeded') markPaid(current.id, 'cash', new Date().toISOString())
       return created
     })

@@ -19,7 +19,9 @@ export const useFriendPayStore = defineStore('friendPay', () => {
   const watching = ref(false)
 
   const requests = computed(() =>
-    sortFriendPayRequests(listIds.value.map((id) => byId.value[id]).filter((r): r is FriendPayRequest => r !== undefined)),
+    sortFriendPayRequests(
+      listIds.value.map((id) => byId.value[id]).filter((r): r is FriendPayRequest => r !== undefined),
+    ),
   )
 
   function remember(request: FriendPayRequest): FriendPayRequest {

@@ -44,7 +44,9 @@ export const useSettingsStore = defineStore('settings', () => {
   const testing = ref<string[]>([])
 
   const orderedWallets = computed(() => [...wallets.value].sort((a, b) => a.displayOrder - b.displayOrder))
-  const paymentCodeRules = computed<PaymentCodeRule[]>(() => routing.value?.paymentCodeRules ?? DEFAULT_PAYMENT_CODE_RULES)
+  const paymentCodeRules = computed<PaymentCodeRule[]>(
+    () => routing.value?.paymentCodeRules ?? DEFAULT_PAYMENT_CODE_RULES,
+  )
 
   function byWallet(wallet: WalletId): WalletConfig | undefined {
     return wallets.value.find((w) => w.wallet === wallet)
@@ -154,7 +156,11 @@ export const useSettingsStore = defineStore('settings', () => {
     if (!isConfigEvent(event)) return
     // Another till may have saved credentials: refresh what this one shows as set.
     const { wallet, mode } = event.data as { wallet?: unknown; mode?: unknown }
-    if (event.type === 'credentials.changed' && (wallet === 'wechat' || wallet === 'alipay') && (mode === 'sandbox' || mode === 'production')) {
+    if (
+      event.type === 'credentials.changed' &&
+      (wallet === 'wechat' || wallet === 'alipay') &&
+      (mode === 'sandbox' || mode === 'production')
+    ) {
       if (credentials.value[credentialsKey(wallet, mode)]) void loadCredentials(wallet, mode).catch(() => undefined)
     }
     if (watching.value) void loadAudit().catch(() => undefined)
