@@ -22,6 +22,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 90_000,
           fileParallelism: false,
+          globalSetup: ['tests/support/requireChromium.ts'],
         },
       },
     ],

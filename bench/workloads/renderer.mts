@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
+import { findChromium } from '../../tests/support/chromiumPath'
 import { result, type BenchResult } from '../lib/report.mjs'
 
 const OUT = join(process.cwd(), 'out')
@@ -25,8 +26,8 @@ export async function renderer(): Promise<BenchResult[]> {
     result('renderer: initial JS (gzip)', initialKb, 'KB', { op: '<', value: 500 }),
     result('renderer: all JS (gzip)', allJsKb, 'KB', null),
   ]
-  const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-  if (!existsSync(chromiumPath))
+  const chromiumPath = findChromium()
+  if (!chromiumPath)
     return [...out, result('renderer: time to interactive', 0, '', null, { note: 'skipped: no Chromium' })]
 
   const dir = mkdtempSync(join(tmpdir(), 'hutong-bench-ui-'))

@@ -1,16 +1,17 @@
 import { chromium, type Browser } from 'playwright-core'
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+import { findChromium, noChromiumAdvice } from './chromiumPath'
 
 export const WECHAT_IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.49(0x18003137) NetType/WIFI Language/zh_CN'
 export const ALIPAY_ANDROID_UA =
   'Mozilla/5.0 (Linux; U; Android 14; zh-CN; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36 AlipayClient/10.6.0.8000 Language/zh-Hans'
 
-/** Debian's Chromium, headless, with the flags that keep it off the (closed) network. */
+/** Chrome or Chromium, headless, with the flags that keep it off the (closed) network. */
 export function launchChromium(): Promise<Browser> {
+  const executablePath = findChromium()
+  if (!executablePath) throw new Error(noChromiumAdvice())
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     headless: true,
     args: [
       '--no-sandbox',
