@@ -2,37 +2,33 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import type { EngineEvent } from '../shared/api/types'
-import { EngineError } from '../shared/errors'
-import { createHandlers, createInvoker } from './api/handlers'
+import { createHandlers, createInvoker, type Invoke, type InvokeUntrusted } from './api/handlers'
+import { createSettingsServices } from './api/settingsServices'
 import { forgetProducts } from './catalog/products'
 import { createCatalogService } from './catalog/service'
 import { systemClock, type Clock } from './clock'
+import { forgetRoutingSettings } from './config/routing'
+import { forgetWalletConfigs } from './config/wallets'
 import { createCommitGroups } from './db/commitGroups'
 import { openDatabase } from './db/open'
 import { createEventLog, type EventLog } from './events/log'
+import { createFriendPayService, type FriendPayService } from './friendPay/service'
 import { createIdGenerator, newSecretToken } from './ids'
+import { createLifecycle, type Lifecycle } from './lifecycle'
+import { createConsoleLogger, type Logger } from './logger'
 import { createOrderService, type OrderService } from './orders/service'
+import { createAggregateService } from './payments/aggregate'
 import { forgetAccountOutcomes } from './payments/queries'
 import { createPaymentService, type PaymentService } from './payments/service'
-import { createProviderRegistry } from './providers/registry'
+import { createWalletAdapters, type AdapterFactories, type WalletAdapters } from './providers/loader'
 import { createSimulatorProvider, type SimulatorOutcome, type SimulatorProvider } from './providers/simulator'
-import type { IncomingNotification, PaymentProvider } from './providers/types'
 import { openSimulatorBooks, SIMULATOR_DATABASE_FILE } from './providers/simulatorBooks'
-import { seedDemoStore } from './seed/demo'
-import { getOrCreateSetting } from './store/settings'
-import { getStoreProfile } from './store/profile'
-import { listAudit } from './config/audit'
-import { forgetRoutingSettings, getRoutingSettings, saveRoutingSettings } from './config/routing'
-import { forgetWalletConfigs, listWalletConfigs, saveWalletConfig } from './config/wallets'
-import { createAggregateService } from './payments/aggregate'
+import type { IncomingNotification } from './providers/types'
 import { createOptionsResolver } from './routing/facts'
-import { singleFlight } from './singleFlight'
-import { createFriendPayService, type FriendPayService } from './friendPay/service'
-import { credentialsStatus, loadAdapterConfigs, saveCredentials } from './credentials/store'
-import type { AdapterDeps, AdapterFactory, WalletAdapter } from './providers/common'
-import type { AlipayConfig } from './providers/alipay/config'
-import type { WechatPayConfig } from './providers/wechatpay/config'
 import type { SecretBox } from './secrets'
+import { seedDemoStore } from './seed/demo'
+import { singleFlight } from './singleFlight'
+import { getOrCreateSetting } from './store/settings'
 
 export interface EngineOptions {
   /** Folder holding the database file; created if missing. */
@@ -54,7 +50,9 @@ export interface EngineOptions {
   /** How long a call to a real wallet may take before its outcome counts as unknown (default 15 s). */
   walletTimeoutMs?: number
   /** Real wallet adapters by wallet; a wallet without one is unavailable outside simulator mode. */
-  adapters?: { wechat?: AdapterFactory<WechatPayConfig>; alipay?: AdapterFactory<AlipayConfig> }
+  adapters?: AdapterFactories
+  /** Where failures and notable events are reported (default: one line each on stderr). */
+  logger?: Logger
 }
 
 export interface Engine {
@@ -67,8 +65,10 @@ export interface Engine {
   readonly simulator: SimulatorProvider
   readonly aggregate: ReturnType<typeof createAggregateService>
   readonly friendPay: FriendPayService
-  /** Runs one API operation (validated against the contract); throws only EngineError. */
-  invoke(operation: unknown, input: unknown): Promise<unknown>
+  /** Runs one API operation (validated against the contract), typed by the contract; throws only EngineError. */
+  invoke: Invoke
+  /** The same for transports (IPC, HTTP), whose operation name and input arrive from outside. */
+  invokeUntrusted: InvokeUntrusted
   /** Entry point for wallet notifications (HTTP route, simulator delivery). */
   acceptNotification(providerKey: string, notification: IncomingNotification): Promise<void>
   subscribe(listener: (event: EngineEvent) => void): () => void
@@ -85,210 +85,65 @@ export interface Engine {
 
 export const DATABASE_FILE = 'hutong.sqlite'
 
-/** The composition root: everything the engine is made of is built here and only here. */
+/**
+ * The composition root: everything the engine is made of is built here and only here, part by part —
+ * the merchant's books, the simulator wallet, the real wallet adapters, the services, the operations, and
+ * the lifecycle that ties their background work to shutdown.
+ */
 export function createEngine(options: EngineOptions): Engine {
   mkdirSync(options.dataDir, { recursive: true })
   const clock = options.clock ?? systemClock
-  const db = openDatabase(join(options.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding })
-  const newId = createIdGenerator(clock)
-  const events = createEventLog(
-    db,
-    clock,
-    createCommitGroups(db, {
-      // In-memory copies of stored data may hold what was undone.
-      onRollback: () => {
-        forgetWalletConfigs(db)
-        forgetRoutingSettings(db)
-        forgetAccountOutcomes(db)
-        forgetProducts(db)
-      },
-    }),
-  )
-  const background = new Set<Promise<unknown>>()
-  const track = (work: Promise<unknown>): void => {
-    background.add(work)
-    void work.finally(() => background.delete(work))
-  }
+  const log = options.logger ?? createConsoleLogger()
+  const lifecycle = createLifecycle(log)
+  const books = openBooks(options, clock)
   let baseUrl = options.publicBaseUrl ?? 'http://127.0.0.1:5170'
-
-  const simulatorSecret = getOrCreateSetting(db, 'simulator.notification_secret', () => newSecretToken(32))
-  const simulatorDb = openSimulatorBooks(join(options.dataDir, SIMULATOR_DATABASE_FILE), options.nativeBinding)
-  const simulator = createSimulatorProvider({
-    db: simulatorDb,
-    clock,
-    secret: simulatorSecret,
-    publicBaseUrl: () => baseUrl,
-    deliverNotification: (notification) => engine.acceptNotification('simulator', notification),
-    defaultOutcome: options.simulator?.defaultOutcome,
-  })
-  const secretBox = options.secretBox ?? null
-  let realAdapters: WalletAdapter[] = []
-  // Read on every routing decision: rebuilt only when the adapters change.
-  let allProviders: readonly PaymentProvider[] = [simulator]
-  const adapterDeps: AdapterDeps = {
-    clock,
-    timeoutMs: options.walletTimeoutMs ?? 15_000,
-    onSecurityEvent: (event) =>
-      events.unitOfWork(() => void events.append({ type: 'security.rejected', data: { ...event } })),
-  }
-  /** (Re)builds the real adapters from the stored credentials, decrypted in memory only. */
-  const loadAdapters = (): void => {
-    const configs = loadAdapterConfigs(db, secretBox)
-    const built: WalletAdapter[] = []
-    for (const config of configs.wechat)
-      if (options.adapters?.wechat) built.push(options.adapters.wechat(config, adapterDeps))
-    for (const config of configs.alipay)
-      if (options.adapters?.alipay) built.push(options.adapters.alipay(config, adapterDeps))
-    realAdapters = built
-    allProviders = [simulator, ...built]
-  }
-  try {
-    loadAdapters()
-  } catch (error) {
-    console.error(
-      `[engine] wallet credentials could not be loaded: ${error instanceof Error ? error.message : 'unknown error'}`,
-    )
-  }
-  const providers = createProviderRegistry(() => allProviders)
-  const optionsFor = createOptionsResolver(db, clock, providers)
-  const paymentTtlMs = options.paymentTtlMs ?? 5 * 60 * 1000
-  const orderTtlMs = options.orderTtlMs ?? 2 * 60 * 60 * 1000
-  // Friend-pay requests follow their order when it is paid; the service exists only after payments does.
-  let onOrderPaid: FriendPayService['onOrderPaid'] = () => undefined
-  const payments = createPaymentService({
-    db,
-    clock,
-    events,
-    providers,
-    newId,
-    optionsFor,
-    paymentTtlMs,
-    track,
-    stopping: () => closed,
-    onOrderPaid: (orderId, attempt, now) => onOrderPaid(orderId, attempt, now),
-  })
-  const aggregate = createAggregateService({
-    db,
-    clock,
-    events,
-    payments,
-    optionsFor,
-    newId,
-    paymentTtlMs,
-    publicBaseUrl: () => baseUrl,
-  })
-  const friendPay = createFriendPayService({
-    db,
-    clock,
-    events,
-    payments,
-    optionsFor,
-    newId,
-    publicBaseUrl: () => baseUrl,
-    proofKey: getOrCreateSetting(db, 'friend_pay.proof_key', () => newSecretToken(32)),
-    orderTtlMs,
-  })
-  onOrderPaid = friendPay.onOrderPaid
-  const orders = createOrderService({
-    db,
-    clock,
-    events,
-    payments,
-    newId,
-    orderTtlMs,
-  })
-  const catalog = createCatalogService({ db, clock, newId })
-  if (options.seedDemo ?? true) seedDemoStore(db, clock, newId)
-
-  const invoke = createInvoker(
-    events,
-    createHandlers({
-      store: { profile: () => getStoreProfile(db) },
-      wallets: {
-        list: () => listWalletConfigs(db),
-        update: (input) =>
-          events.unitOfWork(() => {
-            saveWalletConfig(db, input, clock.now())
-            events.append({ type: 'config.changed', data: { entity: 'wallet', wallet: input.wallet } })
-            return listWalletConfigs(db).find((c) => c.wallet === input.wallet)!
-          }),
-      },
-      routing: {
-        get: () => getRoutingSettings(db),
-        update: (input) =>
-          events.unitOfWork(() => {
-            saveRoutingSettings(db, input, clock.now())
-            events.append({ type: 'config.changed', data: { entity: 'routing' } })
-            return getRoutingSettings(db)
-          }),
-      },
-      audit: { list: (limit) => listAudit(db, limit) },
-      aggregate: { create: (orderId) => aggregate.create(orderId) },
-      friendPay,
-      credentials: {
-        get: (input) => credentialsStatus(db, secretBox, input.wallet, input.mode),
-        set: async (input) => {
-          const mark = events.mark()
-          events.unitOfWork(() => {
-            saveCredentials(db, secretBox, input, clock.now())
-            events.append({ type: 'credentials.changed', data: { wallet: input.wallet, mode: input.mode } })
-          })
-          // Payments go to the new merchant account only once it is on disk: a lost save changes nothing.
-          await events.durable(mark)
-          loadAdapters()
-          return credentialsStatus(db, secretBox, input.wallet, input.mode)
-        },
-        test: async (input) => {
-          const key = `${input.wallet === 'wechat' ? 'wechatpay' : 'alipay'}:${input.mode}`
-          const adapter = realAdapters.find((a) => a.key === key)
-          if (!adapter)
-            return { ok: false, code: 'NOT_CONFIGURED', message: 'no credentials are stored for this wallet and mode' }
-          return adapter.testConnection()
-        },
-      },
-      options: (orderId) => optionsFor(payments.requireOrder(orderId)),
-      catalog,
-      orders,
-      payments,
-    }),
+  const publicBaseUrl = (): string => baseUrl
+  const simulator = startSimulator(options, books, publicBaseUrl, (notification) =>
+    engine.acceptNotification('simulator', notification),
   )
-
-  const sweep = singleFlight(async () => {
-    await payments.sweep()
-    await friendPay.expireDue()
-    await orders.expireDue()
+  const adapters = createWalletAdapters({
+    db: books.db,
+    secretBox: options.secretBox ?? null,
+    simulator: simulator.provider,
+    factories: options.adapters ?? {},
+    log,
+    deps: {
+      clock,
+      timeoutMs: options.walletTimeoutMs ?? 15_000,
+      onSecurityEvent: (event) =>
+        books.events.unitOfWork(() => void books.events.append({ type: 'security.rejected', data: { ...event } })),
+    },
   })
-  const sweepIntervalMs = options.sweepIntervalMs ?? 2000
-  const timer = sweepIntervalMs > 0 ? setInterval(() => track(sweep().catch(() => undefined)), sweepIntervalMs) : null
-  timer?.unref()
-  let closed = false
-  /** Once closing, nothing new starts; what is under way is waited for (it may be talking to a wallet). */
-  const whileOpen =
-    <A extends unknown[], R>(work: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> => {
-      if (closed) return Promise.reject(new EngineError('INTERNAL', 'the engine is shutting down'))
-      const running = work(...args)
-      track(running.catch(() => undefined))
-      return running
-    }
+  const services = createServices(options, { ...books, clock, log, lifecycle, adapters, publicBaseUrl })
+  if (options.seedDemo ?? true) seedDemoStore(books.db, clock, books.newId)
+  const invoke = createOperations(options, { ...books, clock, log, adapters, services })
+  const sweep = singleFlight(async () => {
+    await services.payments.sweep()
+    await services.friendPay.expireDue()
+    await services.orders.expireDue()
+  })
+  const stopSweeps = lifecycle.every(options.sweepIntervalMs ?? 2000, 'sweep', sweep)
+  const { db, events } = books
+  const { whileOpen } = lifecycle
 
   const engine: Engine = {
     db,
     clock,
     dataDir: options.dataDir,
     events,
-    orders,
-    payments,
-    simulator,
+    orders: services.orders,
+    payments: services.payments,
+    simulator: simulator.provider,
     // The phone pages' entry points that call wallets are waited for at shutdown too.
-    aggregate: { ...aggregate, land: whileOpen(aggregate.land) },
-    friendPay: { ...friendPay, pay: whileOpen(friendPay.pay) },
-    invoke: whileOpen(invoke),
+    aggregate: { ...services.aggregate, land: whileOpen(services.aggregate.land) },
+    friendPay: { ...services.friendPay, pay: whileOpen(services.friendPay.pay) },
+    invoke: whileOpen(invoke) as Invoke,
+    invokeUntrusted: whileOpen(invoke),
     acceptNotification: whileOpen(async (key: string, notification: IncomingNotification) => {
       // The wallet stops resending once we answer: answer only when what it told us is on disk.
       const mark = events.mark()
       try {
-        await payments.acceptNotification(key, notification)
+        await services.payments.acceptNotification(key, notification)
       } finally {
         await events.durable(mark)
       }
@@ -298,29 +153,138 @@ export function createEngine(options: EngineOptions): Engine {
     setPublicBaseUrl: (url) => {
       baseUrl = url.replace(/\/+$/, '')
     },
-    publicBaseUrl: () => baseUrl,
+    publicBaseUrl,
     sweep,
-    async idle() {
-      while (background.size || (await simulator.idle(), background.size)) await Promise.allSettled([...background])
-    },
+    idle: () => lifecycle.idle(() => simulator.provider.idle()),
     async close() {
-      if (closed) return
-      closed = true
-      if (timer) clearInterval(timer)
+      if (!lifecycle.beginClose()) return
+      stopSweeps()
       await engine.idle()
-      // The wallet's books first: the merchant's record what the wallet said.
-      const walletBooks = simulator.flush()
-      const mark = events.mark()
-      events.flush()
-      try {
-        await Promise.all([walletBooks, events.durable(mark)])
-      } finally {
-        db.close()
-        simulatorDb.close()
-      }
+      await closeBooks(books, simulator)
     },
   }
   return engine
+}
+
+interface Books {
+  db: Database
+  events: EventLog
+  newId: ReturnType<typeof createIdGenerator>
+}
+
+/** The merchant's database, its event log (the unit of work, group-committed) and id generator. */
+function openBooks(options: EngineOptions, clock: Clock): Books {
+  const db = openDatabase(join(options.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding })
+  const groups = createCommitGroups(db, {
+    // In-memory copies of stored data may hold what was undone.
+    onRollback: () => {
+      forgetWalletConfigs(db)
+      forgetRoutingSettings(db)
+      forgetAccountOutcomes(db)
+      forgetProducts(db)
+    },
+  })
+  return { db, events: createEventLog(db, clock, groups), newId: createIdGenerator(clock) }
+}
+
+interface Simulator {
+  provider: SimulatorProvider
+  db: Database
+}
+
+/** The simulator wallet: its own books (what "the wallet" holds) and pages a phone can pay on. */
+function startSimulator(
+  options: EngineOptions,
+  books: Books,
+  publicBaseUrl: () => string,
+  deliverNotification: (notification: IncomingNotification) => Promise<void>,
+): Simulator {
+  const secret = getOrCreateSetting(books.db, 'simulator.notification_secret', () => newSecretToken(32))
+  const db = openSimulatorBooks(join(options.dataDir, SIMULATOR_DATABASE_FILE), options.nativeBinding)
+  const provider = createSimulatorProvider({
+    db,
+    clock: options.clock ?? systemClock,
+    secret,
+    publicBaseUrl,
+    deliverNotification,
+    defaultOutcome: options.simulator?.defaultOutcome,
+  })
+  return { provider, db }
+}
+
+/** Writes what is still in memory: the wallet's books first, since the merchant's record what the wallet said. */
+async function closeBooks(books: Books, simulator: Simulator): Promise<void> {
+  const walletBooks = simulator.provider.flush()
+  const mark = books.events.mark()
+  books.events.flush()
+  try {
+    await Promise.all([walletBooks, books.events.durable(mark)])
+  } finally {
+    books.db.close()
+    simulator.db.close()
+  }
+}
+
+interface ServiceParts extends Books {
+  clock: Clock
+  log: Logger
+  lifecycle: Lifecycle
+  adapters: WalletAdapters
+  publicBaseUrl: () => string
+}
+
+/** Orders, payments, the all-wallets code, friend pay and the catalog, wired to each other explicitly. */
+function createServices(options: EngineOptions, parts: ServiceParts) {
+  const { db, clock, events, newId, log, lifecycle, publicBaseUrl } = parts
+  const providers = parts.adapters.registry
+  const optionsFor = createOptionsResolver(db, clock, providers)
+  const paymentTtlMs = options.paymentTtlMs ?? 5 * 60 * 1000
+  const orderTtlMs = options.orderTtlMs ?? 2 * 60 * 60 * 1000
+  const { track, closing: stopping } = lifecycle
+  const payments = createPaymentService({
+    ...{ db, clock, events, providers, log, newId, optionsFor, paymentTtlMs, track, stopping },
+  })
+  const aggregate = createAggregateService({
+    db,
+    clock,
+    events,
+    payments,
+    optionsFor,
+    newId,
+    paymentTtlMs,
+    publicBaseUrl,
+  })
+  const proofKey = getOrCreateSetting(db, 'friend_pay.proof_key', () => newSecretToken(32))
+  const friendPay = createFriendPayService({
+    ...{ db, clock, events, payments, optionsFor, newId, publicBaseUrl, proofKey, orderTtlMs },
+  })
+  // Friend-pay requests follow their order when it is paid, in the same transaction.
+  payments.onOrderPaid(friendPay.onOrderPaid)
+  const orders = createOrderService({ db, clock, events, payments, newId, orderTtlMs })
+  const catalog = createCatalogService({ db, clock, newId })
+  return { payments, aggregate, friendPay, orders, catalog, optionsFor }
+}
+
+/** The API operations, served by both transports through one invoker. */
+function createOperations(
+  options: EngineOptions,
+  parts: Books & { clock: Clock; log: Logger; adapters: WalletAdapters; services: ReturnType<typeof createServices> },
+): InvokeUntrusted {
+  const { services } = parts
+  const settings = createSettingsServices({ ...parts, secretBox: options.secretBox ?? null })
+  return createInvoker(
+    parts.events,
+    createHandlers({
+      ...settings,
+      aggregate: { create: (orderId) => services.aggregate.create(orderId) },
+      friendPay: services.friendPay,
+      options: (orderId) => services.optionsFor(services.payments.requireOrder(orderId)),
+      catalog: services.catalog,
+      orders: services.orders,
+      payments: services.payments,
+    }),
+    parts.log,
+  )
 }
 
 export type { Clock } from './clock'

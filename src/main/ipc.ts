@@ -15,7 +15,7 @@ export function registerIpc(engine: Engine, consoleUrl: () => string, windows: (
       return { ok: false, error: new EngineError('UNKNOWN_OPERATION', 'unknown operation').toData() }
     }
     try {
-      return { ok: true, data: await engine.invoke(operation, input) }
+      return { ok: true, data: await engine.invokeUntrusted(operation, input) }
     } catch (error) {
       return { ok: false, error: toErrorData(error) }
     }

@@ -24,8 +24,8 @@ function keyPair(bits = 2048) {
 const merchant = keyPair()
 const platform = keyPair()
 const wechatInput = {
-  wallet: 'wechat',
-  mode: 'sandbox',
+  wallet: 'wechat' as const,
+  mode: 'sandbox' as const,
   gatewayUrl: 'http://127.0.0.1:1/',
   mchId: '1900000109',
   appId: 'wx8888888888888888',

@@ -5,7 +5,7 @@ import { DATABASE_FILE } from '../../src/engine'
 import type { CreatedPayment, EngineEvent, Order } from '../../src/shared/api/types'
 import { testEngine } from '../support/engine'
 import { testServer } from '../support/server'
-import { insertAutomaticRefund } from '../../src/engine/payments/refunds'
+import { insertAutomaticRefund } from '../../src/engine/payments/refundQueries'
 
 let t: ReturnType<typeof testEngine>
 let reader: BetterSqlite3.Database | null = null
@@ -15,7 +15,7 @@ afterEach(async () => {
   await t?.dispose()
 })
 
-const create = (input: unknown) => t.engine.invoke('orders.create', input) as Promise<Order>
+const create = (input: unknown) => t.engine.invokeUntrusted('orders.create', input) as Promise<Order>
 
 /** A second connection to the same file sees only what has been committed. */
 function committedOrders(): string[] {
@@ -126,8 +126,7 @@ describe('group commit: checkouts running at the same time share one disk flush'
       }
       return options.find((o) => o.wallet === 'wechat')!.available
     }
-    type Wallets = { wallets: { wallet: string; maxFen: number | null }[] }
-    const wechat = ((await t.engine.invoke('wallets.list', {})) as Wallets).wallets.find((w) => w.wallet === 'wechat')!
+    const wechat = (await t.engine.invoke('wallets.list', {})).wallets.find((w) => w.wallet === 'wechat')!
     expect(await wechatOffered()).toBe(true)
     const changing = t.engine.invoke('wallets.update', { ...wechat, maxFen: 100 })
     poisonTheOpenGroup()
@@ -136,7 +135,7 @@ describe('group commit: checkouts running at the same time share one disk flush'
     const readMeanwhile = t.engine.invoke('wallets.list', {})
     await expect(changing).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
     await expect(readMeanwhile).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
-    const after = ((await t.engine.invoke('wallets.list', {})) as Wallets).wallets.find((w) => w.wallet === 'wechat')!
+    const after = (await t.engine.invoke('wallets.list', {})).wallets.find((w) => w.wallet === 'wechat')!
     expect(after.maxFen).toBe(wechat.maxFen)
     expect(await wechatOffered()).toBe(true)
   })

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CreatedPayment, Order, OrderDetail, PaymentOption } from '../../src/shared/api/types'
+import type { WalletId } from '../../src/shared/wallets'
 import { createEngine } from '../../src/engine'
 import { getSetting } from '../../src/engine/store/settings'
 import { getAttemptRow } from '../../src/engine/payments/queries'
@@ -11,7 +12,7 @@ let t: ReturnType<typeof testEngine>
 afterEach(async () => t?.dispose())
 
 const newOrder = (amountFen = 700) => t.engine.invoke('orders.create', { amountFen }) as Promise<Order>
-const pay = (id: string, wallet = 'wechat') =>
+const pay = (id: string, wallet: Exclude<WalletId, 'cash'> = 'wechat') =>
   t.engine.invoke('payments.create', { id, wallet, method: 'qr' }) as Promise<CreatedPayment>
 const detail = (id: string) => t.engine.invoke('orders.get', { id }) as Promise<OrderDetail>
 
@@ -192,7 +193,7 @@ describe('what the wallet shows the customer', () => {
     t = testEngine()
     const store = ((await t.engine.invoke('store.get', {})) as { name: string }).name
     const described = async (input: unknown) => {
-      const order = (await t.engine.invoke('orders.create', input)) as Order
+      const order = (await t.engine.invokeUntrusted('orders.create', input)) as Order
       const payment = await pay(order.id)
       return (
         t.engine.simulator.db.prepare('SELECT description FROM sim_trades WHERE out_trade_no = ?').get(payment.id) as {

@@ -190,7 +190,7 @@ describe('ranking strategies', () => {
   it('merchant priority: the display order decides', async () => {
     t = testEngine()
     await t.engine.invoke('routing.update', {
-      ...((await t.engine.invoke('routing.get', {})) as object),
+      ...(await t.engine.invoke('routing.get', {})),
       ranking: ['priority'],
     })
     await configure(t.engine, 'unionpay', { displayOrder: 0 })
@@ -203,7 +203,7 @@ describe('ranking strategies', () => {
   it('lowest merchant cost first', async () => {
     t = testEngine()
     await t.engine.invoke('routing.update', {
-      ...((await t.engine.invoke('routing.get', {})) as object),
+      ...(await t.engine.invoke('routing.get', {})),
       ranking: ['lowest_cost', 'priority'],
     })
     const o = await order(t.engine, { amountFen: 10_000 })
@@ -401,7 +401,7 @@ describe('configuration changes', () => {
 
   it('refuses routing settings with a repeated criterion', async () => {
     t = testEngine()
-    const current = (await t.engine.invoke('routing.get', {})) as object
+    const current = await t.engine.invoke('routing.get', {})
     await expect(
       t.engine.invoke('routing.update', { ...current, ranking: ['priority', 'priority'] }),
     ).rejects.toMatchObject({

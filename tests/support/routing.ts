@@ -1,4 +1,5 @@
 import type { Engine } from '../../src/engine'
+import type { OperationCallInput } from '../../src/shared/api/operations'
 import type { Order, PaymentOption, WalletConfig } from '../../src/shared/api/types'
 
 export async function walletConfig(engine: Engine, wallet: string): Promise<WalletConfig> {
@@ -20,6 +21,6 @@ export async function option(engine: Engine, orderId: string, wallet: string): P
   return (await optionsOf(engine, orderId)).find((o) => o.wallet === wallet)!
 }
 
-export async function order(engine: Engine, input: Record<string, unknown>): Promise<Order> {
-  return (await engine.invoke('orders.create', input)) as Order
+export async function order(engine: Engine, input: OperationCallInput<'orders.create'>): Promise<Order> {
+  return await engine.invoke('orders.create', input)
 }

@@ -1,5 +1,6 @@
 import {
   isOperationName,
+  type OperationCallInput,
   type OperationName,
   type OperationOutput,
   type OperationParsedInput,
@@ -8,6 +9,7 @@ import { parseOperationInput } from '../../shared/api/validate'
 import type { PaymentOption } from '../../shared/api/types'
 import { EngineError } from '../../shared/errors'
 import type { EventLog } from '../events/log'
+import { errorFields, type Logger } from '../logger'
 import type { CatalogService, EngineServices } from './services'
 
 type Handler<N extends OperationName> = (
@@ -48,12 +50,25 @@ export function createHandlers(
   }
 }
 
+/** Runs one operation, typed by the contract: input as a caller writes it, output as the contract defines it. */
+export type Invoke = <N extends OperationName>(
+  operation: N,
+  input: OperationCallInput<N>,
+) => Promise<OperationOutput<N>>
+
+/** The same entry point for transports, whose operation name and input arrive from outside. */
+export type InvokeUntrusted = (operation: unknown, input: unknown) => Promise<unknown>
+
 /**
- * The single entry point both transports use: validates the raw input against the contract,
- * runs the operation, and lets only coded EngineErrors out.
+ * The single entry point both transports use: validates the raw input against the contract, runs the
+ * operation, and lets only coded EngineErrors out; anything else is logged with the operation and answered
+ * as INTERNAL. An answer leaves only once what the operation wrote is on disk.
  */
-/** Runs operations; an answer leaves only once what the operation wrote is on disk. */
-export function createInvoker(books: Pick<EventLog, 'mark' | 'durable'>, handlers: Handlers) {
+export function createInvoker(
+  books: Pick<EventLog, 'mark' | 'durable'>,
+  handlers: Handlers,
+  log: Logger,
+): InvokeUntrusted {
   return async function invoke(name: unknown, rawInput: unknown): Promise<unknown> {
     if (!isOperationName(name)) throw new EngineError('UNKNOWN_OPERATION', `unknown operation ${String(name)}`)
     const input = parseOperationInput(name, rawInput)
@@ -63,8 +78,12 @@ export function createInvoker(books: Pick<EventLog, 'mark' | 'durable'>, handler
     try {
       output = await handler(input as never)
     } catch (error) {
-      await books.durable(mark).catch(() => undefined)
+      await books.durable(mark).catch((durableError: unknown) => {
+        // The operation's own error is the one to answer with; the lost write is reported here.
+        log.error({ operation: name, ...errorFields(durableError) }, 'saving after a failed operation failed')
+      })
       if (error instanceof EngineError) throw error
+      log.error({ operation: name, ...errorFields(error) }, 'operation failed unexpectedly')
       throw new EngineError('INTERNAL', 'Internal error')
     }
     await books.durable(mark)

@@ -1,15 +1,9 @@
 import type { Database } from 'better-sqlite3'
-import type { EngineEvent } from '../../shared/api/types'
-import type { EventType } from '../../shared/events'
+import { EVENT_DATA, upcastEventData, type EngineEvent, type EventType, type NewEvent } from '../../shared/events'
 import type { CommitGroups } from '../db/commitGroups'
 import { toIso, type Clock } from '../clock'
 
-export interface NewEvent {
-  type: EventType
-  orderId?: string | null
-  attemptId?: string | null
-  data?: Record<string, unknown>
-}
+export type { NewEvent }
 
 interface EventRow {
   seq: number
@@ -68,16 +62,16 @@ export function createEventLog(db: Database, clock: Clock, groups: CommitGroups)
         throw new Error('events are appended inside a unit of work')
       }
       const at = clock.now()
-      const data = event.data ?? {}
+      const data = checkedData(event)
       const result = insert.run(event.type, event.orderId ?? null, event.attemptId ?? null, JSON.stringify(data), at)
-      const appended: EngineEvent = {
+      const appended = {
         seq: Number(result.lastInsertRowid),
         type: event.type,
         orderId: event.orderId ?? null,
         attemptId: event.attemptId ?? null,
         at: toIso(at),
         data,
-      }
+      } as EngineEvent
       uncommitted.push(appended)
       return appended
     },
@@ -117,13 +111,23 @@ export function createEventLog(db: Database, clock: Clock, groups: CommitGroups)
   }
 }
 
+/** An event's data must have its type's shape: a payload that drifted is a bug, caught before it is written. */
+function checkedData(event: NewEvent): Record<string, unknown> {
+  const parsed = EVENT_DATA[event.type].safeParse(event.data ?? {})
+  if (!parsed.success) {
+    throw new Error(`event ${event.type} has data of the wrong shape: ${parsed.error.issues[0]?.message ?? ''}`)
+  }
+  return event.data ?? {}
+}
+
 function fromRow(row: EventRow): EngineEvent {
+  const type = row.type as EventType
   return {
     seq: row.seq,
-    type: row.type,
+    type,
     orderId: row.order_id,
     attemptId: row.attempt_id,
     at: toIso(row.at),
-    data: JSON.parse(row.data) as Record<string, unknown>,
-  }
+    data: upcastEventData(type, JSON.parse(row.data) as Record<string, unknown>),
+  } as EngineEvent
 }

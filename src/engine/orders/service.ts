@@ -10,7 +10,7 @@ import type { EventLog } from '../events/log'
 import type { IdPrefix } from '../ids'
 import type { PaymentService } from '../payments/service'
 import { countUnfinishedAttemptsForOrder } from '../payments/queries'
-import { listRefundsForOrder } from '../payments/refunds'
+import { listRefundsForOrder } from '../payments/refundQueries'
 import { finishFriendPay, listOpenFriendPayForOrder } from '../friendPay/queries'
 import {
   getOrderLines,

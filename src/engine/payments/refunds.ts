@@ -1,145 +1,159 @@
-import { prepared } from '../db/prepared'
-import type { Database } from 'better-sqlite3'
-import type { z } from 'zod'
-import type { Refund } from '../../shared/api/schemas'
-import { toIso, toIsoOrNull } from '../clock'
+import { present } from '../../shared/assert'
+import { EngineError } from '../../shared/errors'
+import { errorFields } from '../logger'
+import type { ProviderRefund } from '../providers/types'
+import { inBackground, providerFor, requireAttempt, type PaymentContext } from './context'
+import type { AttemptRow } from './queries'
+import {
+  finishRefund,
+  getRefundRow,
+  hasLiveRefund,
+  insertAutomaticRefund,
+  insertRetryRefund,
+  listPendingRefunds,
+  recordRefundTry,
+  refundView,
+  type AutomaticRefundReason,
+  type RefundRow,
+  type RefundView,
+} from './refundQueries'
 
-export type RefundView = z.output<typeof Refund>
-export type AutomaticRefundReason = 'duplicate_payment' | 'late_payment' | 'amount_mismatch'
+/** A refund to record: money the order did not need, given back whole and once; or a retry of a failed one. */
+export type RefundToQueue =
+  | { kind: 'automatic'; attempt: AttemptRow; amountFen: number; reason: AutomaticRefundReason }
+  | { kind: 'retry'; of: RefundRow }
 
-interface RefundRow {
-  id: string
-  order_id: string
-  attempt_id: string
-  wallet: RefundView['wallet']
-  amount_fen: number
-  reason: string
-  status: RefundView['status']
-  provider_refund_no: string | null
-  tries: number
-  last_error: string | null
-  created_at: number
-  updated_at: number
-  succeeded_at: number | null
-  failed_at: number | null
-}
-
-/** Records an automatic refund of a whole payment; a second request for the same payment is ignored. */
-export function insertAutomaticRefund(
-  db: Database,
-  refund: {
-    id: string
-    orderId: string
-    attemptId: string
-    wallet: string
-    amountFen: number
-    reason: AutomaticRefundReason
-  },
-  now: number,
-): boolean {
-  return (
-    prepared(
-      db,
-      `INSERT OR IGNORE INTO refunds (id, order_id, attempt_id, wallet, amount_fen, reason, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-    ).run(refund.id, refund.orderId, refund.attemptId, refund.wallet, refund.amountFen, refund.reason, now, now)
-      .changes === 1
-  )
-}
-
-export function listPendingRefunds(db: Database, limit: number): RefundRow[] {
-  return prepared(db, "SELECT * FROM refunds WHERE status = 'pending' ORDER BY created_at LIMIT ?").all(
-    limit,
-  ) as RefundRow[]
-}
-
-export function getRefundRow(db: Database, id: string): RefundRow | null {
-  return (prepared(db, 'SELECT * FROM refunds WHERE id = ?').get(id) as RefundRow | undefined) ?? null
-}
-
-export function finishRefund(
-  db: Database,
-  id: string,
-  to: 'succeeded' | 'failed',
-  providerRefundNo: string | null,
-  now: number,
-): boolean {
-  const column = to === 'succeeded' ? 'succeeded_at' : 'failed_at'
-  return (
-    prepared(
-      db,
-      `UPDATE refunds SET status = ?, ${column} = ?, updated_at = ?, provider_refund_no = COALESCE(?, provider_refund_no)
-         WHERE id = ? AND status = 'pending'`,
-    ).run(to, now, now, providerRefundNo, id).changes === 1
-  )
-}
-
-/** Counts one call to the wallet; `providerRefundNo` marks a refund the wallet has accepted (then queried, not resent). */
-export function recordRefundTry(
-  db: Database,
-  id: string,
-  error: string | null,
-  now: number,
-  providerRefundNo: string | null = null,
-): void {
-  prepared(
-    db,
-    `UPDATE refunds SET tries = tries + 1, last_error = ?, updated_at = ?, provider_refund_no = COALESCE(?, provider_refund_no)
-     WHERE id = ? AND status = 'pending'`,
-  ).run(error, now, providerRefundNo, id)
-}
-
-/** Whether a payment already has a refund under way or done (a retry must not add a second one). */
-export function hasLiveRefund(db: Database, attemptId: string): boolean {
-  return (
-    prepared(db, "SELECT 1 FROM refunds WHERE attempt_id = ? AND status IN ('pending', 'succeeded')").get(attemptId) !==
-    undefined
-  )
-}
-
-/** A new refund of the same payment after a failed one: a new id, so a new out_refund_no at the wallet. */
-export function insertRetryRefund(db: Database, failed: RefundRow, id: string, now: number): void {
-  prepared(
-    db,
-    `INSERT INTO refunds (id, order_id, attempt_id, wallet, amount_fen, reason, status, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-  ).run(
-    id,
-    failed.order_id,
-    failed.attempt_id,
-    failed.wallet,
-    failed.amount_fen,
-    `${failed.reason.replace(/_retry$/, '')}_retry`,
-    now,
+/**
+ * Records a refund and its `refund.created` event inside the caller's unit of work; it is sent to the wallet
+ * by `startRefunds` once on disk. Returns its id, or null when the payment already has its automatic refund.
+ */
+export function queueRefund(ctx: PaymentContext, refund: RefundToQueue, now: number): string | null {
+  const id = ctx.newId('rfd')
+  if (refund.kind === 'retry') {
+    const failed = refund.of
+    insertRetryRefund(ctx.db, failed, id, now)
+    ctx.events.append({
+      type: 'refund.created',
+      orderId: failed.order_id,
+      attemptId: failed.attempt_id,
+      data: { refundId: id, amountFen: failed.amount_fen, reason: 'retry', retryOf: failed.id },
+    })
+    return id
+  }
+  const { attempt, amountFen, reason } = refund
+  const inserted = insertAutomaticRefund(
+    ctx.db,
+    { id, orderId: attempt.order_id, attemptId: attempt.id, wallet: attempt.wallet, amountFen, reason },
     now,
   )
+  if (!inserted) return null
+  ctx.events.append({
+    type: 'refund.created',
+    orderId: attempt.order_id,
+    attemptId: attempt.id,
+    data: { refundId: id, amountFen, reason },
+  })
+  return id
 }
 
-export type { RefundRow }
-
-export function listRefundsForOrder(db: Database, orderId: string): RefundView[] {
-  const rows = prepared(db, 'SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id').all(
-    orderId,
-  ) as RefundRow[]
-  return rows.map(toRefund)
+/** Sends queued refunds in the background; what fails now is retried by the sweep. */
+export function startRefunds(ctx: PaymentContext): void {
+  inBackground(ctx, 'sending refunds', ctx.processRefunds())
 }
 
-function toRefund(row: RefundRow): RefundView {
-  return {
-    id: row.id,
-    orderId: row.order_id,
-    attemptId: row.attempt_id,
-    wallet: row.wallet,
-    amountFen: row.amount_fen,
-    reason: row.reason,
-    status: row.status,
-    providerRefundNo: row.provider_refund_no,
-    tries: row.tries,
-    createdAt: toIso(row.created_at),
-    succeededAt: toIsoOrNull(row.succeeded_at),
+/**
+ * Sends every pending refund to its wallet. The refund id is the wallet's out_refund_no, so a retry
+ * after a lost answer refunds nothing twice; a refund stays pending until the wallet confirms it.
+ */
+export async function sendDueRefunds(ctx: PaymentContext): Promise<void> {
+  const now = ctx.clock.now()
+  // Money leaves only for a refund that is on disk: the list may hold refunds of a group still open, and a
+  // group lost meanwhile (any of them) means the refund is read again once everything is durable.
+  const mark = ctx.events.mark()
+  for (const listed of listPendingRefunds(ctx.db, 100)) {
+    if (ctx.stopping()) return
+    if (!refundDue(listed, now)) continue
+    try {
+      await ctx.events.durable(mark)
+    } catch (error) {
+      // Nothing was sent; the refunds still on disk are read again on the next run.
+      ctx.log.warn(errorFields(error), 'refunds wait: the books could not be saved')
+      return
+    }
+    const refund = getRefundRow(ctx.db, listed.id)
+    if (refund?.status === 'pending') await sendRefund(ctx, refund)
   }
 }
 
-export function refundView(row: RefundRow): RefundView {
-  return toRefund(row)
+async function sendRefund(ctx: PaymentContext, refund: RefundRow): Promise<void> {
+  const attempt = requireAttempt(ctx, refund.attempt_id)
+  try {
+    const provider = providerFor(ctx, attempt)
+    // A refund the wallet has accepted is asked about, not sent again.
+    const result = refund.provider_refund_no
+      ? await provider.queryRefund(refund.id, attempt.id)
+      : await provider.refund({
+          outTradeNo: attempt.id,
+          outRefundNo: refund.id,
+          amountFen: refund.amount_fen,
+          totalFen: refund.reason.startsWith('amount_mismatch') ? refund.amount_fen : attempt.amount_fen,
+          reason: refund.reason,
+        })
+    recordRefundResult(ctx, refund, result)
+  } catch (error) {
+    const code = error instanceof EngineError ? error.code : 'PROVIDER_ERROR'
+    ctx.log.warn({ refundId: refund.id, ...errorFields(error) }, 'refund not accepted yet; it will be retried')
+    ctx.events.unitOfWork(() => recordRefundTry(ctx.db, refund.id, code, ctx.clock.now()))
+  }
+}
+
+function recordRefundResult(ctx: PaymentContext, refund: RefundRow, result: ProviderRefund): void {
+  if (result.state === 'PROCESSING') {
+    ctx.events.unitOfWork(() =>
+      recordRefundTry(ctx.db, refund.id, null, ctx.clock.now(), result.providerRefundNo ?? refund.id),
+    )
+    return
+  }
+  const to = result.state === 'SUCCESS' ? 'succeeded' : 'failed'
+  ctx.events.unitOfWork(() => {
+    recordRefundTry(ctx.db, refund.id, to === 'failed' ? result.state : null, ctx.clock.now())
+    if (!finishRefund(ctx.db, refund.id, to, result.providerRefundNo, ctx.clock.now())) return
+    const data = { refundId: refund.id, amountFen: refund.amount_fen, wallet: refund.wallet }
+    const common = { orderId: refund.order_id, attemptId: refund.attempt_id }
+    if (to === 'succeeded') ctx.events.append({ type: 'refund.succeeded', ...common, data })
+    else ctx.events.append({ type: 'refund.failed', ...common, data: { ...data, state: result.state } })
+  })
+}
+
+/** Refund calls back off after each try: 2 s, 4 s, 8 s … up to 10 minutes between tries. */
+function refundDue(refund: { tries: number; updated_at: number }, now: number): boolean {
+  if (refund.tries === 0) return true
+  const wait = Math.min(2000 * 2 ** (refund.tries - 1), 10 * 60_000)
+  return now - refund.updated_at >= wait
+}
+
+/**
+ * A manager's second try at a refund the wallet closed: a new refund of the same payment, under a new refund
+ * number. Refused while another refund of the payment is under way or done, and for ABNORMAL refunds.
+ */
+export function retryRefund(ctx: PaymentContext, id: string): RefundView {
+  const failed = getRefundRow(ctx.db, id)
+  if (!failed) throw new EngineError('NOT_FOUND', `no refund ${id}`)
+  if (failed.status !== 'failed') throw new EngineError('INVALID_STATE', `refund ${id} is ${failed.status}`)
+  if (failed.last_error === 'ABNORMAL') {
+    // The money has left the merchant but could not reach the customer: the wallet's merchant platform
+    // settles it (e.g. to another account); a second refund would pay twice.
+    throw new EngineError(
+      'INVALID_STATE',
+      'the wallet holds this refund as abnormal: settle it in its merchant platform',
+    )
+  }
+  const retryId = ctx.events.unitOfWork(() => {
+    if (hasLiveRefund(ctx.db, failed.attempt_id)) {
+      throw new EngineError('INVALID_STATE', 'this payment already has a refund under way or done')
+    }
+    return queueRefund(ctx, { kind: 'retry', of: failed }, ctx.clock.now())
+  })
+  startRefunds(ctx)
+  return refundView(present(getRefundRow(ctx.db, present(retryId, 'retry refund id')), 'retry refund'))
 }

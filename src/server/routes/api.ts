@@ -28,7 +28,7 @@ export function registerApiRoutes(app: FastifyInstance, engine: Engine, version:
           }
           input = { ...(body as Record<string, unknown>), ...params }
         }
-        const output = await engine.invoke(name, input)
+        const output = await engine.invokeUntrusted(name, input)
         reply.code('status' in op.http ? op.http.status : 200)
         return output
       },

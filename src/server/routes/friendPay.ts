@@ -20,7 +20,7 @@ export function registerFriendPayRoutes(app: FastifyInstance, engine: Engine): v
 
   async function render(request: FastifyRequest, reply: FastifyReply, view: FriendView, status = 200) {
     const locale = pickLocale((request.query as { lang?: string }).lang, request.headers['accept-language'])
-    const store = (await engine.invoke('store.get', {})) as { name: string }
+    const store = await engine.invoke('store.get', {})
     setPageSecurityHeaders(reply)
     reply.header('Content-Security-Policy', FRIEND_PAGE_CSP)
     reply.code(status).header('Content-Type', 'text/html; charset=utf-8')

@@ -13,7 +13,7 @@ export function registerLandingRoutes(app: FastifyInstance, engine: Engine): voi
   async function respond(request: FastifyRequest, reply: FastifyReply, landing: Landing, token: string) {
     if (landing.kind === 'redirect') return reply.redirect(landing.url, 302)
     const locale = pickLocale((request.query as { lang?: string }).lang, request.headers['accept-language'])
-    const store = (await engine.invoke('store.get', {})) as { name: string }
+    const store = await engine.invoke('store.get', {})
     setPageSecurityHeaders(reply)
     reply.code(landing.kind === 'not_found' ? 404 : 200).header('Content-Type', 'text/html; charset=utf-8')
     return renderLandingPage(landing, token, store.name, locale)

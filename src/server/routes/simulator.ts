@@ -63,7 +63,7 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine): v
       return render(request, reply, { ...base, result: 'declined' })
     if (view.state === 'CLOSED' || view.expired) return render(request, reply, { ...base, result: 'closed' })
     if (result === 'cancelled') return render(request, reply, { ...base, result: 'cancelled' })
-    const store = (await engine.invoke('store.get', {})) as { name: string }
+    const store = await engine.invoke('store.get', {})
     return render(request, reply, {
       kind: 'confirm',
       token,

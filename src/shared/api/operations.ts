@@ -204,6 +204,10 @@ export const operations = {
 
 export type Operations = typeof operations
 export type OperationInput<N extends OperationName> = z.input<Operations[N]['input']>
+/** Input as a caller may write it: defaults that `prepare` fills in (a QR or cash payment's `method`) may be left out. */
+export type OperationCallInput<N extends OperationName> =
+  | OperationInput<N>
+  | (N extends 'payments.create' ? Omit<Extract<OperationInput<N>, { method: 'qr' | 'cash' }>, 'method'> : never)
 export type OperationParsedInput<N extends OperationName> = z.output<Operations[N]['input']>
 export type OperationOutput<N extends OperationName> = z.output<Operations[N]['output']>
 

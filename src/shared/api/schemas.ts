@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { MAX_AMOUNT_FEN } from '../money'
 import { ATTEMPT_STATUSES, ORDER_STATUSES } from '../states'
 import { CONNECTION_TEST_CODES } from '../gateways'
+import { EVENT_DATA, EVENT_TYPES, type EventType } from '../events'
 import { INSTALLMENT_PERIODS } from '../installments'
 import { PAYMENT_CODE_PATTERN } from '../paymentCodes'
 import { CONTRACT_STATUSES, OPTION_METHODS, PAYMENT_METHODS, PROVIDER_MODES, WALLET_IDS } from '../wallets'
@@ -115,16 +116,21 @@ export const PaymentAttempt = z
   })
   .meta({ id: 'PaymentAttempt' })
 
-export const EngineEvent = z
-  .object({
-    seq: z.number().int(),
-    type: z.string(),
-    orderId: z.string().nullable(),
-    attemptId: z.string().nullable(),
-    at: Timestamp,
-    data: z.record(z.string(), z.unknown()),
-  })
-  .meta({ id: 'EngineEvent' })
+const eventEnvelope = {
+  seq: z.number().int(),
+  orderId: z.string().nullable(),
+  attemptId: z.string().nullable(),
+  at: Timestamp,
+}
+type EventSchema<T extends EventType> = z.ZodObject<
+  typeof eventEnvelope & { type: z.ZodLiteral<T>; data: (typeof EVENT_DATA)[T] }
+>
+type AnyEventSchema = { [T in EventType]: EventSchema<T> }[EventType]
+const eventSchemas = EVENT_TYPES.map((type) =>
+  z.object({ ...eventEnvelope, type: z.literal(type), data: EVENT_DATA[type] }),
+) as unknown as [AnyEventSchema, ...AnyEventSchema[]]
+/** An engine event; its `data` has the shape of its `type` (see shared/events.ts). */
+export const EngineEvent = z.discriminatedUnion('type', eventSchemas).meta({ id: 'EngineEvent' })
 
 export const Refund = z
   .object({

@@ -10,5 +10,5 @@ export type PaymentAttempt = z.output<typeof S.PaymentAttempt>
 export type PaymentOption = z.output<typeof S.PaymentOption>
 export type WalletConfig = z.output<typeof S.WalletConfig>
 export type CreatedPayment = z.output<typeof S.CreatedPayment>
-export type EngineEvent = z.output<typeof S.EngineEvent>
+export type { EngineEvent } from '../events'
 export type FriendPayRequest = z.output<typeof S.FriendPayRequest>

@@ -13,8 +13,9 @@ import {
   securityKind,
 } from '../../../src/renderer/src/lib/engineEvents'
 
+/** An event as a console may receive it; the data is whatever the test needs. */
 function event(type: string, data: Record<string, unknown> = {}): EngineEvent {
-  return { seq: 1, type, orderId: 'ord_1', attemptId: 'pay_1', at: '2026-11-21T02:00:00.000Z', data }
+  return { seq: 1, type, orderId: 'ord_1', attemptId: 'pay_1', at: '2026-11-21T02:00:00.000Z', data } as EngineEvent
 }
 
 describe('engine events', () => {

@@ -155,12 +155,14 @@ describe('friend-pay requests', () => {
 
   it('finds the request in friend-pay events and the one that paid an order', () => {
     expect(eventFriendPayId({ type: 'friend_pay.locked', data: { friendPayId: 'fpr_1', tries: 5 } })).toBe('fpr_1')
-    expect(eventFriendPayId({ type: 'order.paid', data: { friendPayId: 'fpr_1' } })).toBeNull()
+    expect(
+      eventFriendPayId({ type: 'order.paid', data: { friendPayId: 'fpr_1' } } as unknown as EngineEvent),
+    ).toBeNull()
     const timeline = [
       { type: 'friend_pay.created', data: { friendPayId: 'fpr_1' } },
       { type: 'friend_pay.paid', data: { friendPayId: 'fpr_1', wallet: 'wechat' } },
       { type: 'order.paid', data: { wallet: 'wechat' } },
-    ]
+    ] as EngineEvent[]
     expect(paidByFriendRequestId(timeline)).toBe('fpr_1')
     expect(paidByFriendRequestId(timeline.slice(0, 1))).toBeNull()
   })
@@ -253,8 +255,8 @@ describe('telling the cashier a friend has paid', () => {
       friendPayId: 'fpr_1',
       wallet: 'wechat',
     })
-    expect(friendPaidNotice({ ...paid('ord_1'), type: 'order.paid' })).toBeNull()
-    expect(friendPaidNotice({ ...paid('ord_1'), type: 'friend_pay.cancelled' })).toBeNull()
+    expect(friendPaidNotice({ ...paid('ord_1'), type: 'order.paid' } as EngineEvent)).toBeNull()
+    expect(friendPaidNotice({ ...paid('ord_1'), type: 'friend_pay.cancelled' } as EngineEvent)).toBeNull()
   })
 
   it('stays quiet when the till shows that order, and speaks up anywhere else', () => {

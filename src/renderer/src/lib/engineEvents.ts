@@ -35,10 +35,9 @@ export function isUserPayingEvent(event: EngineEvent): boolean {
 
 /** Events that end a payment-code attempt without money, and the failure code to show for them. */
 export function codeFailureAfter(event: EngineEvent): string | null {
-  const code = typeof event.data['failureCode'] === 'string' ? (event.data['failureCode'] as string) : null
-  if (event.type === 'payment.failed') return code ?? 'DECLINED'
-  if (event.type === 'payment.reversed') return code ?? 'REVERSED'
-  if (event.type === 'payment.closed') return code ?? 'CLOSED'
+  if (event.type === 'payment.failed') return event.data.failureCode || 'DECLINED'
+  if (event.type === 'payment.reversed') return 'REVERSED'
+  if (event.type === 'payment.closed') return 'CLOSED'
   return null
 }
 
@@ -55,34 +54,31 @@ const PROVIDER_WALLETS: Record<string, WalletId> = { wechatpay: 'wechat', alipay
  * adapter ("wechatpay:sandbox").
  */
 export function eventGateway(event: EngineEvent): { wallet: WalletId | null; mode: 'sandbox' | 'production' | null } {
-  const provider = event.data['provider']
-  let wallet = eventWallet(event)
-  let mode: unknown = event.data['mode']
-  if (typeof provider === 'string') {
-    const [name, providerMode] = provider.split(':')
-    wallet = PROVIDER_WALLETS[name ?? ''] ?? wallet
-    mode = providerMode
+  if (event.type === 'credentials.changed') return { wallet: event.data.wallet, mode: event.data.mode }
+  const provider =
+    event.type === 'security.rejected' || event.type === 'notification.rejected' ? event.data.provider : null
+  if (!provider) return { wallet: eventWallet(event), mode: null }
+  const [name, mode] = provider.split(':')
+  return {
+    wallet: PROVIDER_WALLETS[name ?? ''] ?? eventWallet(event),
+    mode: mode === 'sandbox' || mode === 'production' ? mode : null,
   }
-  return { wallet, mode: mode === 'sandbox' || mode === 'production' ? mode : null }
 }
 
 /** What kind of check a security event failed (response_signature, notification_replay, clock_skew…). */
 export function securityKind(event: EngineEvent): string | null {
-  const kind = event.data['kind']
-  return event.type === 'security.rejected' && typeof kind === 'string' && kind !== '' ? kind : null
+  return event.type === 'security.rejected' && event.data.kind !== '' ? event.data.kind : null
 }
 
 /** The wallet named in an event's data, if it is one we know. */
 export function eventWallet(event: EngineEvent): WalletId | null {
-  const wallet = event.data['wallet']
-  return typeof wallet === 'string' && (WALLET_IDS as readonly string[]).includes(wallet) ? (wallet as WalletId) : null
+  const wallet = 'wallet' in event.data ? event.data.wallet : null
+  return typeof wallet === 'string' && (WALLET_IDS as readonly string[]).includes(wallet) ? wallet : null
 }
 
 /** Why an event's payment or request ended (a failure code or a close reason), if it says. */
 export function eventReasonCode(event: EngineEvent): string | null {
-  for (const key of ['failureCode', 'reason']) {
-    const value = event.data[key]
-    if (typeof value === 'string' && value !== '') return value
-  }
-  return null
+  const data = event.data
+  const reason = 'failureCode' in data ? data.failureCode : 'reason' in data ? data.reason : null
+  return typeof reason === 'string' && reason !== '' ? reason : null
 }

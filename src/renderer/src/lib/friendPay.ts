@@ -94,9 +94,8 @@ export function sortFriendPayRequests<T extends Pick<FriendPayRequest, 'status' 
 
 /** The friend-pay request an event is about, if any. */
 export function eventFriendPayId(event: Pick<EngineEvent, 'type' | 'data'>): string | null {
-  if (!event.type.startsWith('friend_pay.')) return null
-  const id = event.data['friendPayId']
-  return typeof id === 'string' && id !== '' ? id : null
+  if (!event.type.startsWith('friend_pay.') || !('friendPayId' in event.data)) return null
+  return event.data.friendPayId || null
 }
 
 /** The request that paid the order, from its timeline (null when nobody paid it for a friend). */

@@ -155,13 +155,10 @@ export const useSettingsStore = defineStore('settings', () => {
   function applyEvent(event: EngineEvent): void {
     if (!isConfigEvent(event)) return
     // Another till may have saved credentials: refresh what this one shows as set.
-    const { wallet, mode } = event.data as { wallet?: unknown; mode?: unknown }
-    if (
-      event.type === 'credentials.changed' &&
-      (wallet === 'wechat' || wallet === 'alipay') &&
-      (mode === 'sandbox' || mode === 'production')
-    ) {
-      if (credentials.value[credentialsKey(wallet, mode)]) void loadCredentials(wallet, mode).catch(() => undefined)
+    if (event.type === 'credentials.changed') {
+      const { wallet, mode } = event.data
+      const shown = (wallet === 'wechat' || wallet === 'alipay') && credentials.value[credentialsKey(wallet, mode)]
+      if (shown) void loadCredentials(wallet, mode).catch(() => undefined)
     }
     if (watching.value) void loadAudit().catch(() => undefined)
     // Checkout reads the friend-pay limit from here; the settings screen keeps its draft until saved.

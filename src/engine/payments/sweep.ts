@@ -1,0 +1,63 @@
+import { errorFields } from '../logger'
+import { CREATE_GRACE_MS, LATE_WATCH_MARGIN_MS, providerFor, type PaymentContext } from './context'
+import { listClosedQrAttemptsWatched, listUnfinishedAttemptRows, type AttemptRow } from './queries'
+import { applyTrade, closeAttempt } from './settle'
+
+/**
+ * Queries every unfinished attempt at its wallet (the primary truth when no notification can reach
+ * the shop), ends the expired ones, watches closed codes for late money, and retries pending refunds.
+ */
+export async function sweepPayments(ctx: PaymentContext): Promise<void> {
+  const now = ctx.clock.now()
+  for (const attempt of listUnfinishedAttemptRows(ctx.db, 200)) {
+    if (ctx.stopping()) return
+    if (attempt.status === 'created' && now - attempt.created_at < CREATE_GRACE_MS) continue
+    if (!dueForQuery(ctx, attempt, now)) continue
+    ctx.lastQueried.set(attempt.id, now)
+    try {
+      const trade = await providerFor(ctx, attempt).query(attempt.id)
+      if (attempt.status === 'created' && trade.state === 'NOT_FOUND')
+        await closeAttempt(ctx, attempt, 'create_interrupted')
+      else await applyTrade(ctx, attempt, trade)
+    } catch (error) {
+      // One wallet failing must not stop the others; the next sweep asks again.
+      ctx.log.warn({ attemptId: attempt.id, provider: attempt.provider, ...errorFields(error) }, 'sweep: query failed')
+    }
+  }
+  await watchClosedCodes(ctx, now)
+  if (ctx.lastQueried.size > 10_000) ctx.lastQueried.clear()
+  await ctx.processRefunds()
+}
+
+/**
+ * A wallet may not be able to close a code nobody has scanned yet (Alipay): it stays payable until its
+ * deadline. Closed codes are watched until shortly after it, and money that lands is refunded.
+ */
+async function watchClosedCodes(ctx: PaymentContext, now: number): Promise<void> {
+  for (const attempt of listClosedQrAttemptsWatched(ctx.db, now, LATE_WATCH_MARGIN_MS)) {
+    if (ctx.stopping()) return
+    const last = ctx.lastQueried.get(attempt.id)
+    if (last !== undefined && now - last < 10_000) continue
+    ctx.lastQueried.set(attempt.id, now)
+    try {
+      const trade = await providerFor(ctx, attempt).query(attempt.id)
+      if (trade.state === 'SUCCESS') await applyTrade(ctx, attempt, trade)
+    } catch (error) {
+      // Watched again on the next sweep until its margin has passed.
+      ctx.log.warn({ attemptId: attempt.id, ...errorFields(error) }, 'sweep: watching a closed code failed')
+    }
+  }
+}
+
+/**
+ * Polling starts fast and backs off, as the wallets ask: every 2 s for the first 30 s, every 5 s to two
+ * minutes, every 15 s to ten, then every minute; an attempt past its deadline is always due.
+ */
+function dueForQuery(ctx: PaymentContext, attempt: AttemptRow, now: number): boolean {
+  if (attempt.expires_at <= now) return true
+  const last = ctx.lastQueried.get(attempt.id)
+  if (last === undefined) return true
+  const age = now - attempt.created_at
+  const interval = age < 30_000 ? 2000 : age < 120_000 ? 5000 : age < 600_000 ? 15_000 : 60_000
+  return now - last >= interval
+}
