@@ -20,7 +20,8 @@ import { createOrderService, type OrderService } from './orders/service'
 import { createAggregateService } from './payments/aggregate'
 import { forgetAccountOutcomes } from './payments/queries'
 import { createPaymentService, type PaymentService } from './payments/service'
-import { createWalletAdapters, type AdapterFactories, type WalletAdapters } from './providers/loader'
+import { createWalletAdapters, type WalletAdapters } from './providers/loader'
+import type { WalletModule } from './providers/module'
 import { createSimulatorProvider, type SimulatorOutcome, type SimulatorProvider } from './providers/simulator'
 import { openSimulatorBooks, SIMULATOR_DATABASE_FILE } from './providers/simulatorBooks'
 import type { IncomingNotification } from './providers/types'
@@ -49,8 +50,8 @@ export interface EngineOptions {
   secretBox?: SecretBox | null
   /** How long a call to a real wallet may take before its outcome counts as unknown (default 15 s). */
   walletTimeoutMs?: number
-  /** Real wallet adapters by wallet; a wallet without one is unavailable outside simulator mode. */
-  adapters?: AdapterFactories
+  /** Real wallet providers to build adapters for; a wallet without one is unavailable outside simulator mode. */
+  adapters?: readonly WalletModule[]
   /** Where failures and notable events are reported (default: one line each on stderr). */
   logger?: Logger
 }
@@ -105,7 +106,7 @@ export function createEngine(options: EngineOptions): Engine {
     db: books.db,
     secretBox: options.secretBox ?? null,
     simulator: simulator.provider,
-    factories: options.adapters ?? {},
+    modules: options.adapters ?? [],
     log,
     deps: {
       clock,

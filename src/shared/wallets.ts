@@ -26,20 +26,22 @@ export const WALLET_METHODS: Record<WalletId, readonly PaymentMethod[]> = {
 
 export interface WalletInfo {
   id: WalletId
-  /** Brand colour used for icons and the simulator's page. */
+  /** Brand colour used for icons and the phone pages. */
   color: string
+  /** The one-character mark drawn in the wallet's icon where no logo image is used (phone pages). */
+  mark: string
   /** Which app must scan this wallet's QR code: the user-agent marker that identifies it. */
   userAgentMarker: string | null
 }
 
 export const WALLETS: Record<WalletId, WalletInfo> = {
-  wechat: { id: 'wechat', color: '#07C160', userAgentMarker: 'MicroMessenger' },
-  alipay: { id: 'alipay', color: '#1677FF', userAgentMarker: 'AlipayClient' },
-  huabei: { id: 'huabei', color: '#1677FF', userAgentMarker: 'AlipayClient' },
-  unionpay: { id: 'unionpay', color: '#E60012', userAgentMarker: 'UnionPay' },
-  jdpay: { id: 'jdpay', color: '#E1251B', userAgentMarker: 'jdapp' },
-  ecny: { id: 'ecny', color: '#C8102E', userAgentMarker: null },
-  cash: { id: 'cash', color: '#FF9F00', userAgentMarker: null },
+  wechat: { id: 'wechat', color: '#07C160', mark: '微', userAgentMarker: 'MicroMessenger' },
+  alipay: { id: 'alipay', color: '#1677FF', mark: '支', userAgentMarker: 'AlipayClient' },
+  huabei: { id: 'huabei', color: '#1677FF', mark: '花', userAgentMarker: 'AlipayClient' },
+  unionpay: { id: 'unionpay', color: '#E60012', mark: '云', userAgentMarker: 'UnionPay' },
+  jdpay: { id: 'jdpay', color: '#E1251B', mark: '京', userAgentMarker: 'jdapp' },
+  ecny: { id: 'ecny', color: '#C8102E', mark: '数', userAgentMarker: null },
+  cash: { id: 'cash', color: '#FF9F00', mark: '现', userAgentMarker: null },
 }
 
 export const CONTRACT_STATUSES = ['not_signed', 'pending', 'signed'] as const

@@ -102,6 +102,22 @@ describe('database on a real SQLite file', () => {
     db.close()
   })
 
+  it('migration 7 keeps stored credentials and files those of any registered provider', () => {
+    const file = freshFile()
+    const before = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 6) })
+    const insert = "INSERT INTO wallet_credentials VALUES (?, 'sandbox', 'https://gw', '{}', x'00', 'key-file', 1)"
+    before.prepare(insert).run('wechat')
+    expect(() => before.prepare(insert).run('unionpay')).toThrow(/CHECK/)
+    before.close()
+    const after = openDatabase(file)
+    expect(after.prepare('SELECT wallet, gateway_url FROM wallet_credentials').all()).toEqual([
+      { wallet: 'wechat', gateway_url: 'https://gw' },
+    ])
+    after.prepare(insert).run('unionpay')
+    expect(() => after.prepare(insert).run('')).toThrow(/CHECK/)
+    after.close()
+  })
+
   it('keeps the event log append-only', async () => {
     const dir = tempDir()
     dirs.push(dir)

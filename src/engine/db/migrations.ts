@@ -260,6 +260,30 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 7,
+    name: 'credentials of any registered provider',
+    up(db) {
+      // The wallets that take credentials come from the provider registry (checked in code), not from a CHECK
+      // that needed a table rebuild for every new provider. This is that rebuild, once.
+      db.exec(`
+        CREATE TABLE wallet_credentials_new (
+          wallet TEXT NOT NULL CHECK (length(wallet) BETWEEN 1 AND 32),
+          mode TEXT NOT NULL CHECK (mode IN ('sandbox', 'production')),
+          gateway_url TEXT NOT NULL,
+          public_fields TEXT NOT NULL,
+          secrets BLOB NOT NULL,
+          secrets_kind TEXT NOT NULL,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (wallet, mode)
+        );
+        INSERT INTO wallet_credentials_new SELECT wallet, mode, gateway_url, public_fields, secrets, secrets_kind, updated_at
+          FROM wallet_credentials;
+        DROP TABLE wallet_credentials;
+        ALTER TABLE wallet_credentials_new RENAME TO wallet_credentials;
+      `)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

@@ -1,12 +1,14 @@
-import type { AlipayConfig } from './alipay/config'
-import type { AdapterFactory } from './common'
-import { createAlipayProvider } from './alipay'
-import { createWechatPayProvider } from './wechatpay'
-import type { WechatPayConfig } from './wechatpay/config'
+import { alipayModule } from './alipay/module'
+import type { WalletModule } from './module'
+import { wechatpayModule } from './wechatpay/module'
 
-/** The real wallet adapters the desktop app and headless mode use. */
-export const REAL_WALLET_ADAPTERS: { wechat?: AdapterFactory<WechatPayConfig>; alipay?: AdapterFactory<AlipayConfig> } =
-  {
-    wechat: (config, deps) => createWechatPayProvider(config, deps),
-    alipay: (config, deps) => createAlipayProvider(config, deps),
-  }
+/**
+ * The real wallet providers the engine knows, one line each (their public facts are listed in
+ * shared/providers). The desktop app and headless mode build adapters for all of them.
+ */
+export const REAL_WALLET_ADAPTERS: readonly WalletModule[] = [wechatpayModule, alipayModule]
+
+/** The module of a provider by the wallet its credentials are filed under. */
+export function walletModuleFor(wallet: string): WalletModule | null {
+  return REAL_WALLET_ADAPTERS.find((m) => m.facts.wallet === wallet) ?? null
+}

@@ -2,7 +2,7 @@ import { formatFen } from '../../shared/money'
 import type { WalletId } from '../../shared/wallets'
 import type { FriendPage } from '../../engine/friendPay/service'
 import { escapeHtml, type PageLocale } from './html'
-import { WALLET_NAMES } from './simulatorPage'
+import { WALLET_NAMES, walletLogo } from './wallets'
 
 const TEXT = {
   'zh-CN': {
@@ -76,8 +76,6 @@ const TEXT = {
   },
 } as const
 
-const LOGO_MARK: Record<string, string> = { wechat: '微', alipay: '支', unionpay: '云', jdpay: '京', ecny: '数' }
-
 export function friendPageShell(locale: PageLocale, title: string, body: string): string {
   return `<!doctype html>
 <html lang="${locale}">
@@ -139,7 +137,7 @@ function walletButtons(ref: string, wallets: WalletId[], proof: string | null, l
         wallet,
       ) => `<form method="post" action="/f/${encodeURIComponent(ref)}/pay?lang=${locale}" class="wallet-${wallet}">
 <input type="hidden" name="wallet" value="${wallet}">${proof ? `<input type="hidden" name="proof" value="${escapeHtml(proof)}">` : ''}
-<button type="submit" class="wallet-button" data-wallet="${wallet}"><span class="wallet-logo" aria-hidden="true">${LOGO_MARK[wallet] ?? ''}</span>${escapeHtml(
+<button type="submit" class="wallet-button" data-wallet="${wallet}">${walletLogo(wallet)}${escapeHtml(
         WALLET_NAMES[locale][wallet] ?? wallet,
       )}</button>
 </form>`,

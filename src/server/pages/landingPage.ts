@@ -2,7 +2,7 @@ import { formatFen } from '../../shared/money'
 import type { WalletId } from '../../shared/wallets'
 import type { Landing, LandingOrder } from '../../engine/payments/aggregate'
 import { escapeHtml, pageShell, type PageLocale } from './html'
-import { WALLET_NAMES } from './simulatorPage'
+import { WALLET_NAMES, walletLogo } from './wallets'
 
 const TEXT = {
   'zh-CN': {
@@ -31,8 +31,6 @@ const TEXT = {
   },
 } as const
 
-const LOGO_MARK: Record<string, string> = { wechat: '微', alipay: '支', unionpay: '云', jdpay: '京', ecny: '数' }
-
 function orderCard(order: LandingOrder, merchant: string): string {
   const items = order.lines.length
     ? `<ul class="items">${order.lines
@@ -58,7 +56,7 @@ function walletButtons(token: string, wallets: WalletId[], locale: PageLocale): 
         wallet,
       ) => `<form method="post" action="/pay/${encodeURIComponent(token)}/choose?lang=${locale}" class="wallet-${wallet}">
 <input type="hidden" name="wallet" value="${wallet}">
-<button type="submit" class="wallet-button" data-wallet="${wallet}"><span class="wallet-logo" aria-hidden="true">${LOGO_MARK[wallet] ?? ''}</span>${escapeHtml(
+<button type="submit" class="wallet-button" data-wallet="${wallet}">${walletLogo(wallet)}${escapeHtml(
         WALLET_NAMES[locale][wallet] ?? wallet,
       )}</button>
 </form>`,

@@ -1,37 +1,7 @@
 import { formatFen } from '../../shared/money'
 import type { WalletId } from '../../shared/wallets'
 import { escapeHtml, pageShell, type PageLocale } from './html'
-
-export const WALLET_NAMES: Record<PageLocale, Record<string, string>> = {
-  'zh-CN': {
-    wechat: '微信支付',
-    alipay: '支付宝',
-    huabei: '花呗分期',
-    unionpay: '云闪付',
-    jdpay: '京东支付',
-    ecny: '数字人民币',
-    cash: '现金',
-  },
-  'en-US': {
-    wechat: 'WeChat Pay',
-    alipay: 'Alipay',
-    huabei: 'Huabei installments',
-    unionpay: 'UnionPay QuickPass',
-    jdpay: 'JD Pay',
-    ecny: 'e-CNY',
-    cash: 'Cash',
-  },
-}
-
-const LOGO_MARK: Record<string, string> = {
-  wechat: '微',
-  alipay: '支',
-  huabei: '花',
-  unionpay: '云',
-  jdpay: '京',
-  ecny: '数',
-  cash: '现',
-}
+import { WALLET_BRAND_CSS, WALLET_NAMES, walletLogo } from './wallets'
 
 const TEXT = {
   'zh-CN': {
@@ -110,7 +80,7 @@ export type SimulatorPageState =
 
 function header(locale: PageLocale, wallet: WalletId): string {
   const t = TEXT[locale]
-  return `<header class="wallet-header"><span class="wallet-logo" aria-hidden="true">${LOGO_MARK[wallet] ?? ''}</span><span class="wallet-title">${escapeHtml(
+  return `<header class="wallet-header">${walletLogo(wallet)}<span class="wallet-title">${escapeHtml(
     t.walletName[wallet] ?? wallet,
   )}</span></header>
 <p class="sim-banner">${escapeHtml(t.simulatorBanner)}</p>`
@@ -187,11 +157,7 @@ export const SIMULATOR_CSS = `
 body{margin:0;font-family:-apple-system,BlinkMacSystemFont,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",sans-serif;background:#f2f2f2;color:#191919;min-height:100vh}
 .wallet-header{display:flex;align-items:center;gap:10px;padding:14px 18px;color:#fff;font-size:18px;font-weight:600}
 body{--brand:#ff5000}
-.wallet-wechat{--brand:#07c160}
-.wallet-alipay,.wallet-huabei{--brand:#1677ff}
-.wallet-unionpay{--brand:#e60012}
-.wallet-jdpay{--brand:#e1251b}
-.wallet-ecny{--brand:#c8102e}
+${WALLET_BRAND_CSS}
 .wallet-header{background:var(--brand)}
 .wallet-logo{width:28px;height:28px;border-radius:8px;background:#fff;color:var(--brand);display:inline-flex;align-items:center;justify-content:center;font-size:17px;font-weight:700}
 .sim-banner{margin:0;padding:8px 18px;background:#fff3cd;color:#8a6100;font-size:13px;border-bottom:1px solid #f3dd9b}
@@ -208,8 +174,7 @@ button{width:100%;border:0;border-radius:10px;padding:15px;font-size:17px;font-w
 .message h1{font-size:22px;margin:14px 0 4px}
 .message .hint{color:#888;font-size:14px;margin:8px 0 0}
 .message-icon{width:64px;height:64px;border-radius:50%;margin:0 auto;position:relative}
-.ok .message-icon{background:#07c160}
-.wallet-alipay .ok .message-icon,.wallet-huabei .ok .message-icon{background:#1677ff}
+.ok .message-icon{background:var(--brand)}
 .store-header{background:linear-gradient(90deg,#ff7a00,#ff5000);color:#fff;padding:16px 18px;font-size:18px;font-weight:600}
 .items{list-style:none;margin:14px 0 0;padding:12px 0 0;border-top:1px dashed #e5e5e5;text-align:left;font-size:14px;color:#555}
 .items li{display:flex;justify-content:space-between;padding:3px 0}

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { EngineError } from '../../shared/errors'
 import type { Engine } from '../../engine'
+import { providerOfKey } from '../../shared/providers'
+import { jsonNotificationReply, type NotificationOutcome } from '../../shared/providers/facts'
 
 /**
  * Wallet notifications arrive here, raw: the body must be verified byte for byte before it is parsed.
@@ -17,18 +19,17 @@ export function registerNotificationRoutes(app: FastifyInstance, engine: Engine)
       const headers: Record<string, string | undefined> = {}
       for (const [key, value] of Object.entries(request.headers)) headers[key] = Array.isArray(value) ? value[0] : value
       const body = typeof request.body === 'string' ? request.body : ''
-      // Alipay expects the plain text `success` (anything else makes it retry); WeChat Pay a 2xx or a JSON FAIL.
-      const alipay = provider.startsWith('alipay')
+      // Each wallet wants its own answer (WeChat Pay JSON, Alipay `success`…); the simulator answers like WeChat Pay.
+      const answerWith = providerOfKey(provider)?.notificationReply ?? jsonNotificationReply
+      let outcome: NotificationOutcome = { ok: true }
       try {
         await engine.acceptNotification(provider, { headers, body })
       } catch (error) {
         const coded = error instanceof EngineError ? error : new EngineError('NOTIFICATION_REJECTED', 'rejected')
-        reply.code(coded.httpStatus)
-        if (alipay) return reply.type('text/plain').send('fail')
-        return { code: 'FAIL', message: coded.message, error: coded.toData() }
+        outcome = { ok: false, status: coded.httpStatus, code: coded.code, message: coded.message }
       }
-      if (alipay) return reply.type('text/plain').send('success')
-      return { code: 'SUCCESS', message: 'OK' }
+      const answer = answerWith(outcome)
+      return reply.code(answer.status).type(answer.contentType).send(answer.body)
     })
   })
 }

@@ -9,13 +9,10 @@ import {
   EmptyInput,
   IdInput,
   ListOrdersInput,
-  AlipayCredentialsInput,
   Refund,
   AuditEntry,
   ConnectionTestResultSchema,
   CredentialsStatus,
-  GATEWAY_MODES,
-  WechatPayCredentialsInput,
   CreateFriendPayInput,
   FriendPayRequest,
   FRIEND_PAY_STATUSES,
@@ -30,6 +27,7 @@ import {
   StoreProfile,
   WalletConfig,
 } from './schemas'
+import { CREDENTIAL_WALLETS, CredentialsInput, GATEWAY_MODES, PROVIDER_WALLETS } from '../providers'
 import type { OperationName } from './operationNames'
 
 export { isOperationName, OPERATION_NAMES, type OperationName } from './operationNames'
@@ -184,19 +182,19 @@ export const operations = {
   },
   'credentials.get': {
     summary: "A real wallet's credentials for one mode: public fields, and only whether each secret is set",
-    input: z.strictObject({ wallet: z.enum(['wechat', 'alipay']), mode: z.enum(GATEWAY_MODES) }),
+    input: z.strictObject({ wallet: z.enum(CREDENTIAL_WALLETS), mode: z.enum(GATEWAY_MODES) }),
     output: CredentialsStatus,
     http: { method: 'GET', path: '/api/wallets/{wallet}/credentials' },
   },
   'credentials.set': {
     summary: "Store a real wallet's credentials (validated, encrypted at rest; secrets are write-only)",
-    input: z.discriminatedUnion('wallet', [WechatPayCredentialsInput, AlipayCredentialsInput]),
+    input: CredentialsInput,
     output: CredentialsStatus,
     http: { method: 'POST', path: '/api/wallets/{wallet}/credentials' },
   },
   'wallets.testConnection': {
     summary: 'A harmless authenticated call to the wallet, explaining common failures',
-    input: z.strictObject({ wallet: z.enum(['wechat', 'alipay', 'huabei']), mode: z.enum(GATEWAY_MODES) }),
+    input: z.strictObject({ wallet: z.enum(PROVIDER_WALLETS), mode: z.enum(GATEWAY_MODES) }),
     output: ConnectionTestResultSchema,
     http: { method: 'POST', path: '/api/wallets/{wallet}/test' },
   },

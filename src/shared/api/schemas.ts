@@ -3,6 +3,7 @@ import { MAX_AMOUNT_FEN } from '../money'
 import { ATTEMPT_STATUSES, ORDER_STATUSES } from '../states'
 import { CONNECTION_TEST_CODES } from '../gateways'
 import { EVENT_DATA, EVENT_TYPES, type EventType } from '../events'
+import { CREDENTIAL_WALLETS, GATEWAY_MODES } from '../providers'
 import { INSTALLMENT_PERIODS } from '../installments'
 import { PAYMENT_CODE_PATTERN } from '../paymentCodes'
 import { CONTRACT_STATUSES, OPTION_METHODS, PAYMENT_METHODS, PROVIDER_MODES, WALLET_IDS } from '../wallets'
@@ -534,57 +535,13 @@ export const EmptyInput = z.strictObject({})
 
 // ---- real wallet credentials (secrets are write-only: never returned) ----
 
-export const GATEWAY_MODES = ['sandbox', 'production'] as const
-const HttpUrl = z
-  .string()
-  .max(300)
-  .regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL')
-const Pem = z
-  .string()
-  .max(20_000)
-  .regex(
-    /^\s*(-----BEGIN [A-Z0-9 ]+-----[\s\S]+-----END [A-Z0-9 ]+-----|[A-Za-z0-9+/=\s]{100,})\s*$/,
-    'a PEM block, or the bare base64 key Alipay hands out',
-  )
-
-export const WechatPayCredentialsInput = z.strictObject({
-  wallet: z.literal('wechat'),
-  mode: z.enum(GATEWAY_MODES),
-  gatewayUrl: HttpUrl.optional().meta({ description: 'Default: https://api.mch.weixin.qq.com' }),
-  mchId: z.string().regex(/^\d{8,12}$/, 'the merchant number (商户号): 8–12 digits'),
-  appId: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'an AppID like wx0123456789abcdef'),
-  merchantSerialNo: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, 'the merchant certificate serial number (hex)'),
-  merchantPrivateKeyPem: Pem.optional().meta({ description: 'Write-only; leave out to keep the stored one' }),
-  apiV3Key: z.string().length(32).optional().meta({ description: 'Write-only, 32 characters' }),
-  apiV2Key: z
-    .string()
-    .length(32)
-    .optional()
-    .meta({ description: 'Write-only, optional: payment codes use API v3 codepay' }),
-  platformKeys: z
-    .array(z.strictObject({ serial: z.string().min(1).max(80), publicKeyPem: Pem }))
-    .min(1)
-    .max(10)
-    .meta({ description: 'WeChat Pay platform certificates or public keys, by serial / PUB_KEY_ID' }),
-  notifyUrl: HttpUrl.nullable().default(null).meta({ description: 'A public HTTPS relay for notifications, if any' }),
-})
-
-export const AlipayCredentialsInput = z.strictObject({
-  wallet: z.literal('alipay'),
-  mode: z.enum(GATEWAY_MODES),
-  gatewayUrl: HttpUrl.optional().meta({
-    description:
-      'Default: https://openapi.alipay.com/gateway.do (sandbox: https://openapi-sandbox.dl.alipaydev.com/gateway.do)',
-  }),
-  appId: z.string().regex(/^\d{16}$/, 'the 16-digit APPID'),
-  appPrivateKeyPem: Pem.optional().meta({ description: 'Write-only; leave out to keep the stored one' }),
-  alipayPublicKeyPem: Pem,
-  notifyUrl: HttpUrl.nullable().default(null),
-})
+export { GATEWAY_MODES, CREDENTIAL_WALLETS, CredentialsInput, type CredentialWallet } from '../providers'
+export { WechatPayCredentialsInput } from '../providers/wechatpay'
+export { AlipayCredentialsInput } from '../providers/alipay'
 
 export const CredentialsStatus = z
   .object({
-    wallet: z.enum(['wechat', 'alipay']),
+    wallet: z.enum(CREDENTIAL_WALLETS),
     mode: z.enum(GATEWAY_MODES),
     configured: z.boolean(),
     gatewayUrl: z.string().nullable(),
