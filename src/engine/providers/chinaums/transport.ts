@@ -1,0 +1,65 @@
+export interface RawResponse {
+  status: number
+  /** The gateway's HTTP Date header in ms, for telling our clock's skew apart from a wrong key. */
+  date: number | null
+  body: Buffer
+}
+
+export class TransportError extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'unreachable',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'TransportError'
+  }
+}
+
+/** China UMS answers are small JSON documents; anything larger is not an answer we expect. */
+const MAX_RESPONSE_BYTES = 1024 * 1024
+
+/**
+ * One POST with a hard deadline covering connect, send and the whole answer. A timed-out request may still
+ * have been executed by the gateway: callers treat it as an unknown outcome. Redirects are refused.
+ */
+export async function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<RawResponse> {
+  const signal = AbortSignal.timeout(timeoutMs)
+  let response: Response
+  try {
+    response = await fetch(url, { method: 'POST', headers, body, signal, redirect: 'error' })
+  } catch (error) {
+    throw toTransportError(error, timeoutMs)
+  }
+  let bytes: ArrayBuffer
+  try {
+    bytes = await response.arrayBuffer()
+  } catch (error) {
+    throw toTransportError(error, timeoutMs)
+  }
+  if (bytes.byteLength > MAX_RESPONSE_BYTES) throw new TransportError('unreachable', 'the answer is too large')
+  const date = Date.parse(response.headers.get('date') ?? '')
+  return { status: response.status, date: Number.isFinite(date) ? date : null, body: Buffer.from(bytes) }
+}
+
+function toTransportError(error: unknown, timeoutMs: number): TransportError {
+  const name = (error as { name?: unknown }).name
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new TransportError('timeout', `no answer within ${timeoutMs} ms`)
+  }
+  return new TransportError('unreachable', `connection failed (${networkReason(error)})`)
+}
+
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } }).cause
+  const code = typeof cause?.code === 'string' ? cause.code : null
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host name not found'
+  if (code === 'ECONNREFUSED') return 'connection refused'
+  if (code === 'ECONNRESET') return 'connection reset'
+  if (code && /CERT|SSL|TLS/.test(code)) return 'TLS error'
+  return code ?? 'network error'
+}
