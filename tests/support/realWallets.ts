@@ -89,7 +89,7 @@ export async function startLocalWallets() {
 }
 
 /** Points a wallet at its sandbox through the API, as the settings screen does. */
-export async function useSandbox(engine: Engine, wallet: 'wechat' | 'alipay' | 'huabei') {
+export async function useSandbox(engine: Engine, wallet: 'wechat' | 'alipay' | 'huabei' | 'unionpay') {
   const { wallets } = await engine.invoke('wallets.list', {})
   const config = wallets.find((w) => w.wallet === wallet)!
   await engine.invoke('wallets.update', { ...config, mode: 'sandbox' })

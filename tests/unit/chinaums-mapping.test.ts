@@ -156,8 +156,8 @@ describe('credentials and facts', () => {
   })
 
   it('describes the provider for a wallet registry, and the notification reply', () => {
-    expect(chinaumsFacts).toMatchObject({ id: 'chinaums', wallets: ['unionpay'], display: { color: '#E60012' } })
-    expect(chinaumsFacts.secretFields.map((f) => f.name)).toEqual(['appKey', 'notifyKey'])
+    expect(chinaumsFacts).toMatchObject({ id: 'chinaums', wallet: 'unionpay', wallets: ['unionpay'] })
+    expect(chinaumsFacts.credentials.secretFields.map((f) => f.name)).toEqual(['appKey', 'notifyKey'])
     expect(notificationReply(true)).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'SUCCESS' })
     expect(notificationReply(false).body).toBe('FAILED')
   })

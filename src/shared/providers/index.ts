@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { WalletId } from '../wallets'
 import { alipayFacts } from './alipay'
+import { chinaumsFacts } from './chinaums'
 import type { ProviderFacts } from './facts'
 import { wechatpayFacts } from './wechatpay'
 
@@ -10,7 +11,7 @@ export { GATEWAY_MODES, type GatewayMode, type NotificationReply, type ProviderF
  * The real wallet providers, one line each. Everything that must know them — the credentials contract and
  * store, the notification route, the OpenAPI enums, the settings forms — reads this list.
  */
-export const PROVIDERS = [wechatpayFacts, alipayFacts] as const satisfies readonly ProviderFacts[]
+export const PROVIDERS = [wechatpayFacts, alipayFacts, chinaumsFacts] as const satisfies readonly ProviderFacts[]
 
 type Provider = (typeof PROVIDERS)[number]
 type CredentialInputs<T extends readonly { credentials: { input: unknown } }[]> = {

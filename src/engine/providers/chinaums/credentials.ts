@@ -1,52 +1,19 @@
-import { z } from 'zod'
+import type { z } from 'zod'
+import { chinaumsFacts, ChinaumsCredentialsInput } from '../../../shared/providers/chinaums'
 import { EngineError } from '../../../shared/errors'
 import type { GatewayMode } from '../common'
 import type { ChinaumsConfig } from './config'
 
+export { ChinaumsCredentialsInput }
+
 /** Default gateways per mode: the open platform's production gateway and its public test gateway. */
-export const CHINAUMS_DEFAULT_GATEWAYS: Readonly<Record<GatewayMode, string>> = {
-  production: 'https://api-mop.chinaums.com',
-  sandbox: 'https://test-api-open.chinaums.com',
-}
+export const CHINAUMS_DEFAULT_GATEWAYS: Readonly<Record<GatewayMode, string>> = chinaumsFacts.gateways
 
 /** Write-only fields: stored encrypted, never returned. Left out of an update, the stored value is kept. */
-export const CHINAUMS_SECRET_FIELDS: readonly { name: 'appKey' | 'notifyKey'; required: boolean }[] = [
-  { name: 'appKey', required: true },
-  { name: 'notifyKey', required: true },
-]
+export const CHINAUMS_SECRET_FIELDS = chinaumsFacts.credentials.secretFields
 
 /** Public fields as stored (everything in the input but mode, gateway and secrets). */
 export const CHINAUMS_PUBLIC_FIELDS = ['appId', 'mid', 'tid', 'instMid', 'msgSrcId', 'notifyUrl'] as const
-
-const HttpUrl = z
-  .string()
-  .max(300)
-  .regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL')
-/** Keys are printable ASCII without spaces (the platform hands out hex or alphanumeric strings). */
-const Key = z
-  .string()
-  .min(16)
-  .max(128)
-  .regex(/^[\x21-\x7e]+$/, 'printable characters without spaces')
-
-export const ChinaumsCredentialsInput = z.strictObject({
-  wallet: z.literal('unionpay'),
-  mode: z.enum(['sandbox', 'production']),
-  gatewayUrl: HttpUrl.optional().meta({
-    description: 'Default: https://api-mop.chinaums.com (sandbox: https://test-api-open.chinaums.com)',
-  }),
-  appId: z.string().regex(/^[0-9A-Za-z]{8,64}$/, 'the open-platform AppId: letters and digits'),
-  appKey: Key.optional().meta({ description: 'Write-only AppKey; leave out to keep the stored one' }),
-  mid: z.string().regex(/^[0-9A-Za-z]{8,20}$/, 'the merchant number (商户号), e.g. 898340149000005'),
-  tid: z.string().regex(/^[0-9A-Za-z]{4,16}$/, 'the terminal number (终端号), e.g. 00000001'),
-  instMid: z
-    .string()
-    .regex(/^[0-9A-Z_]{2,32}$/, 'the business type, e.g. QRPAYDEFAULT')
-    .default('QRPAYDEFAULT'),
-  msgSrcId: z.string().regex(/^[0-9A-Za-z]{4}$/, 'the 4-character source number (来源编号), e.g. 3194'),
-  notifyKey: Key.optional().meta({ description: 'Write-only communication key (通讯密钥 / md5Key) of notifications' }),
-  notifyUrl: HttpUrl.nullable().default(null).meta({ description: 'A public HTTPS relay for notifications, if any' }),
-})
 
 export type ChinaumsCredentials = z.output<typeof ChinaumsCredentialsInput>
 

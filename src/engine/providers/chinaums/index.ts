@@ -20,7 +20,7 @@ export {
   type ChinaumsCredentials,
   type StoredChinaumsCredentials,
 } from './credentials'
-export { chinaumsFacts } from './facts'
+export { chinaumsFacts } from '../../../shared/providers/chinaums'
 export { notificationReply } from './notification'
 
 /**

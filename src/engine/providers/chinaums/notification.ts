@@ -1,3 +1,5 @@
+import { chinaumsFacts } from '../../../shared/providers/chinaums'
+import type { NotificationReply } from '../../../shared/providers/facts'
 import { EngineError } from '../../../shared/errors'
 import type { SecurityEvent } from '../common'
 import type { IncomingNotification, ProviderTrade } from '../types'
@@ -7,8 +9,8 @@ import { verifySign } from './crypto'
 import { fromAcquirerNo, parseDateTime, toAcquirerNo } from './mapping'
 
 /** What China UMS expects as the answer to a notification: the plain text SUCCESS, or FAILED to have it sent again. */
-export function notificationReply(ok: boolean): { status: number; contentType: string; body: string } {
-  return { status: 200, contentType: 'text/plain; charset=utf-8', body: ok ? 'SUCCESS' : 'FAILED' }
+export function notificationReply(ok: boolean): NotificationReply {
+  return chinaumsFacts.notificationReply(ok ? { ok } : { ok, status: 400, code: 'NOTIFICATION_REJECTED', message: '' })
 }
 
 /** A notification body larger than this is not one China UMS sends. */
