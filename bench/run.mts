@@ -1,6 +1,7 @@
 // npm run bench: every figure with its goal, printed as a table and written to bench/results.json.
 import { writeFileSync } from 'node:fs'
 import { checkoutThroughput, rawCommitLimit, routingDecision, timeToQrInProcess } from './workloads/engineWorkloads.mjs'
+import { cpuReferenceMs } from './workloads/cpuReference.mjs'
 import { renderer } from './workloads/renderer.mjs'
 import { scale } from './workloads/scale.mjs'
 import { httpApiThroughput, paymentDetection, timeToQrOverHttp } from './workloads/serverWorkloads.mjs'
@@ -28,7 +29,15 @@ await step('raw', () => {
     }),
   ]
 })
-await step('checkout', async () => [...(await checkoutThroughput(4, 1)), ...(await checkoutThroughput(6, 16))])
+let cpuUnit = 0
+await step('cpu', () => {
+  cpuUnit = cpuReferenceMs()
+  return [result('CPU reference unit (fixed SQLite + JSON + hashing work, no disk)', cpuUnit, 'ms', null)]
+})
+await step('checkout', async () => {
+  cpuUnit ||= cpuReferenceMs()
+  return [...(await checkoutThroughput(4, 1, cpuUnit)), ...(await checkoutThroughput(6, 16, cpuUnit))]
+})
 await step('routing', routingDecision)
 await step('qr', async () => [...(await timeToQrInProcess()), ...(await timeToQrOverHttp())])
 await step('http', () => httpApiThroughput(5))

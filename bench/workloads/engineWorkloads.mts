@@ -80,20 +80,27 @@ async function oneCheckout(engine: Engine, paid: (orderId: string) => Promise<vo
  * Checkouts per second with `concurrency` checkouts in flight (tills, phones), as commit-equivalents. The disk's
  * raw commit rate drifts on shared machines, so it is measured right before and right after, and averaged.
  */
-export async function checkoutThroughput(seconds: number, concurrency: number): Promise<BenchResult[]> {
+export async function checkoutThroughput(
+  seconds: number,
+  concurrency: number,
+  cpuReference: number,
+): Promise<BenchResult[]> {
   const before = rawCommitLimit(2).perSecond
-  const { perSecond, count, commits } = await withEngine(async (engine) => {
+  const { perSecond, count, commits, cpuMs } = await withEngine(async (engine) => {
     const paid = paidWatcher(engine)
     const committedBefore = engine.events.stats().committed
+    const cpu = process.cpuUsage()
     const measured = await throughput(seconds, () => oneCheckout(engine, paid), concurrency)
     await engine.idle()
+    const used = process.cpuUsage(cpu)
+    const cpuMs = (used.user + used.system) / 1000
     const commits = engine.events.stats().committed - committedBefore
     const paidOrders = (
       engine.db.prepare("SELECT COUNT(*) AS n FROM orders WHERE status = 'paid'").get() as { n: number }
     ).n
     if (paidOrders !== measured.count)
       throw new Error(`checkout benchmark: ${measured.count} checkouts but ${paidOrders} paid orders`)
-    return { ...measured, commits }
+    return { ...measured, commits, cpuMs }
   })
   const after = rawCommitLimit(2).perSecond
   const rawPerSecond = (before + after) / 2
@@ -118,6 +125,12 @@ export async function checkoutThroughput(seconds: number, concurrency: number): 
       { note },
     ),
     result(`disk commits of the merchant's books per checkout (${label})`, commits / count, 'commits', null),
+    result(`CPU per checkout (${label})`, cpuMs / count, 'ms', null, {
+      note: 'user + system time of the process (the simulator wallet included)',
+    }),
+    result(`CPU per checkout in CPU reference units (${label})`, cpuMs / count / cpuReference, 'units', null, {
+      note: `one unit = ${cpuReference.toFixed(3)} ms of CPU on this machine (bench/workloads/cpuReference.mts)`,
+    }),
   ]
 }
 
