@@ -30,6 +30,23 @@ const LAYERS = {
   },
 }
 
+/**
+ * What a wallet can do is read from the wallet registry (shared/providers, engine/providers) and the catalogue
+ * (shared/wallets), not decided by comparing its id with a literal. Cash is not a provider (it is the drawer)
+ * and stays out of this rule. A deliberate exception carries an eslint-disable comment that says why.
+ */
+const WALLET_LITERAL = "/^(wechat|alipay|huabei|unionpay|jdpay|ecny)$/"
+const walletLiteralRules = [
+  {
+    selector: `BinaryExpression[operator=/^[!=]==?$/] > Literal[value=${WALLET_LITERAL}]`,
+    message: 'Do not compare a wallet id with a literal: read the wallet registry or catalogue instead.',
+  },
+  {
+    selector: `SwitchCase > Literal.test[value=${WALLET_LITERAL}]`,
+    message: 'Do not switch on wallet ids: read the wallet registry or catalogue instead.',
+  },
+]
+
 const layerRules = Object.entries(LAYERS).map(([layer, { forbiddenFolders, forbiddenPackages }]) => ({
   files: [`src/${layer}/**/*.{ts,vue}`],
   rules: {
@@ -103,6 +120,14 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  {
+    files: ['src/**/*.{ts,vue}'],
+    ignores: ['src/engine/providers/**', 'src/shared/providers/**', 'src/shared/wallets.ts', 'src/engine/seed/**'],
+    rules: {
+      'no-restricted-syntax': ['error', ...walletLiteralRules],
+      'vue/no-restricted-syntax': ['error', ...walletLiteralRules],
+    },
+  },
   // Formatting belongs to Prettier (checked by `npm run lint`), not to ESLint's stylistic rules.
   prettierConfig,
 )

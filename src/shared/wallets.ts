@@ -32,16 +32,18 @@ export interface WalletInfo {
   mark: string
   /** Which app must scan this wallet's QR code: the user-agent marker that identifies it. */
   userAgentMarker: string | null
+  /** Paid in installments (Huabei): it has plans and installment settings, and is no friend-pay wallet. */
+  installments: boolean
 }
 
 export const WALLETS: Record<WalletId, WalletInfo> = {
-  wechat: { id: 'wechat', color: '#07C160', mark: '微', userAgentMarker: 'MicroMessenger' },
-  alipay: { id: 'alipay', color: '#1677FF', mark: '支', userAgentMarker: 'AlipayClient' },
-  huabei: { id: 'huabei', color: '#1677FF', mark: '花', userAgentMarker: 'AlipayClient' },
-  unionpay: { id: 'unionpay', color: '#E60012', mark: '云', userAgentMarker: 'UnionPay' },
-  jdpay: { id: 'jdpay', color: '#E1251B', mark: '京', userAgentMarker: 'jdapp' },
-  ecny: { id: 'ecny', color: '#C8102E', mark: '数', userAgentMarker: null },
-  cash: { id: 'cash', color: '#FF9F00', mark: '现', userAgentMarker: null },
+  wechat: { id: 'wechat', color: '#07C160', mark: '微', userAgentMarker: 'MicroMessenger', installments: false },
+  alipay: { id: 'alipay', color: '#1677FF', mark: '支', userAgentMarker: 'AlipayClient', installments: false },
+  huabei: { id: 'huabei', color: '#1677FF', mark: '花', userAgentMarker: 'AlipayClient', installments: true },
+  unionpay: { id: 'unionpay', color: '#E60012', mark: '云', userAgentMarker: 'UnionPay', installments: false },
+  jdpay: { id: 'jdpay', color: '#E1251B', mark: '京', userAgentMarker: 'jdapp', installments: false },
+  ecny: { id: 'ecny', color: '#C8102E', mark: '数', userAgentMarker: null, installments: false },
+  cash: { id: 'cash', color: '#FF9F00', mark: '现', userAgentMarker: null, installments: false },
 }
 
 export const CONTRACT_STATUSES = ['not_signed', 'pending', 'signed'] as const

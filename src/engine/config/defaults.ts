@@ -2,7 +2,7 @@ import type { WalletConfig } from '../../shared/api/types'
 import type { RoutingSettingsData } from './routing'
 import { DEFAULT_FRIEND_PAY_SETTINGS } from '../../shared/api/schemas'
 import { DEFAULT_PAYMENT_CODE_RULES } from '../../shared/paymentCodes'
-import { WALLET_IDS, type WalletId } from '../../shared/wallets'
+import { WALLET_IDS, WALLETS, type WalletId } from '../../shared/wallets'
 
 /** Published list rates: WeChat Pay / Alipay 0.6 %, QuickPass 0.38 %, e-CNY and cash free. */
 const DEFAULT_FEE_BP: Record<WalletId, number> = {
@@ -54,16 +54,15 @@ export function defaultWalletConfig(wallet: WalletId): WalletConfig {
             },
           ],
     accountStrategy: 'priority',
-    huabei:
-      wallet === 'huabei'
-        ? {
-            periods: [3, 6, 12],
-            feeBearer: 'customer',
-            feeRatesBp: { '3': 180, '6': 450, '12': 750 },
-            minOrderFen: 10_000,
-          }
-        : null,
-    friendPay: wallet !== 'cash' && wallet !== 'huabei',
+    huabei: WALLETS[wallet].installments
+      ? {
+          periods: [3, 6, 12],
+          feeBearer: 'customer',
+          feeRatesBp: { '3': 180, '6': 450, '12': 750 },
+          minOrderFen: 10_000,
+        }
+      : null,
+    friendPay: wallet !== 'cash' && !WALLETS[wallet].installments,
   }
 }
 

@@ -6,7 +6,7 @@ import { EVENT_DATA, EVENT_TYPES, type EventType } from '../events'
 import { CREDENTIAL_WALLETS, GATEWAY_MODES } from '../providers'
 import { INSTALLMENT_PERIODS } from '../installments'
 import { PAYMENT_CODE_PATTERN } from '../paymentCodes'
-import { CONTRACT_STATUSES, OPTION_METHODS, PAYMENT_METHODS, PROVIDER_MODES, WALLET_IDS } from '../wallets'
+import { CONTRACT_STATUSES, OPTION_METHODS, PAYMENT_METHODS, PROVIDER_MODES, WALLET_IDS, WALLETS } from '../wallets'
 
 /** Issues carrying this param are reported as AMOUNT_OUT_OF_RANGE instead of VALIDATION_FAILED. */
 export const AMOUNT_ISSUE = { code: 'AMOUNT_OUT_OF_RANGE' } as const
@@ -312,7 +312,7 @@ export const UpdateWalletInput = z
   .strictObject({ wallet: WalletIdSchema, ...WalletSettingsFields })
   .superRefine((value, ctx) => {
     checkWalletSettings(value, ctx)
-    if ((value.wallet === 'huabei') !== (value.huabei !== null)) {
+    if (WALLETS[value.wallet].installments !== (value.huabei !== null)) {
       ctx.addIssue({
         code: 'custom',
         path: ['huabei'],
