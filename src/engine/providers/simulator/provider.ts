@@ -1,0 +1,50 @@
+import { WALLET_METHODS } from '../../../shared/wallets'
+import { createSimulatorContext } from './context'
+import { idle, parseNotification } from './notifications'
+import { confirm, pageView, setOutcome } from './page'
+import { queryRefund, refund } from './refunds'
+import { close, createQr, payWithCode, query, reverse } from './trades'
+import { SIMULATED_WALLETS, type SimulatorOptions, type SimulatorProvider } from './types'
+
+/**
+ * The built-in wallet: keeps its own books (sim_trades), serves a wallet-like page on the
+ * console's LAN server, and reports payments through a signed notification and through query —
+ * the same two paths a real wallet uses.
+ *
+ * Its parts are plain functions taking the simulator's context: `trades`, `refunds`, `notifications` and
+ * the wallet `page`; this binds them to one set of books.
+ */
+export function createSimulatorProvider(options: SimulatorOptions): SimulatorProvider {
+  const ctx = createSimulatorContext(options)
+  const { books } = ctx
+  return {
+    db: ctx.db,
+    key: 'simulator',
+    mode: 'simulator',
+    supports: (wallet, method) => SIMULATED_WALLETS.includes(wallet) && WALLET_METHODS[wallet].includes(method),
+    payWithCode: (request) => payWithCode(ctx, request),
+    reverse: (outTradeNo) => reverse(ctx, outTradeNo),
+    createQr: (request) => createQr(ctx, request),
+    query: (outTradeNo) => query(ctx, outTradeNo),
+    close: (outTradeNo) => close(ctx, outTradeNo),
+    refund: (request) => refund(ctx, request),
+    queryRefund: (outRefundNo) => queryRefund(ctx, outRefundNo),
+    parseNotification: (notification) => parseNotification(ctx, notification),
+    pageView: (pageToken) => pageView(ctx, pageToken),
+    confirm: (pageToken) => confirm(ctx, pageToken),
+    setAccountOutage(merchantId, down) {
+      if (down) ctx.accountsDown.add(merchantId)
+      else ctx.accountsDown.delete(merchantId)
+    },
+    loseNextRefundAnswer() {
+      ctx.loseRefundAnswer = true
+    },
+    setOutcome: (outTradeNo, outcome) => setOutcome(ctx, outTradeNo, outcome),
+    idle: () => idle(ctx),
+    flush() {
+      const mark = books.mark()
+      books.flush()
+      return books.durable(mark)
+    },
+  }
+}

@@ -1,0 +1,112 @@
+import { EngineError } from '../../../shared/errors'
+import { prepared } from '../../db/prepared'
+import { newSecretToken } from '../../ids'
+import type { CodePayRequest, CreateQrRequest, ProviderTrade } from '../types'
+import { assertChannelUp, getTrade, newTransactionId, toTrade, type SimulatorContext } from './context'
+import { PASSWORD_DELAY_MS, SIMULATOR_CODE_SUFFIXES, type TradeRow } from './types'
+
+/** A payment-code trade is kept a day, like a wallet keeps an unfinished one. */
+const CODE_TRADE_TTL_MS = 24 * 3600_000
+
+/** A QR code: a page on the console's server where the "customer" confirms; idempotent by out_trade_no. */
+export async function createQr(ctx: SimulatorContext, request: CreateQrRequest): Promise<{ qrContent: string }> {
+  assertChannelUp(ctx, request.merchantId)
+  const existing = getTrade(ctx, request.outTradeNo)
+  const pageToken = existing?.page_token ?? newSecretToken()
+  if (!existing) {
+    ctx.books.run(() =>
+      prepared(
+        ctx.db,
+        `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, outcome, expires_at, created_at)
+           VALUES (?, ?, ?, ?, ?, 'NOTPAY', ?, ?, ?)`,
+      ).run(
+        request.outTradeNo,
+        request.wallet,
+        request.amountFen,
+        request.description,
+        pageToken,
+        ctx.options.defaultOutcome ?? 'succeed',
+        request.expiresAt,
+        ctx.clock.now(),
+      ),
+    )
+  } else if (existing.amount_fen !== request.amountFen) {
+    throw new EngineError('IDEMPOTENCY_CONFLICT', 'out_trade_no reused with a different amount')
+  }
+  return { qrContent: `${ctx.options.publicBaseUrl()}/sim/pay/${pageToken}` }
+}
+
+/** A payment code, answered by its test suffix (see SIMULATOR_CODE_SUFFIXES); a retry returns the trade. */
+export async function payWithCode(ctx: SimulatorContext, request: CodePayRequest): Promise<ProviderTrade> {
+  assertChannelUp(ctx, request.merchantId)
+  const existing = getTrade(ctx, request.outTradeNo)
+  if (existing) return toTrade(existing, request.outTradeNo)
+  insertCodeTrade(ctx, request)
+  // Like a real wallet, it answers about money once its own books hold it.
+  await ctx.books.durable()
+  return toTrade(getTrade(ctx, request.outTradeNo), request.outTradeNo)
+}
+
+function insertCodeTrade(ctx: SimulatorContext, request: CodePayRequest): void {
+  const suffix = request.authCode.slice(-4)
+  const now = ctx.clock.now()
+  const state = codeOutcome(suffix)
+  ctx.books.run(() =>
+    prepared(
+      ctx.db,
+      `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, kind, confirm_at,
+           transaction_id, paid_at, expires_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'code', ?, ?, ?, ?, ?)`,
+    ).run(
+      request.outTradeNo,
+      request.wallet,
+      request.amountFen,
+      request.description,
+      newSecretToken(),
+      state,
+      suffix === SIMULATOR_CODE_SUFFIXES.passwordThenPay ? now + PASSWORD_DELAY_MS : null,
+      state === 'SUCCESS' ? newTransactionId(request.wallet) : null,
+      state === 'SUCCESS' ? now : null,
+      now + CODE_TRADE_TTL_MS,
+      now,
+    ),
+  )
+}
+
+function codeOutcome(suffix: string): TradeRow['state'] {
+  if (suffix === SIMULATOR_CODE_SUFFIXES.declined) return 'PAYERROR'
+  if (suffix === SIMULATOR_CODE_SUFFIXES.passwordThenPay || suffix === SIMULATOR_CODE_SUFFIXES.passwordNeverConfirmed) {
+    return 'USERPAYING'
+  }
+  return 'SUCCESS'
+}
+
+export async function query(ctx: SimulatorContext, outTradeNo: string): Promise<ProviderTrade> {
+  return toTrade(getTrade(ctx, outTradeNo), outTradeNo)
+}
+
+/** Closes an unpaid trade; a paid one stays paid (and is reported so). */
+export async function close(ctx: SimulatorContext, outTradeNo: string): Promise<ProviderTrade> {
+  ctx.books.run(() =>
+    prepared(
+      ctx.db,
+      "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state IN ('NOTPAY', 'PAYERROR')",
+    ).run(ctx.clock.now(), outTradeNo),
+  )
+  await ctx.books.durable()
+  return toTrade(getTrade(ctx, outTradeNo), outTradeNo)
+}
+
+export async function reverse(ctx: SimulatorContext, outTradeNo: string): Promise<ProviderTrade> {
+  const trade = getTrade(ctx, outTradeNo)
+  if (!trade) return toTrade(null, outTradeNo)
+  // A reversed paid trade is returned to the customer by the wallet: either way no money stays.
+  ctx.books.run(() =>
+    prepared(
+      ctx.db,
+      "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state != 'CLOSED'",
+    ).run(ctx.clock.now(), outTradeNo),
+  )
+  await ctx.books.durable()
+  return { ...toTrade(getTrade(ctx, outTradeNo), outTradeNo), state: 'REVOKED' as const }
+}
