@@ -110,6 +110,7 @@ export function createEngine(options: EngineOptions): Engine {
     log,
     deps: {
       clock,
+      log,
       timeoutMs: options.walletTimeoutMs ?? 15_000,
       onSecurityEvent: (event) =>
         books.events.unitOfWork(() => void books.events.append({ type: 'security.rejected', data: { ...event } })),
@@ -257,11 +258,11 @@ function createServices(options: EngineOptions, parts: ServiceParts) {
   })
   const proofKey = getOrCreateSetting(db, 'friend_pay.proof_key', () => newSecretToken(32))
   const friendPay = createFriendPayService({
-    ...{ db, clock, events, payments, optionsFor, newId, publicBaseUrl, proofKey, orderTtlMs },
+    ...{ db, clock, events, payments, optionsFor, newId, publicBaseUrl, proofKey, orderTtlMs, log },
   })
   // Friend-pay requests follow their order when it is paid, in the same transaction.
   payments.onOrderPaid(friendPay.onOrderPaid)
-  const orders = createOrderService({ db, clock, events, payments, newId, orderTtlMs })
+  const orders = createOrderService({ db, clock, events, payments, newId, orderTtlMs, log })
   const catalog = createCatalogService({ db, clock, newId })
   return { payments, aggregate, friendPay, orders, catalog, optionsFor }
 }

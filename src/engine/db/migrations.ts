@@ -6,13 +6,8 @@ export interface Migration {
   up(db: Database): void
 }
 
-/** Ordered, append-only. Never edit a migration that has shipped: add a new one. */
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'foundation',
-    up(db) {
-      db.exec(`
+/** The first schema: settings, catalog, orders, payment attempts and the append-only event log. */
+const FOUNDATION_SCHEMA = `
         CREATE TABLE settings (
           key TEXT PRIMARY KEY,
           value TEXT NOT NULL
@@ -115,8 +110,14 @@ export const MIGRATIONS: readonly Migration[] = [
           BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
         CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
           BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-      `)
-    },
+`
+
+/** Ordered, append-only. Never edit a migration that has shipped: add a new one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'foundation',
+    up: (db) => db.exec(FOUNDATION_SCHEMA),
   },
   {
     version: 2,

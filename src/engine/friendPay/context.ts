@@ -26,7 +26,7 @@ export interface FriendPayDeps {
   /** An order's own payable time, restored when its friend-pay requests end. */
   orderTtlMs: number
   /** Where background failures (a request that could not expire yet) are reported. */
-  log?: Logger
+  log: Logger
 }
 
 /** What the requester's and the friend's steps work with: the dependencies (friend pay keeps no state). */

@@ -150,8 +150,8 @@ export async function expireDue(ctx: FriendPayContext): Promise<void> {
       await finish(ctx, row, 'expired', 'expired')
     } catch (error) {
       // A wallet did not answer, or a payment was still open: the request stays due and the next sweep tries
-      // again. Without a logger nothing else is lost.
-      ctx.log?.warn({ friendPayId: row.id, ...errorFields(error) }, 'friend pay: expiring a request failed')
+      // again.
+      ctx.log.warn({ friendPayId: row.id, ...errorFields(error) }, 'friend pay: expiring a request failed')
     }
   }
 }

@@ -17,7 +17,7 @@ export interface OrderServiceDeps {
   /** How long an unpaid order stays payable. */
   orderTtlMs: number
   /** Where background failures (an order that could not expire yet) are reported. */
-  log?: Logger
+  log: Logger
 }
 
 /** What the order steps work with: the dependencies (orders keep no state of their own). */

@@ -44,10 +44,9 @@ export async function expireDue(ctx: OrderContext): Promise<void> {
     try {
       await endOrder(ctx, id, 'expired')
     } catch (error) {
-      // Paid meanwhile (nothing to do), or a wallet did not answer: the next sweep looks again. Without a
-      // logger nothing else is lost.
+      // Paid meanwhile (nothing to do), or a wallet did not answer: the next sweep looks again.
       if (error instanceof EngineError && error.code === 'INVALID_STATE') continue
-      ctx.log?.warn({ orderId: id, ...errorFields(error) }, 'orders: expiring an order failed')
+      ctx.log.warn({ orderId: id, ...errorFields(error) }, 'orders: expiring an order failed')
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { CONNECTION_TEST_CODES } from '../../shared/gateways'
 import type { Clock } from '../clock'
+import type { Logger } from '../logger'
 import type { PaymentProvider } from './types'
 
 /** Gateway modes of a real wallet (the simulator is the third mode). */
@@ -18,6 +19,8 @@ export interface AdapterDeps {
   onSecurityEvent: (event: SecurityEvent) => void
   /** Request timeout for gateway calls. */
   timeoutMs?: number
+  /** Where an adapter reports failures that are not security events (a gateway that answered nonsense…). */
+  log?: Logger
 }
 
 /** The outcome of "Test connection": a harmless authenticated call, explained for a merchant. */
