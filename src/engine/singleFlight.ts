@@ -17,6 +17,7 @@ export function singleFlight(work: () => Promise<void>): () => Promise<void> {
   return () => {
     if (!running) return start()
     again ??= running
+      // The caller of the running flight gets its failure; this call only waits for it to end, then runs again.
       .catch(() => undefined)
       .then(() => {
         again = null

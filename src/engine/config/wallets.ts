@@ -4,6 +4,7 @@ import type { WalletConfig } from '../../shared/api/types'
 import { WALLET_IDS, type ContractStatus, type ProviderMode, type WalletId } from '../../shared/wallets'
 import { appendAudit } from './audit'
 import { defaultWalletConfig } from './defaults'
+import { present } from '../../shared/assert'
 
 interface WalletConfigRow {
   wallet: WalletId
@@ -50,7 +51,10 @@ export function forgetWalletConfigs(db: Database): void {
 }
 
 export function getWalletConfig(db: Database, wallet: WalletId): WalletConfig {
-  return listWalletConfigs(db).find((c) => c.wallet === wallet)!
+  return present(
+    listWalletConfigs(db).find((c) => c.wallet === wallet),
+    `the configuration of ${wallet}`,
+  )
 }
 
 /** Writes a wallet's whole configuration; with `audit`, records before and after. Call inside a transaction. */

@@ -1,5 +1,6 @@
 import { prepared } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
+import { present } from '../../shared/assert'
 
 export type FriendPayMode = 'open' | 'name-initial' | 'designated'
 export type FriendPayStatus = 'open' | 'paid' | 'expired' | 'cancelled'
@@ -129,7 +130,7 @@ export function recordWrongAnswer(
        locked_at = CASE WHEN failed_tries + 1 >= ? AND locked_at IS NULL THEN ? ELSE locked_at END
      WHERE id = ? AND status = 'open' AND locked_at IS NULL`,
   ).run(now, lockAfter, now, id)
-  const row = getFriendPay(db, id)!
+  const row = present(getFriendPay(db, id), `friend-pay request ${id}`)
   return { tries: row.failed_tries, lockedNow: row.locked_at === now && row.failed_tries >= lockAfter }
 }
 

@@ -11,6 +11,7 @@ import type { OrderRow } from '../orders/queries'
 import { getOrderLines, getOrderRow } from '../orders/queries'
 import { findPendingLinkedAttempt } from './queries'
 import { qrSvg, type PaymentService } from './service'
+import { present } from '../../shared/assert'
 
 interface AggregateRow {
   id: string
@@ -117,7 +118,7 @@ export function createAggregateService(deps: {
     const code =
       (prepared(db, 'SELECT * FROM aggregate_codes WHERE token = ?').get(token) as AggregateRow | undefined) ?? null
     if (!code) return { kind: 'not_found' }
-    const order = getOrderRow(db, code.order_id)!
+    const order = present(getOrderRow(db, code.order_id), `the order of code ${code.id}`)
     if (order.status === 'paid') return { kind: 'paid', order: landingOrder(order) }
     if (order.status !== 'open' && order.status !== 'awaiting_payment') return { kind: 'expired' }
     if (code.expires_at <= clock.now() || order.expires_at <= clock.now()) return { kind: 'expired' }

@@ -1,5 +1,6 @@
 import type { WalletConfig } from '../../shared/api/types'
 import { rolloutBucket } from '../../shared/rollout'
+import { present } from '../../shared/assert'
 
 type Account = WalletConfig['accounts'][number]
 
@@ -62,10 +63,13 @@ export function chooseAccount(
 
   switch (config.accountStrategy) {
     case 'priority':
-      return pick(healthy[0]!, healthy[0] === enabled[0] ? 'priority' : 'priority_fallback')
+      return pick(
+        present(healthy[0], 'a healthy account'),
+        healthy[0] === enabled[0] ? 'priority' : 'priority_fallback',
+      )
     case 'least_cost': {
-      const cheapest = [...healthy].sort((a, b) => fee(a) - fee(b) || byPriority(a, b))[0]!
-      return pick(cheapest, 'least_cost')
+      const cheapest = [...healthy].sort((a, b) => fee(a) - fee(b) || byPriority(a, b))[0]
+      return pick(present(cheapest, 'a healthy account'), 'least_cost')
     }
     case 'success_rate': {
       // Compare successes/attempts as fractions in integers; an account without history counts as 100 %.
@@ -78,16 +82,16 @@ export function chooseAccount(
         const [sa, ta] = rate(a)
         const [sb, tb] = rate(b)
         return sb * ta - sa * tb || byPriority(a, b)
-      })[0]!
-      return pick(best, 'success_rate')
+      })[0]
+      return pick(present(best, 'a healthy account'), 'success_rate')
     }
     case 'split': {
       const bucket = rolloutBucket(orderKey, `split:${config.wallet}`)
       const byId = [...enabled].sort((a, b) => (a.id < b.id ? -1 : 1))
       let cumulative = 0
-      const target = byId.find((a) => (cumulative += a.splitPercent) > bucket) ?? byId[byId.length - 1]!
-      if (healthy.includes(target)) return pick(target, 'split')
-      return pick(healthy[0]!, 'split_fallback')
+      const target = byId.find((a) => (cumulative += a.splitPercent) > bucket) ?? byId.at(-1)
+      if (target && healthy.includes(target)) return pick(target, 'split')
+      return pick(present(healthy[0], 'a healthy account'), 'split_fallback')
     }
   }
 }

@@ -12,6 +12,7 @@ import {
 } from '../../shared/wallets'
 import type { RoutingSettingsData } from '../config/routing'
 import { chooseAccount, type AccountHealth } from './accounts'
+import { present } from '../../shared/assert'
 
 export interface RoutedOrder {
   /** Stable key for deterministic splits (the order id). */
@@ -137,8 +138,9 @@ function evaluate(
         ),
       )
     optionMethods.push('installments')
-    merchantFeeFen = baseFeeFen + installmentPlans[0]!.merchantFeeFen
-    customerCostFen = installmentPlans[0]!.customerTotalFen
+    const shortest = present(installmentPlans[0], 'a Huabei plan (the settings require one period at least)')
+    merchantFeeFen = baseFeeFen + shortest.merchantFeeFen
+    customerCostFen = shortest.customerTotalFen
   }
   return {
     ...base,

@@ -106,6 +106,7 @@ function qrCodeIdOf(data: Json): string | null {
   try {
     return url ? text(new URL(url).searchParams.get('id')) : null
   } catch {
+    // No readable link, no code id: closing then fails as BAD_RESPONSE and the sweep watches the bill instead.
     return null
   }
 }

@@ -105,6 +105,7 @@ export function asObject(value: unknown): Json | null {
     try {
       return asObject(JSON.parse(value))
     } catch {
+      // Text that only looks like JSON is no answer object; callers report "no answer" in their own words.
       return null
     }
   }
@@ -176,6 +177,7 @@ export async function call(ctx: ChinaumsContext, api: ChinaumsApi, body: Json): 
   try {
     data = asObject(JSON.parse(raw.body.toString('utf8')))
   } catch {
+    // Not JSON: handled just below as an unreadable answer (PROVIDER_ERROR with the HTTP status).
     data = null
   }
   if (!data || typeof data.errCode !== 'string') {

@@ -61,6 +61,7 @@ export function verifySha256WithRsa(message: Buffer | string, signatureBase64: s
       Buffer.from(signatureBase64, 'base64'),
     )
   } catch {
+    // A key or signature that cannot even be read verifies nothing: the caller reports the failed check.
     return false
   }
 }
