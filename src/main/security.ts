@@ -20,6 +20,7 @@ export function isConsoleUrl(url: string, consoleUrl: string): boolean {
     if (own.protocol === 'file:') return target.protocol === 'file:' && target.pathname === own.pathname
     return target.origin === own.origin
   } catch {
+    // A URL that does not parse is not ours: navigation to it is refused.
     return false
   }
 }

@@ -69,7 +69,9 @@ export function registerFriendPayRoutes(app: FastifyInstance, engine: Engine): v
     let result
     try {
       result = engine.friendPay.verify(ref, (form(request).get('answer') ?? '').slice(0, 40))
-    } catch {
+    } catch (error) {
+      // An unknown, ended or expired link: the page says so, nothing changed. Anything else is a real failure.
+      if (!(error instanceof EngineError && error.code === 'FRIEND_PAY_NOT_FOUND')) throw error
       return render(request, reply, stateView(ref, null, null), 404)
     }
     if (result.ok) return render(request, reply, stateView(ref, result.proof, null))
