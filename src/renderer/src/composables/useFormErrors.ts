@@ -1,6 +1,6 @@
 import { type MaybeRefOrGetter, toValue } from 'vue'
 import { useI18n } from 'vue-i18n'
-import type { FormError } from '../lib/walletForm'
+import type { FormError } from '../lib/formErrors'
 
 /** The words for the first error on a form field, or null. */
 export function useFormErrors(errors: MaybeRefOrGetter<readonly FormError[]>): (field: string) => string | null {

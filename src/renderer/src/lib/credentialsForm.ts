@@ -1,7 +1,7 @@
 import { CONNECTION_TEST_CODES, DEFAULT_GATEWAYS } from '../../../shared/gateways'
 import type { OperationInput, OperationOutput } from '../../../shared/api/operations'
 import type { ProviderMode, WalletId } from '../../../shared/wallets'
-import type { FormError, FormErrorCode, FormResult } from './walletForm'
+import type { FormError, FormErrorCode, FormResult } from './formErrors'
 
 /**
  * The real-wallet credentials forms: public fields edited as text, secrets write-only (an empty field keeps
