@@ -1,5 +1,10 @@
 import type { OperationOutput } from '../../../shared/api/operations'
-import { DEFAULT_FRIEND_PAY_SETTINGS, RoutingSettings as RoutingSettingsSchema } from '../../../shared/api/schemas'
+import type { z } from 'zod'
+import {
+  DEFAULT_FRIEND_PAY_SETTINGS,
+  FriendPaySettings,
+  RoutingSettings as RoutingSettingsSchema,
+} from '../../../shared/api/schemas'
 import type { FormError, FormResult } from './formErrors'
 import { fromFriendPaySettingsDraft, toFriendPaySettingsDraft, type FriendPaySettingsDraft } from './friendPay'
 import { checkWithSchema } from './schemaIssues'
@@ -14,6 +19,24 @@ export interface RoutingDraft {
   timeout: number
   health: RoutingSettings['accountHealth']
   friendPay: FriendPaySettingsDraft
+}
+
+function bounds(number: z.ZodNumber): { min: number; max: number } {
+  return { min: number.minValue ?? 0, max: number.maxValue ?? Number.MAX_SAFE_INTEGER }
+}
+
+const health = RoutingSettingsSchema.shape.accountHealth.shape
+
+/** The bounds of the form's number boxes, as the contract sets them. */
+export const ROUTING_LIMITS = {
+  timeout: bounds(RoutingSettingsSchema.shape.paymentCodeTimeoutSeconds),
+  health: {
+    windowMinutes: bounds(health.windowMinutes),
+    minAttempts: bounds(health.minAttempts),
+    minSuccessPercent: bounds(health.minSuccessPercent),
+    cooldownMinutes: bounds(health.cooldownMinutes),
+  },
+  ttlHours: bounds(FriendPaySettings.shape.ttlHours),
 }
 
 export function toRoutingDraft(routing: RoutingSettings): RoutingDraft {
