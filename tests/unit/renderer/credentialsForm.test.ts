@@ -149,6 +149,39 @@ describe('fromCredentialsDraft', () => {
     expect(result.ok ? [] : result.errors).toEqual([{ field: 'platformKeys', code: 'REQUIRED' }])
   })
 
+  it('names the row a platform key problem is on, counting the blank rows the form leaves out', () => {
+    const result = fromCredentialsDraft(
+      'sandbox',
+      wechatDraft({
+        platformKeys: [
+          { serial: '', publicKeyPem: '' },
+          { serial: 'S'.repeat(81), publicKeyPem: spki },
+          { serial: '', publicKeyPem: spki },
+        ],
+      }),
+      {},
+    )
+    expect(result.ok ? [] : result.errors).toEqual([
+      { field: 'platformKeys.1.serial', code: 'TOO_LONG' },
+      { field: 'platformKeys.2.serial', code: 'REQUIRED' },
+    ])
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ serial: `K${i}`, publicKeyPem: spki }))
+    const tooMany = fromCredentialsDraft('sandbox', wechatDraft({ platformKeys: eleven }), {})
+    expect(tooMany.ok ? [] : tooMany.errors).toEqual([{ field: 'platformKeys', code: 'TOO_MANY_KEYS' }])
+  })
+
+  it('checks a typed secret even when one is stored', () => {
+    const result = fromCredentialsDraft(
+      'sandbox',
+      wechatDraft({ merchantPrivateKeyPem: 'not a key', apiV3Key: ' ', apiV2Key: 'c'.repeat(33) }),
+      { merchantPrivateKeyPem: true, apiV3Key: true },
+    )
+    expect(result.ok ? [] : result.errors).toEqual([
+      { field: 'merchantPrivateKeyPem', code: 'INVALID_PEM' },
+      { field: 'apiV2Key', code: 'INVALID_KEY_LENGTH' },
+    ])
+  })
+
   it("wraps Alipay's bare base64 keys before sending", () => {
     const draft: AlipayCredentialsDraft = {
       wallet: 'alipay',

@@ -123,6 +123,45 @@ describe('wallet settings form', () => {
     expect(shuffled.ok && shuffled.value.huabei?.periods).toEqual([3, 12])
   })
 
+  it("checks with the contract's own rules what the form alone did not", () => {
+    const draft = toWalletDraft(wechat)
+    const result = fromWalletDraft('wechat', 0, {
+      ...draft,
+      maxYuan: '99999999999',
+      excludeSkus: ['X'.repeat(65)],
+      accounts: [
+        { ...draft.accounts[0]!, label: '主'.repeat(41), priority: 1000 },
+        { ...draft.accounts[0]!, id: '', priority: Number.NaN },
+      ],
+    })
+    expect(result.ok || result.errors).toEqual([
+      { field: 'maxYuan', code: 'INVALID_AMOUNT' },
+      { field: 'productRules.excludeSkus.0', code: 'TOO_LONG' },
+      { field: 'accounts.0.label', code: 'TOO_LONG' },
+      { field: 'accounts.0.priority', code: 'OUT_OF_RANGE' },
+      { field: 'accounts.1.id', code: 'REQUIRED' },
+      { field: 'accounts.1.priority', code: 'OUT_OF_RANGE' },
+    ])
+  })
+
+  it('points a repeated account id at the repeating row, unless the id is malformed anyway', () => {
+    const draft = toWalletDraft(wechat)
+    const row = draft.accounts[0]!
+    const repeated = fromWalletDraft('wechat', 0, { ...draft, accounts: [row, { ...row }, { ...row }] })
+    expect(repeated.ok || repeated.errors).toEqual([
+      { field: 'accounts.1.id', code: 'DUPLICATE_ACCOUNT' },
+      { field: 'accounts.2.id', code: 'DUPLICATE_ACCOUNT' },
+    ])
+    const malformed = fromWalletDraft('wechat', 0, {
+      ...draft,
+      accounts: [row, { ...row }].map((a) => ({ ...a, id: 'X' })),
+    })
+    expect(malformed.ok || malformed.errors).toEqual([
+      { field: 'accounts.0.id', code: 'INVALID_ACCOUNT_ID' },
+      { field: 'accounts.1.id', code: 'INVALID_ACCOUNT_ID' },
+    ])
+  })
+
   it('names a new account with a free id', () => {
     expect(newAccountDraft([{ id: 'main' }]).id).toBe('acct2')
     expect(newAccountDraft([{ id: 'main' }, { id: 'acct3' }]).id).toBe('acct4')
@@ -169,6 +208,22 @@ describe('payment code rules form', () => {
     expect(fromRuleDrafts(toRuleDrafts(rules))).toEqual({ ok: true, value: rules })
     const bad = fromRuleDrafts([{ wallet: 'jdpay', prefixes: '18, x', lengths: '40' }])
     expect(bad.ok || bad.errors.map((e) => e.code)).toEqual(['INVALID_PREFIXES', 'INVALID_LENGTHS'])
+  })
+
+  it('places list problems on the rule they belong to, and keeps the limits of the contract', () => {
+    const many = Array.from({ length: 21 }, (_, i) => String(10 + i)).join(', ')
+    const result = fromRuleDrafts([
+      { wallet: 'wechat', prefixes: '10, 11', lengths: '18' },
+      { wallet: 'jdpay', prefixes: many, lengths: 'eighteen' },
+    ])
+    expect(result.ok || result.errors).toEqual([
+      { field: 'paymentCodeRules.1.lengths', code: 'INVALID_LENGTHS' },
+      { field: 'paymentCodeRules.1.prefixes', code: 'INVALID_PREFIXES' },
+    ])
+    expect(fromRuleDrafts([{ wallet: 'ecny', prefixes: '01，01、02', lengths: '19 19' }])).toEqual({
+      ok: true,
+      value: [{ wallet: 'ecny', prefixes: ['01', '02'], lengths: [19] }],
+    })
   })
 })
 

@@ -1,7 +1,9 @@
-import { CONNECTION_TEST_CODES, DEFAULT_GATEWAYS } from '../../../shared/gateways'
 import type { OperationInput, OperationOutput } from '../../../shared/api/operations'
+import { AlipayCredentialsInput, WechatPayCredentialsInput } from '../../../shared/api/schemas'
+import { CONNECTION_TEST_CODES, DEFAULT_GATEWAYS } from '../../../shared/gateways'
 import type { ProviderMode, WalletId } from '../../../shared/wallets'
-import type { FormError, FormErrorCode, FormResult } from './walletForm'
+import { inFieldOrder, type FormError, type FormErrorCode, type FormResult } from './formErrors'
+import { checkWithSchema, type IssueRule } from './schemaIssues'
 
 /**
  * The real-wallet credentials forms: public fields edited as text, secrets write-only (an empty field keeps
@@ -166,20 +168,19 @@ export function normalizePem(input: string, kind: PemKind): string | null {
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----`
 }
 
-const HTTP_URL = /^https?:\/\/[^\s]+$/
-
-function optionalUrl(value: string, field: string, errors: FormError[]): string | null {
-  const url = value.trim()
-  if (url === '') return null
-  if (!HTTP_URL.test(url) || url.length > 300) errors.push({ field, code: 'INVALID_URL' })
-  return url
+/** Empty text is left out (undefined). */
+function optional(value: string): string | undefined {
+  const v = value.trim()
+  return v === '' ? undefined : v
 }
 
-function matching(value: string, pattern: RegExp, field: string, code: FormErrorCode, errors: FormError[]): string {
+/** A pasted key as PEM; text that is no key is kept as typed, with an error. */
+function pemField(value: string, kind: PemKind, field: string, errors: FormError[]): string {
   const v = value.trim()
-  if (v === '') errors.push({ field, code: 'REQUIRED' })
-  else if (!pattern.test(v)) errors.push({ field, code })
-  return v
+  if (v === '') return ''
+  const pem = normalizePem(v, kind)
+  if (pem === null) errors.push({ field, code: 'INVALID_PEM' })
+  return pem ?? v
 }
 
 /** A secret as typed: empty keeps the stored one (undefined), unless none is stored and the engine needs it. */
@@ -189,31 +190,37 @@ function secret(
   isSet: boolean,
   required: boolean,
   errors: FormError[],
-  check?: (v: string) => FormErrorCode | null,
 ): string | undefined {
-  const v = value.trim()
-  if (v === '') {
-    if (required && !isSet) errors.push({ field, code: 'REQUIRED' })
-    return undefined
-  }
-  const problem = check?.(v) ?? null
-  if (problem) errors.push({ field, code: problem })
+  const v = optional(value)
+  if (v === undefined && required && !isSet) errors.push({ field, code: 'REQUIRED' })
   return v
 }
 
-function pemField(value: string, kind: PemKind, field: string, errors: FormError[]): string {
-  if (value.trim() === '') {
-    errors.push({ field, code: 'REQUIRED' })
-    return ''
-  }
-  const pem = normalizePem(value, kind)
-  if (pem === null) errors.push({ field, code: 'INVALID_PEM' })
-  return pem ?? ''
-}
+const CREDENTIAL_ISSUES: IssueRule[] = [
+  { field: /^(gatewayUrl|notifyUrl)$/, code: 'INVALID_URL' },
+  { field: /^mchId$/, code: 'INVALID_MCH_ID' },
+  { field: /^merchantSerialNo$/, code: 'INVALID_SERIAL' },
+  { field: /^apiV[23]Key$/, code: 'INVALID_KEY_LENGTH' },
+  { field: /Pem$/, kinds: ['invalid_format'], code: 'INVALID_PEM' },
+  { field: /^platformKeys$/, kinds: ['too_big'], code: 'TOO_MANY_KEYS' },
+]
 
-function key32(v: string): FormErrorCode | null {
-  return v.length === 32 ? null : 'INVALID_KEY_LENGTH'
-}
+/** The order the form reports problems in. */
+const FIELD_ORDER = [
+  'gatewayUrl',
+  'notifyUrl',
+  'mchId',
+  'appId',
+  'merchantSerialNo',
+  'merchantPrivateKeyPem',
+  'apiV3Key',
+  'apiV2Key',
+  'platformKeys',
+  'serial',
+  'publicKeyPem',
+  'appPrivateKeyPem',
+  'alipayPublicKeyPem',
+]
 
 /** The `credentials.set` body for a form, or the problems that stop it being saved. */
 export function fromCredentialsDraft(
@@ -222,74 +229,64 @@ export function fromCredentialsDraft(
   secretsSet: Readonly<Record<string, boolean>>,
 ): FormResult<CredentialsInput> {
   const errors: FormError[] = []
-  const gatewayUrl = optionalUrl(draft.gatewayUrl, 'gatewayUrl', errors) ?? undefined
-  const notifyUrl = optionalUrl(draft.notifyUrl, 'notifyUrl', errors)
-  let value: CredentialsInput
+  const gatewayUrl = optional(draft.gatewayUrl)
+  const common = {
+    mode,
+    ...(gatewayUrl !== undefined ? { gatewayUrl } : {}),
+    notifyUrl: optional(draft.notifyUrl) ?? null,
+  }
+  const privateKey = (text: string, field: string): string | undefined => {
+    const typed = secret(text, field, Boolean(secretsSet[field]), true, errors)
+    return typed === undefined ? undefined : pemField(typed, 'private', field, errors)
+  }
+  let result: FormResult<CredentialsInput>
   if (draft.wallet === 'wechat') {
-    const mchId = matching(draft.mchId, /^\d{8,12}$/, 'mchId', 'INVALID_MCH_ID', errors)
-    const appId = matching(draft.appId, /^wx[0-9a-zA-Z]{16}$/, 'appId', 'INVALID_WECHAT_APPID', errors)
-    const merchantSerialNo = matching(
-      draft.merchantSerialNo,
-      /^[0-9A-Fa-f]{8,64}$/,
-      'merchantSerialNo',
-      'INVALID_SERIAL',
-      errors,
-    )
-    const privateKey = secret(
-      draft.merchantPrivateKeyPem,
-      'merchantPrivateKeyPem',
-      Boolean(secretsSet['merchantPrivateKeyPem']),
-      true,
-      errors,
-      (v) => (normalizePem(v, 'private') === null ? 'INVALID_PEM' : null),
-    )
-    const apiV3Key = secret(draft.apiV3Key, 'apiV3Key', Boolean(secretsSet['apiV3Key']), true, errors, key32)
-    const apiV2Key = secret(draft.apiV2Key, 'apiV2Key', Boolean(secretsSet['apiV2Key']), false, errors, key32)
+    const merchantPrivateKeyPem = privateKey(draft.merchantPrivateKeyPem, 'merchantPrivateKeyPem')
+    const apiV3Key = secret(draft.apiV3Key, 'apiV3Key', Boolean(secretsSet['apiV3Key']), true, errors)
+    const apiV2Key = secret(draft.apiV2Key, 'apiV2Key', Boolean(secretsSet['apiV2Key']), false, errors)
+    // Rows left blank are not sent; the schema's row numbers are the filled rows'.
     const filled = draft.platformKeys
       .map((k, i) => ({ ...k, i }))
       .filter((k) => k.serial.trim() !== '' || k.publicKeyPem.trim() !== '')
-    if (filled.length === 0) errors.push({ field: 'platformKeys', code: 'REQUIRED' })
-    if (filled.length > MAX_PLATFORM_KEYS) errors.push({ field: 'platformKeys', code: 'TOO_MANY_KEYS' })
-    const platformKeys = filled.map((k) => {
-      const serial = k.serial.trim()
-      if (serial === '') errors.push({ field: `platformKeys.${k.i}.serial`, code: 'REQUIRED' })
-      else if (serial.length > 80) errors.push({ field: `platformKeys.${k.i}.serial`, code: 'TOO_LONG' })
-      return { serial, publicKeyPem: pemField(k.publicKeyPem, 'public', `platformKeys.${k.i}.publicKeyPem`, errors) }
-    })
-    value = {
+    const value: CredentialsInput = {
       wallet: 'wechat',
-      mode,
-      ...(gatewayUrl !== undefined ? { gatewayUrl } : {}),
-      mchId,
-      appId,
-      merchantSerialNo,
-      ...(privateKey !== undefined ? { merchantPrivateKeyPem: normalizePem(privateKey, 'private') ?? privateKey } : {}),
+      ...common,
+      mchId: draft.mchId.trim(),
+      appId: draft.appId.trim(),
+      merchantSerialNo: draft.merchantSerialNo.trim(),
+      ...(merchantPrivateKeyPem !== undefined ? { merchantPrivateKeyPem } : {}),
       ...(apiV3Key !== undefined ? { apiV3Key } : {}),
       ...(apiV2Key !== undefined ? { apiV2Key } : {}),
-      platformKeys,
-      notifyUrl,
+      platformKeys: filled.map((k) => ({
+        serial: k.serial.trim(),
+        publicKeyPem: pemField(k.publicKeyPem, 'public', `platformKeys.${k.i}.publicKeyPem`, errors),
+      })),
     }
-  } else {
-    const appId = matching(draft.appId, /^\d{16}$/, 'appId', 'INVALID_ALIPAY_APPID', errors)
-    const privateKey = secret(
-      draft.appPrivateKeyPem,
-      'appPrivateKeyPem',
-      Boolean(secretsSet['appPrivateKeyPem']),
-      true,
+    const field = (path: string): string =>
+      path.replace(/^platformKeys\.(\d+)/, (_, j: string) => `platformKeys.${filled[Number(j)]?.i ?? j}`)
+    result = checkWithSchema(
+      WechatPayCredentialsInput,
+      value,
+      { field, rules: [...CREDENTIAL_ISSUES, { field: /^appId$/, code: 'INVALID_WECHAT_APPID' }] },
       errors,
-      (v) => (normalizePem(v, 'private') === null ? 'INVALID_PEM' : null),
     )
-    value = {
+  } else {
+    const appPrivateKeyPem = privateKey(draft.appPrivateKeyPem, 'appPrivateKeyPem')
+    const value: CredentialsInput = {
       wallet: 'alipay',
-      mode,
-      ...(gatewayUrl !== undefined ? { gatewayUrl } : {}),
-      appId,
-      ...(privateKey !== undefined ? { appPrivateKeyPem: normalizePem(privateKey, 'private') ?? privateKey } : {}),
+      ...common,
+      appId: draft.appId.trim(),
+      ...(appPrivateKeyPem !== undefined ? { appPrivateKeyPem } : {}),
       alipayPublicKeyPem: pemField(draft.alipayPublicKeyPem, 'public', 'alipayPublicKeyPem', errors),
-      notifyUrl,
     }
+    result = checkWithSchema(
+      AlipayCredentialsInput,
+      value,
+      { rules: [...CREDENTIAL_ISSUES, { field: /^appId$/, code: 'INVALID_ALIPAY_APPID' }] },
+      errors,
+    )
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, value }
+  return result.ok ? result : { ok: false, errors: inFieldOrder(result.errors, FIELD_ORDER) }
 }
 
 /** The engine's key problem codes, as the form's error codes. */

@@ -1,10 +1,11 @@
 import type { OperationInput, OperationOutput } from '../../../shared/api/operations'
-import { FRIEND_PAY_MODES } from '../../../shared/api/schemas'
+import { FRIEND_PAY_MODES, FriendPaySettings as FriendPaySettingsSchema } from '../../../shared/api/schemas'
 import type { EngineEvent, FriendPayRequest, PaymentOption } from '../../../shared/api/types'
-import { MAX_AMOUNT_FEN, fenToYuanString, parseYuanToFen } from '../../../shared/money'
+import { fenToYuanString, parseYuanToFen } from '../../../shared/money'
 import type { WalletId } from '../../../shared/wallets'
 import { eventWallet } from './engineEvents'
-import type { FormError, FormResult } from './walletForm'
+import type { FormError, FormResult } from './formErrors'
+import { checkWithSchema } from './schemaIssues'
 
 export type FriendPayMode = (typeof FRIEND_PAY_MODES)[number]
 export type FriendPayInput = OperationInput<'friendPay.create'>
@@ -166,24 +167,27 @@ export function toFriendPaySettingsDraft(settings: FriendPaySettings): FriendPay
 
 export function fromFriendPaySettingsDraft(draft: FriendPaySettingsDraft): FormResult<FriendPaySettings> {
   const errors: FormError[] = []
-  const maxFen = parseYuanToFen(draft.maxYuan)
-  if (draft.maxYuan.trim() === '') errors.push({ field: 'friendPay.maxYuan', code: 'REQUIRED' })
-  else if (maxFen === null || maxFen < 1 || maxFen > MAX_AMOUNT_FEN)
-    errors.push({ field: 'friendPay.maxYuan', code: 'INVALID_AMOUNT' })
-  if (!Number.isInteger(draft.ttlHours) || draft.ttlHours < 1 || draft.ttlHours > 72) {
-    errors.push({ field: 'friendPay.ttlHours', code: 'OUT_OF_RANGE' })
+  const empty = draft.maxYuan.trim() === ''
+  const maxFen = empty ? null : parseYuanToFen(draft.maxYuan)
+  if (empty) errors.push({ field: 'friendPay.maxYuan', code: 'REQUIRED' })
+  else if (maxFen === null) errors.push({ field: 'friendPay.maxYuan', code: 'INVALID_AMOUNT' })
+  const value: FriendPaySettings = {
+    enabled: draft.enabled,
+    ttlHours: draft.ttlHours,
+    maxFen: maxFen ?? 0,
+    excludeCategories: [...draft.excludeCategories],
+    excludeSkus: [...draft.excludeSkus],
   }
-  if (errors.length > 0) return { ok: false, errors }
-  return {
-    ok: true,
-    value: {
-      enabled: draft.enabled,
-      ttlHours: draft.ttlHours,
-      maxFen: maxFen!,
-      excludeCategories: [...draft.excludeCategories],
-      excludeSkus: [...draft.excludeSkus],
+  return checkWithSchema(
+    FriendPaySettingsSchema,
+    value,
+    {
+      field: (path) => `friendPay.${path.replace(/^maxFen$/, 'maxYuan')}`,
+      // A cleared number box holds no number at all: out of range, like any other.
+      rules: [{ field: /^friendPay\.ttlHours$/, code: 'OUT_OF_RANGE' }],
     },
-  }
+    errors,
+  )
 }
 
 /** What the friend sees of the requester's name: 王小明 → 王**, or *小明 when the friend must supply the first character. */

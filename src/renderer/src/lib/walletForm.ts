@@ -1,52 +1,18 @@
+import { RoutingSettings, UpdateWalletInput } from '../../../shared/api/schemas'
 import type { WalletConfig } from '../../../shared/api/types'
 import { INSTALLMENT_PERIODS, type InstallmentPeriods } from '../../../shared/installments'
-import { fenToYuanString, MAX_AMOUNT_FEN, parseYuanToFen } from '../../../shared/money'
+import { fenToYuanString, parseYuanToFen } from '../../../shared/money'
 import type { PaymentCodeRule } from '../../../shared/paymentCodes'
 import type { WalletId } from '../../../shared/wallets'
-import { formatBpAsPercent, parseDigitPrefixList, parseIntegerList, parsePercentToBp } from './rates'
+import { inFieldOrder, type FormError, type FormResult } from './formErrors'
+import { formatBpAsPercent, parsePercentToBp, splitList } from './rates'
+import { checkWithSchema, renameFields, type IssueRule } from './schemaIssues'
 
 /**
- * The settings forms edit text (percentages, yuan, comma lists) and turn it into the stored
- * integers only on save; every problem is reported with a code the form shows in words.
+ * The settings forms edit text (percentages, yuan, comma lists) and turn it into the stored integers
+ * only on save; the result is checked with the engine's own schema, and every problem is reported
+ * with a code the form shows in words.
  */
-
-export type FormErrorCode =
-  | 'INVALID_PERCENT'
-  | 'INVALID_AMOUNT'
-  | 'MIN_ABOVE_MAX'
-  | 'SPLIT_NOT_100'
-  | 'DUPLICATE_ACCOUNT'
-  | 'INVALID_ACCOUNT_ID'
-  | 'REQUIRED'
-  | 'NO_PERIODS'
-  | 'INVALID_PREFIXES'
-  | 'INVALID_LENGTHS'
-  | 'OUT_OF_RANGE'
-  | 'TOO_LONG'
-  | 'INVALID_PHONE'
-  | 'INVALID'
-  | 'INVALID_URL'
-  | 'INVALID_MCH_ID'
-  | 'INVALID_WECHAT_APPID'
-  | 'INVALID_ALIPAY_APPID'
-  | 'INVALID_SERIAL'
-  | 'INVALID_KEY_LENGTH'
-  | 'INVALID_PEM'
-  | 'KEY_UNREADABLE'
-  | 'KEY_NOT_RSA'
-  | 'KEY_TOO_SHORT'
-  | 'TOO_MANY_KEYS'
-  | 'SERVER'
-
-export interface FormError {
-  /** Dotted path of the field, e.g. "feeRate", "accounts.1.id", "huabei.feeRates.6". */
-  field: string
-  code: FormErrorCode
-  /** The engine's own words, for problems only the engine found (code SERVER). */
-  message?: string
-}
-
-export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FormError[] }
 
 export interface AccountDraft {
   id: string
@@ -86,8 +52,6 @@ export interface WalletDraft {
   huabei: HuabeiDraft | null
   friendPay: boolean
 }
-
-const ACCOUNT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/
 
 function yuanText(fen: number | null): string {
   return fen === null ? '' : fenToYuanString(fen)
@@ -136,103 +100,128 @@ export function toWalletDraft(config: WalletConfig): WalletDraft {
 function amountField(text: string, empty: number | null, field: string, errors: FormError[]): number | null {
   if (text.trim() === '') return empty
   const fen = parseYuanToFen(text)
-  if (fen === null || fen > MAX_AMOUNT_FEN) {
-    errors.push({ field, code: 'INVALID_AMOUNT' })
-    return empty
-  }
-  return fen
+  if (fen === null) errors.push({ field, code: 'INVALID_AMOUNT' })
+  return fen ?? empty
 }
 
 function percentField(text: string, field: string, errors: FormError[]): number {
   const bp = parsePercentToBp(text)
-  if (bp === null) {
-    errors.push({ field, code: 'INVALID_PERCENT' })
-    return 0
-  }
-  return bp
+  if (bp === null) errors.push({ field, code: 'INVALID_PERCENT' })
+  return bp ?? 0
+}
+
+/** A whole number typed in a table cell (NaN when it was not digits). */
+function wholeField(value: number, field: string, errors: FormError[]): number {
+  if (Number.isNaN(value)) errors.push({ field, code: 'OUT_OF_RANGE' })
+  return Number.isNaN(value) ? 0 : value
+}
+
+/** The form's name for each path of `wallets.update` (the engine reports problems by the same paths). */
+const walletField = renameFields([
+  [/^feeRateBp$/, 'feeRate'],
+  [/^minFen$/, 'minYuan'],
+  [/^maxFen$/, 'maxYuan'],
+  [/^dailyCapFen$/, 'dailyCapYuan'],
+  [/^accounts\.(\d+)\.feeRateBp$/, 'accounts.$1.feeRate'],
+  [/^huabei\.feeRatesBp\.(\d+)$/, 'huabei.feeRates.$1'],
+  [/^huabei\.minOrderFen$/, 'huabei.minOrderYuan'],
+])
+
+/** The words for the schema's checks; its own checks on `accounts` differ only by their message. */
+const WALLET_ISSUES: IssueRule[] = [
+  {
+    field: /^(minYuan|maxYuan|dailyCapYuan|huabei\.minOrderYuan)$/,
+    kinds: ['too_small', 'too_big'],
+    code: 'INVALID_AMOUNT',
+  },
+  { field: /^minYuan$/, kinds: ['custom'], code: 'MIN_ABOVE_MAX' },
+  { field: /^accounts$/, kinds: ['custom'], message: /unique/, code: 'DUPLICATE_ACCOUNT' },
+  { field: /^accounts$/, kinds: ['custom'], message: /add up to 100/, code: 'SPLIT_NOT_100' },
+  { field: /^accounts\.\d+\.id$/, kinds: ['invalid_format'], code: 'INVALID_ACCOUNT_ID' },
+  { field: /(^|\.)feeRates?(\.\d+)?$/, code: 'INVALID_PERCENT' },
+  { field: /^huabei\.periods$/, kinds: ['too_small'], code: 'NO_PERIODS' },
+]
+
+/** The order the form reports problems in (the accounts table row by row). */
+const WALLET_FIELD_ORDER = [
+  'feeRate',
+  'minYuan',
+  'maxYuan',
+  'dailyCapYuan',
+  'rolloutPercent',
+  'productRules',
+  'accounts',
+  'id',
+  'label',
+  'merchantId',
+  'priority',
+  'splitPercent',
+  'huabei',
+  'periods',
+  'feeRates',
+  'minOrderYuan',
+]
+
+/** The schema says the ids repeat; the form points at each row that repeats an id above it. */
+function duplicateRows(ids: readonly string[]): (error: FormError) => FormError[] {
+  return (error) =>
+    error.field === 'accounts' && error.code === 'DUPLICATE_ACCOUNT'
+      ? ids.flatMap((id, i) => (ids.indexOf(id) < i ? [{ field: `accounts.${i}.id`, code: error.code }] : []))
+      : [error]
 }
 
 /** The full `wallets.update` input for a draft, or the problems that stop it being saved. */
 export function fromWalletDraft(wallet: WalletId, displayOrder: number, draft: WalletDraft): FormResult<WalletConfig> {
   const errors: FormError[] = []
-  const feeRateBp = percentField(draft.feeRate, 'feeRate', errors)
-  const minFen = amountField(draft.minYuan, 0, 'minYuan', errors) ?? 0
-  const maxFen = amountField(draft.maxYuan, null, 'maxYuan', errors)
-  const dailyCapFen = amountField(draft.dailyCapYuan, null, 'dailyCapYuan', errors)
-  if (maxFen !== null && minFen > maxFen) errors.push({ field: 'minYuan', code: 'MIN_ABOVE_MAX' })
-  if (!Number.isInteger(draft.rolloutPercent) || draft.rolloutPercent < 0 || draft.rolloutPercent > 100) {
-    errors.push({ field: 'rolloutPercent', code: 'OUT_OF_RANGE' })
-  }
-
-  const seen = new Set<string>()
-  const accounts = draft.accounts.map((a, i) => {
-    const id = a.id.trim()
-    if (!ACCOUNT_ID_PATTERN.test(id)) errors.push({ field: `accounts.${i}.id`, code: 'INVALID_ACCOUNT_ID' })
-    else if (seen.has(id)) errors.push({ field: `accounts.${i}.id`, code: 'DUPLICATE_ACCOUNT' })
-    seen.add(id)
-    if (a.label.trim() === '') errors.push({ field: `accounts.${i}.label`, code: 'REQUIRED' })
-    if (a.merchantId.trim() === '') errors.push({ field: `accounts.${i}.merchantId`, code: 'REQUIRED' })
-    if (!Number.isInteger(a.priority) || a.priority < 0 || a.priority > 999) {
-      errors.push({ field: `accounts.${i}.priority`, code: 'OUT_OF_RANGE' })
-    }
-    if (!Number.isInteger(a.splitPercent) || a.splitPercent < 0 || a.splitPercent > 100) {
-      errors.push({ field: `accounts.${i}.splitPercent`, code: 'OUT_OF_RANGE' })
-    }
-    return {
-      id,
-      label: a.label.trim(),
-      merchantId: a.merchantId.trim(),
-      priority: a.priority,
-      splitPercent: a.splitPercent,
-      feeRateBp: a.feeRate.trim() === '' ? null : percentField(a.feeRate, `accounts.${i}.feeRate`, errors),
-      enabled: a.enabled,
-    }
-  })
-  if (draft.accountStrategy === 'split' && splitTotal(draft.accounts) !== 100) {
-    errors.push({ field: 'accounts', code: 'SPLIT_NOT_100' })
-  }
-
-  let huabei: WalletConfig['huabei'] = null
-  if (draft.huabei) {
-    const h = draft.huabei
-    if (h.periods.length === 0) errors.push({ field: 'huabei.periods', code: 'NO_PERIODS' })
-    huabei = {
-      periods: INSTALLMENT_PERIODS.filter((p) => h.periods.includes(p)),
-      feeBearer: h.feeBearer,
-      feeRatesBp: {
-        '3': percentField(h.feeRates['3'], 'huabei.feeRates.3', errors),
-        '6': percentField(h.feeRates['6'], 'huabei.feeRates.6', errors),
-        '12': percentField(h.feeRates['12'], 'huabei.feeRates.12', errors),
-      },
-      minOrderFen: amountField(h.minOrderYuan, 0, 'huabei.minOrderYuan', errors) ?? 0,
-    }
-  }
-
-  if (errors.length > 0) return { ok: false, errors }
-  return {
-    ok: true,
-    value: {
-      wallet,
-      accepted: draft.accepted,
-      contractStatus: draft.contractStatus,
-      mode: draft.mode,
-      displayOrder,
-      feeRateBp,
-      minFen,
-      maxFen,
-      dailyCapFen,
-      rolloutPercent: draft.rolloutPercent,
-      productRules: {
-        onlyCategories: [...draft.onlyCategories],
-        excludeCategories: [...draft.excludeCategories],
-        excludeSkus: [...draft.excludeSkus],
-      },
-      accounts,
-      accountStrategy: draft.accountStrategy,
-      huabei,
-      friendPay: draft.friendPay,
+  const accounts = draft.accounts.map((a, i) => ({
+    id: a.id.trim(),
+    label: a.label.trim(),
+    merchantId: a.merchantId.trim(),
+    priority: wholeField(a.priority, `accounts.${i}.priority`, errors),
+    splitPercent: wholeField(a.splitPercent, `accounts.${i}.splitPercent`, errors),
+    feeRateBp: a.feeRate.trim() === '' ? null : percentField(a.feeRate, `accounts.${i}.feeRate`, errors),
+    enabled: a.enabled,
+  }))
+  const h = draft.huabei
+  const value: WalletConfig = {
+    wallet,
+    accepted: draft.accepted,
+    contractStatus: draft.contractStatus,
+    mode: draft.mode,
+    displayOrder,
+    feeRateBp: percentField(draft.feeRate, 'feeRate', errors),
+    minFen: amountField(draft.minYuan, 0, 'minYuan', errors) ?? 0,
+    maxFen: amountField(draft.maxYuan, null, 'maxYuan', errors),
+    dailyCapFen: amountField(draft.dailyCapYuan, null, 'dailyCapYuan', errors),
+    rolloutPercent: draft.rolloutPercent,
+    productRules: {
+      onlyCategories: [...draft.onlyCategories],
+      excludeCategories: [...draft.excludeCategories],
+      excludeSkus: [...draft.excludeSkus],
     },
+    accounts,
+    accountStrategy: draft.accountStrategy,
+    huabei: h
+      ? {
+          periods: INSTALLMENT_PERIODS.filter((p) => h.periods.includes(p)),
+          feeBearer: h.feeBearer,
+          feeRatesBp: {
+            '3': percentField(h.feeRates['3'], 'huabei.feeRates.3', errors),
+            '6': percentField(h.feeRates['6'], 'huabei.feeRates.6', errors),
+            '12': percentField(h.feeRates['12'], 'huabei.feeRates.12', errors),
+          },
+          minOrderFen: amountField(h.minOrderYuan, 0, 'huabei.minOrderYuan', errors) ?? 0,
+        }
+      : null,
+    friendPay: draft.friendPay,
   }
+  const result = checkWithSchema(
+    UpdateWalletInput,
+    value,
+    { field: walletField, rules: WALLET_ISSUES, place: duplicateRows(accounts.map((a) => a.id)) },
+    errors,
+  )
+  return result.ok ? result : { ok: false, errors: inFieldOrder(result.errors, WALLET_FIELD_ORDER) }
 }
 
 /** What the enabled accounts' split shares add up to. */
@@ -293,27 +282,30 @@ export function toRuleDrafts(rules: readonly PaymentCodeRule[]): PaymentCodeRule
   return rules.map((r) => ({ wallet: r.wallet, prefixes: r.prefixes.join(', '), lengths: r.lengths.join(', ') }))
 }
 
+const ruleField = (path: string): string => `paymentCodeRules.${path}`.replace(/\.(prefixes|lengths)\.\d+$/, '.$1')
+const RULE_ISSUES: IssueRule[] = [
+  { field: /\.prefixes$/, code: 'INVALID_PREFIXES' },
+  { field: /\.lengths$/, code: 'INVALID_LENGTHS' },
+]
+
 export function fromRuleDrafts(drafts: readonly PaymentCodeRuleDraft[]): FormResult<PaymentCodeRule[]> {
   const errors: FormError[] = []
   const rules = drafts.map((d, i) => {
-    const prefixes = parseDigitPrefixList(d.prefixes)
-    const lengths = parseIntegerList(d.lengths, 10, 32)
-    if (!prefixes) errors.push({ field: `paymentCodeRules.${i}.prefixes`, code: 'INVALID_PREFIXES' })
-    if (!lengths) errors.push({ field: `paymentCodeRules.${i}.lengths`, code: 'INVALID_LENGTHS' })
-    return { wallet: d.wallet, prefixes: prefixes ?? [], lengths: lengths ?? [] }
+    const lengths = splitList(d.lengths).map((part) => (/^\d+$/.test(part) ? Number(part) : Number.NaN))
+    if (lengths.some(Number.isNaN)) errors.push({ field: `paymentCodeRules.${i}.lengths`, code: 'INVALID_LENGTHS' })
+    return {
+      wallet: d.wallet,
+      prefixes: [...new Set(splitList(d.prefixes))],
+      lengths: [...new Set(lengths.filter((n) => !Number.isNaN(n)))],
+    }
   })
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: rules }
+  return checkWithSchema(
+    RoutingSettings.shape.paymentCodeRules,
+    rules,
+    { field: ruleField, rules: RULE_ISSUES },
+    errors,
+  )
 }
-
-const SERVER_FIELD_NAMES: [RegExp, string][] = [
-  [/^feeRateBp$/, 'feeRate'],
-  [/^minFen$/, 'minYuan'],
-  [/^maxFen$/, 'maxYuan'],
-  [/^dailyCapFen$/, 'dailyCapYuan'],
-  [/^accounts\.(\d+)\.feeRateBp$/, 'accounts.$1.feeRate'],
-  [/^huabei\.feeRatesBp\.(\d+)$/, 'huabei.feeRates.$1'],
-  [/^huabei\.minOrderFen$/, 'huabei.minOrderYuan'],
-]
 
 /** The engine's validation details ({ path, message }[]) as errors on the form's own fields. */
 export function serverIssuesToFormErrors(details: unknown): FormError[] {
@@ -322,7 +314,6 @@ export function serverIssuesToFormErrors(details: unknown): FormError[] {
     if (typeof issue !== 'object' || issue === null) return []
     const { path, message } = issue as { path?: unknown; message?: unknown }
     if (typeof path !== 'string' || typeof message !== 'string') return []
-    const rule = SERVER_FIELD_NAMES.find(([pattern]) => pattern.test(path))
-    return [{ field: rule ? path.replace(rule[0], rule[1]) : path, code: 'SERVER' as const, message }]
+    return [{ field: walletField(path), code: 'SERVER' as const, message }]
   })
 }
