@@ -35,7 +35,7 @@ const LAYERS = {
  * (shared/wallets), not decided by comparing its id with a literal. Cash is not a provider (it is the drawer)
  * and stays out of this rule. A deliberate exception carries an eslint-disable comment that says why.
  */
-const WALLET_LITERAL = "/^(wechat|alipay|huabei|unionpay|jdpay|ecny)$/"
+const WALLET_LITERAL = '/^(wechat|alipay|huabei|unionpay|jdpay|ecny)$/'
 const walletLiteralRules = [
   {
     selector: `BinaryExpression[operator=/^[!=]==?$/] > Literal[value=${WALLET_LITERAL}]`,

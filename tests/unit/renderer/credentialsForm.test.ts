@@ -1,10 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { AlipayCredentialsInput, WechatPayCredentialsInput } from '../../../src/shared/api/schemas'
+import { PROVIDERS } from '../../../src/shared/providers'
+import { ChinaumsCredentialsInput } from '../../../src/shared/providers/chinaums'
 import {
   connectionTestKey,
   CONNECTION_TEST_CODES,
   credentialIssuesToFormErrors,
+  credentialFields,
   credentialWalletFor,
   fromCredentialsDraft,
   modeSwitchWarnings,
@@ -266,6 +269,66 @@ describe('toCredentialsDraft', () => {
   })
 })
 
+describe('forms read from the provider registry', () => {
+  const words = (locale: typeof zhCN, wallet: string, field: string): unknown =>
+    (locale.settings.credentials.fields as Record<string, Record<string, { label?: string }>>)[wallet]?.[field]?.label
+
+  it("lays out every provider's fields from its schema, secrets write-only, keys as PEM", () => {
+    expect(credentialFields('wechat')).toEqual([
+      { name: 'mchId', kind: 'text' },
+      { name: 'appId', kind: 'text' },
+      { name: 'merchantSerialNo', kind: 'text' },
+      { name: 'merchantPrivateKeyPem', kind: 'secretPem' },
+      { name: 'apiV3Key', kind: 'secret' },
+      { name: 'apiV2Key', kind: 'secret' },
+      { name: 'platformKeys', kind: 'keyList' },
+    ])
+    expect(credentialFields('alipay').map((f) => f.kind)).toEqual(['text', 'secretPem', 'publicPem'])
+    expect(
+      credentialFields('unionpay')
+        .filter((f) => f.kind === 'secret')
+        .map((f) => f.name),
+    ).toEqual(['appKey', 'notifyKey'])
+  })
+
+  it('has a label in both languages for every field of every provider', () => {
+    for (const provider of PROVIDERS) {
+      for (const field of credentialFields(provider.wallet)) {
+        expect(words(zhCN, provider.wallet, field.name), `${provider.wallet}.${field.name}`).toBeTruthy()
+        expect(words(enUS, provider.wallet, field.name), `${provider.wallet}.${field.name}`).toBeTruthy()
+      }
+    }
+  })
+
+  it('turns a filled UnionPay form into the credentials China UMS needs, and asks for the missing keys', () => {
+    const draft = toCredentialsDraft('unionpay', 'sandbox', null)
+    expect(draft).toMatchObject({ wallet: 'unionpay', appKey: '', notifyKey: '', mid: '' })
+    const missing = fromCredentialsDraft('sandbox', { ...draft, appId: 'f0ec96ad2c3848b5' }, {})
+    expect(missing.ok).toBe(false)
+    expect(!missing.ok && missing.errors.map((e) => `${e.field}:${e.code}`)).toEqual(
+      expect.arrayContaining(['appKey:REQUIRED', 'notifyKey:REQUIRED']),
+    )
+    const filled = {
+      ...draft,
+      appId: 'f0ec96ad2c3848b5',
+      appKey: '775481e2556e4564985f5439a5e6a277',
+      mid: '898340149000005',
+      tid: '88880001',
+      instMid: 'QRPAYDEFAULT',
+      msgSrcId: '3194',
+      notifyKey: 'hutongNotifyKeyForTests000000000000',
+    }
+    const result = fromCredentialsDraft('sandbox', filled, {})
+    expect(result.ok && ChinaumsCredentialsInput.safeParse(result.value).success).toBe(true)
+    const kept = fromCredentialsDraft(
+      'sandbox',
+      { ...filled, appKey: '', notifyKey: '' },
+      { appKey: true, notifyKey: true },
+    )
+    expect(kept.ok && !('appKey' in kept.value) && !('notifyKey' in kept.value)).toBe(true)
+  })
+})
+
 describe('credentialIssuesToFormErrors', () => {
   it("codes the engine's key checks and keeps other messages", () => {
     expect(
@@ -309,7 +372,8 @@ describe('which credentials and warnings a wallet has', () => {
   it('Huabei uses Alipay; wallets without a real adapter have none', () => {
     expect(credentialWalletFor('wechat')).toBe('wechat')
     expect(credentialWalletFor('huabei')).toBe('alipay')
-    expect(credentialWalletFor('unionpay')).toBeNull()
+    expect(credentialWalletFor('unionpay')).toBe('unionpay')
+    expect(credentialWalletFor('jdpay')).toBeNull()
   })
 
   it('warns about real money and missing credentials when leaving the simulator', () => {

@@ -1,6 +1,8 @@
+import { z } from 'zod'
 import type { OperationInput, OperationOutput } from '../../../shared/api/operations'
-import { AlipayCredentialsInput, WechatPayCredentialsInput } from '../../../shared/api/schemas'
 import { CONNECTION_TEST_CODES, DEFAULT_GATEWAYS } from '../../../shared/gateways'
+import { PROVIDERS, providerOfWallet, type CredentialWallet, type ProviderFacts } from '../../../shared/providers'
+import { Pem } from '../../../shared/providers/facts'
 import type { ProviderMode, WalletId } from '../../../shared/wallets'
 import { inFieldOrder, type FormError, type FormErrorCode, type FormResult } from './formErrors'
 import { checkWithSchema, type IssueRule } from './schemaIssues'
@@ -11,7 +13,7 @@ import { checkWithSchema, type IssueRule } from './schemaIssues'
  */
 
 export type GatewayMode = 'sandbox' | 'production'
-export type CredentialWallet = 'wechat' | 'alipay'
+export type { CredentialWallet }
 export type CredentialsStatus = OperationOutput<'credentials.get'>
 export type CredentialsInput = OperationInput<'credentials.set'>
 export type ConnectionTestResult = OperationOutput<'wallets.testConnection'>
@@ -24,15 +26,20 @@ export const DEFAULT_GATEWAY_URLS: Record<CredentialWallet, Record<GatewayMode, 
 
 export const MAX_PLATFORM_KEYS = 10
 
-/** Whose credentials a wallet uses: Huabei runs on Alipay's; wallets without a real adapter have none. */
+/** Whose credentials a wallet uses (Huabei runs on Alipay's); wallets without a real provider have none. */
 export function credentialWalletFor(wallet: WalletId): CredentialWallet | null {
-  if (wallet === 'wechat') return 'wechat'
-  if (wallet === 'alipay' || wallet === 'huabei') return 'alipay'
-  return null
+  return (providerOfWallet(wallet)?.wallet as CredentialWallet | undefined) ?? null
 }
 
+/** The wallet whose connection can be tested: any wallet a real provider takes payments for. */
 export function testableWallet(wallet: WalletId): TestableWallet | null {
-  return wallet === 'wechat' || wallet === 'alipay' || wallet === 'huabei' ? wallet : null
+  return providerOfWallet(wallet) ? (wallet as TestableWallet) : null
+}
+
+function providerFacts(wallet: CredentialWallet): ProviderFacts {
+  const facts = PROVIDERS.find((p) => p.wallet === wallet)
+  if (!facts) throw new Error(`no provider files credentials under ${wallet}`)
+  return facts
 }
 
 export function isGatewayMode(mode: ProviderMode): mode is GatewayMode {
@@ -48,10 +55,21 @@ export interface PlatformKeyDraft {
   publicKeyPem: string
 }
 
-export interface WechatCredentialsDraft {
-  wallet: 'wechat'
+/**
+ * A credentials form: every field of the provider's schema as text (secrets empty until typed over), and
+ * lists of keys as rows. Field names are the schema's.
+ */
+export interface CredentialsDraft {
+  wallet: CredentialWallet
   /** Empty: the default gateway. */
   gatewayUrl: string
+  notifyUrl: string
+  platformKeys?: PlatformKeyDraft[]
+  [field: string]: string | PlatformKeyDraft[] | undefined
+}
+
+export interface WechatCredentialsDraft extends CredentialsDraft {
+  wallet: 'wechat'
   mchId: string
   appId: string
   merchantSerialNo: string
@@ -59,30 +77,57 @@ export interface WechatCredentialsDraft {
   apiV3Key: string
   apiV2Key: string
   platformKeys: PlatformKeyDraft[]
-  notifyUrl: string
 }
 
-export interface AlipayCredentialsDraft {
+export interface AlipayCredentialsDraft extends CredentialsDraft {
   wallet: 'alipay'
-  gatewayUrl: string
   appId: string
   appPrivateKeyPem: string
   alipayPublicKeyPem: string
-  notifyUrl: string
 }
 
-export type CredentialsDraft = WechatCredentialsDraft | AlipayCredentialsDraft
+export type SecretField = string
 
-export type SecretField = 'merchantPrivateKeyPem' | 'apiV3Key' | 'apiV2Key' | 'appPrivateKeyPem'
+/** The write-only fields of each provider, and whether the engine needs one stored before it will save. */
+export const SECRET_FIELDS = {} as Record<CredentialWallet, readonly { name: SecretField; required: boolean }[]>
+for (const provider of PROVIDERS) SECRET_FIELDS[provider.wallet] = provider.credentials.secretFields
 
-/** The write-only fields of each wallet, and whether the engine needs one stored before it will save. */
-export const SECRET_FIELDS: Record<CredentialWallet, { name: SecretField; required: boolean }[]> = {
-  wechat: [
-    { name: 'merchantPrivateKeyPem', required: true },
-    { name: 'apiV3Key', required: true },
-    { name: 'apiV2Key', required: false },
-  ],
-  alipay: [{ name: 'appPrivateKeyPem', required: true }],
+/** How a credential field is edited: plain text, a write-only secret (a key in PEM or a short one), a public key, rows of keys. */
+export type CredentialFieldKind = 'text' | 'secret' | 'secretPem' | 'publicPem' | 'keyList'
+export interface CredentialFieldSpec {
+  name: string
+  kind: CredentialFieldKind
+}
+
+/** Fields every provider has, placed by the form itself (the gateway first, the notification relay last). */
+const FRAME_FIELDS = new Set(['wallet', 'mode', 'gatewayUrl', 'notifyUrl'])
+
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let inner = schema
+  while (inner instanceof z.ZodOptional || inner instanceof z.ZodNullable || inner instanceof z.ZodDefault) {
+    inner = inner.unwrap() as z.ZodType
+  }
+  return inner
+}
+
+/** The form of a provider's credentials, read from its schema and secret fields, in the schema's order. */
+export function credentialFields(wallet: CredentialWallet): CredentialFieldSpec[] {
+  const { input, secretFields } = providerFacts(wallet).credentials
+  return Object.entries(input.shape as Record<string, z.ZodType>).flatMap(([name, schema]) => {
+    if (FRAME_FIELDS.has(name)) return []
+    const inner = unwrapped(schema)
+    const secret = secretFields.some((f) => f.name === name)
+    const kind: CredentialFieldKind = secret
+      ? inner === Pem
+        ? 'secretPem'
+        : 'secret'
+      : inner === Pem
+        ? 'publicPem'
+        : inner instanceof z.ZodArray
+          ? 'keyList'
+          : 'text'
+    return [{ name, kind }]
+  })
 }
 
 function text(value: unknown): string {
@@ -98,33 +143,21 @@ export function toCredentialsDraft(
   const fields = status?.publicFields ?? {}
   const stored = status?.gatewayUrl ?? ''
   const gatewayUrl = stored === DEFAULT_GATEWAY_URLS[wallet][mode] ? '' : stored
-  if (wallet === 'wechat') {
-    const keys = Array.isArray(fields['platformKeys']) ? (fields['platformKeys'] as unknown[]) : []
-    const platformKeys = keys.map((k) => {
-      const key = (typeof k === 'object' && k !== null ? k : {}) as Record<string, unknown>
-      return { serial: text(key['serial']), publicKeyPem: text(key['publicKeyPem']) }
-    })
-    return {
-      wallet,
-      gatewayUrl,
-      mchId: text(fields['mchId']),
-      appId: text(fields['appId']),
-      merchantSerialNo: text(fields['merchantSerialNo']),
-      merchantPrivateKeyPem: '',
-      apiV3Key: '',
-      apiV2Key: '',
-      platformKeys: platformKeys.length > 0 ? platformKeys : [{ serial: '', publicKeyPem: '' }],
-      notifyUrl: text(fields['notifyUrl']),
-    }
+  const draft: CredentialsDraft = { wallet, gatewayUrl, notifyUrl: text(fields['notifyUrl']) }
+  for (const field of credentialFields(wallet)) {
+    if (field.kind === 'keyList') draft[field.name] = keyRows(fields[field.name])
+    else draft[field.name] = field.kind === 'secret' || field.kind === 'secretPem' ? '' : text(fields[field.name])
   }
-  return {
-    wallet,
-    gatewayUrl,
-    appId: text(fields['appId']),
-    appPrivateKeyPem: '',
-    alipayPublicKeyPem: text(fields['alipayPublicKeyPem']),
-    notifyUrl: text(fields['notifyUrl']),
-  }
+  return draft
+}
+
+/** Stored key rows as text, with one blank row to start from when none is stored. */
+function keyRows(stored: unknown): PlatformKeyDraft[] {
+  const rows = (Array.isArray(stored) ? stored : []).map((k: unknown) => {
+    const key = (typeof k === 'object' && k !== null ? k : {}) as Record<string, unknown>
+    return { serial: text(key['serial']), publicKeyPem: text(key['publicKeyPem']) }
+  })
+  return rows.length > 0 ? rows : [{ serial: '', publicKeyPem: '' }]
 }
 
 export type PemKind = 'private' | 'public'
@@ -205,22 +238,17 @@ const CREDENTIAL_ISSUES: IssueRule[] = [
   { field: /^platformKeys$/, kinds: ['too_big'], code: 'TOO_MANY_KEYS' },
 ]
 
-/** The order the form reports problems in. */
-const FIELD_ORDER = [
-  'gatewayUrl',
-  'notifyUrl',
-  'mchId',
-  'appId',
-  'merchantSerialNo',
-  'merchantPrivateKeyPem',
-  'apiV3Key',
-  'apiV2Key',
-  'platformKeys',
-  'serial',
-  'publicKeyPem',
-  'appPrivateKeyPem',
-  'alipayPublicKeyPem',
-]
+/** Words some providers' AppIDs have of their own (their formats differ); others get the general one. */
+const APP_ID_CODES: Partial<Record<CredentialWallet, FormErrorCode>> = {
+  wechat: 'INVALID_WECHAT_APPID',
+  alipay: 'INVALID_ALIPAY_APPID',
+}
+
+/** The order the form reports problems in: the frame first, then the provider's fields, then key-row fields. */
+function fieldOrder(fields: readonly CredentialFieldSpec[]): string[] {
+  const rows = fields.some((f) => f.kind === 'keyList') ? ['serial', 'publicKeyPem'] : []
+  return ['gatewayUrl', 'notifyUrl', ...fields.map((f) => f.name), ...rows]
+}
 
 /** The `credentials.set` body for a form, or the problems that stop it being saved. */
 export function fromCredentialsDraft(
@@ -229,64 +257,47 @@ export function fromCredentialsDraft(
   secretsSet: Readonly<Record<string, boolean>>,
 ): FormResult<CredentialsInput> {
   const errors: FormError[] = []
+  const fields = credentialFields(draft.wallet)
   const gatewayUrl = optional(draft.gatewayUrl)
-  const common = {
+  const value: Record<string, unknown> = {
+    wallet: draft.wallet,
     mode,
     ...(gatewayUrl !== undefined ? { gatewayUrl } : {}),
     notifyUrl: optional(draft.notifyUrl) ?? null,
   }
-  const privateKey = (text: string, field: string): string | undefined => {
-    const typed = secret(text, field, Boolean(secretsSet[field]), true, errors)
-    return typed === undefined ? undefined : pemField(typed, 'private', field, errors)
-  }
-  let result: FormResult<CredentialsInput>
-  if (draft.wallet === 'wechat') {
-    const merchantPrivateKeyPem = privateKey(draft.merchantPrivateKeyPem, 'merchantPrivateKeyPem')
-    const apiV3Key = secret(draft.apiV3Key, 'apiV3Key', Boolean(secretsSet['apiV3Key']), true, errors)
-    const apiV2Key = secret(draft.apiV2Key, 'apiV2Key', Boolean(secretsSet['apiV2Key']), false, errors)
-    // Rows left blank are not sent; the schema's row numbers are the filled rows'.
-    const filled = draft.platformKeys
-      .map((k, i) => ({ ...k, i }))
-      .filter((k) => k.serial.trim() !== '' || k.publicKeyPem.trim() !== '')
-    const value: CredentialsInput = {
-      wallet: 'wechat',
-      ...common,
-      mchId: draft.mchId.trim(),
-      appId: draft.appId.trim(),
-      merchantSerialNo: draft.merchantSerialNo.trim(),
-      ...(merchantPrivateKeyPem !== undefined ? { merchantPrivateKeyPem } : {}),
-      ...(apiV3Key !== undefined ? { apiV3Key } : {}),
-      ...(apiV2Key !== undefined ? { apiV2Key } : {}),
-      platformKeys: filled.map((k) => ({
+  const required = new Map(SECRET_FIELDS[draft.wallet].map((f) => [f.name, f.required]))
+  let rename = (path: string): string => path
+  for (const field of fields) {
+    const typed = draft[field.name]
+    if (field.kind === 'keyList') {
+      // Rows left blank are not sent; the schema's row numbers are the filled rows'.
+      const filled = (Array.isArray(typed) ? typed : [])
+        .map((k, i) => ({ ...k, i }))
+        .filter((k) => k.serial.trim() !== '' || k.publicKeyPem.trim() !== '')
+      value[field.name] = filled.map((k) => ({
         serial: k.serial.trim(),
-        publicKeyPem: pemField(k.publicKeyPem, 'public', `platformKeys.${k.i}.publicKeyPem`, errors),
-      })),
+        publicKeyPem: pemField(k.publicKeyPem, 'public', `${field.name}.${k.i}.publicKeyPem`, errors),
+      }))
+      const rows = new RegExp(`^${field.name}\\.(\\d+)`)
+      rename = (path) => path.replace(rows, (_, j: string) => `${field.name}.${filled[Number(j)]?.i ?? j}`)
+      continue
     }
-    const field = (path: string): string =>
-      path.replace(/^platformKeys\.(\d+)/, (_, j: string) => `platformKeys.${filled[Number(j)]?.i ?? j}`)
-    result = checkWithSchema(
-      WechatPayCredentialsInput,
-      value,
-      { field, rules: [...CREDENTIAL_ISSUES, { field: /^appId$/, code: 'INVALID_WECHAT_APPID' }] },
-      errors,
-    )
-  } else {
-    const appPrivateKeyPem = privateKey(draft.appPrivateKeyPem, 'appPrivateKeyPem')
-    const value: CredentialsInput = {
-      wallet: 'alipay',
-      ...common,
-      appId: draft.appId.trim(),
-      ...(appPrivateKeyPem !== undefined ? { appPrivateKeyPem } : {}),
-      alipayPublicKeyPem: pemField(draft.alipayPublicKeyPem, 'public', 'alipayPublicKeyPem', errors),
+    const text = typeof typed === 'string' ? typed : ''
+    if (field.kind === 'text') value[field.name] = text.trim()
+    else if (field.kind === 'publicPem') value[field.name] = pemField(text, 'public', field.name, errors)
+    else {
+      const isSet = Boolean(secretsSet[field.name])
+      const secretText = secret(text, field.name, isSet, required.get(field.name) ?? false, errors)
+      const kept = secretText !== undefined && field.kind === 'secretPem'
+      if (secretText !== undefined)
+        value[field.name] = kept ? pemField(secretText, 'private', field.name, errors) : secretText
     }
-    result = checkWithSchema(
-      AlipayCredentialsInput,
-      value,
-      { rules: [...CREDENTIAL_ISSUES, { field: /^appId$/, code: 'INVALID_ALIPAY_APPID' }] },
-      errors,
-    )
   }
-  return result.ok ? result : { ok: false, errors: inFieldOrder(result.errors, FIELD_ORDER) }
+  const appIdCode = APP_ID_CODES[draft.wallet]
+  const rules = [...CREDENTIAL_ISSUES, ...(appIdCode ? [{ field: /^appId$/, code: appIdCode }] : [])]
+  const { input } = providerFacts(draft.wallet).credentials
+  const result = checkWithSchema(input, value as CredentialsInput, { field: rename, rules }, errors)
+  return result.ok ? result : { ok: false, errors: inFieldOrder(result.errors, fieldOrder(fields)) }
 }
 
 /** The engine's key problem codes, as the form's error codes. */

@@ -1,6 +1,6 @@
 import type { PaymentOption } from '../../../shared/api/types'
 import type { InstallmentPlan } from '../../../shared/installments'
-import type { WalletId } from '../../../shared/wallets'
+import { WALLETS, type WalletId } from '../../../shared/wallets'
 
 /** What an installment plan cell says: per-period amount, the first period when it differs, the fee. */
 export interface InstallmentDisplay {
@@ -41,7 +41,9 @@ export function walletsForAnotherQr(
   shown: readonly (WalletId | null)[],
 ): WalletId[] {
   return options
-    .filter((o) => o.available && o.methods.includes('qr') && o.wallet !== 'huabei' && !shown.includes(o.wallet))
+    .filter(
+      (o) => o.available && o.methods.includes('qr') && !WALLETS[o.wallet].installments && !shown.includes(o.wallet),
+    )
     .map((o) => o.wallet)
 }
 

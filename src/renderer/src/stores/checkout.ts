@@ -4,7 +4,7 @@ import type { CreatedPayment, EngineEvent, Order, PaymentAttempt, PaymentOption 
 import { EngineError } from '../../../shared/errors'
 import type { InstallmentPeriods } from '../../../shared/installments'
 import { FINAL_ORDER_STATUSES, type AttemptStatus } from '../../../shared/states'
-import type { WalletId } from '../../../shared/wallets'
+import { WALLETS, type WalletId } from '../../../shared/wallets'
 import type { CreateOrderRequest } from '../lib/cart'
 import {
   attemptStatusAfter,
@@ -106,7 +106,8 @@ export const useCheckoutStore = defineStore('checkout', () => {
     options.value = (await requireApi().call('orders.paymentOptions', { id })).options
     const current = selectedOption.value
     if (!current || !current.available) select(options.value.find((o) => o.available)?.wallet ?? null)
-    else if (current.wallet === 'huabei') select('huabei')
+    // An installments wallet is chosen again so its plans follow the order.
+    else if (WALLETS[current.wallet].installments) select(current.wallet)
   }
 
   /** Loads an order for paying; picks up QR codes and a payment code still live for it (after a reload, say). */
@@ -182,7 +183,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     // The code is drawn here from qrContent; the engine need not render an SVG nobody shows.
     const current = order.value
     if (!current || wallet === 'cash') return null
-    const installments = wallet === 'huabei' ? (selectedInstallments.value ?? undefined) : undefined
+    const installments = WALLETS[wallet].installments ? (selectedInstallments.value ?? undefined) : undefined
     const created = await requireApi().call('payments.create', {
       id: current.id,
       method: 'qr',

@@ -17,6 +17,7 @@ import {
 import { isConfigEvent } from '../lib/engineEvents'
 import { moveInOrder } from '../lib/walletForm'
 import { requireApi } from '../services/connection'
+import { CREDENTIAL_WALLETS, isCredentialWallet, PROVIDERS } from '../../../shared/providers'
 
 export type RoutingSettings = OperationOutput<'routing.get'>
 export type AuditEntry = OperationOutput<'audit.list'>['entries'][number]
@@ -74,8 +75,7 @@ export const useSettingsStore = defineStore('settings', () => {
   }
 
   async function loadAllCredentials(): Promise<void> {
-    const wallets: CredentialWallet[] = ['wechat', 'alipay']
-    await Promise.all(wallets.flatMap((w) => GATEWAY_MODES.map((m) => loadCredentials(w, m))))
+    await Promise.all(CREDENTIAL_WALLETS.flatMap((w) => GATEWAY_MODES.map((m) => loadCredentials(w, m))))
   }
 
   async function saveCredentials(input: CredentialsInput): Promise<CredentialsStatus> {
@@ -85,7 +85,9 @@ export const useSettingsStore = defineStore('settings', () => {
       const status = await requireApi().call('credentials.set', input)
       credentials.value = { ...credentials.value, [key]: status }
       // A new key makes the last test's verdict stale.
-      const stale = input.wallet === 'alipay' ? [key, credentialsKey('huabei', input.mode)] : [key]
+      // Every wallet these credentials serve (Huabei runs on Alipay's).
+      const served = PROVIDERS.find((p) => p.wallet === input.wallet)?.wallets ?? [input.wallet]
+      const stale = served.map((wallet) => credentialsKey(wallet, input.mode))
       testResults.value = Object.fromEntries(Object.entries(testResults.value).filter(([k]) => !stale.includes(k)))
       void loadAudit().catch(() => undefined)
       return status
@@ -157,8 +159,9 @@ export const useSettingsStore = defineStore('settings', () => {
     // Another till may have saved credentials: refresh what this one shows as set.
     if (event.type === 'credentials.changed') {
       const { wallet, mode } = event.data
-      const shown = (wallet === 'wechat' || wallet === 'alipay') && credentials.value[credentialsKey(wallet, mode)]
-      if (shown) void loadCredentials(wallet, mode).catch(() => undefined)
+      if (isCredentialWallet(wallet) && credentials.value[credentialsKey(wallet, mode)]) {
+        void loadCredentials(wallet, mode).catch(() => undefined)
+      }
     }
     if (watching.value) void loadAudit().catch(() => undefined)
     // Checkout reads the friend-pay limit from here; the settings screen keeps its draft until saved.
