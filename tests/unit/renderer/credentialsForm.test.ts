@@ -274,7 +274,7 @@ describe('forms read from the provider registry', () => {
     (locale.settings.credentials.fields as Record<string, Record<string, { label?: string }>>)[wallet]?.[field]?.label
 
   it("lays out every provider's fields from its schema, secrets write-only, keys as PEM", () => {
-    expect(credentialFields('wechat')).toEqual([
+    expect(credentialFields('wechat').map(({ name, kind }) => ({ name, kind }))).toEqual([
       { name: 'mchId', kind: 'text' },
       { name: 'appId', kind: 'text' },
       { name: 'merchantSerialNo', kind: 'text' },
@@ -283,6 +283,7 @@ describe('forms read from the provider registry', () => {
       { name: 'apiV2Key', kind: 'secret' },
       { name: 'platformKeys', kind: 'keyList' },
     ])
+    expect(credentialFields('unionpay').find((f) => f.name === 'instMid')).toMatchObject({ optional: true })
     expect(credentialFields('alipay').map((f) => f.kind)).toEqual(['text', 'secretPem', 'publicPem'])
     expect(
       credentialFields('unionpay')
@@ -314,12 +315,12 @@ describe('forms read from the provider registry', () => {
       appKey: '775481e2556e4564985f5439a5e6a277',
       mid: '898340149000005',
       tid: '88880001',
-      instMid: 'QRPAYDEFAULT',
       msgSrcId: '3194',
       notifyKey: 'hutongNotifyKeyForTests000000000000',
     }
     const result = fromCredentialsDraft('sandbox', filled, {})
-    expect(result.ok && ChinaumsCredentialsInput.safeParse(result.value).success).toBe(true)
+    // The business type left empty takes its default.
+    expect(result.ok && ChinaumsCredentialsInput.parse(result.value).instMid).toBe('QRPAYDEFAULT')
     const kept = fromCredentialsDraft(
       'sandbox',
       { ...filled, appKey: '', notifyKey: '' },

@@ -97,6 +97,8 @@ export type CredentialFieldKind = 'text' | 'secret' | 'secretPem' | 'publicPem' 
 export interface CredentialFieldSpec {
   name: string
   kind: CredentialFieldKind
+  /** The schema has a default or does without it: left empty, it is not sent. */
+  optional: boolean
 }
 
 /** Fields every provider has, placed by the form itself (the gateway first, the notification relay last). */
@@ -126,7 +128,7 @@ export function credentialFields(wallet: CredentialWallet): CredentialFieldSpec[
         : inner instanceof z.ZodArray
           ? 'keyList'
           : 'text'
-    return [{ name, kind }]
+    return [{ name, kind, optional: schema.safeParse(undefined).success }]
   })
 }
 
@@ -283,8 +285,9 @@ export function fromCredentialsDraft(
       continue
     }
     const text = typeof typed === 'string' ? typed : ''
-    if (field.kind === 'text') value[field.name] = text.trim()
-    else if (field.kind === 'publicPem') value[field.name] = pemField(text, 'public', field.name, errors)
+    if (field.kind === 'text') {
+      if (!(field.optional && text.trim() === '')) value[field.name] = text.trim()
+    } else if (field.kind === 'publicPem') value[field.name] = pemField(text, 'public', field.name, errors)
     else {
       const isSet = Boolean(secretsSet[field.name])
       const secretText = secret(text, field.name, isSet, required.get(field.name) ?? false, errors)
