@@ -29,15 +29,10 @@ await step('raw', () => {
     }),
   ]
 })
-let cpuUnit = 0
-await step('cpu', () => {
-  cpuUnit = cpuReferenceMs()
-  return [result('CPU reference unit (fixed SQLite + JSON + hashing work, no disk)', cpuUnit, 'ms', null)]
-})
-await step('checkout', async () => {
-  cpuUnit ||= cpuReferenceMs()
-  return [...(await checkoutThroughput(4, 1, cpuUnit)), ...(await checkoutThroughput(6, 16, cpuUnit))]
-})
+await step('cpu', () => [
+  result('CPU reference unit (fixed SQLite + JSON + hashing work, no disk)', cpuReferenceMs(), 'ms', null),
+])
+await step('checkout', async () => [...(await checkoutThroughput(4, 1)), ...(await checkoutThroughput(6, 16))])
 await step('routing', routingDecision)
 await step('qr', async () => [...(await timeToQrInProcess()), ...(await timeToQrOverHttp())])
 await step('http', () => httpApiThroughput(5))
