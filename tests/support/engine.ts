@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createEngine, createManualClock, type Engine, type EngineOptions } from '../../src/engine'
+import { collectingLogger } from './logger'
 
 export const START = Date.parse('2026-11-21T02:00:00Z')
 
@@ -14,16 +15,20 @@ export function tempDir(): { path: string; remove(): void } {
 export function testEngine(overrides: Partial<EngineOptions> = {}) {
   const dir = tempDir()
   const clock = createManualClock(START)
+  const log = collectingLogger()
   const engine: Engine = createEngine({
     dataDir: dir.path,
     clock,
     sweepIntervalMs: 0,
     publicBaseUrl: 'http://127.0.0.1:5999',
+    logger: log,
     ...overrides,
   })
   return {
     engine,
     clock,
+    /** What the engine logged. */
+    log,
     dir: dir.path,
     async dispose() {
       await engine.close()
