@@ -4,6 +4,7 @@ import type { AdapterDeps } from '../common'
 import type { AlipayConfig } from './config'
 import { requestSignContent, signRsa2 } from './crypto'
 import { formatBeijingTime } from './format'
+import { isTimeout, networkReason } from '../network'
 
 /** Why a call produced no trustworthy answer. */
 export type GatewayFailureKind = 'unreachable' | 'timeout' | 'bad_response' | 'bad_signature'
@@ -100,8 +101,7 @@ async function send(ctx: GatewayContext, method: string, url: URL, bizContent: s
       redirect: 'error',
     })
   } catch (error) {
-    const name = (error as { name?: string }).name
-    if (name === 'TimeoutError' || name === 'AbortError') {
+    if (isTimeout(error)) {
       throw new GatewayError(
         'timeout',
         `Alipay did not answer ${method} within ${ctx.timeoutMs} ms; the outcome is unknown`,
@@ -117,15 +117,4 @@ function decodeUtf8(bytes: ArrayBuffer): string {
   } catch {
     throw new GatewayError('bad_response', 'the gateway answer is not UTF-8 text')
   }
-}
-
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } }).cause
-  const code = typeof cause?.code === 'string' ? cause.code : null
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host name not found'
-  if (code === 'ECONNREFUSED') return 'connection refused'
-  if (code === 'ECONNRESET') return 'connection reset'
-  if (code && code.startsWith('ERR_TLS')) return 'TLS error'
-  if (code && /CERT|SSL/.test(code)) return 'TLS certificate error'
-  return code ?? 'network error'
 }

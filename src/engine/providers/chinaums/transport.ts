@@ -1,3 +1,5 @@
+import { isTimeout, networkReason } from '../network'
+
 export interface RawResponse {
   status: number
   /** The gateway's HTTP Date header in ms, for telling our clock's skew apart from a wrong key. */
@@ -47,19 +49,8 @@ export async function post(
 }
 
 function toTransportError(error: unknown, timeoutMs: number): TransportError {
-  const name = (error as { name?: unknown }).name
-  if (name === 'TimeoutError' || name === 'AbortError') {
+  if (isTimeout(error)) {
     return new TransportError('timeout', `no answer within ${timeoutMs} ms`)
   }
   return new TransportError('unreachable', `connection failed (${networkReason(error)})`)
-}
-
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } }).cause
-  const code = typeof cause?.code === 'string' ? cause.code : null
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host name not found'
-  if (code === 'ECONNREFUSED') return 'connection refused'
-  if (code === 'ECONNRESET') return 'connection reset'
-  if (code && /CERT|SSL|TLS/.test(code)) return 'TLS error'
-  return code ?? 'network error'
 }
