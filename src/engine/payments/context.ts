@@ -12,6 +12,7 @@ import { getOrderRow, orderLineSummary, type OrderRow } from '../orders/queries'
 import type { ProviderRegistry } from '../providers/registry'
 import type { PaymentProvider } from '../providers/types'
 import { getStoreProfile } from '../store/profile'
+import { truncateUtf8 } from '../utf8'
 import { getAttemptRow, type AttemptRow } from './queries'
 
 /** Runs inside the transaction that marks an order paid (friend-pay requests follow their order). */
@@ -119,16 +120,4 @@ export function merchantIdOf(ctx: PaymentContext, option: PaymentOption, wallet:
  */
 export function inBackground(ctx: PaymentContext, what: string, work: Promise<unknown>, fields = {}): void {
   ctx.track(work.catch((error: unknown) => ctx.log.warn({ ...fields, ...errorFields(error) }, `${what} failed`)))
-}
-
-function truncateUtf8(text: string, maxBytes: number): string {
-  let out = ''
-  let bytes = 0
-  for (const char of text) {
-    const size = Buffer.byteLength(char, 'utf8')
-    if (bytes + size > maxBytes) break
-    out += char
-    bytes += size
-  }
-  return out
 }

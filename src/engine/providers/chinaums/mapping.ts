@@ -96,18 +96,7 @@ export function parseFen(value: unknown): number | null {
   return null
 }
 
-/** Cuts a UTF-8 string to at most maxBytes without splitting a character. */
-export function truncateUtf8(text: string, maxBytes: number): string {
-  let bytes = 0
-  let out = ''
-  for (const char of text) {
-    const size = Buffer.byteLength(char, 'utf8')
-    if (bytes + size > maxBytes) break
-    bytes += size
-    out += char
-  }
-  return out
-}
+export { truncateUtf8 } from '../../utf8'
 
 // ---- states ----
 

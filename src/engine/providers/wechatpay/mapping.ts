@@ -18,18 +18,7 @@ export function parseRfc3339(value: unknown): number | null {
   return Number.isFinite(ms) ? ms : null
 }
 
-/** Cuts a UTF-8 string to at most maxBytes without splitting a character (`description` is at most 127 bytes). */
-export function truncateUtf8(text: string, maxBytes: number): string {
-  let bytes = 0
-  let out = ''
-  for (const char of text) {
-    const size = Buffer.byteLength(char, 'utf8')
-    if (bytes + size > maxBytes) break
-    bytes += size
-    out += char
-  }
-  return out
-}
+export { truncateUtf8 } from '../../utf8'
 
 /**
  * trade_state → our TradeState. REFUND means the trade was paid and (partly) refunded since: for the
