@@ -15,3 +15,14 @@ export function isTimeout(error: unknown): boolean {
   const name = (error as { name?: unknown }).name
   return name === 'TimeoutError' || name === 'AbortError'
 }
+
+/** A gateway call that got no answer: the outcome is unknown after a timeout, nothing happened if unreachable. */
+export class TransportError extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'unreachable',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'TransportError'
+  }
+}

@@ -1,4 +1,4 @@
-import { isTimeout, networkReason } from '../network'
+import { isTimeout, networkReason, TransportError } from '../network'
 
 export interface RawResponse {
   status: number
@@ -7,15 +7,7 @@ export interface RawResponse {
   body: Buffer
 }
 
-export class TransportError extends Error {
-  constructor(
-    readonly kind: 'timeout' | 'unreachable',
-    message: string,
-  ) {
-    super(message)
-    this.name = 'TransportError'
-  }
-}
+export { TransportError }
 
 /** China UMS answers are small JSON documents; anything larger is not an answer we expect. */
 const MAX_RESPONSE_BYTES = 1024 * 1024

@@ -1,5 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
+import { TransportError } from '../network'
 
 export interface RawResponse {
   status: number
@@ -7,15 +8,7 @@ export interface RawResponse {
   body: Buffer
 }
 
-export class TransportError extends Error {
-  constructor(
-    readonly kind: 'timeout' | 'unreachable',
-    message: string,
-  ) {
-    super(message)
-    this.name = 'TransportError'
-  }
-}
+export { TransportError }
 
 /** WeChat Pay answers are small JSON documents; anything larger is not an answer we expect. */
 const MAX_RESPONSE_BYTES = 1024 * 1024
