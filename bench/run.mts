@@ -1,6 +1,12 @@
 // npm run bench: every figure with its goal, printed as a table and written to bench/results.json.
 import { writeFileSync } from 'node:fs'
-import { checkoutThroughput, rawCommitLimit, routingDecision, timeToQrInProcess } from './workloads/engineWorkloads.mjs'
+import {
+  checkoutPhases,
+  checkoutThroughput,
+  rawCommitLimit,
+  routingDecision,
+  timeToQrInProcess,
+} from './workloads/engineWorkloads.mjs'
 import { cpuReferenceMs } from './workloads/cpuReference.mjs'
 import { renderer } from './workloads/renderer.mjs'
 import { scale } from './workloads/scale.mjs'
@@ -33,6 +39,7 @@ await step('cpu', () => [
   result('CPU reference unit (fixed SQLite + JSON + hashing work, no disk)', cpuReferenceMs(), 'ms', null),
 ])
 await step('checkout', async () => [...(await checkoutThroughput(4, 1)), ...(await checkoutThroughput(6, 16))])
+await step('phases', () => checkoutPhases(1500))
 await step('routing', routingDecision)
 await step('qr', async () => [...(await timeToQrInProcess()), ...(await timeToQrOverHttp())])
 await step('http', () => httpApiThroughput(5))

@@ -60,21 +60,54 @@ function paidWatcher(engine: Engine): (orderId: string) => Promise<void> {
  * A full checkout as the console runs it: 3-line order → options → simulator QR (the console draws the code
  * itself) → the customer pays → order paid, its events published.
  */
-async function oneCheckout(engine: Engine, paid: (orderId: string) => Promise<void>): Promise<void> {
-  const order = (await engine.invoke('orders.create', {
+/** The steps of a checkout, as the console makes them; the CPU of each can be read on its own. */
+const CHECKOUT_PHASES = ['create order', 'payment options', 'create QR', 'paid (page + notification)'] as const
+type CheckoutPhase = (typeof CHECKOUT_PHASES)[number]
+
+async function oneCheckout(
+  engine: Engine,
+  paid: (orderId: string) => Promise<void>,
+  onPhase: (phase: CheckoutPhase) => void = () => undefined,
+): Promise<void> {
+  const order = await engine.invoke('orders.create', {
     lines: [
       { sku: 'BRK-001', quantity: 2 },
       { sku: 'DRK-001', quantity: 1 },
       { sku: 'DLY-001', quantity: 1 },
     ],
-  })) as { id: string }
+  })
+  onPhase('create order')
   await engine.invoke('orders.paymentOptions', { id: order.id })
-  const payment = (await engine.invoke('payments.create', { id: order.id, wallet: 'wechat', qrSvg: false })) as {
-    qrContent: string
-  }
+  onPhase('payment options')
+  const payment = await engine.invoke('payments.create', { id: order.id, wallet: 'wechat', qrSvg: false })
+  onPhase('create QR')
   const done = paid(order.id)
-  engine.simulator.confirm(new URL(payment.qrContent).pathname.split('/').pop()!)
+  engine.simulator.confirm(new URL(payment.qrContent ?? '').pathname.split('/').pop() ?? '')
   await done
+  onPhase('paid (page + notification)')
+}
+
+/**
+ * Where a checkout's CPU goes, step by step, one checkout at a time (user + system time, so each step's commit
+ * counts too): a map for cutting the work per sale.
+ */
+export async function checkoutPhases(count: number): Promise<BenchResult[]> {
+  const spent = new Map<CheckoutPhase, number>(CHECKOUT_PHASES.map((phase) => [phase, 0]))
+  await withEngine(async (engine) => {
+    const paid = paidWatcher(engine)
+    for (let i = 0; i < 200; i++) await oneCheckout(engine, paid)
+    for (let i = 0; i < count; i++) {
+      let last = process.cpuUsage()
+      await oneCheckout(engine, paid, (phase) => {
+        const used = process.cpuUsage(last)
+        spent.set(phase, (spent.get(phase) ?? 0) + used.user + used.system)
+        last = process.cpuUsage()
+      })
+    }
+  })
+  return CHECKOUT_PHASES.map((phase) =>
+    result(`CPU of one checkout's step: ${phase} (one at a time)`, (spent.get(phase) ?? 0) / count / 1000, 'ms', null),
+  )
 }
 
 /**
