@@ -64,6 +64,16 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   })
+  // An action that takes no input may come with `Content-Type: application/json` and no body (curl and many HTTP
+  // libraries send it so): that is no input, not malformed JSON. Anything else is parsed as before (with the
+  // prototype-poisoning checks above).
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8')
+    if (text.trim() === '') return done(null, undefined)
+    return parseJson(request, text, done)
+  })
   const hostAllowed = createHostGuard(options.allowedHosts)
   // No answer leaves before what its request wrote is on disk (the engine group-commits; see its event log).
   const durabilityMarks = new WeakMap<FastifyRequest, number>()

@@ -53,6 +53,25 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
     expect(order.json.attempts[0]).toMatchObject({ id: payment.json.id, status: 'succeeded' })
   })
 
+  it('takes an action with no body even when the client says the body is JSON (as curl does)', async () => {
+    s = await testServer()
+    const order = (await s.api('POST', '/api/orders', { amountFen: 700 })).json
+    const cancel = await fetch(`${s.base}/api/orders/${order.id}/cancel`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/json' },
+    })
+    expect(cancel.status).toBe(200)
+    expect((await s.api('GET', `/api/orders/${order.id}`)).json.status).toBe('cancelled')
+    // An operation that needs input says which field is missing, not that the JSON is malformed.
+    const create = await fetch(`${s.base}/api/orders`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': 'application/json' },
+      body: '',
+    })
+    expect(create.status).toBe(400)
+    expect((await create.json()).error.code).toBe('VALIDATION_FAILED')
+  })
+
   it('gives coded errors for bad input and changes nothing', async () => {
     s = await testServer()
     const cases: [string, string, unknown, number, string][] = [
