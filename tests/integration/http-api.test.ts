@@ -69,7 +69,7 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
       body: '',
     })
     expect(create.status).toBe(400)
-    expect((await create.json()).error.code).toBe('VALIDATION_FAILED')
+    expect(((await create.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED')
   })
 
   it('gives coded errors for bad input and changes nothing', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import type { AuditEntry } from '../../src/shared/api/schemas'
 import { testEngine } from '../support/engine'
+import { customerPays } from '../support/simulator'
 import { configure, option, optionsOf, order, walletConfig } from '../support/routing'
 
 let t: ReturnType<typeof testEngine>
@@ -54,6 +55,25 @@ describe('unavailable wallets carry a coded reason', () => {
     t.clock.advance(24 * 3600_000)
     const tomorrow = await order(t.engine, { amountFen: 600 })
     expect((await option(t.engine, tomorrow.id, 'cash')).available).toBe(true)
+  })
+
+  it('counts net takings toward the daily cap: money refunded (a second code paid) frees the cap again', async () => {
+    t = testEngine({ simulator: { defaultOutcome: 'succeed_silently' } })
+    await configure(t.engine, 'wechat', { dailyCapFen: 1500 })
+    const paidTwice = await order(t.engine, { amountFen: 1000 })
+    const one = await t.engine.invoke('payments.create', { id: paidTwice.id, wallet: 'wechat' })
+    const two = await t.engine.invoke('payments.create', { id: paidTwice.id, wallet: 'wechat' })
+    await customerPays(t.engine, one.qrContent)
+    await customerPays(t.engine, two.qrContent)
+    await t.engine.sweep()
+    await t.engine.idle()
+    const refunds = (await t.engine.invoke('orders.get', { id: paidTwice.id })).refunds
+    expect(refunds).toEqual([expect.objectContaining({ amountFen: 1000, reason: 'duplicate_payment' })])
+    // 2,000 fen came in, 1,000 went back: 1,000 taken, so 400 more fit under 1,500 and 600 do not.
+    expect((await option(t.engine, (await order(t.engine, { amountFen: 400 })).id, 'wechat')).available).toBe(true)
+    expect((await option(t.engine, (await order(t.engine, { amountFen: 600 })).id, 'wechat')).reason).toBe(
+      'DAILY_CAP_REACHED',
+    )
   })
 
   it('PRODUCT_EXCLUDED by category, by SKU, and by an allow-list', async () => {

@@ -262,6 +262,20 @@ export function sumSucceededSince(db: Database, wallet: string, since: number): 
 }
 
 /**
+ * What has gone back of a wallet's payments taken since `since`: refunds done or under way (a failed one gave
+ * nothing back). With `sumSucceededSince`, a wallet's net takings.
+ */
+export function sumRefundedOfSucceededSince(db: Database, wallet: string, since: number): number {
+  return (
+    prepared(
+      db,
+      `SELECT COALESCE(SUM(r.amount_fen), 0) AS total FROM refunds r JOIN payment_attempts a ON a.id = r.attempt_id
+       WHERE r.wallet = ? AND r.status != 'failed' AND a.status = 'succeeded' AND a.succeeded_at >= ?`,
+    ).get(wallet, since) as { total: number }
+  ).total
+}
+
+/**
  * Outcomes of one merchant account: its latest payments since `since`, at most `ACCOUNT_WINDOW_SIZE` of them
  * (a sliding window bounded in time and in count, so a busy till pays the same for it as a quiet one).
  * A customer's declined payment is not the channel's failure.

@@ -6,7 +6,12 @@ import type { Clock } from '../clock'
 import { getRoutingSettings } from '../config/routing'
 import { listWalletConfigs } from '../config/wallets'
 import type { OrderRow } from '../orders/queries'
-import { accountOutcomesSince, lastWalletUsedBy, sumSucceededSince } from '../payments/queries'
+import {
+  accountOutcomesSince,
+  lastWalletUsedBy,
+  sumRefundedOfSucceededSince,
+  sumSucceededSince,
+} from '../payments/queries'
 import type { ProviderRegistry } from '../providers/registry'
 import { businessDayStart } from '../time'
 import { routeOrder, type RoutedOrder } from './router'
@@ -56,7 +61,9 @@ export function createOptionsResolver(db: Database, clock: Clock, providers: Pro
     const configs = listWalletConfigs(db)
     return routeOrder(routed(order), onlyWallet ? configs.filter((c) => c.wallet === onlyWallet) : configs, settings, {
       now,
-      takenTodayFen: (wallet) => sumSucceededSince(db, wallet, dayStart),
+      // Net takings: money given back (a second code paid, say) does not count toward the day's cap.
+      takenTodayFen: (wallet) =>
+        sumSucceededSince(db, wallet, dayStart) - sumRefundedOfSucceededSince(db, wallet, dayStart),
       accountHealth: (wallet, accountId) => accountOutcomesSince(db, wallet, accountId, windowStart),
       lastUsedWallet:
         order.customer_ref && !onlyWallet ? (lastWalletUsedBy(db, order.customer_ref) as WalletId | null) : null,
