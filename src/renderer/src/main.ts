@@ -16,7 +16,8 @@ import { createAppRouter } from './router'
 import { onUnauthorized, openConnection } from './services/connection'
 import { useSessionStore } from './stores/session'
 
-openConnection()
+// The connection (and the token it checks) is settled before anything asks for the API.
+await openConnection()
 
 const app = createApp(App)
 const pinia = createPinia()

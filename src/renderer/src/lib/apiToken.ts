@@ -11,3 +11,19 @@ export function takeTokenFromUrl(href: string): { token: string; cleanUrl: strin
   url.searchParams.delete(TOKEN_QUERY_PARAM)
   return { token, cleanUrl: url.toString() }
 }
+
+/**
+ * The token this browser goes on with when the address bar brings one: it replaces the remembered token only if
+ * the server accepts it, so a link with a wrong or stale token cannot log a paired till out. A server that cannot
+ * be reached says nothing about the token: it is taken, as a first pairing would.
+ */
+export async function tokenToKeep(
+  fromUrl: string,
+  remembered: string | null,
+  accepted: (token: string) => Promise<'yes' | 'no' | 'unknown'>,
+): Promise<string | null> {
+  if (fromUrl === remembered) return remembered
+  const verdict = await accepted(fromUrl)
+  if (verdict === 'no') return remembered
+  return fromUrl
+}

@@ -16,14 +16,24 @@ let current: Connection | null = null
 let unauthorizedHandler: () => void = () => undefined
 
 /** Runs once at start-up: the desktop window talks IPC, a browser talks HTTP with its token. */
-export function openConnection(): Connection {
+export async function openConnection(): Promise<Connection> {
   if (window.hutong) {
     current = { kind: 'ipc', api: createApiClient(createIpcTransport(window.hutong)) }
   } else {
-    const token = resolveToken()
+    const token = await resolveToken(serverAccepts)
     current = { kind: 'http', api: token ? createApiClient(guardUnauthorized(httpTransport(token))) : null }
   }
   return current
+}
+
+/** Whether the server takes a token: 'unknown' when it cannot be asked (offline, or failing). */
+async function serverAccepts(token: string): Promise<'yes' | 'no' | 'unknown'> {
+  try {
+    await createProbeClient(token).call('store.get', {})
+    return 'yes'
+  } catch (error) {
+    return error instanceof EngineError && error.code === 'UNAUTHORIZED' ? 'no' : 'unknown'
+  }
 }
 
 export function getConnection(): Connection {

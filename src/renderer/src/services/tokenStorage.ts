@@ -1,4 +1,4 @@
-import { takeTokenFromUrl } from '../lib/apiToken'
+import { takeTokenFromUrl, tokenToKeep } from '../lib/apiToken'
 
 const TOKEN_KEY = 'hutong.apiToken'
 
@@ -23,15 +23,18 @@ export function forgetToken(): void {
 }
 
 /**
- * The token for this browser: one handed over in the address bar (`?token=…`, printed by the
- * server) is remembered and removed from the URL so it does not linger in history or screenshots.
+ * The token for this browser: one handed over in the address bar (`?token=…`, printed by the server) is
+ * removed from the URL so it does not linger in history or screenshots, and remembered once the server has
+ * accepted it (a wrong one leaves the remembered token in place).
  */
-export function resolveToken(): string | null {
+export async function resolveToken(
+  accepted: (token: string) => Promise<'yes' | 'no' | 'unknown'>,
+): Promise<string | null> {
   const fromUrl = takeTokenFromUrl(window.location.href)
-  if (fromUrl) {
-    storeToken(fromUrl.token)
-    window.history.replaceState(window.history.state, '', fromUrl.cleanUrl)
-    return fromUrl.token
-  }
-  return loadStoredToken()
+  const remembered = loadStoredToken()
+  if (!fromUrl) return remembered
+  window.history.replaceState(window.history.state, '', fromUrl.cleanUrl)
+  const token = await tokenToKeep(fromUrl.token, remembered, accepted)
+  if (token !== null && token !== remembered) storeToken(token)
+  return token
 }
