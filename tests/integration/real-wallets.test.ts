@@ -139,6 +139,21 @@ describe('real wallets through the engine (local protocol servers on 127.0.0.1)'
   })
 })
 
+describe('a payment code the wallet declines in its answer', () => {
+  it('fails the attempt as DECLINED at once, and asks the wallet to cancel nothing', async () => {
+    const { s, wallets } = await setup()
+    const order = (await s.api('POST', '/api/orders', { amountFen: 500 })).json
+    // The local Alipay gateway declines codes ending in 0003 (ACQ.BUYER_BALANCE_NOT_ENOUGH).
+    const payment = (
+      await s.api('POST', `/api/orders/${order.id}/payments`, { method: 'payment-code', authCode: '2800000000000003' })
+    ).json as CreatedPayment
+    expect(payment).toMatchObject({ wallet: 'alipay', status: 'failed', failureCode: 'DECLINED' })
+    // Alipay asks for a cancel only after a timeout or an unknown result; a decline is final.
+    expect(wallets.alipay.requests.map((r) => r.method)).not.toContain('alipay.trade.cancel')
+    expect((await detail(order.id)).status).toBe('open')
+  })
+})
+
 describe('friend pay with a real wallet', () => {
   it('money a friend pays after the request expired is refunded to the friend, once', async () => {
     const { s, wallets } = await setup()

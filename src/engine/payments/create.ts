@@ -10,6 +10,7 @@ import { errorFields } from '../logger'
 import { transitionOrder, type OrderRow } from '../orders/queries'
 import type { PaymentProvider, ProviderTrade } from '../providers/types'
 import {
+  DECLINED,
   describeOrder,
   merchantIdOf,
   requireAttempt,
@@ -19,7 +20,7 @@ import {
   type PaymentContext,
 } from './context'
 import { insertAttempt, transitionAttempt, type AttemptRow, type NewAttempt } from './queries'
-import { applyTrade, closeAttempt, markSucceeded, reopenIfIdle } from './settle'
+import { applyTrade, closeAttempt, endAttempt, markSucceeded, reopenIfIdle } from './settle'
 
 type CodePaymentInput = Extract<OperationParsedInput<'payments.create'>, { method: 'payment-code' }>
 /** What links a QR attempt to the all-wallets code or a friend-pay request, and the Huabei plan chosen. */
@@ -266,7 +267,13 @@ async function sendPaymentCode(ctx: PaymentContext, attempt: AttemptRow, charge:
       })
     }
   })
-  await applyTrade(ctx, requireAttempt(ctx, attempt.id), trade)
+  if (trade.state === 'PAYERROR') {
+    // Declined in the wallet's own answer: final. Wallets ask for a reverse (cancel) only after a timeout or an
+    // unknown outcome, so nothing is sent back to them.
+    endAttempt(ctx, requireAttempt(ctx, attempt.id), 'failed', DECLINED)
+  } else {
+    await applyTrade(ctx, requireAttempt(ctx, attempt.id), trade)
+  }
   await ctx.events.durable(mark)
   return requireAttempt(ctx, attempt.id)
 }
