@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import fastifyStatic from '@fastify/static'
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { EngineError, toErrorData } from '../shared/errors'
 import type { Engine } from '../engine'
 import { registerApiRoutes } from './routes/api'
@@ -63,6 +63,18 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     routerOptions: { maxParamLength: 200 },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // A path the router cannot read (bad percent-encoding, a segment over the length limit) is the client's
+    // mistake, answered in the same shape as every other error.
+    frameworkErrors: (error, _request, reply) => {
+      const coded =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new EngineError('VALIDATION_FAILED', 'a part of the path is longer than 200 characters')
+          : new EngineError('VALIDATION_FAILED', 'the path is not a valid URL')
+      void (reply as FastifyReply)
+        .code(coded.httpStatus)
+        .header('Cache-Control', 'no-store')
+        .send({ error: toErrorData(coded) })
+    },
   })
   // An action that takes no input may come with `Content-Type: application/json` and no body (curl and many HTTP
   // libraries send it so): that is no input, not malformed JSON. Anything else is parsed as before (with the

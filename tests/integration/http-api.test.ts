@@ -1,5 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import http from 'node:http'
 import { TEST_TOKEN, testServer } from '../support/server'
+
+/** A GET whose path goes on the wire exactly as written. */
+function rawGet(base: string, path: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base)
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: hostname, port, path, method: 'GET', headers: { Authorization: `Bearer ${TEST_TOKEN}` } },
+      (response) => {
+        let body = ''
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()))
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+      },
+    )
+    request.on('error', reject)
+    request.end()
+  })
+}
 
 let s: Awaited<ReturnType<typeof testServer>>
 afterEach(async () => s?.dispose())
@@ -70,6 +88,27 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
     })
     expect(create.status).toBe(400)
     expect(((await create.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED')
+  })
+
+  it('answers odd paths in its own error shape, with a 4xx', async () => {
+    s = await testServer()
+    const paths = [
+      '/api//orders',
+      '/api/./orders',
+      '/%00',
+      '/api/orders//payments',
+      `/api/orders/${'x'.repeat(5000)}`,
+      '/api/orders/%E0%A4%A',
+    ]
+    for (const path of paths) {
+      // Sent as written: fetch would tidy `/./` and friends before the server saw them.
+      const res = await rawGet(s.base, path)
+      expect(res.status, path.slice(0, 40)).toBeGreaterThanOrEqual(400)
+      expect(res.status, path.slice(0, 40)).toBeLessThan(500)
+      const body = JSON.parse(res.body)
+      expect(Object.keys(body), path.slice(0, 40)).toEqual(['error'])
+      expect(body.error).toEqual({ code: expect.any(String), message: expect.any(String) })
+    }
   })
 
   it('gives coded errors for bad input and changes nothing', async () => {
