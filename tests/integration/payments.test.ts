@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CreatedPayment, Order, OrderDetail, PaymentOption } from '../../src/shared/api/types'
 import type { WalletId } from '../../src/shared/wallets'
-import { createEngine } from '../../src/engine'
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
+import { createEngine, DATABASE_FILE } from '../../src/engine'
 import { getSetting } from '../../src/engine/store/settings'
 import { getAttemptRow } from '../../src/engine/payments/queries'
 import { getOrderRow } from '../../src/engine/orders/queries'
@@ -167,6 +169,38 @@ describe('QR payment through the simulator wallet', () => {
     await reopened.sweep()
     expect(((await reopened.invoke('orders.get', { id: order.id })) as OrderDetail).status).toBe('paid')
     t.engine = reopened
+  })
+})
+
+describe('after a crash between paying an order and closing its other code', () => {
+  it('the sweep closes the other code at its wallet, so nobody can pay it any more', async () => {
+    t = testEngine()
+    const order = await newOrder()
+    const wechat = await pay(order.id, 'wechat')
+    const alipay = await pay(order.id, 'alipay')
+    await t.engine.close()
+    // What a kill right after the payment's commit leaves: the order paid by WeChat, the Alipay code still live.
+    const db = new Database(join(t.dir, DATABASE_FILE))
+    const now = t.clock.now()
+    db.prepare("UPDATE payment_attempts SET status = 'succeeded', succeeded_at = ?, updated_at = ? WHERE id = ?").run(
+      now,
+      now,
+      wechat.id,
+    )
+    db.prepare(
+      "UPDATE orders SET status = 'paid', paid_at = ?, paid_wallet = 'wechat', paid_attempt_id = ?, updated_at = ? WHERE id = ?",
+    ).run(now, wechat.id, now, order.id)
+    db.close()
+    const reopened = createEngine({ dataDir: t.dir, clock: t.clock, sweepIntervalMs: 0 })
+    t.engine = reopened
+    await reopened.sweep()
+    await reopened.idle()
+    const after = await reopened.invoke('orders.get', { id: order.id })
+    expect(after.attempts.find((a) => a.id === alipay.id)).toMatchObject({ status: 'closed' })
+    expect(reopened.simulator.confirm(pageTokenOf(alipay.qrContent))).toBe('closed')
+    expect(after.timeline).toContainEqual(
+      expect.objectContaining({ type: 'payment.closed', attemptId: alipay.id, data: { reason: 'order_paid' } }),
+    )
   })
 })
 

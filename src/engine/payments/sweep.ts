@@ -1,4 +1,5 @@
 import { errorFields } from '../logger'
+import { getOrderRow } from '../orders/queries'
 import { CREATE_GRACE_MS, LATE_WATCH_MARGIN_MS, providerFor, type PaymentContext } from './context'
 import { listClosedQrAttemptsWatched, listUnfinishedAttemptRows, type AttemptRow } from './queries'
 import { applyTrade, closeAttempt } from './settle'
@@ -15,6 +16,11 @@ export async function sweepPayments(ctx: PaymentContext): Promise<void> {
     if (!dueForQuery(ctx, attempt, now)) continue
     ctx.lastQueried.set(attempt.id, now)
     try {
+      const ended = endedOrderReason(ctx, attempt)
+      if (ended) {
+        await closeAttempt(ctx, attempt, ended)
+        continue
+      }
       const trade = await providerFor(ctx, attempt).query(attempt.id)
       if (attempt.status === 'created' && trade.state === 'NOT_FOUND')
         await closeAttempt(ctx, attempt, 'create_interrupted')
@@ -30,6 +36,19 @@ export async function sweepPayments(ctx: PaymentContext): Promise<void> {
 }
 
 /**
+ * Why a live attempt must close because its order can no longer be paid (paid another way, cancelled, expired),
+ * or null. Closing the other codes of a paid order normally follows the payment at once; after a crash in
+ * between, the sweep finds them here, still payable at their wallets.
+ */
+function endedOrderReason(ctx: PaymentContext, attempt: AttemptRow): string | null {
+  const status = getOrderRow(ctx.db, attempt.order_id)?.status
+  if (status === 'paid') return 'order_paid'
+  if (status === 'cancelled') return 'order_cancelled'
+  if (status === 'expired') return 'order_expired'
+  return null
+}
+
+/**
  * A wallet may not be able to close a code nobody has scanned yet (Alipay): it stays payable until its
  * deadline. Closed codes are watched until shortly after it, and money that lands is refunded.
  */
@@ -40,6 +59,11 @@ async function watchClosedCodes(ctx: PaymentContext, now: number): Promise<void>
     if (last !== undefined && now - last < 10_000) continue
     ctx.lastQueried.set(attempt.id, now)
     try {
+      const ended = endedOrderReason(ctx, attempt)
+      if (ended) {
+        await closeAttempt(ctx, attempt, ended)
+        continue
+      }
       const trade = await providerFor(ctx, attempt).query(attempt.id)
       if (trade.state === 'SUCCESS') await applyTrade(ctx, attempt, trade)
     } catch (error) {
