@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { CreatedPayment, OrderDetail } from '../../src/shared/api/types'
 import { realWalletEngineOptions, startLocalWallets, useSandbox } from '../support/realWallets'
 import { testServer } from '../support/server'
+import { pageTokenOf } from '../support/simulator'
 
 let s: Awaited<ReturnType<typeof testServer>> | undefined
 let wallets: Awaited<ReturnType<typeof startLocalWallets>> | undefined
@@ -180,6 +181,38 @@ describe('friend pay with a real wallet', () => {
       expect.objectContaining({ attemptId: attempt.id, amountFen: 2500, reason: 'late_payment', status: 'succeeded' }),
     ])
     expect(after.timeline.filter((e) => e.type === 'refund.succeeded')).toHaveLength(1)
+  })
+})
+
+describe('a pending code made before the wallet changed mode', () => {
+  it('is not reused: the friend gets a new code in the new mode, and the simulator code is closed', async () => {
+    const real = realWalletEngineOptions()
+    removeKeyDir = real.removeKeyDir
+    wallets = await startLocalWallets()
+    s = await testServer(real.options)
+    expect((await s.api('POST', '/api/wallets/wechat/credentials', wallets.wechatCredentials)).status).toBe(200)
+    const order = (await s.api('POST', '/api/orders', { amountFen: 1800 })).json
+    const request = (await s.api('POST', `/api/orders/${order.id}/friend-pay`, { requesterName: '王小明' })).json
+    const choose = () =>
+      fetch(`${request.url}/pay`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'wallet=wechat',
+        redirect: 'manual',
+      })
+    expect((await choose()).status).toBe(303)
+    const simulated = (await detail(order.id)).attempts[0]!
+    expect(simulated).toMatchObject({ mode: 'simulator', status: 'pending' })
+
+    await useSandbox(s.engine, 'wechat')
+    expect((await choose()).status).toBe(303)
+    const after = await detail(order.id)
+    expect(after.attempts.find((a) => a.id === simulated.id)).toMatchObject({ status: 'closed' })
+    const live = after.attempts.find((a) => a.id !== simulated.id)
+    expect(live).toMatchObject({ mode: 'sandbox', status: 'pending', wallet: 'wechat' })
+    expect(wallets.wechat.trades.get(live!.id)).toMatchObject({ state: 'NOTPAY' })
+    // The old simulator code can no longer be paid.
+    expect(s.engine.simulator.confirm(pageTokenOf(simulated.qrContent))).toBe('closed')
   })
 })
 

@@ -4,7 +4,6 @@ import { EngineError } from '../../shared/errors'
 import type { WalletId } from '../../shared/wallets'
 import { prepared } from '../db/prepared'
 import { getOrderLines, getOrderRow, type OrderRow } from '../orders/queries'
-import { findPendingLinkedAttempt } from '../payments/queries'
 import { maskName, normalizePayCode, normalizePhone, sameSecret } from './codes'
 import { eligibleWallets, MAX_WRONG_ANSWERS, type FriendPayContext } from './context'
 import { getFriendPay, getFriendPayByCode, recordWrongAnswer, type FriendPayRow } from './queries'
@@ -124,8 +123,7 @@ export async function pay(
   const { request, order, wallets } = state.page
   if (!proofValid(ctx, request, proof)) throw new EngineError('VERIFICATION_FAILED', 'verify first')
   if (!wallets.includes(wallet)) throw new EngineError('WALLET_UNAVAILABLE', `${wallet} cannot pay this request`)
-  const existing = findPendingLinkedAttempt(ctx.db, { friendPayId: request.id }, wallet, ctx.clock.now())
-  const attempt = existing ?? (await ctx.payments.createQrAttempt(order, wallet, { friendPayId: request.id }))
+  const attempt = await ctx.payments.linkedQrAttempt(order, wallet, { friendPayId: request.id })
   return present(attempt.qr_content, `the QR content of payment ${attempt.id}`)
 }
 

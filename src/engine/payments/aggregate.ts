@@ -9,7 +9,6 @@ import type { EventLog } from '../events/log'
 import { newSecretToken } from '../ids'
 import type { OrderRow } from '../orders/queries'
 import { getOrderLines, getOrderRow } from '../orders/queries'
-import { findPendingLinkedAttempt } from './queries'
 import { qrSvg, type PaymentService } from './service'
 import { present } from '../../shared/assert'
 
@@ -109,8 +108,7 @@ export function createAggregateService(deps: {
 
   /** Opens (or reuses) this code's QR payment for a wallet and returns where to send the visitor. */
   async function paymentFor(code: AggregateRow, order: OrderRow, wallet: WalletId): Promise<string> {
-    const existing = findPendingLinkedAttempt(db, { aggregateId: code.id }, wallet, clock.now())
-    const attempt = existing ?? (await deps.payments.createQrAttempt(order, wallet, { aggregateId: code.id }))
+    const attempt = await deps.payments.linkedQrAttempt(order, wallet, { aggregateId: code.id })
     return attempt.qr_content!
   }
 

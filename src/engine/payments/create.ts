@@ -4,7 +4,7 @@ import type { CreatedPayment, PaymentOption } from '../../shared/api/types'
 import { present } from '../../shared/assert'
 import { EngineError } from '../../shared/errors'
 import { detectWalletFromCode, maskPaymentCode } from '../../shared/paymentCodes'
-import type { WalletId } from '../../shared/wallets'
+import type { OptionMethod, WalletId } from '../../shared/wallets'
 import { getRoutingSettings } from '../config/routing'
 import { errorFields } from '../logger'
 import { transitionOrder, type OrderRow } from '../orders/queries'
@@ -19,7 +19,7 @@ import {
   requirePayable,
   type PaymentContext,
 } from './context'
-import { insertAttempt, transitionAttempt, type AttemptRow, type NewAttempt } from './queries'
+import { findPendingLinkedAttempt, insertAttempt, transitionAttempt, type AttemptRow, type NewAttempt } from './queries'
 import { applyTrade, closeAttempt, endAttempt, markSucceeded, reopenIfIdle } from './settle'
 
 type CodePaymentInput = Extract<OperationParsedInput<'payments.create'>, { method: 'payment-code' }>
@@ -165,6 +165,34 @@ export async function createQrAttempt(
     failCreation(ctx, attempt, error)
   }
   return showQr(ctx, attempt, provider, qrContent)
+}
+
+/**
+ * The QR payment a link (the all-wallets code, a friend-pay request) opens for a wallet: the pending one it
+ * already has, if routing would still send the wallet there (same mode, channel and account), else a new one —
+ * after closing the old one at its wallet, so a code made in simulator mode is never paid after the wallet went
+ * live.
+ */
+export async function linkedQrAttempt(
+  ctx: PaymentContext,
+  order: OrderRow,
+  wallet: WalletId,
+  link: { aggregateId: string } | { friendPayId: string },
+): Promise<AttemptRow> {
+  const existing = findPendingLinkedAttempt(ctx.db, link, wallet, ctx.clock.now())
+  if (existing) {
+    if (stillRoutedTo(ctx, order, existing, 'friendPayId' in link ? 'friend-pay' : 'qr')) return existing
+    await closeAttempt(ctx, existing, 'routing_changed')
+  }
+  return createQrAttempt(ctx, requireOrder(ctx, order.id), wallet, link)
+}
+
+/** Whether routing would make the same payment now: the wallet's mode, channel and merchant account. */
+function stillRoutedTo(ctx: PaymentContext, order: OrderRow, attempt: AttemptRow, method: OptionMethod): boolean {
+  const option = ctx.optionsFor(order, attempt.wallet).find((o) => o.wallet === attempt.wallet)
+  if (!option?.available || !option.methods.includes(method)) return false
+  const provider = ctx.providers.find(attempt.wallet, 'qr', option.mode)
+  return provider?.key === attempt.provider && option.mode === attempt.mode && option.accountId === attempt.account_id
 }
 
 async function showQr(

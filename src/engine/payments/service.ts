@@ -1,6 +1,6 @@
 import { singleFlight } from '../singleFlight'
 import { requireAttempt, requireOrder, type OrderPaidHook, type PaymentContext, type PaymentDeps } from './context'
-import { createPayment, createQrAttempt, type QrLink } from './create'
+import { createPayment, createQrAttempt, linkedQrAttempt, type QrLink } from './create'
 import { listAttemptRowsForOrder, toAttempt, type AttemptRow } from './queries'
 import { getRefundRow } from './refundQueries'
 import { retryRefund, sendDueRefunds } from './refunds'
@@ -31,6 +31,11 @@ export function createPaymentService(deps: PaymentDeps) {
     create: (input: OperationParsedInput<'payments.create'>) => createPayment(ctx, input),
     createQrAttempt: (order: OrderRow, wallet: AttemptRow['wallet'], link?: QrLink) =>
       createQrAttempt(ctx, order, wallet, link),
+    linkedQrAttempt: (
+      order: OrderRow,
+      wallet: AttemptRow['wallet'],
+      link: { aggregateId: string } | { friendPayId: string },
+    ) => linkedQrAttempt(ctx, order, wallet, link),
     closeAttempt: (attempt: AttemptRow, reason: string) => closeAttempt(ctx, attempt, reason),
     close: (id: string) => closePayment(ctx, id),
     closeAllForOrder: (orderId: string, reason: string) => closeAllForOrder(ctx, orderId, reason),
