@@ -12,6 +12,7 @@ import { forgetWalletConfigs } from './config/wallets'
 import { createCommitGroups } from './db/commitGroups'
 import { openDatabase } from './db/open'
 import { createEventLog, type EventLog } from './events/log'
+import { createRejectionThrottle, type RejectionThrottle } from './events/rejectionThrottle'
 import { createFriendPayService, type FriendPayService } from './friendPay/service'
 import { createIdGenerator, newSecretToken } from './ids'
 import { createLifecycle, type Lifecycle } from './lifecycle'
@@ -97,6 +98,7 @@ export function createEngine(options: EngineOptions): Engine {
   const log = options.logger ?? createConsoleLogger()
   const lifecycle = createLifecycle(log)
   const books = openBooks(options, clock)
+  const rejections = createRejectionThrottle(clock)
   let baseUrl = options.publicBaseUrl ?? 'http://127.0.0.1:5170'
   const publicBaseUrl = (): string => baseUrl
   const simulator = startSimulator(options, books, publicBaseUrl, (notification) =>
@@ -112,11 +114,17 @@ export function createEngine(options: EngineOptions): Engine {
       clock,
       log,
       timeoutMs: options.walletTimeoutMs ?? 15_000,
-      onSecurityEvent: (event) =>
-        books.events.unitOfWork(() => void books.events.append({ type: 'security.rejected', data: { ...event } })),
+      onSecurityEvent: (event) => {
+        const admission = rejections.admit(`${event.provider}|${event.kind}`)
+        if (!admission.record) return
+        const counted = admission.suppressed ? { suppressed: admission.suppressed } : {}
+        books.events.unitOfWork(() => {
+          books.events.append({ type: 'security.rejected', data: { ...event, ...counted } })
+        })
+      },
     },
   })
-  const services = createServices(options, { ...books, clock, log, lifecycle, adapters, publicBaseUrl })
+  const services = createServices(options, { ...books, clock, log, lifecycle, adapters, publicBaseUrl, rejections })
   if (options.seedDemo ?? true) seedDemoStore(books.db, clock, books.newId)
   const invoke = createOperations(options, { ...books, clock, log, adapters, services })
   const sweep = singleFlight(async () => {
@@ -228,6 +236,7 @@ async function closeBooks(books: Books, simulator: Simulator): Promise<void> {
 }
 
 interface ServiceParts extends Books {
+  rejections: RejectionThrottle
   clock: Clock
   log: Logger
   lifecycle: Lifecycle
@@ -237,14 +246,14 @@ interface ServiceParts extends Books {
 
 /** Orders, payments, the all-wallets code, friend pay and the catalog, wired to each other explicitly. */
 function createServices(options: EngineOptions, parts: ServiceParts) {
-  const { db, clock, events, newId, log, lifecycle, publicBaseUrl } = parts
+  const { db, clock, events, newId, log, lifecycle, publicBaseUrl, rejections } = parts
   const providers = parts.adapters.registry
   const optionsFor = createOptionsResolver(db, clock, providers)
   const paymentTtlMs = options.paymentTtlMs ?? 5 * 60 * 1000
   const orderTtlMs = options.orderTtlMs ?? 2 * 60 * 60 * 1000
   const { track, closing: stopping } = lifecycle
   const payments = createPaymentService({
-    ...{ db, clock, events, providers, log, newId, optionsFor, paymentTtlMs, track, stopping },
+    ...{ db, clock, events, providers, log, newId, optionsFor, paymentTtlMs, track, stopping, rejections },
   })
   const aggregate = createAggregateService({
     db,

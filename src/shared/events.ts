@@ -67,10 +67,19 @@ export const EVENT_DATA = {
   'notification.rejected': z.object({
     reason: z.string(),
     provider: z.string().optional(),
+    /** Where it came from (the remote address), for notifications that came over the network. */
+    source: z.string().optional(),
+    /** Rejections of the same kind and source in the minute before this one that were not recorded one by one. */
+    suppressed: z.number().int().optional(),
     expectedFen: Fen.optional(),
     reportedFen: Fen.nullable().optional(),
   }),
-  'security.rejected': z.object({ provider: z.string(), kind: z.string(), detail: z.string() }),
+  'security.rejected': z.object({
+    provider: z.string(),
+    kind: z.string(),
+    detail: z.string(),
+    suppressed: z.number().int().optional(),
+  }),
   'credentials.changed': z.object({ wallet: Wallet, mode: z.enum(['sandbox', 'production']) }),
 } as const
 

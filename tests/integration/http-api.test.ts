@@ -90,6 +90,24 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
     expect(((await create.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED')
   })
 
+  it('forged notifications are refused; a flood of them costs one event row a minute, with the count', async () => {
+    s = await testServer()
+    const forge = () =>
+      fetch(`${s!.base}/api/notify/simulator`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ out_trade_no: 'pay_x', trade_state: 'SUCCESS', signature: 'forged' }),
+      })
+    const rejected = () => s!.engine.events.since(0, 10_000).filter((e) => e.type === 'notification.rejected')
+    for (let i = 0; i < 50; i++) expect((await forge()).status).toBe(400)
+    expect(rejected()).toHaveLength(1)
+    expect(rejected()[0]!.data).toMatchObject({ provider: 'simulator', source: expect.any(String) })
+    s.clock.advance(61_000)
+    expect((await forge()).status).toBe(400)
+    expect(rejected()).toHaveLength(2)
+    expect(rejected()[1]!.data).toMatchObject({ suppressed: 49 })
+  })
+
   it('answers odd paths in its own error shape, with a 4xx', async () => {
     s = await testServer()
     const paths = [

@@ -6,6 +6,7 @@ import type { OptionMethod, WalletId } from '../../shared/wallets'
 import type { Clock } from '../clock'
 import { getWalletConfig } from '../config/wallets'
 import type { EventLog } from '../events/log'
+import type { RejectionThrottle } from '../events/rejectionThrottle'
 import type { IdPrefix } from '../ids'
 import { errorFields, type Logger } from '../logger'
 import { getOrderRow, orderLineSummary, type OrderRow } from '../orders/queries'
@@ -33,6 +34,8 @@ export interface PaymentDeps {
   track: (work: Promise<unknown>) => void
   /** True once the engine is shutting down: the sweeps stop between two wallets (the next start resumes). */
   stopping: () => boolean
+  /** Records rejected notifications once per source and minute. */
+  rejections: RejectionThrottle
 }
 
 /** What every lifecycle step of a payment works with: the dependencies and the little state they share. */

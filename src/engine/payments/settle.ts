@@ -231,9 +231,18 @@ export async function acceptNotification(
   } catch (error) {
     const reason = error instanceof EngineError ? error.message : 'unreadable'
     if (!(error instanceof EngineError)) ctx.log.error({ provider: providerKey, ...errorFields(error) }, 'notification')
-    ctx.events.unitOfWork(() => {
-      ctx.events.append({ type: 'notification.rejected', data: { provider: providerKey, reason } })
-    })
+    const source = notification.source
+    const admission = ctx.rejections.admit(`${providerKey}|${source ?? ''}|${reason}`)
+    if (admission.record) {
+      const counted = admission.suppressed ? { suppressed: admission.suppressed } : {}
+      const from = source ? { source } : {}
+      ctx.events.unitOfWork(() => {
+        ctx.events.append({
+          type: 'notification.rejected',
+          data: { provider: providerKey, reason, ...from, ...counted },
+        })
+      })
+    }
     throw error instanceof EngineError ? error : new EngineError('NOTIFICATION_REJECTED', 'notification rejected')
   }
   const attempt = getAttemptRow(ctx.db, trade.outTradeNo)

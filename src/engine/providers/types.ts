@@ -55,6 +55,8 @@ export interface ProviderRefund {
 export interface IncomingNotification {
   headers: Record<string, string | undefined>
   body: string
+  /** Who sent it (the remote address), when it came over the network. */
+  source?: string
 }
 
 /**

@@ -23,7 +23,7 @@ export function registerNotificationRoutes(app: FastifyInstance, engine: Engine)
       const answerWith = providerOfKey(provider)?.notificationReply ?? jsonNotificationReply
       let outcome: NotificationOutcome = { ok: true }
       try {
-        await engine.acceptNotification(provider, { headers, body })
+        await engine.acceptNotification(provider, { headers, body, source: request.ip })
       } catch (error) {
         const coded = error instanceof EngineError ? error : new EngineError('NOTIFICATION_REJECTED', 'rejected')
         outcome = { ok: false, status: coded.httpStatus, code: coded.code, message: coded.message }
