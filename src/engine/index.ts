@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import type { EngineEvent } from '../shared/api/types'
@@ -11,6 +10,7 @@ import { forgetRoutingSettings } from './config/routing'
 import { forgetWalletConfigs } from './config/wallets'
 import { createCommitGroups } from './db/commitGroups'
 import { openDatabase } from './db/open'
+import { ensurePrivateDatabaseFile, ensurePrivateFolder } from './db/privateFiles'
 import { createEventLog, type EventLog } from './events/log'
 import { createRejectionThrottle, type RejectionThrottle } from './events/rejectionThrottle'
 import { createFriendPayService, type FriendPayService } from './friendPay/service'
@@ -93,7 +93,7 @@ export const DATABASE_FILE = 'hutong.sqlite'
  * the lifecycle that ties their background work to shutdown.
  */
 export function createEngine(options: EngineOptions): Engine {
-  mkdirSync(options.dataDir, { recursive: true })
+  ensurePrivateFolder(options.dataDir)
   const clock = options.clock ?? systemClock
   const log = options.logger ?? createConsoleLogger()
   const lifecycle = createLifecycle(log)
@@ -184,7 +184,9 @@ interface Books {
 
 /** The merchant's database, its event log (the unit of work, group-committed) and id generator. */
 function openBooks(options: EngineOptions, clock: Clock): Books {
-  const db = openDatabase(join(options.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding })
+  const file = join(options.dataDir, DATABASE_FILE)
+  ensurePrivateDatabaseFile(file)
+  const db = openDatabase(file, { nativeBinding: options.nativeBinding })
   const groups = createCommitGroups(db, {
     // In-memory copies of stored data may hold what was undone.
     onRollback: () => {
@@ -210,7 +212,9 @@ function startSimulator(
   deliverNotification: (notification: IncomingNotification) => Promise<void>,
 ): Simulator {
   const secret = getOrCreateSetting(books.db, 'simulator.notification_secret', () => newSecretToken(32))
-  const db = openSimulatorBooks(join(options.dataDir, SIMULATOR_DATABASE_FILE), options.nativeBinding)
+  const file = join(options.dataDir, SIMULATOR_DATABASE_FILE)
+  ensurePrivateDatabaseFile(file)
+  const db = openSimulatorBooks(file, options.nativeBinding)
   const provider = createSimulatorProvider({
     db,
     clock: options.clock ?? systemClock,

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from '../../src/engine/db/migrations'
 import { openDatabase } from '../../src/engine/db/open'
-import { createEngine, createManualClock } from '../../src/engine'
+import { createEngine, createManualClock, DATABASE_FILE } from '../../src/engine'
 import { tempDir } from '../support/engine'
 
 const dirs: { remove(): void }[] = []
@@ -150,5 +150,24 @@ describe('database on a real SQLite file', () => {
     ).toEqual(['alipay', 'cash', 'huabei', 'unionpay', 'wechat'])
     expect(wallets.wallets.every((w) => w.mode === 'simulator')).toBe(true)
     await second.close()
+  })
+})
+
+describe('the data folder is private to the user running the engine', () => {
+  it('makes the folder 0700 and the databases 0600, and tightens what an older version left open', async () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    chmodSync(dir.path, 0o755)
+    const books = join(dir.path, DATABASE_FILE)
+    writeFileSync(books, '')
+    chmodSync(books, 0o644)
+    const engine = createEngine({ dataDir: dir.path, sweepIntervalMs: 0 })
+    await engine.invoke('orders.create', { amountFen: 100 })
+    const mode = (path: string) => statSync(path).mode & 0o777
+    expect(mode(dir.path)).toBe(0o700)
+    const files = readdirSync(dir.path).filter((name) => name.endsWith('.sqlite') || /-(wal|shm)$/.test(name))
+    expect(files).toEqual(expect.arrayContaining([DATABASE_FILE, `${DATABASE_FILE}-wal`]))
+    for (const name of files) expect(mode(join(dir.path, name)), name).toBe(0o600)
+    await engine.close()
   })
 })
