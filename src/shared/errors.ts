@@ -112,4 +112,5 @@ export const PAYMENT_END_REASONS = [
   'friend_pay_cancelled',
   'closed_by_wallet',
   'create_interrupted',
+  'routing_changed',
 ] as const
