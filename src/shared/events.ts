@@ -87,10 +87,6 @@ export type EventType = keyof typeof EVENT_DATA
 export const EVENT_TYPES = Object.keys(EVENT_DATA) as EventType[]
 export type EventData<T extends EventType> = z.output<(typeof EVENT_DATA)[T]>
 
-export function isEventType(value: unknown): value is EventType {
-  return typeof value === 'string' && Object.hasOwn(EVENT_DATA, value)
-}
-
 interface EventEnvelope {
   seq: number
   orderId: string | null
@@ -112,9 +108,6 @@ export type NewEvent = {
     ? { data?: EventData<T> }
     : { data: EventData<T> })
 }[EventType]
-
-/** The event of one type, for narrowing helpers: `EventOf<'payment.failed'>['data']['failureCode']`. */
-export type EventOf<T extends EventType> = Extract<EngineEvent, { type: T }>
 
 /**
  * Data of events written before their shape was fixed, brought to today's shape when read:

@@ -1,3 +1,4 @@
+import { strictAssert } from '../../shared/assert'
 import type { Database } from 'better-sqlite3'
 import { EVENT_DATA, upcastEventData, type EngineEvent, type EventType, type NewEvent } from '../../shared/events'
 import type { CommitGroups } from '../db/commitGroups'
@@ -58,9 +59,7 @@ export function createEventLog(db: Database, clock: Clock, groups: CommitGroups)
 
   return {
     append(event) {
-      if (!db.inTransaction || uncommitted === null) {
-        throw new Error('events are appended inside a unit of work')
-      }
+      strictAssert(db.inTransaction && uncommitted !== null, 'events are appended inside a unit of work')
       const at = clock.now()
       const data = checkedData(event)
       const result = insert.run(event.type, event.orderId ?? null, event.attemptId ?? null, JSON.stringify(data), at)

@@ -36,6 +36,4 @@ export interface WalletAdapter extends PaymentProvider {
   testConnection(): Promise<ConnectionTestResult>
 }
 
-export type AdapterFactory<Config> = (config: Config, deps: AdapterDeps) => WalletAdapter
-
 export type ConnectionTestCode = (typeof CONNECTION_TEST_CODES)[number]
