@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/engine/db/open'
 import { routeOrder, type RoutedOrder, type RoutingFacts } from '../../src/engine/routing/router'
 import type { WalletConfig } from '../../src/shared/api/types'
 import { WALLET_IDS } from '../../src/shared/wallets'
-import { nowMs, percentiles, sample, throughput } from '../lib/measure.mjs'
+import { mainThreadCpuMs, nowMs, percentiles, sample, throughput } from '../lib/measure.mjs'
 import { cpuReferenceMs } from './cpuReference.mjs'
 import { result, type BenchResult } from '../lib/report.mjs'
 
@@ -117,13 +117,16 @@ export async function checkoutPhases(count: number): Promise<BenchResult[]> {
 export async function checkoutThroughput(seconds: number, concurrency: number): Promise<BenchResult[]> {
   const before = rawCommitLimit(2).perSecond
   const referenceBefore = cpuReferenceMs()
-  const { perSecond, count, commits, cpuMs } = await withEngine(async (engine) => {
+  const { perSecond, count, commits, cpuMs, engineThreadMs } = await withEngine(async (engine) => {
     const paid = paidWatcher(engine)
     const committedBefore = engine.events.stats().committed
     const cpu = process.cpuUsage()
+    const threadBefore = mainThreadCpuMs()
     const measured = await throughput(seconds, () => oneCheckout(engine, paid), concurrency)
     await engine.idle()
     const used = process.cpuUsage(cpu)
+    const threadAfter = mainThreadCpuMs()
+    const engineThreadMs = threadBefore === null || threadAfter === null ? null : threadAfter - threadBefore
     const cpuMs = (used.user + used.system) / 1000
     const commits = engine.events.stats().committed - committedBefore
     const paidOrders = (
@@ -131,7 +134,7 @@ export async function checkoutThroughput(seconds: number, concurrency: number): 
     ).n
     if (paidOrders !== measured.count)
       throw new Error(`checkout benchmark: ${measured.count} checkouts but ${paidOrders} paid orders`)
-    return { ...measured, commits, cpuMs }
+    return { ...measured, commits, cpuMs, engineThreadMs }
   })
   const after = rawCommitLimit(2).perSecond
   const rawPerSecond = (before + after) / 2
@@ -164,6 +167,19 @@ export async function checkoutThroughput(seconds: number, concurrency: number): 
     result(`CPU per checkout in CPU reference units (${label})`, cpuMs / count / cpuReference, 'units', null, {
       note: `one unit = ${cpuReference.toFixed(3)} ms of CPU on this machine (bench/workloads/cpuReference.mts)`,
     }),
+    ...(engineThreadMs === null
+      ? []
+      : [
+          result(`CPU per checkout on the engine's thread (${label})`, engineThreadMs / count, 'ms', null, {
+            note: 'the main thread alone (Linux scheduler statistics): steadier from run to run than the process',
+          }),
+          result(
+            `CPU per checkout on the engine's thread in CPU reference units (${label})`,
+            engineThreadMs / count / cpuReference,
+            'units',
+            null,
+          ),
+        ]),
   ]
 }
 
