@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs'
+import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { EngineError, toErrorData } from '../shared/errors'
 import type { Engine } from '../engine'
+import { createLimitedServer, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionLimits'
 import { registerApiRoutes } from './routes/api'
 import { registerEventRoutes } from './routes/events'
 import { registerFriendPayRoutes } from './routes/friendPay'
@@ -20,6 +23,8 @@ export interface BuildServerOptions {
   allowedHosts: Iterable<string>
   /** The built console (renderer) to serve at `/`, for a browser at a second till. */
   consoleDir?: string
+  /** Timeouts and the per-address connection cap (defaults: DEFAULT_CONNECTION_LIMITS). */
+  connectionLimits?: Partial<ConnectionLimits>
 }
 
 const BODY_LIMIT = 64 * 1024
@@ -35,6 +40,30 @@ const FASTIFY_ERRORS: Record<string, EngineError> = {
   FST_ERR_CTP_BODY_TOO_LARGE: new EngineError('PAYLOAD_TOO_LARGE', `the request body exceeds ${BODY_LIMIT} bytes`),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: new EngineError('VALIDATION_FAILED', 'send the request body as application/json'),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: new EngineError('VALIDATION_FAILED', 'invalid Content-Length'),
+  // The request stream ended early: its client went away, or the server cut it off (see connectionLimits).
+  ECONNRESET: new EngineError('REQUEST_TIMEOUT', 'the request was cut off before it arrived'),
+}
+
+/**
+ * Errors Node finds before a request reaches Fastify (a request not in within the time limit, headers too large,
+ * an unreadable request line), answered in our shape on the raw socket, which is then closed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const coded =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new EngineError('REQUEST_TIMEOUT', 'the request did not arrive within the time limit')
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new EngineError('PAYLOAD_TOO_LARGE', 'the request headers are too large')
+        : new EngineError('VALIDATION_FAILED', 'the request is not valid HTTP')
+  const body = JSON.stringify({ error: toErrorData(coded) })
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${coded.httpStatus} ${STATUS_CODES[coded.httpStatus]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Cache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy()
 }
 
 function isPhonePage(route: string): boolean {
@@ -56,7 +85,10 @@ function errorPage(locale: PageLocale): string {
 
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const { engine } = options
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits }
   const app = Fastify({
+    serverFactory: (handler) => createLimitedServer(limits, handler),
+    clientErrorHandler: answerClientError,
     logger: false,
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,

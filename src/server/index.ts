@@ -1,5 +1,6 @@
 import type { Engine } from '../engine'
 import { buildServer } from './app'
+import type { ConnectionLimits } from './connectionLimits'
 import { isLoopbackHost, lanAddresses, type ServerConfig } from './config'
 
 export interface RunningServer {
@@ -17,6 +18,7 @@ export interface StartServerOptions {
   apiToken: string
   version: string
   consoleDir?: string
+  connectionLimits?: Partial<ConnectionLimits>
 }
 
 /** Starts the engine's HTTP server and points the engine's QR codes at the address phones can reach. */
@@ -34,6 +36,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     version: options.version,
     allowedHosts,
     consoleDir: options.consoleDir,
+    connectionLimits: options.connectionLimits,
   })
   await app.listen({ host: config.host, port: config.port })
   const address = app.server.address()

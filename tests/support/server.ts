@@ -2,17 +2,22 @@ import { startServer, type RunningServer } from '../../src/server'
 import { loadServerConfig } from '../../src/server/config'
 import type { EngineOptions } from '../../src/engine'
 import { testEngine } from './engine'
+import type { ConnectionLimits } from '../../src/server/connectionLimits'
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef'
 
 /** A real engine on a temp SQLite file behind the real HTTP server on 127.0.0.1 (random port). */
-export async function testServer(overrides: Partial<EngineOptions> = {}) {
+export async function testServer(
+  overrides: Partial<EngineOptions> = {},
+  connectionLimits?: Partial<ConnectionLimits>,
+) {
   const t = testEngine(overrides)
   const server: RunningServer = await startServer({
     engine: t.engine,
     config: loadServerConfig({ HUTONG_HOST: '127.0.0.1', HUTONG_PORT: '0' }),
     apiToken: TEST_TOKEN,
     version: 'test',
+    connectionLimits,
   })
   const base = server.localUrl
 
