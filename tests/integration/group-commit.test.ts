@@ -161,6 +161,42 @@ describe('group commit: checkouts running at the same time share one disk flush'
     expect(await landing.text()).toContain('<html')
   })
 
+  it('the simulator hands out a QR code only once its own books hold the trade', async () => {
+    t = testEngine()
+    const order = await create({ amountFen: 1200 })
+    t.engine.simulator.failNextCommit()
+    await expect(t.engine.invoke('payments.create', { id: order.id, wallet: 'wechat' })).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+    })
+    expect(t.engine.simulator.db.prepare('SELECT COUNT(*) AS n FROM sim_trades').get()).toEqual({ n: 0 })
+    const attempts = t.engine.db.prepare('SELECT status FROM payment_attempts WHERE order_id = ?').all(order.id)
+    expect(attempts).toEqual([{ status: 'failed' }])
+    // The next code is made and paid as usual.
+    const payment = await t.engine.invoke('payments.create', { id: order.id, wallet: 'wechat' })
+    expect(t.engine.simulator.confirm(new URL(payment.qrContent!).pathname.split('/').pop()!)).toBe('paid')
+  })
+
+  it('the simulator’s page says “paid” only once its books hold the payment', async () => {
+    const s = await testServer()
+    t = s
+    const order = await s.api('POST', '/api/orders', { amountFen: 900 })
+    const payment = await s.api('POST', `/api/orders/${order.json.id}/payments`, { wallet: 'wechat' })
+    const page = new URL(payment.json.qrContent)
+    // The wallet's disk fails just as the customer's payment is being written.
+    const confirm = s.engine.simulator.confirm.bind(s.engine.simulator)
+    s.engine.simulator.confirm = (token) => {
+      const result = confirm(token)
+      s.engine.simulator.failNextCommit()
+      return result
+    }
+    const confirmed = await fetch(`${page.href}/confirm`, { method: 'POST', redirect: 'manual' })
+    expect(confirmed.status).toBe(503)
+    expect(confirmed.headers.get('location')).toBeNull()
+    const trade = s.engine.simulator.db.prepare('SELECT state FROM sim_trades').get()
+    expect(trade).toEqual({ state: 'NOTPAY' })
+    expect((await s.api('GET', `/api/orders/${order.json.id}`)).json.status).toBe('awaiting_payment')
+  })
+
   it('a refund whose record was lost with its group is never sent to the wallet', async () => {
     t = testEngine()
     const paidByCode = async () => {

@@ -81,6 +81,8 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine): v
       return render(request, reply, { kind: 'wrong_app', wallet: view.wallet }, 403)
     }
     const outcome = engine.simulator.confirm(token)
+    // The phone is told "paid" only once the wallet's books hold the payment.
+    await engine.simulator.durable()
     const lang = (request.query as { lang?: string }).lang
     const query = new URLSearchParams()
     if (lang) query.set('lang', lang)
@@ -105,6 +107,7 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine): v
       throw new EngineError('VALIDATION_FAILED', `outcome must be one of ${SIMULATOR_OUTCOMES.join(', ')}`)
     const { outTradeNo } = request.params as { outTradeNo: string }
     engine.simulator.setOutcome(outTradeNo, parsed.data.outcome)
+    await engine.simulator.durable()
     return { outTradeNo, outcome: parsed.data.outcome }
   })
 }

@@ -82,3 +82,26 @@ export function assertChannelUp(ctx: SimulatorContext, merchantId: string | null
 export function newTransactionId(wallet: WalletId): string {
   return `sim${wallet}${newSecretToken(9)}`
 }
+
+/**
+ * A write the database accepts now and refuses at commit (a refund of no trade, its foreign key checked only at
+ * the end): the open group of the wallet's books is lost, as when its disk fails.
+ */
+export function failNextCommit(ctx: SimulatorContext): void {
+  ctx.books.run(() => {
+    ctx.db.pragma('defer_foreign_keys = ON')
+    prepared(
+      ctx.db,
+      "INSERT INTO sim_refunds (out_refund_no, out_trade_no, amount_fen, refund_id, created_at) VALUES (?, 'no such trade', 1, 'lost', 0)",
+    ).run(`lost_${newSecretToken(9)}`)
+  })
+}
+
+/** Waits until the wallet's books hold what was written since `mark`; a lost write is the wallet's failure. */
+export async function writtenToBooks(ctx: SimulatorContext, mark: number): Promise<void> {
+  try {
+    await ctx.books.durable(mark)
+  } catch {
+    throw new EngineError('PROVIDER_ERROR', 'the wallet could not record the trade')
+  }
+}

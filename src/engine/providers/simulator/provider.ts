@@ -1,5 +1,5 @@
 import { WALLET_METHODS } from '../../../shared/wallets'
-import { createSimulatorContext } from './context'
+import { createSimulatorContext, failNextCommit } from './context'
 import { idle, parseNotification } from './notifications'
 import { confirm, pageView, setOutcome } from './page'
 import { queryRefund, refund } from './refunds'
@@ -40,6 +40,8 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       ctx.loseRefundAnswer = true
     },
     setOutcome: (outTradeNo, outcome) => setOutcome(ctx, outTradeNo, outcome),
+    failNextCommit: () => failNextCommit(ctx),
+    durable: () => books.durable(),
     idle: () => idle(ctx),
     flush() {
       const mark = books.mark()

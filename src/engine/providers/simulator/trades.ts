@@ -2,7 +2,7 @@ import { EngineError } from '../../../shared/errors'
 import { prepared } from '../../db/prepared'
 import { newSecretToken } from '../../ids'
 import type { CodePayRequest, CreateQrRequest, ProviderTrade } from '../types'
-import { assertChannelUp, getTrade, newTransactionId, toTrade, type SimulatorContext } from './context'
+import { assertChannelUp, getTrade, newTransactionId, toTrade, writtenToBooks, type SimulatorContext } from './context'
 import { PASSWORD_DELAY_MS, SIMULATOR_CODE_SUFFIXES, type TradeRow } from './types'
 
 /** A payment-code trade is kept a day, like a wallet keeps an unfinished one. */
@@ -11,6 +11,7 @@ const CODE_TRADE_TTL_MS = 24 * 3600_000
 /** A QR code: a page on the console's server where the "customer" confirms; idempotent by out_trade_no. */
 export async function createQr(ctx: SimulatorContext, request: CreateQrRequest): Promise<{ qrContent: string }> {
   assertChannelUp(ctx, request.merchantId)
+  const mark = ctx.books.mark()
   const existing = getTrade(ctx, request.outTradeNo)
   const pageToken = existing?.page_token ?? newSecretToken()
   if (!existing) {
@@ -33,6 +34,8 @@ export async function createQr(ctx: SimulatorContext, request: CreateQrRequest):
   } else if (existing.amount_fen !== request.amountFen) {
     throw new EngineError('IDEMPOTENCY_CONFLICT', 'out_trade_no reused with a different amount')
   }
+  // Like a real wallet, it hands out a code only once its own books hold the trade.
+  await writtenToBooks(ctx, mark)
   return { qrContent: `${ctx.options.publicBaseUrl()}/sim/pay/${pageToken}` }
 }
 

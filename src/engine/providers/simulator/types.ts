@@ -73,6 +73,10 @@ export interface SimulatorProvider extends PaymentProvider {
   setAccountOutage(merchantId: string, down: boolean): void
   /** Simulates a lost answer: the next refund is made at the wallet, but the call fails. */
   loseNextRefundAnswer(): void
+  /** Simulates the wallet's own disk failing: its next commit is lost, with everything written in it. */
+  failNextCommit(): void
+  /** Resolves once what the wallet wrote so far is on its disk; rejects (STORAGE_FAILED) if it was lost. */
+  durable(): Promise<void>
   /** Notification deliveries not yet finished (tests and shutdown wait for them). */
   idle(): Promise<void>
   /** Writes the wallet's books now (before closing them); rejects if that last commit failed. */
