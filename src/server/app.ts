@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { EngineError, toErrorData } from '../shared/errors'
 import type { Engine } from '../engine'
 import { createLimitedServer, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionLimits'
+import { DEFAULT_RATE_LIMITS, registerRateLimits, type RateLimits } from './rateLimits'
 import { registerApiRoutes } from './routes/api'
 import { registerEventRoutes } from './routes/events'
 import { registerFriendPayRoutes } from './routes/friendPay'
@@ -25,6 +26,8 @@ export interface BuildServerOptions {
   consoleDir?: string
   /** Timeouts and the per-address connection cap (defaults: DEFAULT_CONNECTION_LIMITS). */
   connectionLimits?: Partial<ConnectionLimits>
+  /** Requests per address on public routes (defaults: DEFAULT_RATE_LIMITS). */
+  rateLimits?: Partial<RateLimits>
 }
 
 const BODY_LIMIT = 64 * 1024
@@ -119,6 +122,14 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     return parseJson(request, text, done)
   })
   const hostAllowed = createHostGuard(options.allowedHosts)
+  const hasValidToken = (request: FastifyRequest): boolean => {
+    const token = bearerToken(request.headers.authorization)
+    return token !== null && secretsEqual(token, options.apiToken)
+  }
+  const payCodeAllowed = await registerRateLimits(app, hasValidToken, {
+    ...DEFAULT_RATE_LIMITS,
+    ...options.rateLimits,
+  })
   // No answer leaves before what its request wrote is on disk (the engine group-commits; see its event log).
   const durabilityMarks = new WeakMap<FastifyRequest, number>()
 
@@ -131,8 +142,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     // Decide by the route Fastify matched, never by the raw URL: `/%61pi/orders` decodes to an /api route.
     const route = request.routeOptions.url ?? ''
     if (route.startsWith('/api/') && !PUBLIC_API_ROUTES.has(route)) {
-      const token = bearerToken(request.headers.authorization)
-      if (!token || !secretsEqual(token, options.apiToken)) {
+      if (!hasValidToken(request)) {
         throw new EngineError('UNAUTHORIZED', 'missing or wrong API token (Authorization: Bearer <token>)')
       }
     }
@@ -171,7 +181,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   registerNotificationRoutes(app, engine)
   registerSimulatorRoutes(app, engine)
   registerLandingRoutes(app, engine)
-  registerFriendPayRoutes(app, engine)
+  registerFriendPayRoutes(app, engine, payCodeAllowed)
 
   if (options.consoleDir && existsSync(options.consoleDir)) {
     await app.register(fastifyStatic, {

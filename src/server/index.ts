@@ -1,6 +1,7 @@
 import type { Engine } from '../engine'
 import { buildServer } from './app'
 import type { ConnectionLimits } from './connectionLimits'
+import type { RateLimits } from './rateLimits'
 import { isLoopbackHost, lanAddresses, type ServerConfig } from './config'
 
 export interface RunningServer {
@@ -19,6 +20,7 @@ export interface StartServerOptions {
   version: string
   consoleDir?: string
   connectionLimits?: Partial<ConnectionLimits>
+  rateLimits?: Partial<RateLimits>
 }
 
 /** Starts the engine's HTTP server and points the engine's QR codes at the address phones can reach. */
@@ -37,6 +39,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     allowedHosts,
     consoleDir: options.consoleDir,
     connectionLimits: options.connectionLimits,
+    rateLimits: options.rateLimits,
   })
   await app.listen({ host: config.host, port: config.port })
   const address = app.server.address()

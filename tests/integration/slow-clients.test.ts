@@ -57,7 +57,10 @@ describe('slow and idle clients', () => {
   })
 
   it('500 slow bodies from one address neither stop the server nor stay open', async () => {
-    s = await testServer({}, { requestTimeoutMs: 1500, headersTimeoutMs: 1500, checkIntervalMs: 250 })
+    s = await testServer(
+      {},
+      { connectionLimits: { requestTimeoutMs: 1500, headersTimeoutMs: 1500, checkIntervalMs: 250 } },
+    )
     const attacker = await Promise.all(Array.from({ length: 500 }, () => slowBody(s!.server.port, '127.0.0.3')))
     expect(attacker).toHaveLength(500)
 
@@ -77,7 +80,7 @@ describe('slow and idle clients', () => {
   }, 20_000)
 
   it('a client over its address’s cap is closed at once; others keep theirs', async () => {
-    s = await testServer({}, { maxConnectionsPerAddress: 4 })
+    s = await testServer({}, { connectionLimits: { maxConnectionsPerAddress: 4 } })
     const first = await Promise.all(Array.from({ length: 4 }, () => slowBody(s!.server.port, '127.0.0.4')))
     const extra = await slowBody(s.server.port, '127.0.0.4')
     await expect.poll(() => closed(extra), { timeout: 3000 }).toBe(true)

@@ -3,13 +3,14 @@ import { loadServerConfig } from '../../src/server/config'
 import type { EngineOptions } from '../../src/engine'
 import { testEngine } from './engine'
 import type { ConnectionLimits } from '../../src/server/connectionLimits'
+import type { RateLimits } from '../../src/server/rateLimits'
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef'
 
 /** A real engine on a temp SQLite file behind the real HTTP server on 127.0.0.1 (random port). */
 export async function testServer(
   overrides: Partial<EngineOptions> = {},
-  connectionLimits?: Partial<ConnectionLimits>,
+  limits: { connectionLimits?: Partial<ConnectionLimits>; rateLimits?: Partial<RateLimits> } = {},
 ) {
   const t = testEngine(overrides)
   const server: RunningServer = await startServer({
@@ -17,7 +18,7 @@ export async function testServer(
     config: loadServerConfig({ HUTONG_HOST: '127.0.0.1', HUTONG_PORT: '0' }),
     apiToken: TEST_TOKEN,
     version: 'test',
-    connectionLimits,
+    ...limits,
   })
   const base = server.localUrl
 

@@ -4,7 +4,6 @@ import { WALLET_IDS, type WalletId } from '../../shared/wallets'
 import type { Engine } from '../../engine'
 import { pickLocale } from '../pages/html'
 import { COUNTDOWN_JS, renderFriendPage, type FriendView } from '../pages/friendPage'
-import { createRateLimiter } from '../rateLimit'
 import { setPageSecurityHeaders } from '../security'
 
 const FRIEND_PAGE_CSP =
@@ -14,10 +13,12 @@ const FRIEND_PAGE_CSP =
  * The friend's pages: `/f/<id>.<secret>` (the share link), `/f` (enter a pay code), verification and
  * the choice of wallet. Everything shown comes from the engine; nothing the page sends is trusted.
  */
-export function registerFriendPayRoutes(app: FastifyInstance, engine: Engine): void {
-  // Pay codes are short: guessing is throttled per client address.
-  const codeAttempts = createRateLimiter(10, 10 * 60_000)
-
+export function registerFriendPayRoutes(
+  app: FastifyInstance,
+  engine: Engine,
+  // Pay codes are short: guessing is throttled per client address (see rateLimits).
+  payCodeAllowed: (request: FastifyRequest) => Promise<boolean>,
+): void {
   async function render(request: FastifyRequest, reply: FastifyReply, view: FriendView, status = 200) {
     const locale = pickLocale((request.query as { lang?: string }).lang, request.headers['accept-language'])
     const store = await engine.invoke('store.get', {})
@@ -51,7 +52,7 @@ export function registerFriendPayRoutes(app: FastifyInstance, engine: Engine): v
   app.get('/f', async (request, reply) => render(request, reply, { kind: 'code_entry', error: null }))
 
   app.post('/f/code', async (request, reply) => {
-    if (!codeAttempts.take(request.ip)) return render(request, reply, { kind: 'code_entry', error: 'limited' }, 429)
+    if (!(await payCodeAllowed(request))) return render(request, reply, { kind: 'code_entry', error: 'limited' }, 429)
     const found = engine.friendPay.findByPayCode(form(request).get('code') ?? '')
     if (!found) return render(request, reply, { kind: 'code_entry', error: 'wrong' }, 404)
     const lang = (request.query as { lang?: string }).lang
