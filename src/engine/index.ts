@@ -23,6 +23,7 @@ import { forgetAccountOutcomes } from './payments/queries'
 import { createPaymentService, type PaymentService } from './payments/service'
 import { createWalletAdapters, type WalletAdapters } from './providers/loader'
 import type { WalletModule } from './providers/module'
+import { createIdempotencyKeys, type IdempotentResult } from './idempotency/keys'
 import { createSimulatorProvider, type SimulatorOutcome, type SimulatorProvider } from './providers/simulator'
 import { openSimulatorBooks, SIMULATOR_DATABASE_FILE } from './providers/simulatorBooks'
 import type { IncomingNotification } from './providers/types'
@@ -71,6 +72,11 @@ export interface Engine {
   invoke: Invoke
   /** The same for transports (IPC, HTTP), whose operation name and input arrive from outside. */
   invokeUntrusted: InvokeUntrusted
+  /**
+   * `invokeUntrusted` under an idempotency key (the HTTP `Idempotency-Key` header, the console's buttons): a
+   * retry with the same key and input gets the first answer, and nothing is done twice.
+   */
+  invokeIdempotent(key: string, operation: unknown, input: unknown): Promise<IdempotentResult>
   /** Entry point for wallet notifications (HTTP route, simulator delivery). */
   acceptNotification(providerKey: string, notification: IncomingNotification): Promise<void>
   subscribe(listener: (event: EngineEvent) => void): () => void
@@ -127,10 +133,12 @@ export function createEngine(options: EngineOptions): Engine {
   const services = createServices(options, { ...books, clock, log, lifecycle, adapters, publicBaseUrl, rejections })
   if (options.seedDemo ?? true) seedDemoStore(books.db, clock, books.newId)
   const invoke = createOperations(options, { ...books, clock, log, adapters, services })
+  const idempotency = createIdempotencyKeys(books.db, books.events, clock)
   const sweep = singleFlight(async () => {
     await services.payments.sweep()
     await services.friendPay.expireDue()
     await services.orders.expireDue()
+    idempotency.expire()
   })
   const stopSweeps = lifecycle.every(options.sweepIntervalMs ?? 2000, 'sweep', sweep)
   const { db, events } = books
@@ -149,6 +157,9 @@ export function createEngine(options: EngineOptions): Engine {
     friendPay: { ...services.friendPay, pay: whileOpen(services.friendPay.pay) },
     invoke: whileOpen(invoke) as Invoke,
     invokeUntrusted: whileOpen(invoke),
+    invokeIdempotent: whileOpen((key: string, operation: unknown, input: unknown) =>
+      idempotency.run(key, String(operation), input, () => invoke(operation, input)),
+    ),
     acceptNotification: whileOpen(async (key: string, notification: IncomingNotification) => {
       // The wallet stops resending once we answer: answer only when what it told us is on disk.
       const mark = events.mark()

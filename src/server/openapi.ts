@@ -5,6 +5,16 @@ import { ERROR_STATUS } from '../shared/errors'
 type JsonSchema = Record<string, unknown>
 
 /** Builds the OpenAPI 3.1 document from the same zod schemas that validate requests. */
+/** Stripe's semantics: the same key and request replay the first answer (with `Idempotent-Replayed: true`). */
+const IDEMPOTENCY_KEY_HEADER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Any unique string (1–255 printable ASCII characters). A retry with the same key and the same request gets the first answer, kept 24 hours; the same key with another request is IDEMPOTENCY_KEY_REUSED (422); a duplicate while the first runs is IDEMPOTENCY_IN_PROGRESS (409).',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+}
+
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const components: Record<string, JsonSchema> = {
     Error: {
@@ -81,6 +91,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         },
       }
     }
+    if (op.http.method !== 'GET') parameters.push(IDEMPOTENCY_KEY_HEADER)
     if (parameters.length) operation.parameters = parameters
     const path = (paths[op.http.path] ??= {})
     path[op.http.method.toLowerCase()] = operation

@@ -285,6 +285,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 8,
+    name: 'idempotency keys',
+    up(db) {
+      // The stored answer of each request made with an Idempotency-Key, kept 24 hours for retries.
+      db.exec(`
+        CREATE TABLE idempotency_keys (
+          key TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 255),
+          fingerprint TEXT NOT NULL,
+          outcome TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+      `)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

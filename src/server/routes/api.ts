@@ -28,8 +28,15 @@ export function registerApiRoutes(app: FastifyInstance, engine: Engine, version:
           }
           input = { ...(body as Record<string, unknown>), ...params }
         }
-        const output = await engine.invokeUntrusted(name, input)
+        const key = request.headers['idempotency-key']
         reply.code('status' in op.http ? op.http.status : 200)
+        if (op.http.method === 'GET' || key === undefined) return engine.invokeUntrusted(name, input)
+        const { output, replayed } = await engine.invokeIdempotent(
+          Array.isArray(key) ? key.join(',') : key,
+          name,
+          input,
+        )
+        if (replayed) reply.header('Idempotent-Replayed', 'true')
         return output
       },
     })
