@@ -301,6 +301,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 9,
+    name: 'payments ended while their wallet was unreachable',
+    up(db) {
+      // Ended in our books without word from the wallet: asked again until it answers, then closed or reversed
+      // there, or, if it was paid meanwhile, recorded and refunded.
+      db.exec(`
+        CREATE TABLE unreachable_endings (
+          attempt_id TEXT PRIMARY KEY REFERENCES payment_attempts (id),
+          ended_at INTEGER NOT NULL
+        );
+      `)
+    },
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

@@ -15,6 +15,7 @@ import type { PaymentProvider } from '../providers/types'
 import { getStoreProfile } from '../store/profile'
 import { truncateUtf8 } from '../utf8'
 import { getAttemptRow, type AttemptRow } from './queries'
+import type { CircuitBreakers } from './walletLanes'
 
 /** Runs inside the transaction that marks an order paid (friend-pay requests follow their order). */
 export type OrderPaidHook = (orderId: string, attempt: AttemptRow, now: number) => void
@@ -46,6 +47,8 @@ export interface PaymentContext extends PaymentDeps {
   processRefunds: () => Promise<void>
   /** When each unfinished attempt was last asked about at its wallet. */
   lastQueried: Map<string, number>
+  /** Wallet channels that keep failing are left alone for a while (see walletLanes). */
+  breakers: CircuitBreakers
 }
 
 /** A `created` attempt younger than this may still be waiting for its provider call. */

@@ -6,6 +6,7 @@ import { getRefundRow } from './refundQueries'
 import { retryRefund, sendDueRefunds } from './refunds'
 import { acceptNotification, closeAllForOrder, closeAttempt, closePayment } from './settle'
 import { sweepPayments } from './sweep'
+import { createCircuitBreakers } from './walletLanes'
 import type { OrderRow } from '../orders/queries'
 import type { OperationParsedInput } from '../../shared/api/operations'
 import type { IncomingNotification } from '../providers/types'
@@ -23,6 +24,7 @@ export function createPaymentService(deps: PaymentDeps) {
     ...deps,
     orderPaidHooks: [],
     lastQueried: new Map(),
+    breakers: createCircuitBreakers(),
     processRefunds: singleFlight(() => sendDueRefunds(ctx)),
   }
   return {

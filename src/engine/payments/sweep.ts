@@ -3,36 +3,53 @@ import { getOrderRow } from '../orders/queries'
 import { CREATE_GRACE_MS, LATE_WATCH_MARGIN_MS, providerFor, type PaymentContext } from './context'
 import { listClosedQrAttemptsWatched, listUnfinishedAttemptRows, type AttemptRow } from './queries'
 import { applyTrade, closeAttempt } from './settle'
+import { endIfUnreachableTooLong, followUpUnreachable } from './unreachable'
+import { CHANNELS_AT_ONCE, channelOf, runByChannel } from './walletLanes'
 
 /**
  * Queries every unfinished attempt at its wallet (the primary truth when no notification can reach
- * the shop), ends the expired ones, watches closed codes for late money, and retries pending refunds.
+ * the shop), ends the expired ones, watches closed codes for late money, follows up payments ended while their
+ * wallet was unreachable, and retries pending refunds. Each wallet channel is asked on its own (see walletLanes):
+ * one gateway hanging does not delay the others.
  */
 export async function sweepPayments(ctx: PaymentContext): Promise<void> {
   const now = ctx.clock.now()
-  for (const attempt of listUnfinishedAttemptRows(ctx.db, 200)) {
-    if (ctx.stopping()) return
-    if (attempt.status === 'created' && now - attempt.created_at < CREATE_GRACE_MS) continue
-    if (!dueForQuery(ctx, attempt, now)) continue
+  const due = listUnfinishedAttemptRows(ctx.db, 200).filter(
+    (attempt) =>
+      !(attempt.status === 'created' && now - attempt.created_at < CREATE_GRACE_MS) && dueForQuery(ctx, attempt, now),
+  )
+  await runByChannel(due, channelOf, CHANNELS_AT_ONCE, (attempt) => sweepAttempt(ctx, attempt, now))
+  await watchClosedCodes(ctx, now)
+  await followUpUnreachable(ctx, now)
+  if (ctx.lastQueried.size > 10_000) ctx.lastQueried.clear()
+  await ctx.processRefunds()
+}
+
+async function sweepAttempt(ctx: PaymentContext, attempt: AttemptRow, now: number): Promise<void> {
+  if (ctx.stopping()) return
+  const channel = channelOf(attempt)
+  try {
+    const ended = endedOrderReason(ctx, attempt)
+    if (ctx.breakers.isOpen(channel, now)) {
+      // The wallet keeps failing: not asked now; ended here once it is overdue, and followed up later.
+      endIfUnreachableTooLong(ctx, attempt, now)
+      return
+    }
     ctx.lastQueried.set(attempt.id, now)
-    try {
-      const ended = endedOrderReason(ctx, attempt)
-      if (ended) {
-        await closeAttempt(ctx, attempt, ended)
-        continue
-      }
+    if (ended) await closeAttempt(ctx, attempt, ended)
+    else {
       const trade = await providerFor(ctx, attempt).query(attempt.id)
       if (attempt.status === 'created' && trade.state === 'NOT_FOUND')
         await closeAttempt(ctx, attempt, 'create_interrupted')
       else await applyTrade(ctx, attempt, trade)
-    } catch (error) {
-      // One wallet failing must not stop the others; the next sweep asks again.
-      ctx.log.warn({ attemptId: attempt.id, provider: attempt.provider, ...errorFields(error) }, 'sweep: query failed')
     }
+    ctx.breakers.succeeded(channel)
+  } catch (error) {
+    // One wallet failing must not stop the others; the next sweep asks again.
+    ctx.breakers.failed(channel, now)
+    ctx.log.warn({ attemptId: attempt.id, provider: attempt.provider, ...errorFields(error) }, 'sweep: query failed')
+    endIfUnreachableTooLong(ctx, attempt, now)
   }
-  await watchClosedCodes(ctx, now)
-  if (ctx.lastQueried.size > 10_000) ctx.lastQueried.clear()
-  await ctx.processRefunds()
 }
 
 /**
