@@ -1,58 +1,43 @@
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, dialog } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron'
 import { createEngine, type Engine } from '../engine'
 import { startServer, type RunningServer } from '../server'
 import { loadServerConfig } from '../server/config'
 import { APP_VERSION } from '../server/version'
+import {
+  CONSOLE_SCHEME,
+  CONSOLE_SCHEME_PRIVILEGES,
+  createConsoleProtocolHandler,
+  resolveConsoleUrl,
+} from './consoleProtocol'
 import { registerIpc } from './ipc'
 import { electronSqliteBinding } from './nativeBinding'
-import { hardenWebContents } from './security'
+import { denyPermissionRequests, hardenWebContents } from './security'
 import { safeStorageSecretBox } from './safeStorageBox'
+import { closeBeforeQuit } from './shutdown'
+import { openConsoleWindow } from './window'
 import { REAL_WALLET_ADAPTERS } from '../engine/providers/real'
 
 const rendererDir = join(__dirname, '../renderer')
-const consoleUrl = (): string =>
-  !app.isPackaged && process.env.ELECTRON_RENDERER_URL
-    ? process.env.ELECTRON_RENDERER_URL
-    : pathToFileURL(join(rendererDir, 'index.html')).href
+const preloadFile = join(__dirname, '../preload/index.js')
+const consoleUrl = (): string => resolveConsoleUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL)
 
 let engine: Engine | null = null
 let server: RunningServer | null = null
 let mainWindow: BrowserWindow | null = null
 
-function createConsoleWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    minWidth: 1024,
-    minHeight: 680,
-    show: false,
-    title: '互通收银台',
-    backgroundColor: '#f5f5f5',
-    autoHideMenuBar: true,
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  })
-  window.once('ready-to-show', () => window.show())
-  void window.loadURL(consoleUrl())
-  return window
-}
+const createConsoleWindow = (): BrowserWindow => openConsoleWindow(BrowserWindow, consoleUrl(), preloadFile)
 
 async function start(): Promise<void> {
+  denyPermissionRequests(session.defaultSession)
+  protocol.handle(CONSOLE_SCHEME, createConsoleProtocolHandler(rendererDir))
   const config = loadServerConfig(process.env)
   const dataDir = process.env.HUTONG_DATA_DIR?.trim() || join(app.getPath('userData'), 'data')
   engine = createEngine({
     dataDir,
-    nativeBinding: electronSqliteBinding(),
+    nativeBinding: electronSqliteBinding(app),
     publicBaseUrl: config.publicBaseUrl,
-    secretBox: safeStorageSecretBox(),
+    secretBox: safeStorageSecretBox(safeStorage),
     adapters: REAL_WALLET_ADAPTERS,
   })
   const apiToken = config.apiToken ?? engine.apiToken()
@@ -61,14 +46,17 @@ async function start(): Promise<void> {
     `Hutong Checkout ${APP_VERSION}: data in ${dataDir}; LAN server ${server.localUrl} (phones: ${server.publicBaseUrl})`,
   )
   console.log(`Integrator API token: ${apiToken}`)
-  registerIpc(engine, consoleUrl, () => BrowserWindow.getAllWindows())
+  registerIpc({ ipcMain, engine, consoleUrl, windows: () => BrowserWindow.getAllWindows() })
   mainWindow = createConsoleWindow()
 }
+
+// The console's scheme gets its privileges before the app is ready, or not at all.
+protocol.registerSchemesAsPrivileged([CONSOLE_SCHEME_PRIVILEGES])
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
-  hardenWebContents(consoleUrl)
+  hardenWebContents(app, consoleUrl, (url) => shell.openExternal(url))
   app.on('second-instance', () => {
     if (mainWindow) {
       if (mainWindow.isMinimized()) mainWindow.restore()
@@ -91,22 +79,12 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
-  let shuttingDown = false
-  app.on('before-quit', (event) => {
-    if (shuttingDown || (!server && !engine)) return
-    event.preventDefault()
-    shuttingDown = true
-    void (async () => {
-      // Open connections are cut at exit anyway; what matters is that the engine writes its last changes.
-      await server?.close().catch((error: unknown) => console.error(`[server] closing failed: ${String(error)}`))
-      await engine?.close().catch((error: unknown) => {
-        console.error(
-          `[engine] the last changes could not be written: ${error instanceof Error ? error.message : String(error)}`,
-        )
-      })
+  closeBeforeQuit(
+    app,
+    () => ({ server, engine }),
+    () => {
       server = null
       engine = null
-      app.quit()
-    })()
-  })
+    },
+  )
 }

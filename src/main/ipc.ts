@@ -1,14 +1,34 @@
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
 import { isOperationName } from '../shared/api/operations'
 import { EngineError, toErrorData } from '../shared/errors'
 import type { Engine } from '../engine'
-import { isConsoleUrl } from './security'
+import { isConsoleSender } from './security'
+
+export const INVOKE_CHANNEL = 'hutong:invoke'
+export const EVENT_CHANNEL = 'hutong:event'
+
+/** A window the console runs in, as far as IPC needs it. */
+export interface ConsoleWindow {
+  isDestroyed(): boolean
+  webContents: Pick<WebContents, 'id' | 'send'>
+}
+
+export interface IpcOptions {
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>
+  engine: Pick<Engine, 'invokeUntrusted' | 'subscribe'>
+  /** The console's own page (app://console/index.html, or the dev server). */
+  consoleUrl: () => string
+  /** The console's windows: only their top frames may call, and they receive engine events. */
+  windows: () => readonly ConsoleWindow[]
+}
 
 /** Serves the API contract over IPC, to the console's own frame only, and forwards engine events. */
-export function registerIpc(engine: Engine, consoleUrl: () => string, windows: () => BrowserWindow[]): () => void {
-  ipcMain.handle('hutong:invoke', async (event: IpcMainInvokeEvent, operation: unknown, input: unknown) => {
-    const frameUrl = event.senderFrame?.url ?? ''
-    if (!isConsoleUrl(frameUrl, consoleUrl())) {
+export function registerIpc({ ipcMain, engine, consoleUrl, windows }: IpcOptions): () => void {
+  ipcMain.handle(INVOKE_CHANNEL, async (event: IpcMainInvokeEvent, operation: unknown, input: unknown) => {
+    const contents = windows()
+      .filter((window) => !window.isDestroyed())
+      .map((window) => window.webContents)
+    if (!isConsoleSender(event, consoleUrl(), contents)) {
       return { ok: false, error: { code: 'UNAUTHORIZED', message: 'IPC from an unknown frame' } }
     }
     if (!isOperationName(operation)) {
@@ -22,11 +42,11 @@ export function registerIpc(engine: Engine, consoleUrl: () => string, windows: (
   })
   const unsubscribe = engine.subscribe((engineEvent) => {
     for (const window of windows()) {
-      if (!window.isDestroyed()) window.webContents.send('hutong:event', engineEvent)
+      if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, engineEvent)
     }
   })
   return () => {
     unsubscribe()
-    ipcMain.removeHandler('hutong:invoke')
+    ipcMain.removeHandler(INVOKE_CHANNEL)
   }
 }

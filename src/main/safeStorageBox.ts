@@ -1,4 +1,4 @@
-import { safeStorage } from 'electron'
+import type { SafeStorage } from 'electron'
 import type { SecretBox } from '../engine/secrets'
 
 /**
@@ -6,9 +6,15 @@ import type { SecretBox } from '../engine/secrets'
  * keyring Electron falls back to a hard-coded key ("basic_text"): that is no protection, so secrets are
  * then refused rather than stored.
  */
-export function safeStorageSecretBox(): SecretBox | null {
+export function safeStorageSecretBox(
+  safeStorage: Pick<
+    SafeStorage,
+    'isEncryptionAvailable' | 'getSelectedStorageBackend' | 'encryptString' | 'decryptString'
+  >,
+  platform: NodeJS.Platform = process.platform,
+): SecretBox | null {
   if (!safeStorage.isEncryptionAvailable()) return null
-  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return null
+  if (platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return null
   return {
     kind: 'safe-storage',
     encrypt: (plain) => safeStorage.encryptString(plain),

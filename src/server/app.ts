@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import { CONSOLE_CSP } from '../shared/consolePolicy'
 import { EngineError, toErrorData } from '../shared/errors'
 import type { Engine } from '../engine'
 import { createLimitedServer, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionLimits'
@@ -31,9 +32,6 @@ export interface BuildServerOptions {
 }
 
 const BODY_LIMIT = 64 * 1024
-/** The console's policy as a header too: frame-ancestors only works there, not in the page's meta tag. */
-const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 /** Routes under /api that need no bearer token: health, the API description, wallet notifications (signed). */
 const PUBLIC_API_ROUTES = new Set(['/api/health', '/api/openapi.json', '/api/notify/:provider'])
 

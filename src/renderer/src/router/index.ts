@@ -9,7 +9,7 @@ function stringParam(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null
 }
 
-/** Hash history: the console is loaded from file:// in the desktop app. */
+/** Hash history: the same build is served from app://console/ in the desktop app and over HTTP, with no server routes. */
 export function createAppRouter(): Router {
   const router = createRouter({
     history: createWebHashHistory(),

@@ -1,0 +1,111 @@
+import type { IpcMain } from 'electron'
+import { describe, expect, it, vi } from 'vitest'
+import { CONSOLE_ENTRY_URL } from '../../../src/main/consoleProtocol'
+import { EVENT_CHANNEL, INVOKE_CHANNEL, registerIpc, type ConsoleWindow } from '../../../src/main/ipc'
+import { EngineError } from '../../../src/shared/errors'
+import type { EngineEvent } from '../../../src/shared/api/types'
+import type { Engine } from '../../../src/engine'
+
+type Handler = (event: unknown, ...args: unknown[]) => Promise<unknown>
+
+function setup(consoleUrl = CONSOLE_ENTRY_URL) {
+  const handlers = new Map<string, Handler>()
+  const ipcMain = {
+    handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
+    removeHandler: (channel: string) => handlers.delete(channel),
+  }
+  const listeners = new Set<(event: EngineEvent) => void>()
+  const engine = {
+    invokeUntrusted: vi.fn(async (operation: string, input: unknown) => {
+      if (operation === 'orders.get') throw new EngineError('NOT_FOUND', 'no such order')
+      return { operation, input }
+    }),
+    subscribe: (listener: (event: EngineEvent) => void) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }
+  const consoleWindow = { isDestroyed: () => false, webContents: { id: 1, send: vi.fn() } }
+  const closedWindow = { isDestroyed: () => true, webContents: { id: 2, send: vi.fn() } }
+  const windows: ConsoleWindow[] = [consoleWindow, closedWindow] as unknown as ConsoleWindow[]
+  const unregister = registerIpc({
+    ipcMain: ipcMain as unknown as IpcMain,
+    engine: engine as unknown as Engine,
+    consoleUrl: () => consoleUrl,
+    windows: () => windows,
+  })
+  const topFrame = { url: `${consoleUrl}#/checkout`, parent: null }
+  const invoke = (
+    operation: unknown,
+    input: unknown,
+    frame: unknown = topFrame,
+    sender: unknown = consoleWindow.webContents,
+  ) => handlers.get(INVOKE_CHANNEL)!({ sender, senderFrame: frame }, operation, input)
+  return { handlers, engine, listeners, consoleWindow, closedWindow, unregister, topFrame, invoke }
+}
+
+describe('the IPC bridge to the engine', () => {
+  it("answers the console's top frame with the engine's result", async () => {
+    const { invoke, engine, consoleWindow, topFrame } = setup()
+    const answer = await invoke('store.get', {}, topFrame, consoleWindow.webContents)
+    expect(answer).toEqual({ ok: true, data: { operation: 'store.get', input: {} } })
+    expect(engine.invokeUntrusted).toHaveBeenCalledOnce()
+  })
+
+  it('refuses a frame inside the console and a frame of another origin, without reaching the engine', async () => {
+    const { invoke, engine, consoleWindow, topFrame } = setup()
+    const unauthorized = { ok: false, error: { code: 'UNAUTHORIZED', message: 'IPC from an unknown frame' } }
+    const subframe = { url: 'app://console/index.html', parent: topFrame }
+    expect(await invoke('store.get', {}, subframe, consoleWindow.webContents)).toEqual(unauthorized)
+    const elsewhere = { url: 'https://evil.example/', parent: null }
+    expect(await invoke('store.get', {}, elsewhere, consoleWindow.webContents)).toEqual(unauthorized)
+    expect(await invoke('store.get', {}, null, consoleWindow.webContents)).toEqual(unauthorized)
+    expect(engine.invokeUntrusted).not.toHaveBeenCalled()
+  })
+
+  it('refuses a web contents that is not an open console window', async () => {
+    const { invoke, engine, closedWindow, topFrame } = setup()
+    expect(await invoke('store.get', {}, topFrame, closedWindow.webContents)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED' },
+    })
+    expect(await invoke('store.get', {}, topFrame, { id: 99 })).toMatchObject({ ok: false })
+    expect(engine.invokeUntrusted).not.toHaveBeenCalled()
+  })
+
+  it('answers the dev server page while developing', async () => {
+    const { invoke, consoleWindow } = setup('http://localhost:5173/')
+    const frame = { url: 'http://localhost:5173/#/orders', parent: null }
+    expect(await invoke('store.get', {}, frame, consoleWindow.webContents)).toMatchObject({ ok: true })
+  })
+
+  it('refuses an operation outside the contract', async () => {
+    const { invoke, engine, consoleWindow, topFrame } = setup()
+    for (const operation of ['db.exec', '__proto__', 42, null]) {
+      expect(await invoke(operation, {}, topFrame, consoleWindow.webContents)).toMatchObject({
+        ok: false,
+        error: { code: 'UNKNOWN_OPERATION' },
+      })
+    }
+    expect(engine.invokeUntrusted).not.toHaveBeenCalled()
+  })
+
+  it("answers an engine error in the contract's error shape", async () => {
+    const { invoke, consoleWindow, topFrame } = setup()
+    expect(await invoke('orders.get', { orderId: 'x' }, topFrame, consoleWindow.webContents)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'no such order' },
+    })
+  })
+
+  it('forwards engine events to open console windows and stops when unregistered', () => {
+    const { listeners, consoleWindow, closedWindow, unregister, handlers } = setup()
+    const event = { type: 'order.created' } as unknown as EngineEvent
+    for (const listener of listeners) listener(event)
+    expect(consoleWindow.webContents.send).toHaveBeenCalledExactlyOnceWith(EVENT_CHANNEL, event)
+    expect(closedWindow.webContents.send).not.toHaveBeenCalled()
+    unregister()
+    expect(listeners.size).toBe(0)
+    expect(handlers.has(INVOKE_CHANNEL)).toBe(false)
+  })
+})
