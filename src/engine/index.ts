@@ -23,6 +23,7 @@ import { forgetAccountOutcomes } from './payments/queries'
 import { createPaymentService, type PaymentService } from './payments/service'
 import { createWalletAdapters, type WalletAdapters } from './providers/loader'
 import type { WalletModule } from './providers/module'
+import { createApiTokens, type ApiTokens } from './store/apiToken'
 import { createIdempotencyKeys, type IdempotentResult } from './idempotency/keys'
 import { createSimulatorProvider, type SimulatorOutcome, type SimulatorProvider } from './providers/simulator'
 import { openSimulatorBooks, SIMULATOR_DATABASE_FILE } from './providers/simulatorBooks'
@@ -80,8 +81,8 @@ export interface Engine {
   /** Entry point for wallet notifications (HTTP route, simulator delivery). */
   acceptNotification(providerKey: string, notification: IncomingNotification): Promise<void>
   subscribe(listener: (event: EngineEvent) => void): () => void
-  /** The integrator API token: generated once, kept in the database. */
-  apiToken(): string
+  /** The integrator API token, kept as a hash: made on first start, replaced on request. */
+  readonly apiTokens: ApiTokens
   setPublicBaseUrl(url: string): void
   publicBaseUrl(): string
   /** Queries unfinished payments and expires overdue orders once (the timer calls this). */
@@ -170,7 +171,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
     }),
     subscribe: (listener) => events.subscribe(listener),
-    apiToken: () => getOrCreateSetting(db, 'api.token', () => newSecretToken(24)),
+    apiTokens: createApiTokens(db, events),
     setPublicBaseUrl: (url) => {
       baseUrl = url.replace(/\/+$/, '')
     },

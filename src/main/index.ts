@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron'
 import { createEngine, type Engine } from '../engine'
 import { startServer, type RunningServer } from '../server'
+import { tokenAtStart, tokenNotice } from '../server/apiTokenNotice'
 import { loadServerConfig } from '../server/config'
 import { APP_VERSION } from '../server/version'
 import {
@@ -40,12 +41,12 @@ async function start(): Promise<void> {
     secretBox: safeStorageSecretBox(safeStorage),
     adapters: REAL_WALLET_ADAPTERS,
   })
-  const apiToken = config.apiToken ?? engine.apiToken()
-  server = await startServer({ engine, config, apiToken, version: APP_VERSION, consoleDir: rendererDir })
+  const token = tokenAtStart(config, engine.apiTokens, process.argv)
+  server = await startServer({ engine, config, apiToken: token.check, version: APP_VERSION, consoleDir: rendererDir })
   console.log(
     `Hutong Checkout ${APP_VERSION}: data in ${dataDir}; LAN server ${server.localUrl} (phones: ${server.publicBaseUrl})`,
   )
-  console.log(`Integrator API token: ${apiToken}`)
+  for (const line of tokenNotice(token, server.localUrl)) console.log(line)
   registerIpc({ ipcMain, engine, consoleUrl, windows: () => BrowserWindow.getAllWindows() })
   mainWindow = createConsoleWindow()
 }

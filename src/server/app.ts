@@ -19,7 +19,8 @@ import { bearerToken, createHostGuard, secretsEqual, setPageSecurityHeaders } fr
 
 export interface BuildServerOptions {
   engine: Engine
-  apiToken: string
+  /** The integrator token: a fixed one (HUTONG_API_TOKEN, tests), or the engine's stored hash. */
+  apiToken: string | { matches(presented: string): boolean }
   version: string
   /** Host names the server answers to (others are refused: DNS-rebinding guard). */
   allowedHosts: Iterable<string>
@@ -120,9 +121,12 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     return parseJson(request, text, done)
   })
   const hostAllowed = createHostGuard(options.allowedHosts)
+  const { apiToken } = options
+  const tokenMatches =
+    typeof apiToken === 'string' ? (token: string) => secretsEqual(token, apiToken) : apiToken.matches
   const hasValidToken = (request: FastifyRequest): boolean => {
     const token = bearerToken(request.headers.authorization)
-    return token !== null && secretsEqual(token, options.apiToken)
+    return token !== null && tokenMatches(token)
   }
   const payCodeAllowed = await registerRateLimits(app, hasValidToken, {
     ...DEFAULT_RATE_LIMITS,

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import { createEngine } from '../engine'
 import { REAL_WALLET_ADAPTERS } from '../engine/providers/real'
 import { createKeyFileSecretBox } from '../engine/secrets'
+import { tokenAtStart, tokenNotice } from './apiTokenNotice'
 import { startServer } from './index'
 import { loadServerConfig } from './config'
 import { APP_VERSION } from './version'
@@ -22,11 +23,11 @@ async function main(): Promise<void> {
     secretBox: keyFile ? createKeyFileSecretBox(resolve(keyFile)) : null,
     adapters: REAL_WALLET_ADAPTERS,
   })
-  const apiToken = config.apiToken ?? engine.apiToken()
+  const token = tokenAtStart(config, engine.apiTokens, process.argv)
   const server = await startServer({
     engine,
     config,
-    apiToken,
+    apiToken: token.check,
     version: APP_VERSION,
     consoleDir: resolve(__dirname, '../renderer'),
   })
@@ -34,8 +35,7 @@ async function main(): Promise<void> {
   console.log(`  data:      ${dataDir}`)
   console.log(`  listening: ${server.localUrl}`)
   console.log(`  phones:    ${server.publicBaseUrl}`)
-  console.log(`  API token: ${apiToken}`)
-  console.log(`  console:   ${server.localUrl}/?token=${encodeURIComponent(apiToken)}`)
+  for (const line of tokenNotice(token, server.localUrl)) console.log(line)
   console.log(`READY ${server.localUrl}`)
 
   let stopping = false

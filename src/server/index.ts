@@ -1,5 +1,5 @@
 import type { Engine } from '../engine'
-import { buildServer } from './app'
+import { buildServer, type BuildServerOptions } from './app'
 import type { ConnectionLimits } from './connectionLimits'
 import type { RateLimits } from './rateLimits'
 import { isLoopbackHost, lanAddresses, type ServerConfig } from './config'
@@ -16,7 +16,7 @@ export interface RunningServer {
 export interface StartServerOptions {
   engine: Engine
   config: ServerConfig
-  apiToken: string
+  apiToken: BuildServerOptions['apiToken']
   version: string
   consoleDir?: string
   connectionLimits?: Partial<ConnectionLimits>
