@@ -15,7 +15,7 @@ export interface ConsoleWindow {
 
 export interface IpcOptions {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>
-  engine: Pick<Engine, 'invokeUntrusted' | 'subscribe'>
+  engine: Pick<Engine, 'invokeUntrusted' | 'invokeIdempotent' | 'subscribe'>
   /** The console's own page (app://console/index.html, or the dev server). */
   consoleUrl: () => string
   /** The console's windows: only their top frames may call, and they receive engine events. */
@@ -24,22 +24,31 @@ export interface IpcOptions {
 
 /** Serves the API contract over IPC, to the console's own frame only, and forwards engine events. */
 export function registerIpc({ ipcMain, engine, consoleUrl, windows }: IpcOptions): () => void {
-  ipcMain.handle(INVOKE_CHANNEL, async (event: IpcMainInvokeEvent, operation: unknown, input: unknown) => {
-    const contents = windows()
-      .filter((window) => !window.isDestroyed())
-      .map((window) => window.webContents)
-    if (!isConsoleSender(event, consoleUrl(), contents)) {
-      return { ok: false, error: { code: 'UNAUTHORIZED', message: 'IPC from an unknown frame' } }
-    }
-    if (!isOperationName(operation)) {
-      return { ok: false, error: new EngineError('UNKNOWN_OPERATION', 'unknown operation').toData() }
-    }
-    try {
-      return { ok: true, data: await engine.invokeUntrusted(operation, input) }
-    } catch (error) {
-      return { ok: false, error: toErrorData(error) }
-    }
-  })
+  const run = async (operation: string, input: unknown, idempotencyKey: unknown): Promise<unknown> => {
+    if (idempotencyKey === null || idempotencyKey === undefined) return engine.invokeUntrusted(operation, input)
+    if (typeof idempotencyKey !== 'string')
+      throw new EngineError('VALIDATION_FAILED', 'the idempotency key is a string')
+    return (await engine.invokeIdempotent(idempotencyKey, operation, input)).output
+  }
+  ipcMain.handle(
+    INVOKE_CHANNEL,
+    async (event: IpcMainInvokeEvent, operation: unknown, input: unknown, key: unknown) => {
+      const contents = windows()
+        .filter((window) => !window.isDestroyed())
+        .map((window) => window.webContents)
+      if (!isConsoleSender(event, consoleUrl(), contents)) {
+        return { ok: false, error: { code: 'UNAUTHORIZED', message: 'IPC from an unknown frame' } }
+      }
+      if (!isOperationName(operation)) {
+        return { ok: false, error: new EngineError('UNKNOWN_OPERATION', 'unknown operation').toData() }
+      }
+      try {
+        return { ok: true, data: await run(operation, input, key) }
+      } catch (error) {
+        return { ok: false, error: toErrorData(error) }
+      }
+    },
+  )
   const unsubscribe = engine.subscribe((engineEvent) => {
     for (const window of windows()) {
       if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, engineEvent)

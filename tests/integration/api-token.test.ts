@@ -84,7 +84,12 @@ async function serveOnce(
   whileRunning: (base: string, output: string) => Promise<void> = async () => undefined,
 ): Promise<string> {
   if (!existsSync(SERVE_ENTRY)) throw new Error('out/main/serve.js is missing: run `npm run build` first')
-  const env = { ...process.env, HUTONG_DATA_DIR: dataDir, HUTONG_HOST: '127.0.0.1', HUTONG_PORT: '0' }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HUTONG_DATA_DIR: dataDir,
+    HUTONG_HOST: '127.0.0.1',
+    HUTONG_PORT: '0',
+  }
   delete env.HUTONG_API_TOKEN
   const child = spawn(process.execPath, [SERVE_ENTRY, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise((resolve) => child.once('exit', resolve))

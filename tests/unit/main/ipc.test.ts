@@ -20,6 +20,10 @@ function setup(consoleUrl = CONSOLE_ENTRY_URL) {
       if (operation === 'orders.get') throw new EngineError('NOT_FOUND', 'no such order')
       return { operation, input }
     }),
+    invokeIdempotent: vi.fn(async (key: string, operation: string, input: unknown) => ({
+      output: { key, operation, input },
+      replayed: false,
+    })),
     subscribe: (listener: (event: EngineEvent) => void) => {
       listeners.add(listener)
       return () => listeners.delete(listener)
@@ -40,11 +44,24 @@ function setup(consoleUrl = CONSOLE_ENTRY_URL) {
     input: unknown,
     frame: unknown = topFrame,
     sender: unknown = consoleWindow.webContents,
-  ) => handlers.get(INVOKE_CHANNEL)!({ sender, senderFrame: frame }, operation, input)
+    idempotencyKey: unknown = null,
+  ) => handlers.get(INVOKE_CHANNEL)!({ sender, senderFrame: frame }, operation, input, idempotencyKey)
   return { handlers, engine, listeners, consoleWindow, closedWindow, unregister, topFrame, invoke }
 }
 
 describe('the IPC bridge to the engine', () => {
+  it('runs a charge under its idempotency key, and refuses a key that is not a string', async () => {
+    const { invoke, engine, consoleWindow, topFrame } = setup()
+    const input = { id: 'ord_1', wallet: 'cash', tenderedFen: 100 }
+    const answer = await invoke('payments.create', input, topFrame, consoleWindow.webContents, 'con-1')
+    expect(answer).toEqual({ ok: true, data: { key: 'con-1', operation: 'payments.create', input } })
+    expect(engine.invokeIdempotent).toHaveBeenCalledOnce()
+    expect(engine.invokeUntrusted).not.toHaveBeenCalled()
+    const odd = await invoke('payments.create', input, topFrame, consoleWindow.webContents, 42)
+    expect(odd).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } })
+    expect(engine.invokeIdempotent).toHaveBeenCalledOnce()
+  })
+
   it("answers the console's top frame with the engine's result", async () => {
     const { invoke, engine, consoleWindow, topFrame } = setup()
     const answer = await invoke('store.get', {}, topFrame, consoleWindow.webContents)

@@ -1,21 +1,38 @@
 import type { OperationInput, OperationName, OperationOutput } from '../../../shared/api/operations'
 import type { EngineEvent } from '../../../shared/api/types'
+import { createIntentKeys } from '../lib/intentKeys'
+
+export interface CallOptions {
+  /** Sent as the Idempotency-Key: the server carries out one request per key (see lib/intentKeys). */
+  idempotencyKey?: string
+}
 
 /** How the console reaches the engine: Electron IPC in the desktop app, HTTP in a browser. */
 export interface Transport {
-  call(operation: OperationName, input: unknown): Promise<unknown>
+  call(operation: OperationName, input: unknown, options?: CallOptions): Promise<unknown>
   subscribe(listener: (event: EngineEvent) => void): () => void
 }
 
 export interface ApiClient {
   call<N extends OperationName>(operation: N, input: OperationInput<N>): Promise<OperationOutput<N>>
+  /**
+   * For the actions that create or charge (收款, a payment, a refund): the same action asked again before it had a
+   * settled answer — a double click, a retry after a lost answer — goes with the same idempotency key, so it is
+   * carried out once.
+   */
+  callOnce<N extends OperationName>(operation: N, input: OperationInput<N>): Promise<OperationOutput<N>>
   subscribe(listener: (event: EngineEvent) => void): () => void
 }
 
 /** The one API client the stores use; it does not know which transport carries it. */
 export function createApiClient(transport: Transport): ApiClient {
+  const intents = createIntentKeys()
   return {
     call: (operation, input) => transport.call(operation, input) as never,
+    callOnce: (operation, input) =>
+      intents.run(`${operation} ${JSON.stringify(input)}`, (idempotencyKey) =>
+        transport.call(operation, input, { idempotencyKey }),
+      ) as never,
     subscribe: (listener) => transport.subscribe(listener),
   }
 }

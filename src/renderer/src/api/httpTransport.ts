@@ -14,7 +14,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
   const headers = { Authorization: `Bearer ${options.token}` }
 
-  async function call(operation: Parameters<Transport['call']>[0], input: unknown): Promise<unknown> {
+  async function call(...[operation, input, callOptions]: Parameters<Transport['call']>): Promise<unknown> {
     const { method, path, rest } = buildHttpRequest(operation, (input ?? {}) as Record<string, unknown>)
     let url = options.baseUrl + path
     const init: RequestInit = { method, headers: { ...headers } }
@@ -25,7 +25,11 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       if (qs) url += `?${qs}`
     } else {
       init.body = JSON.stringify(rest)
-      init.headers = { ...headers, 'Content-Type': 'application/json' }
+      init.headers = {
+        ...headers,
+        'Content-Type': 'application/json',
+        ...(callOptions?.idempotencyKey ? { 'Idempotency-Key': callOptions.idempotencyKey } : {}),
+      }
     }
     let response: Response
     try {

@@ -96,7 +96,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
   }
 
   async function createOrder(request: CreateOrderRequest): Promise<Order> {
-    const created = await requireApi().call('orders.create', request)
+    const created = await requireApi().callOnce('orders.create', request)
     reset()
     order.value = created
     return created
@@ -184,7 +184,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     const current = order.value
     if (!current || wallet === 'cash') return null
     const installments = WALLETS[wallet].installments ? (selectedInstallments.value ?? undefined) : undefined
-    const created = await requireApi().call('payments.create', {
+    const created = await requireApi().callOnce('payments.create', {
       id: current.id,
       method: 'qr',
       wallet,
@@ -219,7 +219,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     const current = order.value
     if (!current || busy.value) return
     await withBusy(async () => {
-      const created = await requireApi().call('payments.create', { id: current.id, method: 'aggregate' })
+      const created = await requireApi().callOnce('payments.create', { id: current.id, method: 'aggregate' })
       markAwaiting(current.id)
       if (hasQr(created)) panels.value = [...panels.value.filter((p) => p.wallet !== null), panelFromCreated(created)]
     })
@@ -280,7 +280,11 @@ export const useCheckoutStore = defineStore('checkout', () => {
     codePayment.value = { phase: 'submitting', attemptId: null, wallet: null, failureCode: null }
     busy.value = true
     try {
-      const created = await requireApi().call('payments.create', { id: current.id, method: 'payment-code', authCode })
+      const created = await requireApi().callOnce('payments.create', {
+        id: current.id,
+        method: 'payment-code',
+        authCode,
+      })
       if (created.status === 'succeeded') {
         codePayment.value = null
         markPaid(current.id, created.wallet, new Date().toISOString())
@@ -320,7 +324,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     const current = order.value
     if (!current || busy.value) return null
     return withBusy(async () => {
-      const created = await requireApi().call('payments.create', {
+      const created = await requireApi().callOnce('payments.create', {
         id: current.id,
         method: 'cash',
         wallet: 'cash',

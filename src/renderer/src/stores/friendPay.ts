@@ -65,7 +65,7 @@ export const useFriendPayStore = defineStore('friendPay', () => {
   async function create(input: FriendPayInput): Promise<FriendPayRequest> {
     creating.value = true
     try {
-      const created = remember(await requireApi().call('friendPay.create', input))
+      const created = remember(await requireApi().callOnce('friendPay.create', input))
       if (listLoaded.value && !listIds.value.includes(created.id)) listIds.value = [created.id, ...listIds.value]
       return created
     } finally {

@@ -42,7 +42,7 @@ export const useOrdersStore = defineStore('orders', () => {
 
   /** A manager's second try at a refund the wallet closed; the detail shows the new refund. */
   async function retryRefund(id: string): Promise<void> {
-    await requireApi().call('refunds.retry', { id })
+    await requireApi().callOnce('refunds.retry', { id })
     if (detail.value) await loadDetail(detail.value.id)
   }
 
