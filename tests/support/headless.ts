@@ -60,6 +60,7 @@ export async function startHeadless(extraEnv: Record<string, string> = {}) {
   return {
     base,
     token,
+    dataDir: dir.path,
     output: () => output,
     async api(method: string, path: string, body?: unknown) {
       const res = await fetch(base + path, {

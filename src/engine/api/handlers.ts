@@ -30,6 +30,7 @@ export function createHandlers(
     'routing.get': () => s.routing.get(),
     'routing.update': (input) => s.routing.update(input),
     'audit.list': (input) => ({ entries: s.audit.list(input.limit) }),
+    'audit.verify': () => s.audit.verify(),
     'orders.create': (input) => s.orders.create(input),
     'orders.list': (input) => ({ orders: s.orders.list(input) }),
     'orders.get': (input) => s.orders.get(input.id),

@@ -1,7 +1,7 @@
 import type { OperationOutput, OperationParsedInput } from '../../shared/api/operations'
 import type { CreatedPayment, StoreProfile, WalletConfig } from '../../shared/api/types'
 import type { RoutingSettingsData } from '../config/routing'
-import type { listAudit } from '../config/audit'
+import type { listAudit, verifyAudit } from '../config/audit'
 import type { FriendPayService } from '../friendPay/service'
 import type { createCatalogService } from '../catalog/service'
 import type { OrderService } from '../orders/service'
@@ -13,7 +13,7 @@ export interface EngineServices {
   store: { profile(): StoreProfile }
   wallets: { list(): WalletConfig[]; update(input: OperationParsedInput<'wallets.update'>): WalletConfig }
   routing: { get(): RoutingSettingsData; update(input: RoutingSettingsData): RoutingSettingsData }
-  audit: { list(limit: number): ReturnType<typeof listAudit> }
+  audit: { list(limit: number): ReturnType<typeof listAudit>; verify(): ReturnType<typeof verifyAudit> }
   aggregate: { create(orderId: string): Promise<CreatedPayment> }
   friendPay: FriendPayService
   credentials: {

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { present } from '../../shared/assert'
 import type { Clock } from '../clock'
-import { listAudit } from '../config/audit'
+import { listAudit, verifyAudit } from '../config/audit'
 import { getRoutingSettings, saveRoutingSettings } from '../config/routing'
 import { listWalletConfigs, saveWalletConfig } from '../config/wallets'
 import { credentialsStatus, saveCredentials } from '../credentials/store'
@@ -43,7 +43,7 @@ export function createSettingsServices(parts: {
           return getRoutingSettings(db)
         }),
     },
-    audit: { list: (limit) => listAudit(db, limit) },
+    audit: { list: (limit) => listAudit(db, limit), verify: () => verifyAudit(db) },
     credentials: {
       get: (input) => credentialsStatus(db, secretBox, input.wallet, input.mode),
       set: async (input) => {

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import { AUDIT_GENESIS_HASH, auditEntryHash, type AuditRow } from '../config/auditChain'
 
 export interface Migration {
   version: number
@@ -315,6 +316,35 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 10,
+    name: 'hash-chained audit log',
+    up(db) {
+      // Each entry carries the hash of the one before: an entry edited or removed in the file breaks the chain.
+      db.exec(`
+        DROP TRIGGER audit_is_append_only_update;
+        ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+        ALTER TABLE audit_log ADD COLUMN hash TEXT;
+      `)
+      chainExistingAuditEntries(db)
+      db.exec(`
+        CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      `)
+    },
+  },
 ]
+
+/** Entries written before the chain existed are chained once, in order. */
+function chainExistingAuditEntries(db: Database): void {
+  const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as AuditRow[]
+  const update = db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?')
+  let previous = AUDIT_GENESIS_HASH
+  for (const row of rows) {
+    const hash = auditEntryHash(previous, row)
+    update.run(previous, hash, row.seq)
+    previous = hash
+  }
+}
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

@@ -1,6 +1,7 @@
 import type { Order } from '../../shared/api/types'
 import { EngineError } from '../../shared/errors'
 import type { OrderStatus } from '../../shared/states'
+import { appendAudit } from '../config/audit'
 import { finishFriendPay, listOpenFriendPayForOrder } from '../friendPay/queries'
 import { errorFields } from '../logger'
 import { countUnfinishedAttemptsForOrder } from '../payments/queries'
@@ -24,6 +25,10 @@ export async function endOrder(ctx: OrderContext, id: string, to: 'cancelled' | 
       throw new EngineError('CONCURRENT_UPDATE', 'the order changed meanwhile, try again')
     }
     ctx.events.append({ type: to === 'cancelled' ? 'order.cancelled' : 'order.expired', orderId: id })
+    if (to === 'cancelled') {
+      const change = { before: { status: row.status }, after: { status: to }, at: ctx.clock.now() }
+      appendAudit(ctx.db, { entity: 'order', entityId: id, ...change })
+    }
     cancelFriendPay(ctx, id, to === 'cancelled' ? 'order_cancelled' : 'order_expired')
   })
   return load(ctx, id)

@@ -1,3 +1,4 @@
+import { appendAudit } from '../config/audit'
 import { present } from '../../shared/assert'
 import { EngineError } from '../../shared/errors'
 import { errorFields } from '../logger'
@@ -152,7 +153,15 @@ export function retryRefund(ctx: PaymentContext, id: string): RefundView {
     if (hasLiveRefund(ctx.db, failed.attempt_id)) {
       throw new EngineError('INVALID_STATE', 'this payment already has a refund under way or done')
     }
-    return queueRefund(ctx, { kind: 'retry', of: failed }, ctx.clock.now())
+    const retry = queueRefund(ctx, { kind: 'retry', of: failed }, ctx.clock.now())
+    appendAudit(ctx.db, {
+      entity: 'refund',
+      entityId: failed.id,
+      before: { status: failed.status, lastError: failed.last_error },
+      after: { retriedAs: retry, amountFen: failed.amount_fen },
+      at: ctx.clock.now(),
+    })
+    return retry
   })
   startRefunds(ctx)
   return refundView(present(getRefundRow(ctx.db, present(retryId, 'retry refund id')), 'retry refund'))

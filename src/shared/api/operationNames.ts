@@ -11,6 +11,7 @@ export const OPERATION_NAMES = [
   'routing.get',
   'routing.update',
   'audit.list',
+  'audit.verify',
   'orders.create',
   'orders.list',
   'orders.get',

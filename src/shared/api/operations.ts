@@ -11,6 +11,7 @@ import {
   ListOrdersInput,
   Refund,
   AuditEntry,
+  AuditVerification,
   ConnectionTestResultSchema,
   CredentialsStatus,
   CreateFriendPayInput,
@@ -95,6 +96,12 @@ export const operations = {
     input: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
     output: z.object({ entries: z.array(AuditEntry) }),
     http: { method: 'GET', path: '/api/audit' },
+  },
+  'audit.verify': {
+    summary: 'Whether the hash-chained audit log is intact, and where it breaks',
+    input: z.strictObject({}),
+    output: AuditVerification,
+    http: { method: 'GET', path: '/api/audit/verify' },
   },
   'orders.create': {
     summary: 'Create an order from catalog lines (by SKU) or from a plain amount',

@@ -430,6 +430,26 @@ export const AuditEntry = z
   })
   .meta({ id: 'AuditEntry' })
 
+export const AuditVerification = z
+  .object({
+    intact: z.boolean().meta({ description: 'Every entry links to the one before and hashes to what it carries' }),
+    checked: z.number().int().meta({ description: 'Entries verified before the first break (all, when intact)' }),
+    headHash: z
+      .string()
+      .nullable()
+      .meta({ description: "The last entry's hash: note it (a day-close report, say) to detect a rewritten chain" }),
+    brokenAt: z
+      .object({
+        seq: z.number().int(),
+        reason: z.enum(['edited', 'unlinked']).meta({
+          description:
+            'edited: the entry does not hash to what it carries; unlinked: an entry before it was removed or changed',
+        }),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'AuditVerification' })
+
 export const CreatedPayment = z
   .object({
     id: z.string(),
