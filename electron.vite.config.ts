@@ -10,6 +10,8 @@ export default defineConfig({
           // The Electron main process, and the same engine + server without Electron (`npm run serve`).
           index: resolve('src/main/index.ts'),
           serve: resolve('src/server/cli.ts'),
+          // `npm run restore -- <backup>`: stages a backup for the next start.
+          restore: resolve('src/server/restore.ts'),
         },
       },
     },

@@ -16,7 +16,9 @@ import { createRejectionThrottle, type RejectionThrottle } from './events/reject
 import { createFriendPayService, type FriendPayService } from './friendPay/service'
 import { createIdGenerator, newSecretToken } from './ids'
 import { createLifecycle, type Lifecycle } from './lifecycle'
-import { createConsoleLogger, type Logger } from './logger'
+import { createConsoleLogger, errorFields, type Logger } from './logger'
+import { applyStagedRestore } from './backup/backups'
+import { createBackupService, type BackupService } from './backup/service'
 import { createOrderService, type OrderService } from './orders/service'
 import { createAggregateService } from './payments/aggregate'
 import { forgetAccountOutcomes } from './payments/queries'
@@ -55,6 +57,11 @@ export interface EngineOptions {
   walletTimeoutMs?: number
   /** Real wallet providers to build adapters for; a wallet without one is unavailable outside simulator mode. */
   adapters?: readonly WalletModule[]
+  /**
+   * Back up the books on a schedule and at shutdown (the desktop app and headless mode turn this on; the folder and
+   * schedule are settings). A restore staged with `backups.restore` is applied at start either way.
+   */
+  backups?: boolean
   /** Where failures and notable events are reported (default: one line each on stderr). */
   logger?: Logger
 }
@@ -69,6 +76,7 @@ export interface Engine {
   readonly simulator: SimulatorProvider
   readonly aggregate: ReturnType<typeof createAggregateService>
   readonly friendPay: FriendPayService
+  readonly backups: BackupService
   /** Runs one API operation (validated against the contract), typed by the contract; throws only EngineError. */
   invoke: Invoke
   /** The same for transports (IPC, HTTP), whose operation name and input arrive from outside. */
@@ -104,7 +112,7 @@ export function createEngine(options: EngineOptions): Engine {
   const clock = options.clock ?? systemClock
   const log = options.logger ?? createConsoleLogger()
   const lifecycle = createLifecycle(log)
-  const books = openBooks(options, clock)
+  const books = openBooks(options, clock, log)
   const rejections = createRejectionThrottle(clock)
   let baseUrl = options.publicBaseUrl ?? 'http://127.0.0.1:5170'
   const publicBaseUrl = (): string => baseUrl
@@ -133,7 +141,13 @@ export function createEngine(options: EngineOptions): Engine {
   })
   const services = createServices(options, { ...books, clock, log, lifecycle, adapters, publicBaseUrl, rejections })
   if (options.seedDemo ?? true) seedDemoStore(books.db, clock, books.newId)
-  const invoke = createOperations(options, { ...books, clock, log, adapters, services })
+  const backups = createBackupService({
+    ...books,
+    clock,
+    dataDir: options.dataDir,
+    nativeBinding: options.nativeBinding,
+  })
+  const invoke = createOperations(options, { ...books, clock, log, adapters, services, backups })
   const idempotency = createIdempotencyKeys(books.db, books.events, clock)
   const sweep = singleFlight(async () => {
     await services.payments.sweep()
@@ -142,6 +156,9 @@ export function createEngine(options: EngineOptions): Engine {
     idempotency.expire()
   })
   const stopSweeps = lifecycle.every(options.sweepIntervalMs ?? 2000, 'sweep', sweep)
+  const stopBackups = options.backups
+    ? lifecycle.every(BACKUP_CHECK_INTERVAL_MS, 'backup', async () => void (await backups.runIfDue()))
+    : () => undefined
   const { db, events } = books
   const { whileOpen } = lifecycle
 
@@ -156,6 +173,7 @@ export function createEngine(options: EngineOptions): Engine {
     // The phone pages' entry points that call wallets are waited for at shutdown too.
     aggregate: { ...services.aggregate, land: whileOpen(services.aggregate.land) },
     friendPay: { ...services.friendPay, pay: whileOpen(services.friendPay.pay) },
+    backups,
     invoke: whileOpen(invoke) as Invoke,
     invokeUntrusted: whileOpen(invoke),
     invokeIdempotent: whileOpen((key: string, operation: unknown, input: unknown) =>
@@ -181,7 +199,9 @@ export function createEngine(options: EngineOptions): Engine {
     async close() {
       if (!lifecycle.beginClose()) return
       stopSweeps()
+      stopBackups()
       await engine.idle()
+      if (options.backups) await backUpAtShutdown(backups, log)
       await closeBooks(books, simulator)
     },
   }
@@ -195,8 +215,10 @@ interface Books {
 }
 
 /** The merchant's database, its event log (the unit of work, group-committed) and id generator. */
-function openBooks(options: EngineOptions, clock: Clock): Books {
+function openBooks(options: EngineOptions, clock: Clock, log: Logger): Books {
   const file = join(options.dataDir, DATABASE_FILE)
+  const replaced = applyStagedRestore(options.dataDir, DATABASE_FILE, clock.now())
+  if (replaced) log.warn({ replaced }, 'restored the books from a backup; the replaced files are kept beside them')
   ensurePrivateDatabaseFile(file)
   const db = openDatabase(file, { nativeBinding: options.nativeBinding })
   const groups = createCommitGroups(db, {
@@ -236,6 +258,18 @@ function startSimulator(
     defaultOutcome: options.simulator?.defaultOutcome,
   })
   return { provider, db }
+}
+
+/** How often the schedule is checked (a backup is taken when the newest is older than the setting asks). */
+const BACKUP_CHECK_INTERVAL_MS = 10 * 60_000
+
+/** The last backup before the books close; a failure is logged and does not stop the shutdown. */
+async function backUpAtShutdown(backups: BackupService, log: Logger): Promise<void> {
+  try {
+    await backups.run()
+  } catch (error) {
+    log.error(errorFields(error), 'the backup at shutdown failed')
+  }
 }
 
 /** Writes what is still in memory: the wallet's books first, since the merchant's record what the wallet said. */
@@ -295,7 +329,13 @@ function createServices(options: EngineOptions, parts: ServiceParts) {
 /** The API operations, served by both transports through one invoker. */
 function createOperations(
   options: EngineOptions,
-  parts: Books & { clock: Clock; log: Logger; adapters: WalletAdapters; services: ReturnType<typeof createServices> },
+  parts: Books & {
+    clock: Clock
+    log: Logger
+    adapters: WalletAdapters
+    services: ReturnType<typeof createServices>
+    backups: BackupService
+  },
 ): InvokeUntrusted {
   const { services } = parts
   const settings = createSettingsServices({ ...parts, secretBox: options.secretBox ?? null })
@@ -307,6 +347,7 @@ function createOperations(
       friendPay: services.friendPay,
       options: (orderId) => services.optionsFor(services.payments.requireOrder(orderId)),
       catalog: services.catalog,
+      backups: parts.backups,
       orders: services.orders,
       payments: services.payments,
     }),

@@ -40,6 +40,7 @@ async function start(): Promise<void> {
     publicBaseUrl: config.publicBaseUrl,
     secretBox: safeStorageSecretBox(safeStorage),
     adapters: REAL_WALLET_ADAPTERS,
+    backups: true,
   })
   const token = tokenAtStart(config, engine.apiTokens, process.argv)
   server = await startServer({ engine, config, apiToken: token.check, version: APP_VERSION, consoleDir: rendererDir })

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     publicBaseUrl: config.publicBaseUrl,
     secretBox: keyFile ? createKeyFileSecretBox(resolve(keyFile)) : null,
     adapters: REAL_WALLET_ADAPTERS,
+    backups: true,
   })
   const token = tokenAtStart(config, engine.apiTokens, process.argv)
   const server = await startServer({

@@ -8,6 +8,8 @@ import {
 import { parseOperationInput } from '../../shared/api/validate'
 import type { PaymentOption } from '../../shared/api/types'
 import { EngineError } from '../../shared/errors'
+import type { BackupFile } from '../backup/backups'
+import type { BackupService } from '../backup/service'
 import type { EventLog } from '../events/log'
 import { errorFields, type Logger } from '../logger'
 import type { CatalogService, EngineServices } from './services'
@@ -19,7 +21,11 @@ type Handler<N extends OperationName> = (
 export type Handlers = { [N in OperationName]: Handler<N> }
 
 export function createHandlers(
-  s: EngineServices & { catalog: CatalogService; options: (orderId: string) => PaymentOption[] },
+  s: EngineServices & {
+    catalog: CatalogService
+    options: (orderId: string) => PaymentOption[]
+    backups: BackupService
+  },
 ): Handlers {
   return {
     'store.get': () => s.store.profile(),
@@ -31,6 +37,10 @@ export function createHandlers(
     'routing.update': (input) => s.routing.update(input),
     'audit.list': (input) => ({ entries: s.audit.list(input.limit) }),
     'audit.verify': () => s.audit.verify(),
+    'backups.list': () => backupList(s.backups),
+    'backups.run': async () => backupView(await s.backups.run()),
+    'backups.configure': (input) => (s.backups.configure(input), backupList(s.backups)),
+    'backups.restore': (input) => ({ ...s.backups.restore(input.name), restartNeeded: true as const }),
     'orders.create': (input) => s.orders.create(input),
     'orders.list': (input) => ({ orders: s.orders.list(input) }),
     'orders.get': (input) => s.orders.get(input.id),
@@ -49,6 +59,15 @@ export function createHandlers(
     'credentials.set': (input) => s.credentials.set(input),
     'wallets.testConnection': (input) => s.credentials.test(input),
   }
+}
+
+function backupView(file: BackupFile) {
+  return { name: file.name, takenAt: new Date(file.takenAt).toISOString(), bytes: file.bytes }
+}
+
+function backupList(backups: BackupService) {
+  const list = backups.list()
+  return { folder: list.folder, everyHours: list.everyHours, backups: list.backups.map(backupView) }
 }
 
 /** Runs one operation, typed by the contract: input as a caller writes it, output as the contract defines it. */

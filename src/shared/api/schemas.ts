@@ -450,6 +450,32 @@ export const AuditVerification = z
   })
   .meta({ id: 'AuditVerification' })
 
+export const BackupFileSchema = z
+  .object({
+    name: z.string(),
+    takenAt: Timestamp,
+    bytes: z.number().int(),
+  })
+  .meta({ id: 'BackupFile' })
+
+export const BackupSettingsSchema = z.strictObject({
+  folder: z.string().min(1).max(1024).meta({ description: 'A full path: another disk or a synced folder is best' }),
+  everyHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(168)
+    .meta({ description: 'Hours between backups; 0 takes them only at shutdown and on request' }),
+})
+
+export const BackupList = z
+  .object({
+    folder: z.string(),
+    everyHours: z.number().int(),
+    backups: z.array(BackupFileSchema).meta({ description: 'Newest first; 7 daily and 4 weekly are kept' }),
+  })
+  .meta({ id: 'BackupList' })
+
 export const CreatedPayment = z
   .object({
     id: z.string(),

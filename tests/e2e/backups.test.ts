@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../support/browser'
+import { startHeadless } from '../support/headless'
+
+let app: Awaited<ReturnType<typeof startHeadless>>
+let browser: Browser
+
+beforeAll(async () => {
+  app = await startHeadless()
+  browser = await launchChromium()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+})
+
+describe('the owner backs up and restores from the console', () => {
+  it('takes a backup now, lists it, and stages its restore for the next start', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })).newPage()
+    await page.goto(`${app.base}/?token=${encodeURIComponent(app.token)}`)
+    await page.goto(`${app.base}/#/settings`)
+    await page.locator('[data-testid="settings-tab"][data-tab="backups"]').click()
+    await page.getByTestId('backup-now').click()
+    await expect.poll(() => page.getByTestId('backup-notice').textContent()).toContain('已备份')
+    await expect.poll(() => page.getByTestId('backup-row').count()).toBe(1)
+    await page.getByTestId('backup-restore').first().click()
+    await page.locator('.el-message-box').getByRole('button', { name: '恢复', exact: true }).click()
+    await expect.poll(() => page.getByTestId('backup-notice').textContent()).toContain('下次启动时恢复')
+    expect(existsSync(join(app.dataDir, 'restore-pending.sqlite'))).toBe(true)
+    await page.screenshot({ path: 'test-results/backups-1366.png' })
+    await page.context().close()
+  })
+})
