@@ -19,6 +19,7 @@ import { createLifecycle, type Lifecycle } from './lifecycle'
 import { createConsoleLogger, errorFields, type Logger } from './logger'
 import { applyStagedRestore } from './backup/backups'
 import { createBackupService, type BackupService } from './backup/service'
+import { exportLogs } from './logs/export'
 import { createOrderService, type OrderService } from './orders/service'
 import { createAggregateService } from './payments/aggregate'
 import { forgetAccountOutcomes } from './payments/queries'
@@ -62,6 +63,8 @@ export interface EngineOptions {
    * schedule are settings). A restore staged with `backups.restore` is applied at start either way.
    */
   backups?: boolean
+  /** Folder of the host's log files (server/fileLog), gathered by `logs.export` for support. */
+  logDir?: string
   /** Where failures and notable events are reported (default: one line each on stderr). */
   logger?: Logger
 }
@@ -348,6 +351,10 @@ function createOperations(
       options: (orderId) => services.optionsFor(services.payments.requireOrder(orderId)),
       catalog: services.catalog,
       backups: parts.backups,
+      exportLogs: async () => {
+        await new Promise<void>((resolve) => (parts.log.flush ? parts.log.flush(() => resolve()) : resolve()))
+        return exportLogs(options.logDir, options.dataDir, parts.clock.now())
+      },
       orders: services.orders,
       payments: services.payments,
     }),

@@ -10,6 +10,8 @@ export interface Logger {
   error(fields: LogFields, message: string): void
   warn(fields: LogFields, message: string): void
   info(fields: LogFields, message: string): void
+  /** Writes out what is buffered (pino's); the log export calls it before reading the files. */
+  flush?(callback: (error?: Error) => void): void
 }
 
 /** One line per entry on stderr: `[engine] message {"operation":"orders.create",…}`. */

@@ -4,6 +4,7 @@ import { createEngine, type Engine } from '../engine'
 import { startServer, type RunningServer } from '../server'
 import { tokenAtStart, tokenNotice } from '../server/apiTokenNotice'
 import { loadServerConfig } from '../server/config'
+import { createFileLogger, type FileLogger } from '../server/fileLog'
 import { APP_VERSION } from '../server/version'
 import {
   CONSOLE_SCHEME,
@@ -24,6 +25,7 @@ const preloadFile = join(__dirname, '../preload/index.js')
 const consoleUrl = (): string => resolveConsoleUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL)
 
 let engine: Engine | null = null
+let fileLog: FileLogger | null = null
 let server: RunningServer | null = null
 let mainWindow: BrowserWindow | null = null
 
@@ -34,8 +36,11 @@ async function start(): Promise<void> {
   protocol.handle(CONSOLE_SCHEME, createConsoleProtocolHandler(rendererDir))
   const config = loadServerConfig(process.env)
   const dataDir = process.env.HUTONG_DATA_DIR?.trim() || join(app.getPath('userData'), 'data')
+  fileLog = await createFileLogger(join(dataDir, 'logs'))
   engine = createEngine({
     dataDir,
+    logger: fileLog.logger,
+    logDir: fileLog.folder,
     nativeBinding: electronSqliteBinding(app),
     publicBaseUrl: config.publicBaseUrl,
     secretBox: safeStorageSecretBox(safeStorage),
@@ -83,7 +88,8 @@ if (!app.requestSingleInstanceLock()) {
   })
   closeBeforeQuit(
     app,
-    () => ({ server, engine }),
+    // The log file is closed after the engine, which may still report while it writes its last changes.
+    () => ({ server, engine: engine && { close: () => engine!.close().finally(() => fileLog?.close()) } }),
     () => {
       server = null
       engine = null

@@ -8,6 +8,7 @@ import { createEngine } from '../engine'
 import { REAL_WALLET_ADAPTERS } from '../engine/providers/real'
 import { createKeyFileSecretBox } from '../engine/secrets'
 import { tokenAtStart, tokenNotice } from './apiTokenNotice'
+import { createFileLogger } from './fileLog'
 import { startServer } from './index'
 import { loadServerConfig } from './config'
 import { APP_VERSION } from './version'
@@ -17,8 +18,11 @@ async function main(): Promise<void> {
   const dataDir = resolve(process.env.HUTONG_DATA_DIR?.trim() || join(homedir(), '.hutong-checkout'))
   // Secrets need an explicit opt-in here: a key file (created 0600 on first use) the operator keeps safe.
   const keyFile = process.env.HUTONG_SECRETS_KEY_FILE?.trim()
+  const fileLog = await createFileLogger(join(dataDir, 'logs'))
   const engine = createEngine({
     dataDir,
+    logger: fileLog.logger,
+    logDir: fileLog.folder,
     publicBaseUrl: config.publicBaseUrl,
     secretBox: keyFile ? createKeyFileSecretBox(resolve(keyFile)) : null,
     adapters: REAL_WALLET_ADAPTERS,
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
   })
   console.log(`Hutong Checkout ${APP_VERSION} — headless`)
   console.log(`  data:      ${dataDir}`)
+  console.log(`  logs:      ${fileLog.folder}`)
   console.log(`  listening: ${server.localUrl}`)
   console.log(`  phones:    ${server.publicBaseUrl}`)
   for (const line of tokenNotice(token, server.localUrl)) console.log(line)
@@ -51,6 +56,7 @@ async function main(): Promise<void> {
     try {
       await server.close()
       await engine.close()
+      await fileLog.close()
     } catch (error) {
       console.error(
         `[engine] the last changes could not be written: ${error instanceof Error ? error.message : String(error)}`,

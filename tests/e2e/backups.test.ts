@@ -31,6 +31,8 @@ describe('the owner backs up and restores from the console', () => {
     await page.locator('.el-message-box').getByRole('button', { name: '恢复', exact: true }).click()
     await expect.poll(() => page.getByTestId('backup-notice').textContent()).toContain('下次启动时恢复')
     expect(existsSync(join(app.dataDir, 'restore-pending.sqlite'))).toBe(true)
+    await page.getByTestId('export-logs').click()
+    await expect.poll(() => page.getByTestId('backup-notice').textContent()).toContain('日志文件')
     await page.screenshot({ path: 'test-results/backups-1366.png' })
     await page.context().close()
   })

@@ -10,6 +10,7 @@ import type { PaymentOption } from '../../shared/api/types'
 import { EngineError } from '../../shared/errors'
 import type { BackupFile } from '../backup/backups'
 import type { BackupService } from '../backup/service'
+import type { LogExport } from '../logs/export'
 import type { EventLog } from '../events/log'
 import { errorFields, type Logger } from '../logger'
 import type { CatalogService, EngineServices } from './services'
@@ -25,6 +26,7 @@ export function createHandlers(
     catalog: CatalogService
     options: (orderId: string) => PaymentOption[]
     backups: BackupService
+    exportLogs: () => Promise<LogExport>
   },
 ): Handlers {
   return {
@@ -40,6 +42,7 @@ export function createHandlers(
     'backups.list': () => backupList(s.backups),
     'backups.run': async () => backupView(await s.backups.run()),
     'backups.configure': (input) => (s.backups.configure(input), backupList(s.backups)),
+    'logs.export': () => s.exportLogs(),
     'backups.restore': (input) => ({ ...s.backups.restore(input.name), restartNeeded: true as const }),
     'orders.create': (input) => s.orders.create(input),
     'orders.list': (input) => ({ orders: s.orders.list(input) }),

@@ -16,6 +16,7 @@ export const OPERATION_NAMES = [
   'backups.run',
   'backups.configure',
   'backups.restore',
+  'logs.export',
   'orders.create',
   'orders.list',
   'orders.get',

@@ -130,6 +130,12 @@ export const operations = {
     output: z.object({ name: z.string(), orders: z.number().int(), restartNeeded: z.literal(true) }),
     http: { method: 'POST', path: '/api/backups/restore' },
   },
+  'logs.export': {
+    summary: 'Gather the log files into one file for support (secrets were redacted when written)',
+    input: z.strictObject({}),
+    output: z.object({ path: z.string(), files: z.number().int(), bytes: z.number().int() }),
+    http: { method: 'POST', path: '/api/logs/export' },
+  },
   'orders.create': {
     summary: 'Create an order from catalog lines (by SKU) or from a plain amount',
     input: CreateOrderInput,
