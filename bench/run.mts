@@ -10,7 +10,12 @@ import {
 import { cpuReferenceMs } from './workloads/cpuReference.mjs'
 import { renderer } from './workloads/renderer.mjs'
 import { scale } from './workloads/scale.mjs'
-import { httpApiThroughput, paymentDetection, timeToQrOverHttp } from './workloads/serverWorkloads.mjs'
+import {
+  httpApiThroughput,
+  paymentDetection,
+  slowSocketsNeighbour,
+  timeToQrOverHttp,
+} from './workloads/serverWorkloads.mjs'
 import { machine, printTable, result, versions, type BenchResult } from './lib/report.mjs'
 
 const only = process.argv.slice(2)
@@ -44,6 +49,7 @@ await step('routing', routingDecision)
 await step('qr', async () => [...(await timeToQrInProcess()), ...(await timeToQrOverHttp())])
 await step('http', () => httpApiThroughput(5))
 await step('detection', paymentDetection)
+await step('slow-sockets', slowSocketsNeighbour)
 await step('scale', () => scale(scaleOrders))
 await step('renderer', renderer)
 

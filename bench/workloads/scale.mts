@@ -12,6 +12,22 @@ import { result, type BenchResult } from '../lib/report.mjs'
  * A store with a long history: `orders` paid orders spread over the past two years (one line and one paid
  * attempt each), written straight into the database; then the engine opens it as the app would.
  */
+/** A process taking checkouts on the store is SIGKILLed half a second after it got busy. */
+async function killUnderLoad(dir: string): Promise<void> {
+  const child = fork(fileURLToPath(new URL('./killUnderLoad.mts', import.meta.url)), [dir], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve())
+    child.once('exit', (code) => reject(new Error(`the loaded process exited early (${code})`)))
+  })
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGKILL')
+  await exited
+}
+
 export async function scale(orders: number): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'hutong-bench-scale-'))
   try {
@@ -49,6 +65,7 @@ export async function scale(orders: number): Promise<BenchResult[]> {
     db.close()
     const seedSeconds = (nowMs() - seedStart) / 1000
 
+    await killUnderLoad(dir)
     // The engine is measured in a process of its own, so its memory is the engine's, not the seeding's.
     const probe = await new Promise<{ openMs: number; lookupP50: number; todayP50: number; rssMb: number }>(
       (resolve, reject) => {
@@ -65,7 +82,15 @@ export async function scale(orders: number): Promise<BenchResult[]> {
     const today = { p50: probe.todayP50 }
     const note = `${orders.toLocaleString('en-US')} orders (seeded in ${seedSeconds.toFixed(1)} s)`
     return [
-      result('scale: open + migrate check + recovery sweep', openMs, 'ms', { op: '<', value: 500 }, { note }),
+      result(
+        'scale: restart to ready after a SIGKILL under load',
+        openMs,
+        'ms',
+        { op: '<', value: 1000 },
+        {
+          note: `${note}; open, migration check, WAL recovery, recovery sweep and a first answer`,
+        },
+      ),
       result("scale: today's takings by wallet p50", today.p50, 'ms', { op: '<', value: 100 }, { note }),
       result('scale: order lookup by number p50', lookup.p50, 'ms', { op: '<', value: 5 }, { note }),
       result('scale: engine process RSS', rssMb, 'MB', { op: '<', value: 300 }, { note }),

@@ -8,6 +8,7 @@ const ids = JSON.parse(idsJson) as string[]
 const openStart = nowMs()
 const engine = createEngine({ dataDir: dir, sweepIntervalMs: 0 })
 await engine.sweep()
+await engine.invoke('orders.get', { id: ids[0]! })
 const openMs = nowMs() - openStart
 let k = 0
 const lookup = percentiles(await sample(2000, () => engine.invoke('orders.get', { id: ids[k++ % ids.length]! }), 100))

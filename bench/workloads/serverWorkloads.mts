@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process'
+import { connect, type Socket } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -164,4 +165,56 @@ export async function httpApiThroughput(seconds: number): Promise<BenchResult[]>
     child.kill('SIGTERM')
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** GET /api/health over a new connection from `fromAddress`: milliseconds to the first byte of the answer. */
+function firstAnswerMs(port: number, fromAddress: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = nowMs()
+    const socket = connect({ host: '127.0.0.1', port, localAddress: fromAddress }, () =>
+      socket.write('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'),
+    )
+    socket.once('data', () => {
+      resolve(nowMs() - start)
+      socket.destroy()
+    })
+    socket.once('error', reject)
+  })
+}
+
+/**
+ * A neighbour on the Wi-Fi holds 500 sockets that send headers and then a body a byte at a time: how long the till
+ * (another address) waits for its first answer, against the same with nobody holding sockets.
+ */
+export async function slowSocketsNeighbour(): Promise<BenchResult[]> {
+  return withServer(async (base) => {
+    const port = Number(new URL(base).port)
+    const sample = async () => {
+      const times: number[] = []
+      for (let i = 0; i < 200; i++) times.push(await firstAnswerMs(port, '127.0.0.2'))
+      return percentiles(times.slice(20))
+    }
+    const quiet = await sample()
+    const slow = await Promise.all(
+      Array.from(
+        { length: 500 },
+        () =>
+          new Promise<Socket>((resolve) => {
+            const socket = connect({ host: '127.0.0.1', port, localAddress: '127.0.0.3' }, () => {
+              socket.write('POST /f/code HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\ncode=1')
+              resolve(socket)
+            })
+            socket.on('error', () => undefined)
+            socket.resume()
+          }),
+      ),
+    )
+    const loaded = await sample()
+    for (const socket of slow) socket.destroy()
+    const note = `p99 ${loaded.p99.toFixed(2)} ms with them, ${quiet.p99.toFixed(2)} ms without`
+    return [
+      result('time to first answer, 500 slow sockets open (p50)', loaded.p50, 'ms', { op: '<', value: 50 }, { note }),
+      result('time to first answer, no slow sockets (p50)', quiet.p50, 'ms', null),
+    ]
+  })
 }
