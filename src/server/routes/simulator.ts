@@ -4,6 +4,7 @@ import { EngineError } from '../../shared/errors'
 import { WALLETS, type WalletId } from '../../shared/wallets'
 import type { Engine } from '../../engine'
 import { SIMULATOR_OUTCOMES } from '../../engine/providers/simulator'
+import { SimulatorFaultPlanSchema } from '../../engine/providers/simulator/faults'
 import { pickLocale } from '../pages/html'
 import { FRIEND_CSS } from '../pages/friendPage'
 import { renderSimulatorPage, SIMULATOR_CSS, type SimulatorPageState } from '../pages/simulatorPage'
@@ -99,6 +100,28 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine): v
     if (lang) query.set('lang', lang)
     return reply.redirect(`/sim/pay/${encodeURIComponent(token)}?${query.toString()}`, 303)
   })
+
+  // Faults of a real wallet, on demand (token-protected like the rest of /api): never while real money flows.
+  app.post('/api/simulator/faults', async (request) => {
+    const parsed = SimulatorFaultPlanSchema.safeParse(request.body ?? {})
+    if (!parsed.success) {
+      throw new EngineError('VALIDATION_FAILED', 'send {"faults":[{"kind":…,"calls"?,"times"?,"delayMs"?}]}', {
+        issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      })
+    }
+    const { wallets } = await engine.invoke('wallets.list', {})
+    const live = wallets.filter((w) => w.accepted && w.mode === 'production').map((w) => w.wallet)
+    if (live.length) {
+      throw new EngineError(
+        'INVALID_STATE',
+        `fault injection is refused while wallets take real money: ${live.join(', ')}`,
+      )
+    }
+    engine.simulator.setFaults(parsed.data.faults)
+    return { faults: engine.simulator.plannedFaults() }
+  })
+
+  app.get('/api/simulator/faults', async () => ({ faults: engine.simulator.plannedFaults() }))
 
   // Injectable outcomes for demos and tests (token-protected like the rest of /api).
   app.post('/api/simulator/trades/:outTradeNo/outcome', async (request) => {

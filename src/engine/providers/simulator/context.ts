@@ -6,6 +6,7 @@ import { createCommitGroups, type CommitGroups } from '../../db/commitGroups'
 import { prepared } from '../../db/prepared'
 import { newSecretToken } from '../../ids'
 import type { ProviderTrade } from '../types'
+import type { FaultPlan } from './faults'
 import type { SimulatorOptions, TradeRow } from './types'
 
 /** What every part of the simulated wallet works with: its books and the little state tests can set. */
@@ -26,6 +27,10 @@ export interface SimulatorContext {
   accountsDown: Set<string>
   /** The next refund is made but its answer is lost (loseNextRefundAnswer). */
   loseRefundAnswer: boolean
+  /** Faults planned through setFaults (see faults.ts). */
+  faults: FaultPlan
+  /** A notification held back by an out-of-order fault, delivered after the next one. */
+  heldNotification: (() => void) | null
 }
 
 export function createSimulatorContext(options: SimulatorOptions): SimulatorContext {
@@ -40,6 +45,8 @@ export function createSimulatorContext(options: SimulatorOptions): SimulatorCont
     inFlight: new Set(),
     accountsDown: new Set(),
     loseRefundAnswer: false,
+    faults: { pending: [] },
+    heldNotification: null,
   }
 }
 

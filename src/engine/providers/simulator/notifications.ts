@@ -3,14 +3,22 @@ import { EngineError } from '../../../shared/errors'
 import { newSecretToken } from '../../ids'
 import type { IncomingNotification, ProviderTrade } from '../types'
 import { getTrade, toTrade, type SimulatorContext } from './context'
+import { takeFault } from './faults'
 import type { TradeRow } from './types'
 
 /** Notifications older than this are refused as replays. */
 const NOTIFICATION_MAX_AGE_MS = 5 * 60 * 1000
 
-function sign(ctx: SimulatorContext, timestamp: string, nonce: string, body: string): string {
-  return createHmac('sha256', ctx.options.secret).update(`${timestamp}\n${nonce}\n${body}\n`).digest('base64')
+function sign(ctx: SimulatorContext, timestamp: string, nonce: string, body: string, key = ctx.options.secret): string {
+  return createHmac('sha256', key).update(`${timestamp}\n${nonce}\n${body}\n`).digest('base64')
 }
+
+const NOTIFICATION_FAULTS = [
+  'wrong_signature',
+  'duplicate_notification',
+  'late_notification',
+  'out_of_order_notifications',
+]
 
 /** Posts a signed notification about the trade, once the wallet's books hold it. */
 export function notify(ctx: SimulatorContext, row: TradeRow): void {
@@ -26,15 +34,28 @@ export function notify(ctx: SimulatorContext, row: TradeRow): void {
   })
   const timestamp = String(Math.floor(ctx.clock.now() / 1000))
   const nonce = newSecretToken(12)
+  const fault = takeFault(ctx.faults, (f) => NOTIFICATION_FAULTS.includes(f.kind))
+  const key = fault?.kind === 'wrong_signature' ? `${ctx.options.secret}-not-this-one` : ctx.options.secret
   const headers = {
     'x-sim-timestamp': timestamp,
     'x-sim-nonce': nonce,
-    'x-sim-signature': sign(ctx, timestamp, nonce, body),
+    'x-sim-signature': sign(ctx, timestamp, nonce, body, key),
   }
-  // Like a real wallet, it notifies once its own books are written.
-  const delivery = new Promise<void>((resolve) => setImmediate(resolve))
+  const deliver = () =>
+    deliverWhenWritten(ctx, { headers, body }, fault?.kind === 'late_notification' ? fault.delayMs : 0)
+  const held = ctx.heldNotification
+  ctx.heldNotification = null
+  if (fault?.kind === 'out_of_order_notifications') ctx.heldNotification = deliver
+  else deliver()
+  if (fault?.kind === 'duplicate_notification') deliver()
+  held?.()
+}
+
+/** Delivers once the wallet's books hold the trade (like a real wallet), after `delayMs`. */
+function deliverWhenWritten(ctx: SimulatorContext, notification: IncomingNotification, delayMs: number): void {
+  const delivery = new Promise<void>((resolve) => setTimeout(resolve, delayMs))
     .then(() => ctx.books.durable())
-    .then(() => ctx.options.deliverNotification({ headers, body }))
+    .then(() => ctx.options.deliverNotification(notification))
     .catch(() => {
       // A lost notification is not lost money: the engine's query sweep finds the trade.
     })

@@ -1,5 +1,6 @@
 import { WALLET_METHODS } from '../../../shared/wallets'
 import { createSimulatorContext, failNextCommit } from './context'
+import { withCallFaults, type SimulatorCall } from './faults'
 import { idle, parseNotification } from './notifications'
 import { confirm, pageView, setOutcome } from './page'
 import { queryRefund, refund } from './refunds'
@@ -17,18 +18,19 @@ import { SIMULATED_WALLETS, type SimulatorOptions, type SimulatorProvider } from
 export function createSimulatorProvider(options: SimulatorOptions): SimulatorProvider {
   const ctx = createSimulatorContext(options)
   const { books } = ctx
+  const call = <T>(name: SimulatorCall, work: () => Promise<T>) => withCallFaults(ctx.faults, name, work)
   return {
     db: ctx.db,
     key: 'simulator',
     mode: 'simulator',
     supports: (wallet, method) => SIMULATED_WALLETS.includes(wallet) && WALLET_METHODS[wallet].includes(method),
-    payWithCode: (request) => payWithCode(ctx, request),
-    reverse: (outTradeNo) => reverse(ctx, outTradeNo),
-    createQr: (request) => createQr(ctx, request),
-    query: (outTradeNo) => query(ctx, outTradeNo),
-    close: (outTradeNo) => close(ctx, outTradeNo),
-    refund: (request) => refund(ctx, request),
-    queryRefund: (outRefundNo) => queryRefund(ctx, outRefundNo),
+    payWithCode: (request) => call('payWithCode', () => payWithCode(ctx, request)),
+    reverse: (outTradeNo) => call('reverse', () => reverse(ctx, outTradeNo)),
+    createQr: (request) => call('createQr', () => createQr(ctx, request)),
+    query: (outTradeNo) => call('query', () => query(ctx, outTradeNo)),
+    close: (outTradeNo) => call('close', () => close(ctx, outTradeNo)),
+    refund: (request) => call('refund', () => refund(ctx, request)),
+    queryRefund: (outRefundNo) => call('queryRefund', () => queryRefund(ctx, outRefundNo)),
     parseNotification: (notification) => parseNotification(ctx, notification),
     pageView: (pageToken) => pageView(ctx, pageToken),
     confirm: (pageToken) => confirm(ctx, pageToken),
@@ -36,6 +38,10 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       if (down) ctx.accountsDown.add(merchantId)
       else ctx.accountsDown.delete(merchantId)
     },
+    setFaults(faults) {
+      ctx.faults.pending = faults.map((fault) => ({ ...fault }))
+    },
+    plannedFaults: () => ctx.faults.pending.map((fault) => ({ ...fault })),
     loseNextRefundAnswer() {
       ctx.loseRefundAnswer = true
     },

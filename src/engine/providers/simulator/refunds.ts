@@ -3,6 +3,7 @@ import { prepared } from '../../db/prepared'
 import { newSecretToken } from '../../ids'
 import type { ProviderRefund, RefundRequest } from '../types'
 import { getTrade, type SimulatorContext } from './context'
+import { takeFault } from './faults'
 
 interface RefundRow {
   amount_fen: number
@@ -16,13 +17,23 @@ export async function refund(ctx: SimulatorContext, request: RefundRequest): Pro
     ctx.loseRefundAnswer = false
     throw new EngineError('PROVIDER_ERROR', 'the refund answer was lost on the way')
   }
-  return result
+  return stillProcessing(ctx) ? { ...result, state: 'PROCESSING' } : result
+}
+
+/** A refund-processing fault: the wallet has the refund but says it is still under way. */
+function stillProcessing(ctx: SimulatorContext): boolean {
+  return takeFault(ctx.faults, (f) => f.kind === 'refund_processing') !== null
 }
 
 export async function queryRefund(ctx: SimulatorContext, outRefundNo: string): Promise<ProviderRefund> {
   const row = findRefund(ctx, outRefundNo)
   if (!row) throw new EngineError('NOT_FOUND', 'no such refund')
-  return { outRefundNo, state: 'SUCCESS', amountFen: row.amount_fen, providerRefundNo: row.refund_id }
+  return {
+    outRefundNo,
+    state: stillProcessing(ctx) ? 'PROCESSING' : 'SUCCESS',
+    amountFen: row.amount_fen,
+    providerRefundNo: row.refund_id,
+  }
 }
 
 function findRefund(ctx: SimulatorContext, outRefundNo: string): RefundRow | undefined {

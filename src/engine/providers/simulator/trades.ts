@@ -3,6 +3,7 @@ import { prepared } from '../../db/prepared'
 import { newSecretToken } from '../../ids'
 import type { CodePayRequest, CreateQrRequest, ProviderTrade } from '../types'
 import { assertChannelUp, getTrade, newTransactionId, toTrade, writtenToBooks, type SimulatorContext } from './context'
+import { takeFault } from './faults'
 import { PASSWORD_DELAY_MS, SIMULATOR_CODE_SUFFIXES, type TradeRow } from './types'
 
 /** A payment-code trade is kept a day, like a wallet keeps an unfinished one. */
@@ -90,6 +91,7 @@ export async function query(ctx: SimulatorContext, outTradeNo: string): Promise<
 
 /** Closes an unpaid trade; a paid one stays paid (and is reported so). */
 export async function close(ctx: SimulatorContext, outTradeNo: string): Promise<ProviderTrade> {
+  if (takeFault(ctx.faults, (f) => f.kind === 'close_races_payment')) payJustBeforeClose(ctx, outTradeNo)
   ctx.books.run(() =>
     prepared(
       ctx.db,
@@ -112,4 +114,16 @@ export async function reverse(ctx: SimulatorContext, outTradeNo: string): Promis
   )
   await ctx.books.durable()
   return { ...toTrade(getTrade(ctx, outTradeNo), outTradeNo), state: 'REVOKED' as const }
+}
+
+/** The customer's payment reaches the wallet a moment before the merchant's close does. */
+function payJustBeforeClose(ctx: SimulatorContext, outTradeNo: string): void {
+  const trade = getTrade(ctx, outTradeNo)
+  if (!trade || trade.state !== 'NOTPAY') return
+  ctx.books.run(() =>
+    prepared(
+      ctx.db,
+      "UPDATE sim_trades SET state = 'SUCCESS', paid_at = ?, transaction_id = ? WHERE out_trade_no = ? AND state = 'NOTPAY'",
+    ).run(ctx.clock.now(), newTransactionId(trade.wallet), outTradeNo),
+  )
 }

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3'
 import { WALLET_IDS, type WalletId } from '../../../shared/wallets'
 import type { Clock } from '../../clock'
 import type { IncomingNotification, PaymentProvider, TradeState } from '../types'
+import type { SimulatorFault } from './faults'
 
 /** What happens when the customer presses the confirm button on the simulator's wallet page. */
 export const SIMULATOR_OUTCOMES = ['succeed', 'succeed_silently', 'decline'] as const
@@ -73,6 +74,10 @@ export interface SimulatorProvider extends PaymentProvider {
   setAccountOutage(merchantId: string, down: boolean): void
   /** Simulates a lost answer: the next refund is made at the wallet, but the call fails. */
   loseNextRefundAnswer(): void
+  /** Plans faults (timeouts, 5xx, bad notifications, races: see faults.ts), replacing those still pending. */
+  setFaults(faults: readonly SimulatorFault[]): void
+  /** The faults still to strike. */
+  plannedFaults(): SimulatorFault[]
   /** Simulates the wallet's own disk failing: its next commit is lost, with everything written in it. */
   failNextCommit(): void
   /** Resolves once what the wallet wrote so far is on its disk; rejects (STORAGE_FAILED) if it was lost. */
