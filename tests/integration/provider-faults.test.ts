@@ -59,7 +59,11 @@ describe('wallet faults end in a correct final state, no money lost or doubled',
     t = testEngine()
     const o = await order()
     plan({ kind: 'timeout', calls: ['createQr'] })
-    await expect(qr(o.id)).rejects.toMatchObject({ code: 'PROVIDER_ERROR' })
+    // The console names the wallet and says no money was taken.
+    await expect(qr(o.id)).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      details: { wallet: 'wechat', reversed: false },
+    })
     const next = await qr(o.id)
     expect(pays(next.qrContent)).toBe('paid')
     await settle()
@@ -89,9 +93,10 @@ describe('wallet faults end in a correct final state, no money lost or doubled',
     t = testEngine()
     const o = await order()
     plan({ kind: 'connection_reset', calls: ['payWithCode'] })
+    // The charge is checked and reversed at once: the cashier is told the customer was not charged.
     await expect(
       t.engine.invoke('payments.create', { id: o.id, method: 'payment-code', authCode: '134567890123456789' }),
-    ).rejects.toBeDefined()
+    ).rejects.toMatchObject({ code: 'PROVIDER_ERROR', details: { wallet: 'wechat', reversed: true } })
     await settle()
     const after = books(o.id)
     expect(after.order.status).not.toBe('paid')

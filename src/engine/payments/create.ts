@@ -99,7 +99,16 @@ function failCreation(ctx: PaymentContext, attempt: AttemptRow, error: unknown):
     }
     reopenIfIdle(ctx, attempt.order_id)
   })
-  throw error instanceof EngineError ? error : new EngineError('PROVIDER_ERROR', 'the wallet did not answer')
+  throw walletFailure(error, attempt.wallet, false)
+}
+
+/**
+ * What the cashier is told when a wallet call failed: which wallet, and whether the charge was reversed (the
+ * customer keeps their money and may scan again). A coded refusal from the wallet is passed on as it is.
+ */
+function walletFailure(error: unknown, wallet: WalletId, reversed: boolean): EngineError {
+  if (error instanceof EngineError && error.code !== 'PROVIDER_ERROR') return error
+  return new EngineError('PROVIDER_ERROR', 'the wallet did not answer', { wallet, reversed })
 }
 
 function requireChannel(ctx: PaymentContext, wallet: WalletId, method: 'qr' | 'payment-code', option: PaymentOption) {
@@ -324,7 +333,7 @@ async function settleUnknownCharge(
   await ctx.events.durable(mark)
   const after = requireAttempt(ctx, attempt.id)
   if (after.status === 'succeeded') return after
-  throw error instanceof EngineError ? error : new EngineError('PROVIDER_ERROR', 'the wallet did not answer')
+  throw walletFailure(error, attempt.wallet, after.status === 'closed')
 }
 
 function createCash(ctx: PaymentContext, order: OrderRow, tenderedFen: number): AttemptRow {

@@ -8,7 +8,11 @@ export function useErrorText(): (error: unknown) => string {
   const { t, te } = useI18n()
   return (error: unknown) => {
     const ref = errorMessageRef(error)
-    if (te(ref.key)) return t(ref.key, ref.params ?? {})
+    const params = { ...ref.params }
+    // A wallet is named in the cashier's language.
+    if (typeof params.wallet === 'string' && te(`wallets.${params.wallet}`))
+      params.wallet = t(`wallets.${params.wallet}`)
+    if (te(ref.key)) return t(ref.key, params)
     const code = error instanceof EngineError ? error.code : 'INTERNAL'
     return t('errors.generic', { message: code })
   }

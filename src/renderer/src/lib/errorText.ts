@@ -20,6 +20,13 @@ export function errorMessageRef(error: unknown): MessageRef {
     }
     return { key: `friendPay.refusals.${refusal.reason}` }
   }
+  if (code === 'PROVIDER_ERROR') {
+    const details = (error as EngineError).details as { wallet?: unknown; reversed?: unknown } | undefined
+    if (typeof details?.wallet === 'string') {
+      const key = details.reversed === true ? 'errors.walletReversed' : 'errors.walletUnreachable'
+      return { key, params: { wallet: details.wallet } }
+    }
+  }
   return { key: `errors.codes.${code}`, params: { code } }
 }
 
