@@ -1,6 +1,8 @@
 import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import type { EngineEvent } from '../shared/api/types'
+import { isOperationName } from '../shared/api/operationNames'
+import { EngineError } from '../shared/errors'
 import { createHandlers, createInvoker, type Invoke, type InvokeUntrusted } from './api/handlers'
 import { createSettingsServices } from './api/settingsServices'
 import { forgetProducts } from './catalog/products'
@@ -179,9 +181,10 @@ export function createEngine(options: EngineOptions): Engine {
     backups,
     invoke: whileOpen(invoke) as Invoke,
     invokeUntrusted: whileOpen(invoke),
-    invokeIdempotent: whileOpen((key: string, operation: unknown, input: unknown) =>
-      idempotency.run(key, String(operation), input, () => invoke(operation, input)),
-    ),
+    invokeIdempotent: whileOpen(async (key: string, operation: unknown, input: unknown) => {
+      if (!isOperationName(operation)) throw new EngineError('UNKNOWN_OPERATION', 'unknown operation')
+      return idempotency.run(key, operation, input, () => invoke(operation, input))
+    }),
     acceptNotification: whileOpen(async (key: string, notification: IncomingNotification) => {
       // The wallet stops resending once we answer: answer only when what it told us is on disk.
       const mark = events.mark()

@@ -42,6 +42,7 @@ const FASTIFY_ERRORS: Record<string, EngineError> = {
   FST_ERR_CTP_BODY_TOO_LARGE: new EngineError('PAYLOAD_TOO_LARGE', `the request body exceeds ${BODY_LIMIT} bytes`),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: new EngineError('VALIDATION_FAILED', 'send the request body as application/json'),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: new EngineError('VALIDATION_FAILED', 'invalid Content-Length'),
+  FST_ERR_ROUTE_MISSING_CONTENT_TYPE: new EngineError('VALIDATION_FAILED', 'this method needs a Content-Type header'),
   // The request stream ended early: its client went away, or the server cut it off (see connectionLimits).
   ECONNRESET: new EngineError('REQUEST_TIMEOUT', 'the request was cut off before it arrived'),
 }
@@ -58,7 +59,9 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
       : error.code === 'HPE_HEADER_OVERFLOW'
         ? new EngineError('PAYLOAD_TOO_LARGE', 'the request headers are too large')
         : new EngineError('VALIDATION_FAILED', 'the request is not valid HTTP')
-  const body = JSON.stringify({ error: toErrorData(coded) })
+  // A HEAD answer has no body (the request line is in the raw bytes Node could not parse further).
+  const head = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD '
+  const body = head ? '' : JSON.stringify({ error: toErrorData(coded) })
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${coded.httpStatus} ${STATUS_CODES[coded.httpStatus]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
@@ -66,6 +69,12 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
     )
   }
   socket.destroy()
+}
+
+function hostHeaderCount(rawHeaders: string[]): number {
+  let count = 0
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === 'host') count++
+  return count
 }
 
 function isPhonePage(route: string): boolean {
@@ -137,6 +146,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
 
   app.addHook('onRequest', async (request, reply) => {
     durabilityMarks.set(request, engine.events.mark())
+    if (hostHeaderCount(request.raw.rawHeaders) > 1) {
+      throw new EngineError('VALIDATION_FAILED', 'a request has one Host header (RFC 9112)')
+    }
     if (!hostAllowed(request.headers.host)) {
       reply.code(403)
       throw new EngineError('FORBIDDEN_HOST', 'unknown Host header')

@@ -35,6 +35,8 @@ export function createLimitedServer(limits: ConnectionLimits, handler: RequestLi
       requestTimeout: limits.requestTimeoutMs,
       headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
       connectionsCheckingInterval: limits.checkIntervalMs,
+      // A request without a Host header reaches the host guard and gets its coded 403, not Node's bare 400.
+      requireHostHeader: false,
     },
     handler,
   )

@@ -93,7 +93,10 @@ export function createInvoker(
   log: Logger,
 ): InvokeUntrusted {
   return async function invoke(name: unknown, rawInput: unknown): Promise<unknown> {
-    if (!isOperationName(name)) throw new EngineError('UNKNOWN_OPERATION', `unknown operation ${String(name)}`)
+    if (!isOperationName(name)) {
+      const shown = typeof name === 'string' ? name.slice(0, 100) : typeof name
+      throw new EngineError('UNKNOWN_OPERATION', `unknown operation ${shown}`)
+    }
     const input = parseOperationInput(name, rawInput)
     const handler = handlers[name] as Handler<typeof name>
     const mark = books.mark()

@@ -117,16 +117,23 @@ function isFinalAnswer(error: EngineError): boolean {
 
 /** The operation and its input, with object keys in a fixed order: the same request always hashes the same. */
 function fingerprintOf(operation: string, input: unknown): string {
-  return createHash('sha256').update(operation).update('\n').update(stableJson(input)).digest('hex')
+  return createHash('sha256').update(operation).update('\n').update(stableJson(input, 0)).digest('hex')
 }
 
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`
+/** Deeper than any operation's input: a request nested further is refused before it is hashed (or run). */
+const MAX_DEPTH = 32
+
+function stableJson(value: unknown, depth: number): string {
+  if (depth > MAX_DEPTH) throw new EngineError('VALIDATION_FAILED', 'the request is nested too deeply')
+  if (Array.isArray(value)) return `[${value.map((item) => stableJson(item, depth + 1)).join(',')}]`
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v, depth + 1)}`).join(',')}}`
+  }
+  if (typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'function') {
+    throw new EngineError('VALIDATION_FAILED', `the request holds a ${typeof value}, which JSON cannot carry`)
   }
   return JSON.stringify(value) ?? 'null'
 }
