@@ -296,6 +296,35 @@ describe('WeChat Pay adapter against a local v3 server', () => {
     expect(server.requests.filter((r) => r.path === '/v3/pay/transactions/native')).toHaveLength(2)
   })
 
+  it('a 5xx changes nothing at the gateway: the retry makes the one order', async () => {
+    const provider = adapter()
+    const no = outNo()
+    server.faults.serverErrorNext = '/v3/pay/transactions/native'
+    expect((await rejection(provider.createQr(qrRequest(no)))).code).toBe('PROVIDER_ERROR')
+    expect(server.trades.size).toBe(0)
+    await provider.createQr(qrRequest(no))
+    expect(server.trades.size).toBe(1)
+  })
+
+  it('a connection reset is a wallet failure, and the query after it gives the truth', async () => {
+    const provider = adapter()
+    const no = outNo()
+    await provider.createQr(qrRequest(no))
+    server.customerPays(no)
+    server.faults.resetNext = `/v3/pay/transactions/out-trade-no/${no}`
+    expect((await rejection(provider.query(no))).code).toBe('PROVIDER_ERROR')
+    expect((await provider.query(no)).state).toBe('SUCCESS')
+  })
+
+  it('a truncated answer is refused, never read as a trade; the code it made is found by query', async () => {
+    const provider = adapter()
+    const no = outNo()
+    server.faults.malformedNext = '/v3/pay/transactions/native'
+    expect((await rejection(provider.createQr(qrRequest(no)))).code).toBe('PROVIDER_ERROR')
+    expect((await provider.query(no)).state).toBe('NOTPAY')
+    expect(server.trades.size).toBe(1)
+  })
+
   it('refuses to reuse an out_trade_no with another amount', async () => {
     const provider = adapter()
     const no = outNo()

@@ -63,6 +63,12 @@ export interface WechatpayServerFaults {
   unsigned: boolean
   /** The next request whose path starts with this is executed but never answered. */
   hangNext: string | null
+  /** The next request whose path starts with this is answered 500 SYSTEM_ERROR without being executed. */
+  serverErrorNext: string | null
+  /** The next request whose path starts with this has its connection reset, unexecuted and unanswered. */
+  resetNext: string | null
+  /** The next request whose path starts with this is executed and answered with a truncated, signed body. */
+  malformedNext: string | null
 }
 
 export interface LoggedRequest {
@@ -149,6 +155,17 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
     answerClockOffsetMs: 0,
     unsigned: false,
     hangNext: null,
+    serverErrorNext: null,
+    resetNext: null,
+    malformedNext: null,
+  }
+
+  /** Whether the planned one-shot fault applies to this path (and spends it). */
+  function strikes(key: 'serverErrorNext' | 'resetNext' | 'malformedNext', path: string): boolean {
+    const prefix = faults[key]
+    if (!prefix || !path.startsWith(prefix)) return false
+    faults[key] = null
+    return true
   }
 
   const answerTimestamp = (): number => Math.floor((Date.now() + faults.answerClockOffsetMs) / 1000)
@@ -422,7 +439,14 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
       const logged: LoggedRequest = { method: req.method ?? '', path: url.pathname, status: null }
       requests.push(logged)
+      if (strikes('resetNext', url.pathname)) {
+        req.socket.destroy()
+        return
+      }
       let reply = authenticate(req, rawBody)
+      if (!reply && strikes('serverErrorNext', url.pathname)) {
+        reply = { status: 500, body: { code: 'SYSTEM_ERROR', message: '系统错误' } }
+      }
       if (!reply) {
         let body: Record<string, unknown> = {}
         if (rawBody) {
@@ -440,7 +464,8 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
         return
       }
       logged.status = reply.status
-      const text = reply.body === undefined ? '' : JSON.stringify(reply.body)
+      let text = reply.body === undefined ? '' : JSON.stringify(reply.body)
+      if (strikes('malformedNext', url.pathname)) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)))
       const headers: Record<string, string> = { 'Request-ID': alnum(24) }
       if (text) headers['Content-Type'] = 'application/json; charset=utf-8'
       if (!reply.unsigned && !faults.unsigned)
