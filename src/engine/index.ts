@@ -124,26 +124,7 @@ export function createEngine(options: EngineOptions): Engine {
   const simulator = startSimulator(options, books, publicBaseUrl, (notification) =>
     engine.acceptNotification('simulator', notification),
   )
-  const adapters = createWalletAdapters({
-    db: books.db,
-    secretBox: options.secretBox ?? null,
-    simulator: simulator.provider,
-    modules: options.adapters ?? [],
-    log,
-    deps: {
-      clock,
-      log,
-      timeoutMs: options.walletTimeoutMs ?? 15_000,
-      onSecurityEvent: (event) => {
-        const admission = rejections.admit(`${event.provider}|${event.kind}`)
-        if (!admission.record) return
-        const counted = admission.suppressed ? { suppressed: admission.suppressed } : {}
-        books.events.unitOfWork(() => {
-          books.events.append({ type: 'security.rejected', data: { ...event, ...counted } })
-        })
-      },
-    },
-  })
+  const adapters = startWalletAdapters(options, { books, simulator, rejections, clock, log })
   const services = createServices(options, { ...books, clock, log, lifecycle, adapters, publicBaseUrl, rejections })
   if (options.seedDemo ?? true) seedDemoStore(books.db, clock, books.newId)
   const backups = createBackupService({
@@ -212,6 +193,35 @@ export function createEngine(options: EngineOptions): Engine {
     },
   }
   return engine
+}
+
+/** The wallet adapters: the simulator and the real providers whose credentials are stored. */
+function startWalletAdapters(
+  options: EngineOptions,
+  parts: { books: Books; simulator: Simulator; rejections: RejectionThrottle; clock: Clock; log: Logger },
+): WalletAdapters {
+  const { books, rejections, clock, log } = parts
+  return createWalletAdapters({
+    db: books.db,
+    secretBox: options.secretBox ?? null,
+    simulator: parts.simulator.provider,
+    modules: options.adapters ?? [],
+    log,
+    deps: {
+      clock,
+      log,
+      timeoutMs: options.walletTimeoutMs ?? 15_000,
+      // A refused answer or notification is recorded once a minute per provider and kind, with the count.
+      onSecurityEvent: (event) => {
+        const admission = rejections.admit(`${event.provider}|${event.kind}`)
+        if (!admission.record) return
+        const counted = admission.suppressed ? { suppressed: admission.suppressed } : {}
+        books.events.unitOfWork(() => {
+          books.events.append({ type: 'security.rejected', data: { ...event, ...counted } })
+        })
+      },
+    },
+  })
 }
 
 interface Books {
