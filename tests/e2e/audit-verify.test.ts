@@ -1,33 +1,19 @@
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DATABASE_FILE } from '../../src/engine'
-import { launchChromium } from '../support/browser'
-import { startHeadless } from '../support/headless'
+import { headlessConsole } from '../support/browser'
 
-let app: Awaited<ReturnType<typeof startHeadless>>
-let browser: Browser
-
-beforeAll(async () => {
-  app = await startHeadless()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
+const till = headlessConsole()
 
 describe('the owner checks the audit log', () => {
   it('says the log is intact, and names the entry changed outside the app', async () => {
+    const { app } = till
     const wallets = (await app.api('GET', '/api/wallets')).json.wallets as { wallet: string }[]
     const wechat = wallets.find((w) => w.wallet === 'wechat')!
     await app.api('POST', '/api/wallets/wechat', { ...wechat, maxFen: 123_400 })
 
-    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })).newPage()
-    await page.goto(`${app.base}/?token=${encodeURIComponent(app.token)}`)
-    await page.goto(`${app.base}/#/settings`)
+    const page = await till.open('/settings')
     await page.locator('[data-testid="settings-tab"][data-tab="audit"]').click()
     await page.getByTestId('audit-entry').first().waitFor()
     await page.getByTestId('audit-verify').getByRole('button').click()

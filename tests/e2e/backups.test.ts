@@ -1,28 +1,13 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from '../support/browser'
-import { startHeadless } from '../support/headless'
+import { describe, expect, it } from 'vitest'
+import { headlessConsole } from '../support/browser'
 
-let app: Awaited<ReturnType<typeof startHeadless>>
-let browser: Browser
-
-beforeAll(async () => {
-  app = await startHeadless()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
+const till = headlessConsole()
 
 describe('the owner backs up and restores from the console', () => {
   it('takes a backup now, lists it, and stages its restore for the next start', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })).newPage()
-    await page.goto(`${app.base}/?token=${encodeURIComponent(app.token)}`)
-    await page.goto(`${app.base}/#/settings`)
+    const page = await till.open('/settings')
     await page.locator('[data-testid="settings-tab"][data-tab="backups"]').click()
     await page.getByTestId('backup-now').click()
     await expect.poll(() => page.getByTestId('backup-notice').textContent()).toContain('已备份')
@@ -30,7 +15,7 @@ describe('the owner backs up and restores from the console', () => {
     await page.getByTestId('backup-restore').first().click()
     await page.locator('.el-message-box').getByRole('button', { name: '恢复', exact: true }).click()
     await expect.poll(() => page.getByTestId('backup-notice').textContent()).toContain('下次启动时恢复')
-    expect(existsSync(join(app.dataDir, 'restore-pending.sqlite'))).toBe(true)
+    expect(existsSync(join(till.app.dataDir, 'restore-pending.sqlite'))).toBe(true)
     await page.getByTestId('export-logs').click()
     await expect.poll(() => page.getByTestId('backup-notice').textContent()).toContain('日志文件')
     await page.screenshot({ path: 'test-results/backups-1366.png' })

@@ -1,5 +1,7 @@
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import { findChromium, noChromiumAdvice } from './chromiumPath'
+import { startHeadless } from './headless'
 
 export const WECHAT_IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.49(0x18003137) NetType/WIFI Language/zh_CN'
@@ -23,4 +25,31 @@ export function launchChromium(): Promise<Browser> {
       '--disable-quic',
     ],
   })
+}
+
+/**
+ * The built headless app and Chromium for one end-to-end file, started before its tests and stopped after; and
+ * the console opened at `route` with the app's token, as a paired till does.
+ */
+export function headlessConsole() {
+  const parts = {} as { app: Awaited<ReturnType<typeof startHeadless>>; browser: Browser }
+  beforeAll(async () => {
+    parts.app = await startHeadless()
+    parts.browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await parts.browser?.close()
+    await parts.app?.stop()
+  })
+  return {
+    get app() {
+      return parts.app
+    },
+    async open(route: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
+      const page = await (await parts.browser.newContext({ viewport, locale: 'zh-CN' })).newPage()
+      await page.goto(`${parts.app.base}/?token=${encodeURIComponent(parts.app.token)}`)
+      await page.goto(`${parts.app.base}/#${route}`)
+      return page
+    },
+  }
 }
