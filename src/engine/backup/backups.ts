@@ -44,6 +44,7 @@ export function listBackups(folder: string): BackupFile[] {
   try {
     names = readdirSync(folder)
   } catch {
+    // No folder yet (nothing was backed up there): no backups, not a failure.
     return []
   }
   return names
