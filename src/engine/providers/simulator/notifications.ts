@@ -53,7 +53,8 @@ export function notify(ctx: SimulatorContext, row: TradeRow): void {
 
 /** Delivers once the wallet's books hold the trade (like a real wallet), after `delayMs`. */
 function deliverWhenWritten(ctx: SimulatorContext, notification: IncomingNotification, delayMs: number): void {
-  const delivery = new Promise<void>((resolve) => setTimeout(resolve, delayMs))
+  // Without a delay, right after this turn (a timer of 0 would wait a millisecond or more).
+  const delivery = new Promise<void>((resolve) => (delayMs > 0 ? setTimeout(resolve, delayMs) : setImmediate(resolve)))
     .then(() => ctx.books.durable())
     .then(() => ctx.options.deliverNotification(notification))
     .catch(() => {

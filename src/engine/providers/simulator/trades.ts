@@ -35,9 +35,7 @@ export async function createQr(ctx: SimulatorContext, request: CreateQrRequest):
   } else if (existing.amount_fen !== request.amountFen) {
     throw new EngineError('IDEMPOTENCY_CONFLICT', 'out_trade_no reused with a different amount')
   }
-  // Like a real wallet, it hands out a code only once its own books hold the trade. Committed now rather than
-  // with the turn's group: the merchant's attempt, recorded just before, then commits together with its code.
-  ctx.books.flush()
+  // Like a real wallet, it hands out a code only once its own books hold the trade.
   await writtenToBooks(ctx, mark)
   return { qrContent: `${ctx.options.publicBaseUrl()}/sim/pay/${pageToken}` }
 }
