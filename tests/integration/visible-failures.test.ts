@@ -34,8 +34,8 @@ describe('failures are visible', () => {
     t = testEngine({ simulator: { defaultOutcome: 'succeed_silently' } })
     const order = await t.engine.invoke('orders.create', { amountFen: 300 })
     const payment = await t.engine.invoke('payments.create', { id: order.id, wallet: 'wechat' })
-    // The simulator's books go missing under it: its query throws.
-    t.engine.simulator.db.prepare('DROP TABLE sim_trades').run()
+    // The wallet fails when the sweep asks it.
+    t.engine.simulator.setFaults([{ kind: 'server_error', calls: ['query'], times: 1, delayMs: 0 }])
     await t.engine.sweep()
     expect(t.log.entries).toContainEqual(
       expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ attemptId: payment.id }) }),

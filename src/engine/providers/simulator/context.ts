@@ -31,15 +31,33 @@ export interface SimulatorContext {
   faults: FaultPlan
   /** A notification held back by an out-of-order fault, delivered after the next one. */
   heldNotification: (() => void) | null
+  /**
+   * Trades as last written or read, by out_trade_no, and page tokens to them: the page, the notification and the
+   * engine's check read a trade several times a checkout. Every write goes through `writeTrade`, which keeps the
+   * row SQLite returns; all is dropped when a write of the books is undone.
+   */
+  kept: Map<string, TradeRow>
+  keptTokens: Map<string, string>
 }
+
+/** How many trades are kept in memory (the codes on show right now, with room to spare). */
+const TRADES_KEPT = 4096
 
 export function createSimulatorContext(options: SimulatorOptions): SimulatorContext {
   const { db, clock } = options
+  const kept = new Map<string, TradeRow>()
+  const keptTokens = new Map<string, string>()
+  const forgetAll = () => {
+    kept.clear()
+    keptTokens.clear()
+  }
   return {
     db,
     clock,
     options,
-    books: createCommitGroups(db),
+    books: createCommitGroups(db, { onRollback: forgetAll }),
+    kept,
+    keptTokens,
     select: prepared(db, 'SELECT * FROM sim_trades WHERE out_trade_no = ?'),
     selectByToken: prepared(db, 'SELECT * FROM sim_trades WHERE page_token = ?'),
     inFlight: new Set(),
@@ -50,23 +68,61 @@ export function createSimulatorContext(options: SimulatorOptions): SimulatorCont
   }
 }
 
+function keep(ctx: SimulatorContext, row: TradeRow): TradeRow {
+  ctx.kept.delete(row.out_trade_no)
+  ctx.kept.set(row.out_trade_no, row)
+  ctx.keptTokens.set(row.page_token, row.out_trade_no)
+  if (ctx.kept.size > TRADES_KEPT) {
+    const oldest = ctx.kept.values().next().value!
+    ctx.kept.delete(oldest.out_trade_no)
+    ctx.keptTokens.delete(oldest.page_token)
+  }
+  return row
+}
+
+/**
+ * Writes one trade (an INSERT or UPDATE of sim_trades, without RETURNING) in the wallet's books and keeps the row
+ * as written; null when the statement changed nothing (a compare-and-set that lost).
+ */
+export function writeTrade(ctx: SimulatorContext, sql: string, ...params: unknown[]): TradeRow | null {
+  const row = ctx.books.run(() => prepared(ctx.db, `${sql} RETURNING *`).get(...params) as TradeRow | undefined)
+  return row ? keep(ctx, row) : null
+}
+
+function readTrade(ctx: SimulatorContext, outTradeNo: string): TradeRow | null {
+  const kept = ctx.kept.get(outTradeNo)
+  if (kept) return kept
+  const row = ctx.select.get(outTradeNo) as TradeRow | undefined
+  return row ? keep(ctx, row) : null
+}
+
+/** The trade as the books hold it, not as kept (after a compare-and-set that lost). */
+function freshTrade(ctx: SimulatorContext, outTradeNo: string): TradeRow | null {
+  ctx.kept.delete(outTradeNo)
+  return readTrade(ctx, outTradeNo)
+}
+
 /** The trade as the wallet sees it now: a customer who was entering their password may have finished. */
 export function getTrade(ctx: SimulatorContext, outTradeNo: string): TradeRow | null {
-  const row = (ctx.select.get(outTradeNo) as TradeRow | undefined) ?? null
+  const row = readTrade(ctx, outTradeNo)
   if (row?.state === 'USERPAYING' && row.confirm_at !== null && row.confirm_at <= ctx.clock.now()) {
-    ctx.books.run(() =>
-      prepared(
-        ctx.db,
+    return (
+      writeTrade(
+        ctx,
         "UPDATE sim_trades SET state = 'SUCCESS', paid_at = confirm_at, transaction_id = ? WHERE out_trade_no = ? AND state = 'USERPAYING'",
-      ).run(newTransactionId(row.wallet), outTradeNo),
+        newTransactionId(row.wallet),
+        outTradeNo,
+      ) ?? freshTrade(ctx, outTradeNo)
     )
-    return (ctx.select.get(outTradeNo) as TradeRow | undefined) ?? null
   }
   return row
 }
 
 export function tradeByToken(ctx: SimulatorContext, pageToken: string): TradeRow | null {
-  return (ctx.selectByToken.get(pageToken) as TradeRow | undefined) ?? null
+  const outTradeNo = ctx.keptTokens.get(pageToken)
+  if (outTradeNo) return readTrade(ctx, outTradeNo)
+  const row = ctx.selectByToken.get(pageToken) as TradeRow | undefined
+  return row ? keep(ctx, row) : null
 }
 
 export function toTrade(row: TradeRow | null, outTradeNo: string): ProviderTrade {

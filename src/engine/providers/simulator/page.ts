@@ -1,7 +1,6 @@
 import { present } from '../../../shared/assert'
 import { EngineError } from '../../../shared/errors'
-import { prepared } from '../../db/prepared'
-import { getTrade, newTransactionId, tradeByToken, type SimulatorContext } from './context'
+import { getTrade, newTransactionId, tradeByToken, writeTrade, type SimulatorContext } from './context'
 import { notify } from './notifications'
 import type { ConfirmResult, SimulatorOutcome, SimulatorPageView, TradeRow } from './types'
 
@@ -31,10 +30,10 @@ export function confirm(ctx: SimulatorContext, pageToken: string): ConfirmResult
 }
 
 function decline(ctx: SimulatorContext, row: TradeRow): ConfirmResult {
-  ctx.books.run(() =>
-    prepared(ctx.db, "UPDATE sim_trades SET state = 'PAYERROR' WHERE out_trade_no = ? AND state = 'NOTPAY'").run(
-      row.out_trade_no,
-    ),
+  writeTrade(
+    ctx,
+    "UPDATE sim_trades SET state = 'PAYERROR' WHERE out_trade_no = ? AND state = 'NOTPAY'",
+    row.out_trade_no,
   )
   notify(ctx, present(getTrade(ctx, row.out_trade_no), 'the declined trade'))
   return 'declined'
@@ -43,21 +42,19 @@ function decline(ctx: SimulatorContext, row: TradeRow): ConfirmResult {
 function pay(ctx: SimulatorContext, row: TradeRow): ConfirmResult {
   const now = ctx.clock.now()
   const transactionId = newTransactionId(row.wallet)
-  const changed = ctx.books.run(
-    () =>
-      prepared(
-        ctx.db,
-        "UPDATE sim_trades SET state = 'SUCCESS', paid_at = ?, transaction_id = ? WHERE out_trade_no = ? AND state = 'NOTPAY'",
-      ).run(now, transactionId, row.out_trade_no).changes,
+  const paid = writeTrade(
+    ctx,
+    "UPDATE sim_trades SET state = 'SUCCESS', paid_at = ?, transaction_id = ? WHERE out_trade_no = ? AND state = 'NOTPAY'",
+    now,
+    transactionId,
+    row.out_trade_no,
   )
-  if (changed !== 1) return 'already_paid'
-  if (row.outcome === 'succeed') notify(ctx, { ...row, state: 'SUCCESS', paid_at: now, transaction_id: transactionId })
+  if (!paid) return 'already_paid'
+  if (row.outcome === 'succeed') notify(ctx, paid)
   return 'paid'
 }
 
 export function setOutcome(ctx: SimulatorContext, outTradeNo: string, outcome: SimulatorOutcome): void {
-  const changed = ctx.books.run(
-    () => prepared(ctx.db, 'UPDATE sim_trades SET outcome = ? WHERE out_trade_no = ?').run(outcome, outTradeNo).changes,
-  )
-  if (changed !== 1) throw new EngineError('PAYMENT_NOT_FOUND', `no simulator trade ${outTradeNo}`)
+  const changed = writeTrade(ctx, 'UPDATE sim_trades SET outcome = ? WHERE out_trade_no = ?', outcome, outTradeNo)
+  if (!changed) throw new EngineError('PAYMENT_NOT_FOUND', `no simulator trade ${outTradeNo}`)
 }

@@ -1,8 +1,15 @@
 import { EngineError } from '../../../shared/errors'
-import { prepared } from '../../db/prepared'
 import { newSecretToken } from '../../ids'
 import type { CodePayRequest, CreateQrRequest, ProviderTrade } from '../types'
-import { assertChannelUp, getTrade, newTransactionId, toTrade, writtenToBooks, type SimulatorContext } from './context'
+import {
+  assertChannelUp,
+  getTrade,
+  newTransactionId,
+  toTrade,
+  writeTrade,
+  writtenToBooks,
+  type SimulatorContext,
+} from './context'
 import { takeFault } from './faults'
 import { PASSWORD_DELAY_MS, SIMULATOR_CODE_SUFFIXES, type TradeRow } from './types'
 
@@ -16,21 +23,18 @@ export async function createQr(ctx: SimulatorContext, request: CreateQrRequest):
   const existing = getTrade(ctx, request.outTradeNo)
   const pageToken = existing?.page_token ?? newSecretToken()
   if (!existing) {
-    ctx.books.run(() =>
-      prepared(
-        ctx.db,
-        `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, outcome, expires_at, created_at)
-           VALUES (?, ?, ?, ?, ?, 'NOTPAY', ?, ?, ?)`,
-      ).run(
-        request.outTradeNo,
-        request.wallet,
-        request.amountFen,
-        request.description,
-        pageToken,
-        ctx.options.defaultOutcome ?? 'succeed',
-        request.expiresAt,
-        ctx.clock.now(),
-      ),
+    writeTrade(
+      ctx,
+      `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, outcome, expires_at, created_at)
+         VALUES (?, ?, ?, ?, ?, 'NOTPAY', ?, ?, ?)`,
+      request.outTradeNo,
+      request.wallet,
+      request.amountFen,
+      request.description,
+      pageToken,
+      ctx.options.defaultOutcome ?? 'succeed',
+      request.expiresAt,
+      ctx.clock.now(),
     )
   } else if (existing.amount_fen !== request.amountFen) {
     throw new EngineError('IDEMPOTENCY_CONFLICT', 'out_trade_no reused with a different amount')
@@ -55,25 +59,22 @@ function insertCodeTrade(ctx: SimulatorContext, request: CodePayRequest): void {
   const suffix = request.authCode.slice(-4)
   const now = ctx.clock.now()
   const state = codeOutcome(suffix)
-  ctx.books.run(() =>
-    prepared(
-      ctx.db,
-      `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, kind, confirm_at,
-           transaction_id, paid_at, expires_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'code', ?, ?, ?, ?, ?)`,
-    ).run(
-      request.outTradeNo,
-      request.wallet,
-      request.amountFen,
-      request.description,
-      newSecretToken(),
-      state,
-      suffix === SIMULATOR_CODE_SUFFIXES.passwordThenPay ? now + PASSWORD_DELAY_MS : null,
-      state === 'SUCCESS' ? newTransactionId(request.wallet) : null,
-      state === 'SUCCESS' ? now : null,
-      now + CODE_TRADE_TTL_MS,
-      now,
-    ),
+  writeTrade(
+    ctx,
+    `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, kind, confirm_at,
+         transaction_id, paid_at, expires_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'code', ?, ?, ?, ?, ?)`,
+    request.outTradeNo,
+    request.wallet,
+    request.amountFen,
+    request.description,
+    newSecretToken(),
+    state,
+    suffix === SIMULATOR_CODE_SUFFIXES.passwordThenPay ? now + PASSWORD_DELAY_MS : null,
+    state === 'SUCCESS' ? newTransactionId(request.wallet) : null,
+    state === 'SUCCESS' ? now : null,
+    now + CODE_TRADE_TTL_MS,
+    now,
   )
 }
 
@@ -92,11 +93,11 @@ export async function query(ctx: SimulatorContext, outTradeNo: string): Promise<
 /** Closes an unpaid trade; a paid one stays paid (and is reported so). */
 export async function close(ctx: SimulatorContext, outTradeNo: string): Promise<ProviderTrade> {
   if (takeFault(ctx.faults, (f) => f.kind === 'close_races_payment')) payJustBeforeClose(ctx, outTradeNo)
-  ctx.books.run(() =>
-    prepared(
-      ctx.db,
-      "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state IN ('NOTPAY', 'PAYERROR')",
-    ).run(ctx.clock.now(), outTradeNo),
+  writeTrade(
+    ctx,
+    "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state IN ('NOTPAY', 'PAYERROR')",
+    ctx.clock.now(),
+    outTradeNo,
   )
   await ctx.books.durable()
   return toTrade(getTrade(ctx, outTradeNo), outTradeNo)
@@ -106,11 +107,11 @@ export async function reverse(ctx: SimulatorContext, outTradeNo: string): Promis
   const trade = getTrade(ctx, outTradeNo)
   if (!trade) return toTrade(null, outTradeNo)
   // A reversed paid trade is returned to the customer by the wallet: either way no money stays.
-  ctx.books.run(() =>
-    prepared(
-      ctx.db,
-      "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state != 'CLOSED'",
-    ).run(ctx.clock.now(), outTradeNo),
+  writeTrade(
+    ctx,
+    "UPDATE sim_trades SET state = 'CLOSED', closed_at = ? WHERE out_trade_no = ? AND state != 'CLOSED'",
+    ctx.clock.now(),
+    outTradeNo,
   )
   await ctx.books.durable()
   return { ...toTrade(getTrade(ctx, outTradeNo), outTradeNo), state: 'REVOKED' as const }
@@ -120,10 +121,11 @@ export async function reverse(ctx: SimulatorContext, outTradeNo: string): Promis
 function payJustBeforeClose(ctx: SimulatorContext, outTradeNo: string): void {
   const trade = getTrade(ctx, outTradeNo)
   if (!trade || trade.state !== 'NOTPAY') return
-  ctx.books.run(() =>
-    prepared(
-      ctx.db,
-      "UPDATE sim_trades SET state = 'SUCCESS', paid_at = ?, transaction_id = ? WHERE out_trade_no = ? AND state = 'NOTPAY'",
-    ).run(ctx.clock.now(), newTransactionId(trade.wallet), outTradeNo),
+  writeTrade(
+    ctx,
+    "UPDATE sim_trades SET state = 'SUCCESS', paid_at = ?, transaction_id = ? WHERE out_trade_no = ? AND state = 'NOTPAY'",
+    ctx.clock.now(),
+    newTransactionId(trade.wallet),
+    outTradeNo,
   )
 }
