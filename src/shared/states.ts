@@ -5,6 +5,13 @@
 export const ORDER_STATUSES = ['open', 'awaiting_payment', 'paid', 'cancelled', 'expired'] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
 
+/**
+ * The status an order shows: a paid order whose money was partly or wholly given back reads
+ * `partially_refunded` / `refunded` (the books keep it `paid`, with what was refunded beside it).
+ */
+export const ORDER_VIEW_STATUSES = [...ORDER_STATUSES, 'partially_refunded', 'refunded'] as const
+export type OrderViewStatus = (typeof ORDER_VIEW_STATUSES)[number]
+
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   open: ['awaiting_payment', 'paid', 'cancelled', 'expired'],
   // Back to open when every attempt ended without money: the order stays payable.
@@ -31,3 +38,8 @@ export function canTransition<S extends string>(table: Record<S, readonly S[]>, 
 
 export const FINAL_ATTEMPT_STATUSES: readonly AttemptStatus[] = ['succeeded', 'failed', 'closed']
 export const FINAL_ORDER_STATUSES: readonly OrderStatus[] = ['paid', 'cancelled', 'expired']
+
+/** Whether an order, as shown, takes no more payments (refunded orders were paid). */
+export function isFinalOrderStatus(status: OrderViewStatus): boolean {
+  return status === 'partially_refunded' || status === 'refunded' || FINAL_ORDER_STATUSES.includes(status)
+}

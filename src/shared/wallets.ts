@@ -34,16 +34,63 @@ export interface WalletInfo {
   userAgentMarker: string | null
   /** Paid in installments (Huabei): it has plans and installment settings, and is no friend-pay wallet. */
   installments: boolean
+  /**
+   * How many days after the payment the wallet still takes a refund (WeChat Pay: one year; Alipay: as contracted,
+   * usually twelve months); null: no limit (cash). The merchant may set a shorter window per wallet.
+   */
+  refundWindowDays: number | null
 }
 
 export const WALLETS: Record<WalletId, WalletInfo> = {
-  wechat: { id: 'wechat', color: '#07C160', mark: '微', userAgentMarker: 'MicroMessenger', installments: false },
-  alipay: { id: 'alipay', color: '#1677FF', mark: '支', userAgentMarker: 'AlipayClient', installments: false },
-  huabei: { id: 'huabei', color: '#1677FF', mark: '花', userAgentMarker: 'AlipayClient', installments: true },
-  unionpay: { id: 'unionpay', color: '#E60012', mark: '云', userAgentMarker: 'UnionPay', installments: false },
-  jdpay: { id: 'jdpay', color: '#E1251B', mark: '京', userAgentMarker: 'jdapp', installments: false },
-  ecny: { id: 'ecny', color: '#C8102E', mark: '数', userAgentMarker: null, installments: false },
-  cash: { id: 'cash', color: '#FF9F00', mark: '现', userAgentMarker: null, installments: false },
+  wechat: {
+    id: 'wechat',
+    color: '#07C160',
+    mark: '微',
+    userAgentMarker: 'MicroMessenger',
+    installments: false,
+    refundWindowDays: 365,
+  },
+  alipay: {
+    id: 'alipay',
+    color: '#1677FF',
+    mark: '支',
+    userAgentMarker: 'AlipayClient',
+    installments: false,
+    refundWindowDays: 365,
+  },
+  huabei: {
+    id: 'huabei',
+    color: '#1677FF',
+    mark: '花',
+    userAgentMarker: 'AlipayClient',
+    installments: true,
+    refundWindowDays: 365,
+  },
+  unionpay: {
+    id: 'unionpay',
+    color: '#E60012',
+    mark: '云',
+    userAgentMarker: 'UnionPay',
+    installments: false,
+    refundWindowDays: 365,
+  },
+  jdpay: {
+    id: 'jdpay',
+    color: '#E1251B',
+    mark: '京',
+    userAgentMarker: 'jdapp',
+    installments: false,
+    refundWindowDays: 365,
+  },
+  ecny: { id: 'ecny', color: '#C8102E', mark: '数', userAgentMarker: null, installments: false, refundWindowDays: 365 },
+  cash: {
+    id: 'cash',
+    color: '#FF9F00',
+    mark: '现',
+    userAgentMarker: null,
+    installments: false,
+    refundWindowDays: null,
+  },
 }
 
 export const CONTRACT_STATUSES = ['not_signed', 'pending', 'signed'] as const

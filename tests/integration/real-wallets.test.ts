@@ -246,7 +246,7 @@ describe('money that does not fit is given back', () => {
     let after = await detail(order.id)
     expect(after.status).toBe('paid')
     const refund = after.refunds[0]!
-    expect(refund).toMatchObject({ status: 'pending', reason: 'duplicate_payment' })
+    expect(refund).toMatchObject({ status: 'processing', reason: 'duplicate_payment' })
     expect(wallets.wechat.refunds.size).toBe(1)
     // Too soon: the back-off holds the next call.
     await s.engine.sweep()

@@ -63,6 +63,7 @@ export function defaultWalletConfig(wallet: WalletId): WalletConfig {
         }
       : null,
     friendPay: wallet !== 'cash' && !WALLETS[wallet].installments,
+    refundWindowDays: null,
   }
 }
 

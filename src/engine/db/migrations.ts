@@ -333,7 +333,69 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 11,
+    name: 'merchant refunds',
+    up: (db) => db.exec(MERCHANT_REFUNDS_SCHEMA),
+  },
 ]
+
+/**
+ * Refunds a merchant asks for (whole, by amount or by returned lines), with who asked and why, and the wallet's
+ * `processing` state as a status of its own. The table is rebuilt once for the new status; a trigger keeps the
+ * refunds of a payment within what it took, whatever the code above it does.
+ */
+const MERCHANT_REFUNDS_SCHEMA = `
+        CREATE TABLE refunds_new (
+          id TEXT PRIMARY KEY,
+          order_id TEXT NOT NULL REFERENCES orders (id),
+          attempt_id TEXT NOT NULL REFERENCES payment_attempts (id),
+          wallet TEXT NOT NULL,
+          kind TEXT NOT NULL DEFAULT 'automatic' CHECK (kind IN ('automatic', 'merchant')),
+          amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+          reason TEXT NOT NULL,
+          note TEXT,
+          lines TEXT,
+          staff_id TEXT,
+          retry_of TEXT,
+          status TEXT NOT NULL CHECK (status IN ('pending', 'processing', 'succeeded', 'failed')),
+          provider_refund_no TEXT,
+          tries INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          processing_at INTEGER,
+          succeeded_at INTEGER,
+          failed_at INTEGER
+        );
+        INSERT INTO refunds_new (id, order_id, attempt_id, wallet, amount_fen, reason, status, provider_refund_no, tries,
+            last_error, created_at, updated_at, processing_at, succeeded_at, failed_at)
+          SELECT id, order_id, attempt_id, wallet, amount_fen, reason,
+            CASE WHEN status = 'pending' AND provider_refund_no IS NOT NULL THEN 'processing' ELSE status END,
+            provider_refund_no, tries, last_error, created_at, updated_at,
+            CASE WHEN provider_refund_no IS NOT NULL THEN updated_at END, succeeded_at, failed_at
+          FROM refunds;
+        DROP TABLE refunds;
+        ALTER TABLE refunds_new RENAME TO refunds;
+        CREATE UNIQUE INDEX refunds_automatic_once ON refunds (attempt_id) WHERE reason IN ('duplicate_payment', 'late_payment', 'amount_mismatch');
+        CREATE INDEX refunds_by_order ON refunds (order_id);
+        CREATE INDEX refunds_by_attempt ON refunds (attempt_id, status);
+        CREATE INDEX refunds_by_time ON refunds (created_at);
+        CREATE INDEX refunds_unfinished ON refunds (created_at) WHERE status IN ('pending', 'processing');
+
+        -- A merchant refund's money counts against the payment until the wallet refuses it; an ABNORMAL refund has
+        -- left the merchant (the wallet holds it for the customer) and keeps counting. Automatic refunds give back
+        -- what a wallet reports it took, which for a mismatched amount is not what was asked.
+        CREATE TRIGGER refunds_within_payment BEFORE INSERT ON refunds
+          WHEN NEW.kind = 'merchant' AND NEW.amount_fen + (
+            SELECT COALESCE(SUM(amount_fen), 0) FROM refunds
+              WHERE attempt_id = NEW.attempt_id AND (status != 'failed' OR last_error = 'ABNORMAL')
+          ) > (SELECT amount_fen FROM payment_attempts WHERE id = NEW.attempt_id)
+          BEGIN SELECT RAISE(ABORT, 'refunds exceed the payment'); END;
+
+        -- What merchant refunds have given back, kept on the order for lists and day figures.
+        ALTER TABLE orders ADD COLUMN refunded_fen INTEGER NOT NULL DEFAULT 0 CHECK (refunded_fen >= 0 AND refunded_fen <= total_fen);
+`
 
 /** Entries written before the chain existed are chained once, in order. */
 function chainExistingAuditEntries(db: Database): void {

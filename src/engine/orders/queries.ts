@@ -1,7 +1,7 @@
 import { prepared } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 import type { Order, OrderLine } from '../../shared/api/types'
-import type { OrderStatus } from '../../shared/states'
+import type { OrderStatus, OrderViewStatus } from '../../shared/states'
 import type { WalletId } from '../../shared/wallets'
 import { toIso, toIsoOrNull } from '../clock'
 
@@ -9,6 +9,8 @@ export interface OrderRow {
   id: string
   status: OrderStatus
   total_fen: number
+  /** What merchant refunds have given back (succeeded). */
+  refunded_fen: number
   description: string | null
   customer_ref: string | null
   context: 'counter' | 'online'
@@ -60,6 +62,7 @@ export function newOrderRow(order: NewOrder, now: number): OrderRow {
     id: order.id,
     status: 'open',
     total_fen: order.totalFen,
+    refunded_fen: 0,
     description: order.description,
     customer_ref: order.customerRef,
     context: order.context,
@@ -105,10 +108,25 @@ export function getOrderRow(db: Database, id: string): OrderRow | null {
   return (prepared(db, 'SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined) ?? null
 }
 
-export function listOrderRows(db: Database, status: OrderStatus | undefined, limit: number): OrderRow[] {
-  return status
-    ? (prepared(db, 'SELECT * FROM orders WHERE status = ? ORDER BY id DESC LIMIT ?').all(status, limit) as OrderRow[])
-    : (prepared(db, 'SELECT * FROM orders ORDER BY id DESC LIMIT ?').all(limit) as OrderRow[])
+/** The books keep a refunded order `paid`; the status it shows depends on what was given back. */
+const VIEW_STATUS_WHERE: Record<OrderViewStatus, string> = {
+  open: "status = 'open'",
+  awaiting_payment: "status = 'awaiting_payment'",
+  paid: "status = 'paid' AND refunded_fen = 0",
+  partially_refunded: "status = 'paid' AND refunded_fen > 0 AND refunded_fen < total_fen",
+  refunded: "status = 'paid' AND refunded_fen = total_fen",
+  cancelled: "status = 'cancelled'",
+  expired: "status = 'expired'",
+}
+
+export function listOrderRows(db: Database, status: OrderViewStatus | undefined, limit: number): OrderRow[] {
+  const where = status ? `WHERE ${VIEW_STATUS_WHERE[status]}` : ''
+  return prepared(db, `SELECT * FROM orders ${where} ORDER BY id DESC LIMIT ?`).all(limit) as OrderRow[]
+}
+
+export function viewStatus(row: Pick<OrderRow, 'status' | 'refunded_fen' | 'total_fen'>): OrderViewStatus {
+  if (row.status !== 'paid' || row.refunded_fen === 0) return row.status
+  return row.refunded_fen >= row.total_fen ? 'refunded' : 'partially_refunded'
 }
 
 export function listExpiredUnfinishedOrderIds(db: Database, now: number): string[] {
@@ -172,14 +190,16 @@ export function getOrderLines(db: Database, orderId: string): OrderLine[] {
 export function toOrder(row: OrderRow, lines: OrderLine[]): Order {
   return {
     id: row.id,
-    status: row.status,
+    status: viewStatus(row),
     totalFen: row.total_fen,
+    refundedFen: row.refunded_fen,
     currency: 'CNY',
     description: row.description,
     customerRef: row.customer_ref,
     context: row.context,
     lines,
     paidWallet: row.paid_wallet,
+    paidAttemptId: row.paid_attempt_id,
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
     awaitingPaymentAt: toIsoOrNull(row.awaiting_payment_at),

@@ -1,6 +1,6 @@
 import type { OperationParsedInput } from '../../shared/api/operations'
 import type { Order, OrderDetail } from '../../shared/api/types'
-import { listRefundsForOrder } from '../payments/refundQueries'
+import { listRefundsForOrder, refundsHeldAgainst } from '../payments/refundQueries'
 import { load, type OrderContext, type OrderServiceDeps } from './context'
 import { createOrder } from './create'
 import { endOrder, expireDue } from './end'
@@ -28,9 +28,12 @@ export function createOrderService(deps: OrderServiceDeps) {
 /** An order with its payment attempts, refunds and timeline. */
 function getOrder(ctx: OrderContext, id: string): OrderDetail {
   const order = load(ctx, id)
+  const attempts = ctx.payments.listForOrder(id)
+  const paid = attempts.find((attempt) => attempt.status === 'succeeded' && attempt.id === order.paidAttemptId)
   return {
     ...order,
-    attempts: ctx.payments.listForOrder(id),
+    refundableFen: paid ? paid.amountFen - refundsHeldAgainst(ctx.db, paid.id) : 0,
+    attempts,
     refunds: listRefundsForOrder(ctx.db, id),
     timeline: ctx.events.forOrder(id),
   }

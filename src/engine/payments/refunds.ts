@@ -6,12 +6,14 @@ import type { ProviderRefund } from '../providers/types'
 import { inBackground, providerFor, requireAttempt, type PaymentContext } from './context'
 import type { AttemptRow } from './queries'
 import {
+  addRefundedToOrder,
   finishRefund,
   getRefundRow,
   hasLiveRefund,
   insertAutomaticRefund,
   insertRetryRefund,
   listPendingRefunds,
+  markRefundProcessing,
   recordRefundTry,
   refundView,
   type AutomaticRefundReason,
@@ -82,8 +84,18 @@ export async function sendDueRefunds(ctx: PaymentContext): Promise<void> {
       return
     }
     const refund = getRefundRow(ctx.db, listed.id)
-    if (refund?.status === 'pending') await sendRefund(ctx, refund)
+    if (refund?.status === 'pending' || refund?.status === 'processing') await sendRefund(ctx, refund)
   }
+}
+
+/**
+ * Sends one refund now, once it is on disk (a merchant refund, so the counter sees the wallet's answer). The sweep
+ * may send it at the same moment: the refund id is the wallet's out_refund_no, so that refunds nothing twice.
+ */
+export async function sendRefundNow(ctx: PaymentContext, id: string): Promise<void> {
+  await ctx.events.durable(ctx.events.mark())
+  const refund = getRefundRow(ctx.db, id)
+  if (refund?.status === 'pending') await sendRefund(ctx, refund)
 }
 
 async function sendRefund(ctx: PaymentContext, refund: RefundRow): Promise<void> {
@@ -91,15 +103,16 @@ async function sendRefund(ctx: PaymentContext, refund: RefundRow): Promise<void>
   try {
     const provider = providerFor(ctx, attempt)
     // A refund the wallet has accepted is asked about, not sent again.
-    const result = refund.provider_refund_no
-      ? await provider.queryRefund(refund.id, attempt.id)
-      : await provider.refund({
-          outTradeNo: attempt.id,
-          outRefundNo: refund.id,
-          amountFen: refund.amount_fen,
-          totalFen: refund.reason.startsWith('amount_mismatch') ? refund.amount_fen : attempt.amount_fen,
-          reason: refund.reason,
-        })
+    const result =
+      refund.status === 'processing'
+        ? await provider.queryRefund(refund.id, attempt.id)
+        : await provider.refund({
+            outTradeNo: attempt.id,
+            outRefundNo: refund.id,
+            amountFen: refund.amount_fen,
+            totalFen: refund.reason.startsWith('amount_mismatch') ? refund.amount_fen : attempt.amount_fen,
+            reason: refund.reason,
+          })
     recordRefundResult(ctx, refund, result)
   } catch (error) {
     const code = error instanceof EngineError ? error.code : 'PROVIDER_ERROR'
@@ -109,21 +122,51 @@ async function sendRefund(ctx: PaymentContext, refund: RefundRow): Promise<void>
 }
 
 function recordRefundResult(ctx: PaymentContext, refund: RefundRow, result: ProviderRefund): void {
+  const now = ctx.clock.now()
   if (result.state === 'PROCESSING') {
-    ctx.events.unitOfWork(() =>
-      recordRefundTry(ctx.db, refund.id, null, ctx.clock.now(), result.providerRefundNo ?? refund.id),
-    )
+    ctx.events.unitOfWork(() => {
+      if (refund.status === 'processing') recordRefundTry(ctx.db, refund.id, null, now)
+      else if (markRefundProcessing(ctx.db, refund.id, result.providerRefundNo ?? refund.id, now)) {
+        ctx.events.append({ type: 'refund.processing', ...refundEventIds(refund), data: refundEventData(refund) })
+      }
+    })
     return
   }
   const to = result.state === 'SUCCESS' ? 'succeeded' : 'failed'
   ctx.events.unitOfWork(() => {
-    recordRefundTry(ctx.db, refund.id, to === 'failed' ? result.state : null, ctx.clock.now())
-    if (!finishRefund(ctx.db, refund.id, to, result.providerRefundNo, ctx.clock.now())) return
-    const data = { refundId: refund.id, amountFen: refund.amount_fen, wallet: refund.wallet }
-    const common = { orderId: refund.order_id, attemptId: refund.attempt_id }
-    if (to === 'succeeded') ctx.events.append({ type: 'refund.succeeded', ...common, data })
-    else ctx.events.append({ type: 'refund.failed', ...common, data: { ...data, state: result.state } })
+    recordRefundTry(ctx.db, refund.id, to === 'failed' ? result.state : null, now)
+    endRefund(ctx, refund, to, result.providerRefundNo, now, result.state)
   })
+}
+
+/**
+ * A refund's end, inside the caller's unit of work: a merchant refund that succeeded counts on its order. Returns
+ * false when it had already ended (another call settled it first).
+ */
+export function endRefund(
+  ctx: PaymentContext,
+  refund: RefundRow,
+  to: 'succeeded' | 'failed',
+  providerRefundNo: string | null,
+  now: number,
+  state?: string,
+): boolean {
+  if (!finishRefund(ctx.db, refund.id, to, providerRefundNo, now)) return false
+  if (to === 'succeeded') {
+    if (refund.kind === 'merchant') addRefundedToOrder(ctx.db, refund.order_id, refund.amount_fen, now)
+    ctx.events.append({ type: 'refund.succeeded', ...refundEventIds(refund), data: refundEventData(refund) })
+  } else {
+    ctx.events.append({ type: 'refund.failed', ...refundEventIds(refund), data: { ...refundEventData(refund), state } })
+  }
+  return true
+}
+
+function refundEventIds(refund: RefundRow) {
+  return { orderId: refund.order_id, attemptId: refund.attempt_id }
+}
+
+function refundEventData(refund: RefundRow) {
+  return { refundId: refund.id, amountFen: refund.amount_fen, wallet: refund.wallet }
 }
 
 /** Refund calls back off after each try: 2 s, 4 s, 8 s … up to 10 minutes between tries. */
@@ -150,7 +193,8 @@ export function retryRefund(ctx: PaymentContext, id: string): RefundView {
     )
   }
   const retryId = ctx.events.unitOfWork(() => {
-    if (hasLiveRefund(ctx.db, failed.attempt_id)) {
+    // A merchant refund's second try only has to stay within the payment (the database holds that line).
+    if (failed.kind === 'automatic' && hasLiveRefund(ctx.db, failed.attempt_id)) {
       throw new EngineError('INVALID_STATE', 'this payment already has a refund under way or done')
     }
     const retry = queueRefund(ctx, { kind: 'retry', of: failed }, ctx.clock.now())

@@ -10,6 +10,8 @@ import {
   IdInput,
   ListOrdersInput,
   Refund,
+  CreateRefundInput,
+  ListRefundsInput,
   AuditEntry,
   AuditVerification,
   BackupFileSchema,
@@ -213,6 +215,25 @@ export const operations = {
     input: IdInput,
     output: FriendPayRequest,
     http: { method: 'POST', path: '/api/friend-pay/{id}/cancel' },
+  },
+  'refunds.create': {
+    summary:
+      'Give money back to the payment that paid an order: an amount, returned lines, or (neither) all that is left',
+    input: CreateRefundInput,
+    output: Refund,
+    http: { method: 'POST', path: '/api/orders/{id}/refunds', status: 201 },
+  },
+  'refunds.list': {
+    summary: 'Refunds, newest first: of an order, in a status, or created between two times or days',
+    input: ListRefundsInput,
+    output: z.object({ refunds: z.array(Refund) }),
+    http: { method: 'GET', path: '/api/refunds' },
+  },
+  'refunds.get': {
+    summary: 'A refund',
+    input: IdInput,
+    output: Refund,
+    http: { method: 'GET', path: '/api/refunds/{id}' },
   },
   'refunds.retry': {
     summary: 'Try again a refund the wallet refused (a new refund of the same payment, under a new refund number)',

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { MAX_AMOUNT_FEN } from '../money'
-import { ATTEMPT_STATUSES, ORDER_STATUSES } from '../states'
+import { ATTEMPT_STATUSES, ORDER_STATUSES, ORDER_VIEW_STATUSES } from '../states'
+import { REFUND_KINDS, REFUND_NOTE_MAX, REFUND_REASONS, REFUND_STATUSES } from '../refunds'
 import { CONNECTION_TEST_CODES } from '../gateways'
 import { EVENT_DATA, EVENT_TYPES, type EventType } from '../events'
 import { CREDENTIAL_WALLETS, GATEWAY_MODES } from '../providers'
@@ -33,6 +34,9 @@ const Periods = z.union(
   INSTALLMENT_PERIODS.map((p) => z.literal(p)) as [z.ZodLiteral<3>, z.ZodLiteral<6>, z.ZodLiteral<12>],
 )
 export const OrderStatusSchema = z.enum(ORDER_STATUSES)
+export const OrderViewStatusSchema = z.enum(ORDER_VIEW_STATUSES).meta({
+  description: 'A paid order reads partially_refunded / refunded once merchant refunds have given money back',
+})
 export const AttemptStatusSchema = z.enum(ATTEMPT_STATUSES)
 
 export const StoreProfile = z
@@ -70,14 +74,19 @@ export const OrderLine = z
 export const Order = z
   .object({
     id: z.string(),
-    status: OrderStatusSchema,
+    status: OrderViewStatusSchema,
     totalFen: z.number().int(),
+    refundedFen: z.number().int().meta({ description: 'What merchant refunds have given back (succeeded)' }),
     currency: z.literal('CNY'),
     description: z.string().nullable(),
     customerRef: z.string().nullable(),
     context: z.enum(['counter', 'online']),
     lines: z.array(OrderLine),
     paidWallet: WalletIdSchema.nullable(),
+    paidAttemptId: z
+      .string()
+      .nullable()
+      .meta({ description: 'The payment that paid the order (refunds go back to it)' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     awaitingPaymentAt: NullableTimestamp,
@@ -133,23 +142,42 @@ const eventSchemas = EVENT_TYPES.map((type) =>
 /** An engine event; its `data` has the shape of its `type` (see shared/events.ts). */
 export const EngineEvent = z.discriminatedUnion('type', eventSchemas).meta({ id: 'EngineEvent' })
 
+const RefundLine = z
+  .object({ lineId: z.string(), quantity: z.number().int(), amountFen: z.number().int() })
+  .meta({ id: 'RefundLine' })
+
 export const Refund = z
   .object({
     id: z.string(),
     orderId: z.string(),
-    attemptId: z.string(),
+    paymentId: z.string().meta({ description: 'The payment attempt the money goes back to' }),
+    attemptId: z.string().meta({ description: 'The same as paymentId' }),
     wallet: WalletIdSchema,
+    kind: z.enum(REFUND_KINDS),
     amountFen: z.number().int(),
-    reason: z.string(),
-    status: z.enum(['pending', 'succeeded', 'failed']),
+    reason: z.string().meta({
+      description: `A merchant refund's coded reason (${REFUND_REASONS.join(', ')}); automatic refunds say why the money was not needed`,
+    }),
+    note: z.string().nullable(),
+    lines: z.array(RefundLine),
+    staffId: z.string().nullable().meta({ description: 'Who asked for it: a staff member, or integration' }),
+    status: z.enum(REFUND_STATUSES),
     providerRefundNo: z.string().nullable(),
     tries: z.number().int(),
+    lastError: z.string().nullable(),
+    retryOf: z.string().nullable(),
     createdAt: Timestamp,
+    updatedAt: Timestamp,
+    processingAt: NullableTimestamp,
     succeededAt: NullableTimestamp,
+    failedAt: NullableTimestamp,
   })
   .meta({ id: 'Refund' })
 
 export const OrderDetail = Order.extend({
+  refundableFen: z.number().int().meta({
+    description: 'What a merchant refund can still give back: the paying payment less its refunds not refused',
+  }),
   attempts: z.array(PaymentAttempt),
   refunds: z.array(Refund),
   timeline: z.array(EngineEvent),
@@ -273,6 +301,10 @@ const WalletSettingsFields = {
     .boolean()
     .default(true)
     .meta({ description: 'Whether a friend may pay with this wallet through a share link' }),
+  refundWindowDays: z.number().int().min(1).max(3650).nullable().default(null).meta({
+    description:
+      "Days after a payment its refunds are taken (null = as long as the wallet allows: one year for WeChat Pay and Alipay; cash without limit); never longer than the wallet's",
+  }),
 }
 
 function checkWalletSettings(
@@ -527,11 +559,47 @@ export const CreateOrderInput = z.union([
 export const IdInput = z.strictObject({ id: EntityId })
 
 export const ListOrdersInput = z.strictObject({
-  status: OrderStatusSchema.optional(),
+  status: OrderViewStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })
 
 const OrderIdField = EntityId.meta({ description: 'Order id' })
+
+/**
+ * A merchant refund: `amountFen`, or the returned `lines` (their amount), or neither (what is left). With both, the
+ * lines say what came back and `amountFen` what is given back.
+ */
+export const CreateRefundInput = z
+  .strictObject({
+    id: OrderIdField,
+    amountFen: AmountFen.optional(),
+    lines: z
+      .array(z.strictObject({ lineId: EntityId, quantity: Quantity }))
+      .min(1)
+      .max(200)
+      .optional(),
+    reason: z.enum(REFUND_REASONS),
+    note: ShortText(REFUND_NOTE_MAX).optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.reason === 'other' && !value.note)
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'reason other needs a note' })
+    const ids = (value.lines ?? []).map((line) => line.lineId)
+    if (new Set(ids).size !== ids.length)
+      ctx.addIssue({ code: 'custom', path: ['lines'], message: 'each line may appear once' })
+  })
+
+const DayOrInstant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .meta({ description: 'A timestamp, or a date (a Beijing calendar day: from its start, to its end)' })
+
+export const ListRefundsInput = z.strictObject({
+  orderId: EntityId.optional(),
+  status: z.enum(REFUND_STATUSES).optional(),
+  from: DayOrInstant.optional(),
+  to: DayOrInstant.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+})
 
 /** `method` may be left out: it is `cash` for the cash wallet and `qr` otherwise. */
 export const CreatePaymentInput = z.discriminatedUnion('method', [

@@ -6,6 +6,7 @@ export type Product = z.output<typeof S.Product>
 export type OrderLine = z.output<typeof S.OrderLine>
 export type Order = z.output<typeof S.Order>
 export type OrderDetail = z.output<typeof S.OrderDetail>
+export type Refund = z.output<typeof S.Refund>
 export type PaymentAttempt = z.output<typeof S.PaymentAttempt>
 export type PaymentOption = z.output<typeof S.PaymentOption>
 export type WalletConfig = z.output<typeof S.WalletConfig>

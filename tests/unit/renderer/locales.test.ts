@@ -4,7 +4,8 @@ import zhCN from '../../../src/renderer/src/locales/zh-CN.json'
 import { FRIEND_PAY_MODES, FRIEND_PAY_STATUSES, UNAVAILABLE_REASONS } from '../../../src/shared/api/schemas'
 import { ERROR_STATUS, PAYMENT_END_REASONS } from '../../../src/shared/errors'
 import { EVENT_TYPES } from '../../../src/shared/events'
-import { ATTEMPT_STATUSES, ORDER_STATUSES } from '../../../src/shared/states'
+import { ATTEMPT_STATUSES, ORDER_VIEW_STATUSES } from '../../../src/shared/states'
+import { REFUND_REASONS, REFUND_STATUSES } from '../../../src/shared/refunds'
 import { WALLET_IDS } from '../../../src/shared/wallets'
 
 type Messages = { [key: string]: string | Messages }
@@ -32,7 +33,9 @@ describe('locales', () => {
     const required = [
       ...WALLET_IDS.map((id) => `wallets.${id}`),
       ...WALLET_IDS.map((id) => `qr.scanWith.${id}`),
-      ...ORDER_STATUSES.map((s) => `orderStatus.${s}`),
+      ...ORDER_VIEW_STATUSES.map((s) => `orderStatus.${s}`),
+      ...REFUND_REASONS.map((reason) => `refunds.reason.${reason}`),
+      ...REFUND_STATUSES.map((status) => `refunds.status.${status}`),
       ...ATTEMPT_STATUSES.map((s) => `attemptStatus.${s}`),
       ...EVENT_TYPES.map((type) => `events.${type}`),
       ...UNAVAILABLE_REASONS.map((reason) => `reasons.${reason}`),

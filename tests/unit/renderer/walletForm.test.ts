@@ -38,6 +38,7 @@ const wechat: WalletConfig = {
   ],
   accountStrategy: 'priority',
   huabei: null,
+  refundWindowDays: null,
   friendPay: true,
 }
 

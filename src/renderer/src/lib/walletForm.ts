@@ -51,6 +51,8 @@ export interface WalletDraft {
   accountStrategy: WalletConfig['accountStrategy']
   huabei: HuabeiDraft | null
   friendPay: boolean
+  /** Empty: as long as the wallet takes refunds. */
+  refundWindowDays: string
 }
 
 function yuanText(fen: number | null): string {
@@ -93,6 +95,7 @@ export function toWalletDraft(config: WalletConfig): WalletDraft {
         }
       : null,
     friendPay: config.friendPay,
+    refundWindowDays: config.refundWindowDays === null ? '' : String(config.refundWindowDays),
   }
 }
 
@@ -114,6 +117,17 @@ function percentField(text: string, field: string, errors: FormError[]): number 
 function wholeField(value: number, field: string, errors: FormError[]): number {
   if (Number.isNaN(value)) errors.push({ field, code: 'OUT_OF_RANGE' })
   return Number.isNaN(value) ? 0 : value
+}
+
+/** Whole days as typed; empty means no window of the merchant's own. */
+function daysField(text: string, errors: FormError[]): number | null {
+  const trimmed = text.trim()
+  if (trimmed === '') return null
+  if (!/^\d{1,5}$/.test(trimmed)) {
+    errors.push({ field: 'refundWindowDays', code: 'OUT_OF_RANGE' })
+    return null
+  }
+  return Number(trimmed)
 }
 
 /** The form's name for each path of `wallets.update` (the engine reports problems by the same paths). */
@@ -160,6 +174,7 @@ const WALLET_FIELD_ORDER = [
   'periods',
   'feeRates',
   'minOrderYuan',
+  'refundWindowDays',
 ]
 
 /** The schema says the ids repeat; the form points at each row that repeats an id above it. */
@@ -214,6 +229,7 @@ export function fromWalletDraft(wallet: WalletId, displayOrder: number, draft: W
         }
       : null,
     friendPay: draft.friendPay,
+    refundWindowDays: daysField(draft.refundWindowDays, errors),
   }
   const result = checkWithSchema(
     UpdateWalletInput,

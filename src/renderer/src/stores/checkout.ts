@@ -3,7 +3,7 @@ import { computed, ref } from 'vue'
 import type { CreatedPayment, EngineEvent, Order, PaymentAttempt, PaymentOption } from '../../../shared/api/types'
 import { EngineError } from '../../../shared/errors'
 import type { InstallmentPeriods } from '../../../shared/installments'
-import { FINAL_ORDER_STATUSES, type AttemptStatus } from '../../../shared/states'
+import { isFinalOrderStatus, type AttemptStatus } from '../../../shared/states'
 import { WALLETS, type WalletId } from '../../../shared/wallets'
 import type { CreateOrderRequest } from '../lib/cart'
 import {
@@ -81,7 +81,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
   const busy = ref(false)
 
   const orderId = computed(() => order.value?.id ?? null)
-  const isFinal = computed(() => order.value !== null && FINAL_ORDER_STATUSES.includes(order.value.status))
+  const isFinal = computed(() => order.value !== null && isFinalOrderStatus(order.value.status))
   const availableOptions = computed(() => options.value.filter((option) => option.available))
   const selectedOption = computed(() => options.value.find((o) => o.wallet === selectedWallet.value) ?? null)
   const codeInProgress = computed(() => codePayment.value !== null && codePayment.value.phase !== 'failed')
@@ -164,7 +164,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
 
   function markPaid(id: string, wallet: WalletId | null, at: string): void {
     const current = order.value
-    if (!current || current.id !== id || FINAL_ORDER_STATUSES.includes(current.status)) return
+    if (!current || current.id !== id || isFinalOrderStatus(current.status)) return
     current.status = 'paid'
     current.paidAt = at
     current.paidWallet = wallet ?? current.paidWallet
@@ -389,7 +389,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     }
     if (event.orderId !== current.id) return
     const orderStatus = orderStatusAfter(event)
-    if (orderStatus && !FINAL_ORDER_STATUSES.includes(current.status)) {
+    if (orderStatus && !isFinalOrderStatus(current.status)) {
       if (orderStatus === 'paid') markPaid(current.id, eventWallet(event), event.at)
       else current.status = orderStatus
     }
