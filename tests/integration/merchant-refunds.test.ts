@@ -270,3 +270,32 @@ describe('merchant refunds over HTTP', () => {
     })
   })
 })
+
+describe('a friend-paid order', () => {
+  it("is refunded to the friend's payment", async () => {
+    const s = await testServer()
+    t = s
+    const order = (await s.api('POST', '/api/orders', { amountFen: 3600 })).json as Order
+    const request = (await s.api('POST', `/api/orders/${order.id}/friend-pay`, { requesterName: '王小明' })).json
+    const form = (fields: Record<string, string>) => ({
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': 'MicroMessenger/8.0' },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual' as const,
+    })
+    const chosen = await fetch(new URL(`${new URL(request.url).pathname}/pay`, s.base), form({ wallet: 'wechat' }))
+    const pagePath = chosen.headers.get('location')!
+    await fetch(new URL(`${pagePath}/confirm`, s.base), form({}))
+    await s.engine.idle()
+    const paid = (await s.api('GET', `/api/orders/${order.id}`)).json as OrderDetail
+    const friendPayment = paid.attempts.find((a) => a.friendPayId === request.id)!
+    expect(paid.status).toBe('paid')
+    expect(friendPayment.status).toBe('succeeded')
+
+    const back = (
+      await s.api('POST', `/api/orders/${order.id}/refunds`, { amountFen: 1600, reason: 'customer_return' })
+    ).json as Refund
+    expect(back).toMatchObject({ paymentId: friendPayment.id, wallet: 'wechat', status: 'succeeded' })
+    expect(simulatorRefunds(friendPayment.id)).toEqual([{ out_refund_no: back.id, amount_fen: 1600 }])
+  })
+})
