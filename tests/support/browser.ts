@@ -45,6 +45,10 @@ export function headlessConsole() {
     get app() {
       return parts.app
     },
+    /** For pages beside the console: a customer's phone on the simulator's pay page. */
+    get browser() {
+      return parts.browser
+    },
     async open(route: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
       const page = await (await parts.browser.newContext({ viewport, locale: 'zh-CN' })).newPage()
       await page.goto(`${parts.app.base}/?token=${encodeURIComponent(parts.app.token)}`)

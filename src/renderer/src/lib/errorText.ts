@@ -1,5 +1,5 @@
 import { EngineError, type ErrorCode } from '../../../shared/errors'
-import { formatFen } from '../../../shared/money'
+import { formatFen, isFen } from '../../../shared/money'
 import { friendPayRefusal } from './friendPay'
 
 /** A message key with its parameters: what an error says to the cashier. */
@@ -27,7 +27,23 @@ export function errorMessageRef(error: unknown): MessageRef {
       return { key, params: { wallet: details.wallet } }
     }
   }
+  if (code === 'REFUND_EXCEEDS_PAID') {
+    const left = refundLeft((error as EngineError).details)
+    if (left) return left
+  }
   return { key: `errors.codes.${code}`, params: { code } }
+}
+
+/** What a refused refund could still have taken: the amount left on the order, or the items left on a line. */
+function refundLeft(details: unknown): MessageRef | null {
+  const { refundableFen, quantityLeft } = (details ?? {}) as { refundableFen?: unknown; quantityLeft?: unknown }
+  if (isFen(quantityLeft)) return { key: 'errors.refundLineExceedsLeft', params: { n: quantityLeft } }
+  if (isFen(refundableFen)) {
+    return refundableFen > 0
+      ? { key: 'errors.refundExceedsLeft', params: { amount: formatFen(refundableFen) } }
+      : { key: 'errors.refundNothingLeft' }
+  }
+  return null
 }
 
 /**

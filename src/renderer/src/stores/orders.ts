@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { EngineEvent, Order, OrderDetail } from '../../../shared/api/types'
-import type { OrderStatus } from '../../../shared/states'
+import type { EngineEvent, Order, OrderDetail, Refund } from '../../../shared/api/types'
+import type { OrderViewStatus } from '../../../shared/states'
+import type { RefundRequest } from '../lib/refundDraft'
 import { requireApi } from '../services/connection'
 
 const REFRESH_DELAY_MS = 300
@@ -9,7 +10,7 @@ const REFRESH_DELAY_MS = 300
 /** Recent orders and the one opened in detail (order list, receipt). */
 export const useOrdersStore = defineStore('orders', () => {
   const orders = ref<Order[]>([])
-  const statusFilter = ref<OrderStatus | null>(null)
+  const statusFilter = ref<OrderViewStatus | null>(null)
   const listLoaded = ref(false)
   const loading = ref(false)
   const detail = ref<OrderDetail | null>(null)
@@ -29,7 +30,7 @@ export const useOrdersStore = defineStore('orders', () => {
     }
   }
 
-  async function setFilter(status: OrderStatus | null): Promise<void> {
+  async function setFilter(status: OrderViewStatus | null): Promise<void> {
     statusFilter.value = status
     await loadList()
   }
@@ -46,6 +47,19 @@ export const useOrdersStore = defineStore('orders', () => {
     if (detail.value) await loadDetail(detail.value.id)
   }
 
+  /**
+   * A merchant refund. A second click, or a retry after a lost answer, goes with the same idempotency key: the
+   * customer is refunded once. The order is read again either way (a refusal may mean another till refunded it).
+   */
+  async function refund(input: RefundRequest): Promise<Refund> {
+    try {
+      return await requireApi().callOnce('refunds.create', input)
+    } finally {
+      // The refund's answer matters more than a fresh list; a failed reload is retried by the next event or F5.
+      await Promise.allSettled([detail.value?.id === input.id ? loadDetail(input.id) : Promise.resolve(), loadList()])
+    }
+  }
+
   function closeDetail(): void {
     detail.value = null
   }
@@ -53,7 +67,9 @@ export const useOrdersStore = defineStore('orders', () => {
   function applyEvent(event: EngineEvent): void {
     if (!watching.value || event.orderId === null) return
     const touchesDetail = detail.value?.id === event.orderId
-    if (!event.type.startsWith('order.') && !touchesDetail) return
+    // A refund turns an order partially refunded or refunded in the list too.
+    const touchesList = event.type.startsWith('order.') || event.type.startsWith('refund.')
+    if (!touchesList && !touchesDetail) return
     // Events come in bursts (created → awaiting → paid): refresh once per burst.
     if (refreshTimer) clearTimeout(refreshTimer)
     refreshTimer = setTimeout(() => {
@@ -75,6 +91,7 @@ export const useOrdersStore = defineStore('orders', () => {
     setFilter,
     loadDetail,
     retryRefund,
+    refund,
     closeDetail,
     applyEvent,
   }
