@@ -2,7 +2,8 @@ import { randomBytes, randomFillSync } from 'node:crypto'
 import { monotonicFactory } from 'ulid'
 import type { Clock } from './clock'
 
-export type IdPrefix = 'ord' | 'lin' | 'pay' | 'prd' | 'rfd' | 'agg' | 'fpr'
+export type IdPrefix =
+  'ord' | 'lin' | 'pay' | 'prd' | 'rfd' | 'agg' | 'fpr' | 'stf' | 'til' | 'ses' | 'shf' | 'cmv' | 'jnl'
 
 /**
  * Time-ordered ids with a readable prefix (`ord_01J…`): sortable, index-friendly, and at most

@@ -3,7 +3,8 @@ import type { Database } from 'better-sqlite3'
 import type { EngineEvent } from '../shared/api/types'
 import { isOperationName } from '../shared/api/operationNames'
 import { EngineError } from '../shared/errors'
-import { createHandlers, createInvoker, type Invoke, type InvokeUntrusted } from './api/handlers'
+import { createHandlers, createInvoker, type InvokeUntrusted } from './api/handlers'
+import type { OperationCallInput, OperationName, OperationOutput } from '../shared/api/operations'
 import { createSettingsServices } from './api/settingsServices'
 import { forgetProducts } from './catalog/products'
 import { createCatalogService } from './catalog/service'
@@ -36,6 +37,9 @@ import type { IncomingNotification } from './providers/types'
 import { createOptionsResolver } from './routing/facts'
 import type { SecretBox } from './secrets'
 import { seedDemoStore } from './seed/demo'
+import { ensureStaff } from './seed/demoStaff'
+import { createStaffService } from './staff/service'
+import { SYSTEM, type Principal } from './staff/principal'
 import { singleFlight } from './singleFlight'
 import { getOrCreateSetting } from './store/settings'
 
@@ -82,15 +86,22 @@ export interface Engine {
   readonly aggregate: ReturnType<typeof createAggregateService>
   readonly friendPay: FriendPayService
   readonly backups: BackupService
-  /** Runs one API operation (validated against the contract), typed by the contract; throws only EngineError. */
-  invoke: Invoke
-  /** The same for transports (IPC, HTTP), whose operation name and input arrive from outside. */
-  invokeUntrusted: InvokeUntrusted
+  /**
+   * Runs one API operation (validated against the contract), typed by the contract; throws only EngineError. In
+   * process it runs as the engine itself unless a caller is given.
+   */
+  invoke: <N extends OperationName>(
+    operation: N,
+    input: OperationCallInput<N>,
+    caller?: Caller,
+  ) => Promise<OperationOutput<N>>
+  /** The same for transports (IPC, HTTP), whose operation name and input arrive from outside, for their caller. */
+  invokeUntrusted(operation: unknown, input: unknown, caller: Caller): Promise<unknown>
   /**
    * `invokeUntrusted` under an idempotency key (the HTTP `Idempotency-Key` header, the console's buttons): a
    * retry with the same key and input gets the first answer, and nothing is done twice.
    */
-  invokeIdempotent(key: string, operation: unknown, input: unknown): Promise<IdempotentResult>
+  invokeIdempotent(key: string, operation: unknown, input: unknown, caller: Caller): Promise<IdempotentResult>
   /** Entry point for wallet notifications (HTTP route, simulator delivery). */
   acceptNotification(providerKey: string, notification: IncomingNotification): Promise<void>
   subscribe(listener: (event: EngineEvent) => void): () => void
@@ -106,6 +117,13 @@ export interface Engine {
 }
 
 export const DATABASE_FILE = 'hutong.sqlite'
+
+/**
+ * Who a call comes from: the engine itself (in-process callers, the default of `invoke`), or a transport's caller
+ * — a staff session token (the console's `X-Hutong-Session`) and whether the integrator token was presented.
+ */
+export type Caller = { system: true } | { session?: string | null; integration?: boolean }
+export const SYSTEM_CALLER: Caller = { system: true }
 
 /**
  * The composition root: everything the engine is made of is built here and only here, part by part —
@@ -127,6 +145,7 @@ export function createEngine(options: EngineOptions): Engine {
   const adapters = startWalletAdapters(options, { books, simulator, rejections, clock, log })
   const services = createServices(options, { ...books, clock, log, lifecycle, adapters, publicBaseUrl, rejections })
   if (options.seedDemo ?? true) seedDemoStore(books.db, clock, books.newId)
+  ensureStaff(books.db, clock, books.newId)
   const backups = createBackupService({
     ...books,
     clock,
@@ -147,6 +166,10 @@ export function createEngine(options: EngineOptions): Engine {
     : () => undefined
   const { db, events } = books
   const { whileOpen } = lifecycle
+  const principalOf = (caller: Caller): Principal =>
+    'system' in caller
+      ? SYSTEM
+      : services.staff.resolve({ session: caller.session ?? null, integration: caller.integration ?? false })
 
   const engine: Engine = {
     db,
@@ -160,11 +183,16 @@ export function createEngine(options: EngineOptions): Engine {
     aggregate: { ...services.aggregate, land: whileOpen(services.aggregate.land) },
     friendPay: { ...services.friendPay, pay: whileOpen(services.friendPay.pay) },
     backups,
-    invoke: whileOpen(invoke) as Invoke,
-    invokeUntrusted: whileOpen(invoke),
-    invokeIdempotent: whileOpen(async (key: string, operation: unknown, input: unknown) => {
+    invoke: whileOpen((operation: unknown, input: unknown, caller: Caller = SYSTEM_CALLER) =>
+      invoke(operation, input, principalOf(caller)),
+    ) as Engine['invoke'],
+    invokeUntrusted: whileOpen((operation: unknown, input: unknown, caller: Caller) =>
+      invoke(operation, input, principalOf(caller)),
+    ),
+    invokeIdempotent: whileOpen(async (key: string, operation: unknown, input: unknown, caller: Caller) => {
       if (!isOperationName(operation)) throw new EngineError('UNKNOWN_OPERATION', 'unknown operation')
-      return idempotency.run(key, operation, input, () => invoke(operation, input))
+      const principal = principalOf(caller)
+      return idempotency.run(key, operation, input, () => invoke(operation, input, principal))
     }),
     acceptNotification: whileOpen(async (key: string, notification: IncomingNotification) => {
       // The wallet stops resending once we answer: answer only when what it told us is on disk.
@@ -339,7 +367,8 @@ function createServices(options: EngineOptions, parts: ServiceParts) {
   payments.onOrderPaid(friendPay.onOrderPaid)
   const orders = createOrderService({ db, clock, events, payments, newId, orderTtlMs, log })
   const catalog = createCatalogService({ db, clock, newId })
-  return { payments, aggregate, friendPay, orders, catalog, optionsFor }
+  const staff = createStaffService({ db, clock, events, newId })
+  return { payments, aggregate, friendPay, orders, catalog, optionsFor, staff }
 }
 
 /** The API operations, served by both transports through one invoker. */
@@ -370,6 +399,7 @@ function createOperations(
       },
       orders: services.orders,
       payments: services.payments,
+      staff: services.staff,
     }),
     parts.log,
   )

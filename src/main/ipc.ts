@@ -24,15 +24,19 @@ export interface IpcOptions {
 
 /** Serves the API contract over IPC, to the console's own frame only, and forwards engine events. */
 export function registerIpc({ ipcMain, engine, consoleUrl, windows }: IpcOptions): () => void {
-  const run = async (operation: string, input: unknown, idempotencyKey: unknown): Promise<unknown> => {
-    if (idempotencyKey === null || idempotencyKey === undefined) return engine.invokeUntrusted(operation, input)
+  const run = async (operation: string, input: unknown, idempotencyKey: unknown, session: unknown) => {
+    if (session !== null && session !== undefined && typeof session !== 'string')
+      throw new EngineError('SESSION_EXPIRED', 'the session is a string')
+    // The console's own window, signed in or not; it never acts as the integrator token.
+    const caller = { session: session ?? null, integration: false }
+    if (idempotencyKey === null || idempotencyKey === undefined) return engine.invokeUntrusted(operation, input, caller)
     if (typeof idempotencyKey !== 'string')
       throw new EngineError('VALIDATION_FAILED', 'the idempotency key is a string')
-    return (await engine.invokeIdempotent(idempotencyKey, operation, input)).output
+    return (await engine.invokeIdempotent(idempotencyKey, operation, input, caller)).output
   }
   ipcMain.handle(
     INVOKE_CHANNEL,
-    async (event: IpcMainInvokeEvent, operation: unknown, input: unknown, key: unknown) => {
+    async (event: IpcMainInvokeEvent, operation: unknown, input: unknown, key: unknown, session: unknown) => {
       const contents = windows()
         .filter((window) => !window.isDestroyed())
         .map((window) => window.webContents)
@@ -43,7 +47,7 @@ export function registerIpc({ ipcMain, engine, consoleUrl, windows }: IpcOptions
         return { ok: false, error: new EngineError('UNKNOWN_OPERATION', 'unknown operation').toData() }
       }
       try {
-        return { ok: true, data: await run(operation, input, key) }
+        return { ok: true, data: await run(operation, input, key, session) }
       } catch (error) {
         return { ok: false, error: toErrorData(error) }
       }

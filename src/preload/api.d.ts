@@ -3,13 +3,14 @@ import type { EngineEvent } from '../shared/api/types'
 /** What the preload exposes to the renderer as `window.hutong`. */
 export interface HutongBridge {
   /**
-   * Runs an allow-listed engine operation, under an idempotency key when one is given. Resolves to
-   * `{ ok: true, data }` or `{ ok: false, error }`.
+   * Runs an allow-listed engine operation, under an idempotency key when one is given, for the signed-in staff
+   * session when there is one. Resolves to `{ ok: true, data }` or `{ ok: false, error }`.
    */
   invoke(
     operation: string,
     input: unknown,
     idempotencyKey?: string,
+    session?: string | null,
   ): Promise<{ ok: true; data: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } }>
   /** Live engine events; returns an unsubscribe function. */
   onEvent(listener: (event: EngineEvent) => void): () => void

@@ -5,14 +5,14 @@ import type { HutongBridge } from './api'
 
 /** The renderer's only door to the engine: allow-listed operations and the live event stream. */
 const bridge: HutongBridge = {
-  invoke(operation, input, idempotencyKey) {
+  invoke(operation, input, idempotencyKey, session) {
     if (!isOperationName(operation)) {
       return Promise.resolve({
         ok: false,
         error: { code: 'UNKNOWN_OPERATION', message: `unknown operation ${String(operation)}` },
       })
     }
-    return ipcRenderer.invoke('hutong:invoke', operation, input, idempotencyKey ?? null)
+    return ipcRenderer.invoke('hutong:invoke', operation, input, idempotencyKey ?? null, session ?? null)
   },
   onEvent(listener) {
     const handler = (_event: IpcRendererEvent, engineEvent: EngineEvent): void => listener(engineEvent)

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { checkBooks, integrityProblems, MERCHANT_FILE, unsettled, WALLET_FILE, type BookFigures } from './checks.mjs'
 import { serverCommand, ServerProcess } from './child.mjs'
 import { Rng } from './rng.mjs'
+import { DEMO_STAFF } from '../../src/engine/seed/demoStaff'
 import { Client, Ledger, type Claim } from './workload.mjs'
 
 /**
@@ -197,13 +198,25 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashRepor
 
 /** Customers who never confirm a payment code are given up on after 10 s (the shortest the settings allow). */
 async function configure(server: ServerProcess): Promise<void> {
-  const current = await server.request('GET', '/api/routing', { token: true })
+  const headers = { 'X-Hutong-Session': await signInOwner(server) }
+  const current = await server.request('GET', '/api/routing', { token: true, headers })
   if (current.status !== 200) throw new Error(`GET /api/routing answered ${current.status}: ${current.text}`)
   const updated = await server.request('POST', '/api/routing', {
     token: true,
+    headers,
     body: { ...(current.json as object), paymentCodeTimeoutSeconds: 10 },
   })
   if (updated.status !== 200) throw new Error(`POST /api/routing answered ${updated.status}: ${updated.text}`)
+}
+
+/** Settings are the owner's: the demo owner signs in with the published demo PIN. */
+async function signInOwner(server: ServerProcess): Promise<string> {
+  const options = await server.request('GET', '/api/auth/staff', { token: true })
+  const owner = (options.json as { staff: { id: string; role: string }[] }).staff.find((m) => m.role === 'owner')
+  const pin = DEMO_STAFF.find((m) => m.role === 'owner')?.pin
+  const signed = await server.request('POST', '/api/auth/sign-in', { token: true, body: { staffId: owner?.id, pin } })
+  if (signed.status !== 201) throw new Error(`sign-in answered ${signed.status}: ${signed.text}`)
+  return (signed.json as { token: string }).token
 }
 
 /**

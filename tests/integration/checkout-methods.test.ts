@@ -1,3 +1,4 @@
+import { SYSTEM_CALLER } from '../../src/engine'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CreatedPayment, OrderDetail } from '../../src/shared/api/types'
 import { getSetting } from '../../src/engine/store/settings'
@@ -9,7 +10,7 @@ let t: ReturnType<typeof testEngine>
 afterEach(async () => t?.dispose())
 
 const pay = (input: Record<string, unknown>) =>
-  t.engine.invokeUntrusted('payments.create', input) as Promise<CreatedPayment>
+  t.engine.invokeUntrusted('payments.create', input, SYSTEM_CALLER) as Promise<CreatedPayment>
 const detail = (id: string) => t.engine.invoke('orders.get', { id }) as Promise<OrderDetail>
 const WECHAT_CODE = '134567890123456781'
 

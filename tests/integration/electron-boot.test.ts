@@ -461,9 +461,20 @@ describe('the desktop app, booted with a stand-in for Electron', () => {
     const store = await hutong.invoke('store.get', {})
     expect(store).toMatchObject({ ok: true, data: { currency: 'CNY' } })
 
+    // Only a signed-in member sells: the window itself is nobody until a PIN is entered.
+    const order = { amountFen: 1234, description: 'boot test' }
+    expect(await hutong.invoke('orders.create', order)).toMatchObject({ ok: false, error: { code: 'SESSION_EXPIRED' } })
+    const options = (await hutong.invoke('auth.signInOptions', {})) as {
+      data: { staff: { id: string; role: string; demoPin: string }[] }
+    }
+    const cashier = options.data.staff.find((member) => member.role === 'cashier')!
+    const signedIn = (await hutong.invoke('auth.signIn', { staffId: cashier.id, pin: cashier.demoPin })) as {
+      data: { token: string }
+    }
+
     const events: EngineEvent[] = []
     const stop = hutong.onEvent((event) => events.push(event))
-    const created = await hutong.invoke('orders.create', { amountFen: 1234, description: 'boot test' })
+    const created = await hutong.invoke('orders.create', order, undefined, signedIn.data.token)
     expect(created).toMatchObject({ ok: true, data: { totalFen: 1234 } })
     orderId = (created as { data: { id: string } }).data.id
     await vi.waitFor(() => expect(events.map((event) => event.type)).toContain('order.created'))

@@ -1,3 +1,4 @@
+import { SYSTEM_CALLER } from '../../src/engine'
 import BetterSqlite3 from 'better-sqlite3'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -15,7 +16,7 @@ afterEach(async () => {
   await t?.dispose()
 })
 
-const create = (input: unknown) => t.engine.invokeUntrusted('orders.create', input) as Promise<Order>
+const create = (input: unknown) => t.engine.invokeUntrusted('orders.create', input, SYSTEM_CALLER) as Promise<Order>
 
 /** A second connection to the same file sees only what has been committed. */
 function committedOrders(): string[] {

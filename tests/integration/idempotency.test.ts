@@ -1,3 +1,4 @@
+import { SYSTEM_CALLER } from '../../src/engine'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine } from '../../src/engine'
 import { IDEMPOTENCY_KEY_TTL_MS } from '../../src/engine/idempotency/keys'
@@ -113,15 +114,15 @@ describe('Idempotency-Key over HTTP', () => {
 describe('Idempotency keys in the engine', () => {
   it('survive a restart, and are forgotten after 24 hours', async () => {
     t = testEngine()
-    const first = await t.engine.invokeIdempotent('k1', 'orders.create', { amountFen: 700 })
+    const first = await t.engine.invokeIdempotent('k1', 'orders.create', { amountFen: 700 }, SYSTEM_CALLER)
     await t.engine.close()
     const reopened = createEngine({ dataDir: t.dir, sweepIntervalMs: 0, clock: t.clock, seedDemo: false })
     try {
-      const replay = await reopened.invokeIdempotent('k1', 'orders.create', { amountFen: 700 })
+      const replay = await reopened.invokeIdempotent('k1', 'orders.create', { amountFen: 700 }, SYSTEM_CALLER)
       expect(replay).toEqual({ output: first.output, replayed: true })
       t.clock.advance(IDEMPOTENCY_KEY_TTL_MS)
       await reopened.sweep()
-      const fresh = await reopened.invokeIdempotent('k1', 'orders.create', { amountFen: 700 })
+      const fresh = await reopened.invokeIdempotent('k1', 'orders.create', { amountFen: 700 }, SYSTEM_CALLER)
       expect(fresh.replayed).toBe(false)
       expect((fresh.output as { id: string }).id).not.toBe((first.output as { id: string }).id)
     } finally {

@@ -1,3 +1,4 @@
+import { SYSTEM_CALLER } from '../../src/engine'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Order, OrderDetail } from '../../src/shared/api/types'
 import { transitionOrder } from '../../src/engine/orders/queries'
@@ -6,7 +7,7 @@ import { START, testEngine } from '../support/engine'
 let t: ReturnType<typeof testEngine>
 afterEach(async () => t?.dispose())
 
-const create = (input: unknown) => t.engine.invokeUntrusted('orders.create', input) as Promise<Order>
+const create = (input: unknown) => t.engine.invokeUntrusted('orders.create', input, SYSTEM_CALLER) as Promise<Order>
 const get = (id: string) => t.engine.invoke('orders.get', { id }) as Promise<OrderDetail>
 
 describe('orders', () => {
@@ -37,7 +38,7 @@ describe('orders', () => {
       { amountFen: 99, description: '找零' },
     ]) {
       const created = await create(input)
-      const { attempts: _attempts, refunds: _refunds, timeline: _timeline, ...readBack } = await get(created.id)
+      const { attempts: _a, refunds: _r, timeline: _t, refundableFen: _left, ...readBack } = await get(created.id)
       expect(created).toEqual(readBack)
     }
   })

@@ -1,3 +1,4 @@
+import { SYSTEM_CALLER } from '../../src/engine'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CreatedPayment, Order, OrderDetail, PaymentOption } from '../../src/shared/api/types'
 import type { WalletId } from '../../src/shared/wallets'
@@ -227,7 +228,7 @@ describe('what the wallet shows the customer', () => {
     t = testEngine()
     const store = ((await t.engine.invoke('store.get', {})) as { name: string }).name
     const described = async (input: unknown) => {
-      const order = (await t.engine.invokeUntrusted('orders.create', input)) as Order
+      const order = (await t.engine.invokeUntrusted('orders.create', input, SYSTEM_CALLER)) as Order
       const payment = await pay(order.id)
       return (
         t.engine.simulator.db.prepare('SELECT description FROM sim_trades WHERE out_trade_no = ?').get(payment.id) as {

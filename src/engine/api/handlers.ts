@@ -1,6 +1,5 @@
 import {
   isOperationName,
-  type OperationCallInput,
   type OperationName,
   type OperationOutput,
   type OperationParsedInput,
@@ -14,9 +13,12 @@ import type { LogExport } from '../logs/export'
 import type { EventLog } from '../events/log'
 import { errorFields, type Logger } from '../logger'
 import type { CatalogService, EngineServices } from './services'
+import { OPERATION_ACCESS } from '../../shared/api/access'
+import { actorOf, allows, runAs, type Principal } from '../staff/principal'
 
 type Handler<N extends OperationName> = (
   input: OperationParsedInput<N>,
+  principal: Principal,
 ) => OperationOutput<N> | Promise<OperationOutput<N>>
 
 export type Handlers = { [N in OperationName]: Handler<N> }
@@ -57,13 +59,29 @@ export function createHandlers(
     'friendPay.get': (input) => s.friendPay.get(input.id),
     'friendPay.list': (input) => s.friendPay.list(input).then((requests) => ({ requests })),
     'friendPay.cancel': (input) => s.friendPay.cancel(input.id),
-    'refunds.create': (input) => s.payments.createRefund(input, null),
+    'refunds.create': (input, principal) =>
+      s.payments.createRefund(input, async (amountFen) => ({
+        staffId: actorOf(principal).staffId,
+        approvedBy: await s.staff.approveRefund(principal, amountFen, input.approval),
+      })),
     'refunds.list': (input) => ({ refunds: s.payments.listRefunds(input) }),
     'refunds.get': (input) => s.payments.getRefund(input.id),
     'refunds.retry': (input) => s.payments.retryRefund(input.id),
     'credentials.get': (input) => s.credentials.get(input),
     'credentials.set': (input) => s.credentials.set(input),
     'wallets.testConnection': (input) => s.credentials.test(input),
+    'auth.signInOptions': () => s.staff.signInOptions(),
+    'auth.signIn': (input) => s.staff.signIn(input),
+    'auth.signOut': (_input, principal) => s.staff.signOut(principal),
+    'auth.me': (_input, principal) => s.staff.me(principal),
+    'auth.changePin': (input, principal) => s.staff.changePin(principal, input),
+    'tills.register': (input) => s.staff.registerTill(input),
+    'tills.list': () => ({ tills: s.staff.listTills() }),
+    'staff.list': () => ({ staff: s.staff.list() }),
+    'staff.create': (input) => s.staff.create(input),
+    'staff.update': (input) => s.staff.update(input),
+    'permissions.get': () => s.staff.permissions(),
+    'permissions.update': (input) => s.staff.updatePermissions(input),
   }
 }
 
@@ -76,14 +94,8 @@ function backupList(backups: BackupService) {
   return { folder: list.folder, everyHours: list.everyHours, backups: list.backups.map(backupView) }
 }
 
-/** Runs one operation, typed by the contract: input as a caller writes it, output as the contract defines it. */
-export type Invoke = <N extends OperationName>(
-  operation: N,
-  input: OperationCallInput<N>,
-) => Promise<OperationOutput<N>>
-
 /** The same entry point for transports, whose operation name and input arrive from outside. */
-export type InvokeUntrusted = (operation: unknown, input: unknown) => Promise<unknown>
+export type InvokeUntrusted = (operation: unknown, input: unknown, principal: Principal) => Promise<unknown>
 
 /**
  * The single entry point both transports use: validates the raw input against the contract, runs the
@@ -95,17 +107,18 @@ export function createInvoker(
   handlers: Handlers,
   log: Logger,
 ): InvokeUntrusted {
-  return async function invoke(name: unknown, rawInput: unknown): Promise<unknown> {
+  return async function invoke(name: unknown, rawInput: unknown, principal: Principal): Promise<unknown> {
     if (!isOperationName(name)) {
       const shown = typeof name === 'string' ? name.slice(0, 100) : typeof name
       throw new EngineError('UNKNOWN_OPERATION', `unknown operation ${shown}`)
     }
+    requireAccess(name, principal)
     const input = parseOperationInput(name, rawInput)
     const handler = handlers[name] as Handler<typeof name>
     const mark = books.mark()
     let output: unknown
     try {
-      output = await handler(input as never)
+      output = await runAs(principal, () => handler(input as never, principal))
     } catch (error) {
       await books.durable(mark).catch((durableError: unknown) => {
         // The operation's own error is the one to answer with; the lost write is reported here.
@@ -118,4 +131,15 @@ export function createInvoker(
     await books.durable(mark)
     return output
   }
+}
+
+/** Refuses an operation the principal may not run, saying what is missing (the console asks for the right PIN). */
+function requireAccess(name: OperationName, principal: Principal): void {
+  const access = OPERATION_ACCESS[name]
+  if (allows(principal, access)) return
+  if (principal.kind === 'anonymous') throw new EngineError('SESSION_EXPIRED', 'sign in with a PIN first')
+  if (principal.kind === 'staff' && principal.pinChangeRequired) {
+    throw new EngineError('PIN_CHANGE_REQUIRED', 'a real wallet is live: replace the demo PIN first')
+  }
+  throw new EngineError('FORBIDDEN', `${name} needs the ${access} permission`, { permission: access })
 }

@@ -6,6 +6,7 @@ import type { FriendPayService } from '../friendPay/service'
 import type { createCatalogService } from '../catalog/service'
 import type { OrderService } from '../orders/service'
 import type { PaymentService } from '../payments/service'
+import type { StaffService } from '../staff/service'
 
 export type CatalogService = ReturnType<typeof createCatalogService>
 
@@ -23,4 +24,5 @@ export interface EngineServices {
   }
   orders: OrderService
   payments: PaymentService
+  staff: StaffService
 }

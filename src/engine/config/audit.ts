@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import type { AuditEntry, AuditVerification } from '../../shared/api/schemas'
 import { toIso } from '../clock'
 import { AUDIT_GENESIS_HASH, auditEntryHash, type AuditRow } from './auditChain'
+import { currentActor } from '../staff/principal'
 
 /** Appends a sensitive action to the audit log, chained to the entry before it (call inside a unit of work). */
 export function appendAudit(
@@ -19,11 +20,12 @@ export function appendAudit(
     before: entry.before === undefined ? null : JSON.stringify(entry.before),
     after: JSON.stringify(entry.after),
     at: entry.at,
+    actor: currentActor().staffId,
   }
   prepared(
     db,
-    'INSERT INTO audit_log (entity, entity_id, before, after, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(row.entity, row.entity_id, row.before, row.after, row.at, previous, auditEntryHash(previous, row))
+    'INSERT INTO audit_log (entity, entity_id, before, after, at, actor, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(row.entity, row.entity_id, row.before, row.after, row.at, row.actor, previous, auditEntryHash(previous, row))
 }
 
 export function listAudit(db: Database, limit: number): z.output<typeof AuditEntry>[] {
@@ -35,6 +37,7 @@ export function listAudit(db: Database, limit: number): z.output<typeof AuditEnt
     before: row.before === null ? null : (JSON.parse(row.before) as unknown),
     after: JSON.parse(row.after) as unknown,
     at: toIso(row.at),
+    actor: row.actor,
   }))
 }
 

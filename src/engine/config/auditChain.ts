@@ -10,6 +10,8 @@ export interface AuditRow {
   at: number
   prev_hash: string | null
   hash: string | null
+  /** Who made the change (a staff member, `integration`); null for entries from before staff, or the engine. */
+  actor: string | null
 }
 
 /** What the first entry links to. */
@@ -22,8 +24,11 @@ export const AUDIT_GENESIS_HASH = '0'.repeat(64)
  */
 export function auditEntryHash(
   previousHash: string,
-  row: Pick<AuditRow, 'entity' | 'entity_id' | 'before' | 'after' | 'at'>,
+  row: Pick<AuditRow, 'entity' | 'entity_id' | 'before' | 'after' | 'at'> & { actor?: string | null },
 ): string {
-  const content = JSON.stringify([row.entity, row.entity_id, row.before, row.after, row.at])
+  // The actor joined the entry later: entries without one hash exactly as they always did.
+  const fields: unknown[] = [row.entity, row.entity_id, row.before, row.after, row.at]
+  if (row.actor !== undefined && row.actor !== null) fields.push(row.actor)
+  const content = JSON.stringify(fields)
   return createHash('sha256').update(`${previousHash}\n${content}`).digest('hex')
 }

@@ -338,7 +338,57 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'merchant refunds',
     up: (db) => db.exec(MERCHANT_REFUNDS_SCHEMA),
   },
+  {
+    version: 12,
+    name: 'staff, tills and who did what',
+    up: (db) => db.exec(STAFF_SCHEMA),
+  },
 ]
+
+/**
+ * Staff sign in by PIN (kept as a scrypt hash) on a named till; orders, payments, refunds and audited changes
+ * record who made them. A session is known by its token's SHA-256 only.
+ */
+const STAFF_SCHEMA = `
+        CREATE TABLE staff (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 40),
+          role TEXT NOT NULL CHECK (role IN ('owner', 'manager', 'cashier')),
+          pin_hash TEXT NOT NULL,
+          -- The demo store's published PIN, shown at sign-in while every wallet is simulated; null once changed.
+          demo_pin TEXT,
+          active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+          failed_pins INTEGER NOT NULL DEFAULT 0,
+          locked_until INTEGER,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE tills (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 30),
+          kind TEXT NOT NULL CHECK (kind IN ('desktop', 'browser')),
+          created_at INTEGER NOT NULL,
+          last_seen_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE staff_sessions (
+          id TEXT PRIMARY KEY,
+          token_hash TEXT NOT NULL UNIQUE,
+          staff_id TEXT NOT NULL REFERENCES staff (id),
+          till_id TEXT REFERENCES tills (id),
+          pin_change_required INTEGER NOT NULL DEFAULT 0,
+          created_at INTEGER NOT NULL,
+          last_seen_at INTEGER NOT NULL,
+          ended_at INTEGER
+        );
+
+        ALTER TABLE orders ADD COLUMN staff_id TEXT;
+        ALTER TABLE orders ADD COLUMN till_id TEXT;
+        ALTER TABLE payment_attempts ADD COLUMN staff_id TEXT;
+        ALTER TABLE refunds ADD COLUMN approved_by TEXT;
+        ALTER TABLE audit_log ADD COLUMN actor TEXT;
+`
 
 /**
  * Refunds a merchant asks for (whole, by amount or by returned lines), with who asked and why, and the wallet's

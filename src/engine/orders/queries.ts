@@ -4,6 +4,7 @@ import type { Order, OrderLine } from '../../shared/api/types'
 import type { OrderStatus, OrderViewStatus } from '../../shared/states'
 import type { WalletId } from '../../shared/wallets'
 import { toIso, toIsoOrNull } from '../clock'
+import { currentActor } from '../staff/principal'
 
 export interface OrderRow {
   id: string
@@ -23,6 +24,9 @@ export interface OrderRow {
   paid_at: number | null
   cancelled_at: number | null
   expired_at: number | null
+  /** Who rang it up (a staff member, `integration`) and at which till. */
+  staff_id: string | null
+  till_id: string | null
 }
 
 interface LineRow {
@@ -58,6 +62,7 @@ const STATUS_COLUMN: Record<OrderStatus, string | null> = {
 
 /** The row `insertOrder` writes, as a read would return it. */
 export function newOrderRow(order: NewOrder, now: number): OrderRow {
+  const { staffId, tillId } = currentActor()
   return {
     id: order.id,
     status: 'open',
@@ -75,15 +80,28 @@ export function newOrderRow(order: NewOrder, now: number): OrderRow {
     paid_at: null,
     cancelled_at: null,
     expired_at: null,
+    staff_id: staffId,
+    till_id: tillId,
   }
 }
 
 export function insertOrder(db: Database, order: NewOrder, now: number): void {
   prepared(
     db,
-    `INSERT INTO orders (id, status, total_fen, description, customer_ref, context, expires_at, created_at, updated_at)
-     VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(order.id, order.totalFen, order.description, order.customerRef, order.context, order.expiresAt, now, now)
+    `INSERT INTO orders (id, status, total_fen, description, customer_ref, context, expires_at, created_at, updated_at,
+       staff_id, till_id)
+     VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    order.id,
+    order.totalFen,
+    order.description,
+    order.customerRef,
+    order.context,
+    order.expiresAt,
+    now,
+    now,
+    ...Object.values(currentActor()),
+  )
   const insertLine = prepared(
     db,
     `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen)
@@ -200,6 +218,8 @@ export function toOrder(row: OrderRow, lines: OrderLine[]): Order {
     lines,
     paidWallet: row.paid_wallet,
     paidAttemptId: row.paid_attempt_id,
+    staffId: row.staff_id,
+    tillId: row.till_id,
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
     awaitingPaymentAt: toIsoOrNull(row.awaiting_payment_at),

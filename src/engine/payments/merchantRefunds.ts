@@ -22,29 +22,46 @@ import { endRefund, sendRefundNow } from './refunds'
 type RefundInput = OperationParsedInput<'refunds.create'>
 const DAY_MS = 24 * 3600_000
 
+/** Who asks for a refund and who approved it (a manager's PIN above a cashier's limit). */
+export interface RefundAuthority {
+  staffId: string | null
+  approvedBy: string | null
+}
+
 /**
- * A merchant refund, back to the payment that paid the order: recorded (with the check that the payment's refunds
- * stay within what it took) in one unit of work, then sent to the wallet at once; a cash refund is paid out of the
- * drawer there and then. The answer carries the wallet's first word; what is still under way is followed up by the
- * refund sweep.
+ * A merchant refund, back to the payment that paid the order. Its amount is worked out first so that `authorize`
+ * can ask for a manager's approval; then it is recorded (checked again, with the payment's refunds kept within what
+ * it took) in one unit of work and sent to the wallet at once; a cash refund is paid out of the drawer there and
+ * then. The answer carries the wallet's first word; what is still under way is followed up by the refund sweep.
  */
 export async function createMerchantRefund(
   ctx: PaymentContext,
   input: RefundInput,
-  staffId: string | null,
+  authorize: (amountFen: number) => Promise<RefundAuthority>,
 ): Promise<RefundView> {
-  const id = ctx.events.unitOfWork(() => recordMerchantRefund(ctx, input, staffId, ctx.clock.now()))
+  const authority = await authorize(refundPlan(ctx, input, ctx.clock.now()).amountFen)
+  const id = ctx.events.unitOfWork(() => recordMerchantRefund(ctx, input, authority, ctx.clock.now()))
   await sendRefundNow(ctx, id)
   return refundView(present(getRefundRow(ctx.db, id), 'the refund just recorded'))
 }
 
-function recordMerchantRefund(ctx: PaymentContext, input: RefundInput, staffId: string | null, now: number): string {
+interface RefundPlan {
+  order: OrderRow
+  attempt: AttemptRow
+  lines: RefundedLine[]
+  amountFen: number
+}
+
+function refundPlan(ctx: PaymentContext, input: RefundInput, now: number): RefundPlan {
   const order = requireOrder(ctx, input.id)
   const attempt = paidAttemptOf(ctx, order)
   requireWindowOpen(ctx, attempt, now)
   const left = attempt.amount_fen - refundsHeldAgainst(ctx.db, attempt.id)
-  if (left <= 0)
-    throw new EngineError('REFUND_EXCEEDS_PAID', 'everything this order took has been refunded', { refundableFen: 0 })
+  if (left <= 0) {
+    throw new EngineError('REFUND_EXCEEDS_PAID', 'everything this order took has been refunded', {
+      refundableFen: 0,
+    })
+  }
   const lines = input.lines ? linesToReturn(ctx, order, input.lines) : []
   const amountFen = input.amountFen ?? (lines.length > 0 ? sumFen(lines) : left)
   if (amountFen > left) {
@@ -52,20 +69,23 @@ function recordMerchantRefund(ctx: PaymentContext, input: RefundInput, staffId: 
       refundableFen: left,
     })
   }
+  return { order, attempt, lines, amountFen }
+}
+
+function recordMerchantRefund(
+  ctx: PaymentContext,
+  input: RefundInput,
+  authority: RefundAuthority,
+  now: number,
+): string {
+  const { order, attempt, lines, amountFen } = refundPlan(ctx, input, now)
   const id = ctx.newId('rfd')
-  const note = input.note ?? null
+  const { staffId } = authority
   insertMerchantRefund(
     ctx.db,
     {
-      id,
-      orderId: order.id,
-      attemptId: attempt.id,
-      wallet: attempt.wallet,
-      amountFen,
-      reason: input.reason,
-      note,
-      lines,
-      staffId,
+      ...{ id, orderId: order.id, attemptId: attempt.id, wallet: attempt.wallet, amountFen, reason: input.reason },
+      ...{ note: input.note ?? null, lines, staffId, approvedBy: authority.approvedBy },
     },
     now,
   )

@@ -1,4 +1,5 @@
 import { prepared } from '../db/prepared'
+import { currentActor } from '../staff/principal'
 import type { Database } from 'better-sqlite3'
 import type { PaymentAttempt } from '../../shared/api/types'
 import type { AttemptStatus } from '../../shared/states'
@@ -34,6 +35,8 @@ export interface AttemptRow {
   user_paying: number
   aggregate_id: string | null
   friend_pay_id: string | null
+  /** Who started it at the till (a staff member, `integration`), or null (a phone page, the engine). */
+  staff_id: string | null
 }
 
 export interface NewAttempt {
@@ -65,12 +68,13 @@ const STATUS_COLUMN: Record<AttemptStatus, string | null> = {
 
 /** Writes a new attempt (status `created`) and returns its row as a read would. */
 export function insertAttempt(db: Database, attempt: NewAttempt, now: number): AttemptRow {
+  const { staffId } = currentActor()
   prepared(
     db,
     `INSERT INTO payment_attempts (id, order_id, wallet, method, provider, mode, status, amount_fen, expires_at,
        created_at, updated_at, account_id, merchant_fee_fen, installments, tendered_fen, change_fen,
-       payment_code_masked, aggregate_id, friend_pay_id)
-     VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       payment_code_masked, aggregate_id, friend_pay_id, staff_id)
+     VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     attempt.id,
     attempt.orderId,
@@ -90,6 +94,7 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): A
     attempt.paymentCodeMasked ?? null,
     attempt.aggregateId ?? null,
     attempt.friendPayId ?? null,
+    staffId,
   )
   accountWritten(db, { wallet: attempt.wallet, account_id: attempt.accountId })
   return {
@@ -120,6 +125,7 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): A
     user_paying: 0,
     aggregate_id: attempt.aggregateId ?? null,
     friend_pay_id: attempt.friendPayId ?? null,
+    staff_id: staffId,
   }
 }
 
@@ -208,6 +214,7 @@ export function toAttempt(row: AttemptRow): PaymentAttempt {
     paymentCodeMasked: row.payment_code_masked,
     userPaying: row.user_paying === 1,
     friendPayId: row.friend_pay_id,
+    staffId: row.staff_id,
     expiresAt: toIso(row.expires_at),
     createdAt: toIso(row.created_at),
     pendingAt: toIsoOrNull(row.pending_at),

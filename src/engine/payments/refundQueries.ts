@@ -26,6 +26,7 @@ interface RefundRow {
   /** JSON of RefundedLine[], or null. */
   lines: string | null
   staff_id: string | null
+  approved_by: string | null
   retry_of: string | null
   status: RefundStatus
   provider_refund_no: string | null
@@ -76,6 +77,7 @@ export interface NewMerchantRefund {
   note: string | null
   lines: RefundedLine[]
   staffId: string | null
+  approvedBy: string | null
 }
 
 /** Records a merchant refund; the database refuses it if the payment's refunds would exceed what it took. */
@@ -83,10 +85,10 @@ export function insertMerchantRefund(db: Database, refund: NewMerchantRefund, no
   withinPayment(() =>
     prepared(
       db,
-      `INSERT INTO refunds (id, order_id, attempt_id, wallet, kind, amount_fen, reason, note, lines, staff_id, status,
-       created_at, updated_at)
-     VALUES (@id, @orderId, @attemptId, @wallet, 'merchant', @amountFen, @reason, @note, @lines, @staffId, 'pending',
-       @now, @now)`,
+      `INSERT INTO refunds (id, order_id, attempt_id, wallet, kind, amount_fen, reason, note, lines, staff_id,
+       approved_by, status, created_at, updated_at)
+     VALUES (@id, @orderId, @attemptId, @wallet, 'merchant', @amountFen, @reason, @note, @lines, @staffId,
+       @approvedBy, 'pending', @now, @now)`,
     ).run({ ...refund, lines: refund.lines.length > 0 ? JSON.stringify(refund.lines) : null, now }),
   )
 }
@@ -190,11 +192,11 @@ export function insertRetryRefund(db: Database, failed: RefundRow, id: string, n
   withinPayment(() =>
     prepared(
       db,
-      `INSERT INTO refunds (id, order_id, attempt_id, wallet, kind, amount_fen, reason, note, lines, staff_id, retry_of,
-       status, created_at, updated_at)
+      `INSERT INTO refunds (id, order_id, attempt_id, wallet, kind, amount_fen, reason, note, lines, staff_id,
+       approved_by, retry_of, status, created_at, updated_at)
      SELECT @id, order_id, attempt_id, wallet, kind, amount_fen,
        CASE kind WHEN 'automatic' THEN replace(reason, '_retry', '') || '_retry' ELSE reason END,
-       note, lines, staff_id, id, 'pending', @now, @now
+       note, lines, staff_id, approved_by, id, 'pending', @now, @now
      FROM refunds WHERE id = @failed`,
     ).run({ id, now, failed: failed.id }),
   )
@@ -240,6 +242,7 @@ export function refundView(row: RefundRow): RefundView {
     note: row.note,
     lines: row.lines === null ? [] : (JSON.parse(row.lines) as RefundedLine[]),
     staffId: row.staff_id,
+    approvedBy: row.approved_by,
     status: row.status,
     providerRefundNo: row.provider_refund_no,
     tries: row.tries,

@@ -4,7 +4,7 @@ import { createPayment, createQrAttempt, linkedQrAttempt, type QrLink } from './
 import { listAttemptRowsForOrder, toAttempt, type AttemptRow } from './queries'
 import { getRefundRow } from './refundQueries'
 import { retryRefund, sendDueRefunds } from './refunds'
-import { createMerchantRefund, getRefund, listRefunds } from './merchantRefunds'
+import { createMerchantRefund, getRefund, listRefunds, type RefundAuthority } from './merchantRefunds'
 import { acceptNotification, closeAllForOrder, closeAttempt, closePayment } from './settle'
 import { sweepPayments } from './sweep'
 import { createCircuitBreakers } from './walletLanes'
@@ -49,8 +49,10 @@ export function createPaymentService(deps: PaymentDeps) {
       acceptNotification(ctx, providerKey, notification),
     processRefunds: () => ctx.processRefunds(),
     retryRefund: (id: string) => retryRefund(ctx, id),
-    createRefund: (input: OperationParsedInput<'refunds.create'>, staffId: string | null) =>
-      createMerchantRefund(ctx, input, staffId),
+    createRefund: (
+      input: OperationParsedInput<'refunds.create'>,
+      authorize: (amountFen: number) => Promise<RefundAuthority>,
+    ) => createMerchantRefund(ctx, input, authorize),
     getRefund: (id: string) => getRefund(ctx, id),
     listRefunds: (input: OperationParsedInput<'refunds.list'>) => listRefunds(ctx, input),
     sweep: singleFlight(() => sweepPayments(ctx)),

@@ -4,6 +4,20 @@ import { EngineError } from '../../shared/errors'
 import type { Engine } from '../../engine'
 import { buildOpenApiDocument } from '../openapi'
 
+/**
+ * A staff member signed in at a console in a browser sends the session token beside the API token: the request
+ * then acts as that member; without it, as the integrator token's principal.
+ */
+export const SESSION_HEADER = 'x-hutong-session'
+
+function sessionHeader(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null
+  if (Array.isArray(value) || value.length === 0 || value.length > 200) {
+    throw new EngineError('SESSION_EXPIRED', 'the session header is malformed: sign in again')
+  }
+  return value
+}
+
 /** Serves every contract operation over HTTP: path params and query/body are merged into one input. */
 export function registerApiRoutes(app: FastifyInstance, engine: Engine, version: string): void {
   app.get('/api/health', async () => ({ ok: true, version }))
@@ -29,12 +43,14 @@ export function registerApiRoutes(app: FastifyInstance, engine: Engine, version:
           input = { ...(body as Record<string, unknown>), ...params }
         }
         const key = request.headers['idempotency-key']
+        const caller = { session: sessionHeader(request.headers[SESSION_HEADER]), integration: true }
         reply.code('status' in op.http ? op.http.status : 200)
-        if (op.http.method === 'GET' || key === undefined) return engine.invokeUntrusted(name, input)
+        if (op.http.method === 'GET' || key === undefined) return engine.invokeUntrusted(name, input, caller)
         const { output, replayed } = await engine.invokeIdempotent(
           Array.isArray(key) ? key.join(',') : key,
           name,
           input,
+          caller,
         )
         if (replayed) reply.header('Idempotent-Replayed', 'true')
         return output

@@ -36,6 +36,18 @@ export const OPERATION_NAMES = [
   'credentials.get',
   'credentials.set',
   'wallets.testConnection',
+  'auth.signInOptions',
+  'auth.signIn',
+  'auth.signOut',
+  'auth.me',
+  'auth.changePin',
+  'tills.register',
+  'tills.list',
+  'staff.list',
+  'staff.create',
+  'staff.update',
+  'permissions.get',
+  'permissions.update',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

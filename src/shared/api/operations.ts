@@ -35,6 +35,19 @@ import {
 } from './schemas'
 import { CREDENTIAL_WALLETS, CredentialsInput, GATEWAY_MODES, PROVIDER_WALLETS } from '../providers'
 import type { OperationName } from './operationNames'
+import {
+  ChangePinInput,
+  CreateStaffInput,
+  PermissionSettings,
+  RegisterTillInput,
+  SessionView,
+  SignedIn,
+  SignInInput,
+  SignInOptions,
+  StaffMember,
+  Till,
+  UpdateStaffInput,
+} from './staffSchemas'
 
 export { isOperationName, OPERATION_NAMES, type OperationName } from './operationNames'
 
@@ -258,6 +271,78 @@ export const operations = {
     input: z.strictObject({ wallet: z.enum(PROVIDER_WALLETS), mode: z.enum(GATEWAY_MODES) }),
     output: ConnectionTestResultSchema,
     http: { method: 'POST', path: '/api/wallets/{wallet}/test' },
+  },
+  'auth.signInOptions': {
+    summary: 'Who can sign in at this till (with the demo PINs while every wallet is simulated)',
+    input: EmptyInput,
+    output: SignInOptions,
+    http: { method: 'GET', path: '/api/auth/staff' },
+  },
+  'auth.signIn': {
+    summary: 'Sign a staff member in by PIN; five wrong PINs lock the member for five minutes',
+    input: SignInInput,
+    output: SignedIn,
+    http: { method: 'POST', path: '/api/auth/sign-in', status: 201 },
+  },
+  'auth.signOut': {
+    summary: 'End the current staff session (the console locks)',
+    input: EmptyInput,
+    output: z.object({ signedOut: z.literal(true) }),
+    http: { method: 'POST', path: '/api/auth/sign-out' },
+  },
+  'auth.me': {
+    summary: 'Who the caller acts as, and what it may do',
+    input: EmptyInput,
+    output: SessionView,
+    http: { method: 'GET', path: '/api/auth/me' },
+  },
+  'auth.changePin': {
+    summary: "Change the signed-in member's own PIN",
+    input: ChangePinInput,
+    output: SessionView,
+    http: { method: 'POST', path: '/api/auth/pin' },
+  },
+  'tills.register': {
+    summary: 'Name a till (the desktop window, a paired browser); its id goes with every sign-in there',
+    input: RegisterTillInput,
+    output: Till,
+    http: { method: 'POST', path: '/api/tills', status: 201 },
+  },
+  'tills.list': {
+    summary: 'The named tills',
+    input: EmptyInput,
+    output: z.object({ tills: z.array(Till) }),
+    http: { method: 'GET', path: '/api/tills' },
+  },
+  'staff.list': {
+    summary: 'Every staff member',
+    input: EmptyInput,
+    output: z.object({ staff: z.array(StaffMember) }),
+    http: { method: 'GET', path: '/api/staff' },
+  },
+  'staff.create': {
+    summary: 'Add a staff member with a role and a PIN',
+    input: CreateStaffInput,
+    output: StaffMember,
+    http: { method: 'POST', path: '/api/staff', status: 201 },
+  },
+  'staff.update': {
+    summary: "Change a member's name, role, PIN, or whether they may sign in (the last owner stays)",
+    input: UpdateStaffInput,
+    output: StaffMember,
+    http: { method: 'POST', path: '/api/staff/{id}' },
+  },
+  'permissions.get': {
+    summary: 'What managers, cashiers and the integrator token may do; the cashier refund limit; auto-lock',
+    input: EmptyInput,
+    output: PermissionSettings,
+    http: { method: 'GET', path: '/api/permissions' },
+  },
+  'permissions.update': {
+    summary: 'Replace the permissions of managers, cashiers and the integrator token (audited)',
+    input: PermissionSettings,
+    output: PermissionSettings,
+    http: { method: 'POST', path: '/api/permissions' },
   },
 } as const satisfies Record<OperationName, OperationDef>
 

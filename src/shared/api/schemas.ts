@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { MAX_AMOUNT_FEN } from '../money'
 import { ATTEMPT_STATUSES, ORDER_STATUSES, ORDER_VIEW_STATUSES } from '../states'
+import { Approval } from './staffSchemas'
 import { REFUND_KINDS, REFUND_NOTE_MAX, REFUND_REASONS, REFUND_STATUSES } from '../refunds'
 import { CONNECTION_TEST_CODES } from '../gateways'
 import { EVENT_DATA, EVENT_TYPES, type EventType } from '../events'
@@ -87,6 +88,8 @@ export const Order = z
       .string()
       .nullable()
       .meta({ description: 'The payment that paid the order (refunds go back to it)' }),
+    staffId: z.string().nullable().meta({ description: 'Who rang it up: a staff member, or integration' }),
+    tillId: z.string().nullable().meta({ description: 'The till it was rung up at' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     awaitingPaymentAt: NullableTimestamp,
@@ -117,6 +120,7 @@ export const PaymentAttempt = z
     paymentCodeMasked: z.string().nullable(),
     userPaying: z.boolean(),
     friendPayId: z.string().nullable().meta({ description: 'The friend-pay request this payment answers, if any' }),
+    staffId: z.string().nullable().meta({ description: 'Who took it at the till: a staff member, or integration' }),
     expiresAt: Timestamp,
     createdAt: Timestamp,
     pendingAt: NullableTimestamp,
@@ -161,6 +165,7 @@ export const Refund = z
     note: z.string().nullable(),
     lines: z.array(RefundLine),
     staffId: z.string().nullable().meta({ description: 'Who asked for it: a staff member, or integration' }),
+    approvedBy: z.string().nullable().meta({ description: 'The manager whose PIN approved it, if one was needed' }),
     status: z.enum(REFUND_STATUSES),
     providerRefundNo: z.string().nullable(),
     tries: z.number().int(),
@@ -459,6 +464,7 @@ export const AuditEntry = z
     before: z.unknown(),
     after: z.unknown(),
     at: Timestamp,
+    actor: z.string().nullable().meta({ description: 'Who made the change: a staff member, or integration' }),
   })
   .meta({ id: 'AuditEntry' })
 
@@ -580,6 +586,9 @@ export const CreateRefundInput = z
       .optional(),
     reason: z.enum(REFUND_REASONS),
     note: ShortText(REFUND_NOTE_MAX).optional(),
+    approval: Approval.optional().meta({
+      description: "A manager's PIN on the cashier's screen, for a refund above the cashier's limit",
+    }),
   })
   .superRefine((value, ctx) => {
     if (value.reason === 'other' && !value.note)

@@ -1,3 +1,4 @@
+import { SYSTEM_CALLER } from '../../../src/engine'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { EngineError } from '../../../src/shared/errors'
@@ -54,7 +55,7 @@ describe("the engine's entry points for IPC and HTTP with generated bad input", 
   it('the database digest notices a change made through the API', async () => {
     const before = books()
     expect(before).toBe(databaseDigest(t.engine.db))
-    await t.engine.invokeUntrusted('orders.create', { amountFen: 1, description: 'digest check' })
+    await t.engine.invokeUntrusted('orders.create', { amountFen: 1, description: 'digest check' }, SYSTEM_CALLER)
     expect(books()).not.toBe(before)
     expect(books()).toBe(databaseDigest(t.engine.db))
   })
@@ -73,7 +74,7 @@ describe("the engine's entry points for IPC and HTTP with generated bad input", 
           const digest = books()
           let outcome: { ok: true; value: unknown } | { ok: false; error: unknown }
           try {
-            outcome = { ok: true, value: await t.engine.invokeUntrusted(name, input) }
+            outcome = { ok: true, value: await t.engine.invokeUntrusted(name, input, SYSTEM_CALLER) }
           } catch (error) {
             outcome = { ok: false, error }
           }
@@ -122,7 +123,7 @@ describe("the engine's entry points for IPC and HTTP with generated bad input", 
     const digest = books()
     const digestBesideKept = books([IDEMPOTENCY_TABLE])
     const othersKept = keptAnswers(t.engine.db, key)
-    const error = await t.engine.invokeIdempotent(key, name, input).then(
+    const error = await t.engine.invokeIdempotent(key, name, input, SYSTEM_CALLER).then(
       () => null,
       (e: unknown) => e,
     )
@@ -187,7 +188,7 @@ describe("the engine's entry points for IPC and HTTP with generated bad input", 
       fc.asyncProperty(name, fc.anything(), async (operation, input) => {
         fc.pre(!names.includes(operation as string))
         tally.inputs++
-        const error = await t.engine.invokeUntrusted(operation, input).then(
+        const error = await t.engine.invokeUntrusted(operation, input, SYSTEM_CALLER).then(
           () => null,
           (e: unknown) => e,
         )

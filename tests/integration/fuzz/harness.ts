@@ -208,13 +208,15 @@ export interface HttpRequest {
 
 const ANSWER_TIMEOUT_MS = 10_000
 
-export function createClient(base: string) {
+/** A raw client with the API token, acting as the staff session given (the demo owner in these tests). */
+export function createClient(base: string, session: string | null = null) {
   const { hostname, port } = new URL(base)
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })
   function send(request: HttpRequest, retried = false): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...request.headers }
       if (!request.anonymous) headers.Authorization = `Bearer ${TEST_TOKEN}`
+      if (!request.anonymous && session !== null) headers['X-Hutong-Session'] = session
       const req = http.request(
         { host: hostname, port, path: request.path, method: request.method, headers, agent },
         (response) => {

@@ -60,7 +60,7 @@ let books: ReturnType<typeof watchBooks>
 
 beforeAll(async () => {
   s = await testServer()
-  client = createClient(s.base)
+  client = createClient(s.base, await s.signIn('owner'))
   knownIds = await seedRecords(s.engine)
   books = watchBooks(s.engine.db)
 })

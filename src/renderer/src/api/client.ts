@@ -5,6 +5,8 @@ import { createIntentKeys } from '../lib/intentKeys'
 export interface CallOptions {
   /** Sent as the Idempotency-Key: the server carries out one request per key (see lib/intentKeys). */
   idempotencyKey?: string
+  /** The signed-in staff member's session (HTTP: the X-Hutong-Session header). */
+  session?: string | null
 }
 
 /** How the console reaches the engine: Electron IPC in the desktop app, HTTP in a browser. */
@@ -22,17 +24,23 @@ export interface ApiClient {
    */
   callOnce<N extends OperationName>(operation: N, input: OperationInput<N>): Promise<OperationOutput<N>>
   subscribe(listener: (event: EngineEvent) => void): () => void
+  /** Every call from now on acts as this staff session (null: signed out). */
+  setSession(token: string | null): void
 }
 
 /** The one API client the stores use; it does not know which transport carries it. */
 export function createApiClient(transport: Transport): ApiClient {
   const intents = createIntentKeys()
+  let session: string | null = null
   return {
-    call: (operation, input) => transport.call(operation, input) as never,
+    call: (operation, input) => transport.call(operation, input, { session }) as never,
     callOnce: (operation, input) =>
       intents.run(`${operation} ${JSON.stringify(input)}`, (idempotencyKey) =>
-        transport.call(operation, input, { idempotencyKey }),
+        transport.call(operation, input, { idempotencyKey, session }),
       ) as never,
     subscribe: (listener) => transport.subscribe(listener),
+    setSession: (token) => {
+      session = token
+    },
   }
 }

@@ -17,7 +17,10 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   async function call(...[operation, input, callOptions]: Parameters<Transport['call']>): Promise<unknown> {
     const { method, path, rest } = buildHttpRequest(operation, (input ?? {}) as Record<string, unknown>)
     let url = options.baseUrl + path
-    const init: RequestInit = { method, headers: { ...headers } }
+    const sessionHeader: Record<string, string> = callOptions?.session
+      ? { 'X-Hutong-Session': callOptions.session }
+      : {}
+    const init: RequestInit = { method, headers: { ...headers, ...sessionHeader } }
     if (method === 'GET') {
       const query = new URLSearchParams()
       for (const [key, value] of Object.entries(rest)) if (value !== undefined) query.set(key, String(value))
@@ -27,6 +30,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       init.body = JSON.stringify(rest)
       init.headers = {
         ...headers,
+        ...sessionHeader,
         'Content-Type': 'application/json',
         ...(callOptions?.idempotencyKey ? { 'Idempotency-Key': callOptions.idempotencyKey } : {}),
       }

@@ -1,0 +1,56 @@
+import type { Permission } from '../staff'
+import type { OperationName } from './operationNames'
+
+/**
+ * Who may run an operation: `public` (anyone reaching the API: the sign-in screen), `signedIn` (any staff member,
+ * even one who must first change a demo PIN), or the permission it needs (see shared/staff.ts).
+ */
+export type Access = 'public' | 'signedIn' | Permission
+
+export const OPERATION_ACCESS: Record<OperationName, Access> = {
+  'store.get': 'public',
+  'products.list': 'view',
+  'products.create': 'settings',
+  'wallets.list': 'view',
+  'wallets.update': 'settings',
+  'routing.get': 'view',
+  'routing.update': 'settings',
+  'audit.list': 'reports',
+  'audit.verify': 'reports',
+  'backups.list': 'settings',
+  'backups.run': 'settings',
+  'backups.configure': 'settings',
+  'backups.restore': 'settings',
+  'logs.export': 'settings',
+  'orders.create': 'sell',
+  'orders.list': 'view',
+  'orders.get': 'view',
+  'orders.cancel': 'cancel',
+  'orders.paymentOptions': 'sell',
+  'payments.create': 'sell',
+  'payments.get': 'view',
+  'payments.close': 'sell',
+  'friendPay.create': 'sell',
+  'friendPay.get': 'view',
+  'friendPay.list': 'view',
+  'friendPay.cancel': 'cancel',
+  'refunds.create': 'refund',
+  'refunds.list': 'view',
+  'refunds.get': 'view',
+  'refunds.retry': 'refund',
+  'credentials.get': 'settings',
+  'credentials.set': 'settings',
+  'wallets.testConnection': 'settings',
+  'auth.signInOptions': 'public',
+  'auth.signIn': 'public',
+  'auth.signOut': 'signedIn',
+  'auth.me': 'public',
+  'auth.changePin': 'signedIn',
+  'tills.register': 'public',
+  'tills.list': 'view',
+  'staff.list': 'staff',
+  'staff.create': 'staff',
+  'staff.update': 'staff',
+  'permissions.get': 'view',
+  'permissions.update': 'staff',
+}
