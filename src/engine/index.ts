@@ -15,6 +15,7 @@ import { createCommitGroups } from './db/commitGroups'
 import { openDatabase } from './db/open'
 import { ensurePrivateDatabaseFile, ensurePrivateFolder } from './db/privateFiles'
 import { createEventLog, type EventLog } from './events/log'
+import { createPostings } from './ledger/postings'
 import { createRejectionThrottle, type RejectionThrottle } from './events/rejectionThrottle'
 import { createFriendPayService, type FriendPayService } from './friendPay/service'
 import { createIdGenerator, newSecretToken } from './ids'
@@ -39,6 +40,9 @@ import type { SecretBox } from './secrets'
 import { seedDemoStore } from './seed/demo'
 import { ensureStaff } from './seed/demoStaff'
 import { createStaffService } from './staff/service'
+import { createShiftService } from './shifts/bind'
+import { createDayService } from './days/bind'
+import { verifyBooks } from './ledger/verify'
 import { SYSTEM, type Principal } from './staff/principal'
 import { singleFlight } from './singleFlight'
 import { getOrCreateSetting } from './store/settings'
@@ -274,7 +278,10 @@ function openBooks(options: EngineOptions, clock: Clock, log: Logger): Books {
       forgetProducts(db)
     },
   })
-  return { db, events: createEventLog(db, clock, groups), newId: createIdGenerator(clock) }
+  const events = createEventLog(db, clock, groups)
+  const newId = createIdGenerator(clock)
+  events.onAppend(createPostings(db, newId))
+  return { db, events, newId }
 }
 
 interface Simulator {
@@ -368,7 +375,9 @@ function createServices(options: EngineOptions, parts: ServiceParts) {
   const orders = createOrderService({ db, clock, events, payments, newId, orderTtlMs, log })
   const catalog = createCatalogService({ db, clock, newId })
   const staff = createStaffService({ db, clock, events, newId })
-  return { payments, aggregate, friendPay, orders, catalog, optionsFor, staff }
+  const shifts = createShiftService({ db, clock, events, newId, staff })
+  const days = createDayService({ db, clock, events })
+  return { payments, aggregate, friendPay, orders, catalog, optionsFor, staff, shifts, days }
 }
 
 /** The API operations, served by both transports through one invoker. */
@@ -400,6 +409,9 @@ function createOperations(
       orders: services.orders,
       payments: services.payments,
       staff: services.staff,
+      shifts: services.shifts,
+      days: services.days,
+      books: { verify: () => verifyBooks(parts.db) },
     }),
     parts.log,
   )

@@ -55,6 +55,16 @@ export const EVENT_DATA = {
   'refund.processing': RefundDone,
   'refund.succeeded': RefundDone,
   'refund.failed': RefundDone.extend({ state: z.string().optional() }),
+  'shift.opened': z.object({ shiftId: z.string(), tillId: z.string(), openingFloatFen: Fen }),
+  'cash.moved': z.object({ shiftId: z.string(), direction: z.enum(['in', 'out']), amountFen: Fen, reason: z.string() }),
+  'shift.closed': z.object({
+    shiftId: z.string(),
+    tillId: z.string(),
+    expectedFen: z.number().int(),
+    countedFen: Fen,
+    differenceFen: z.number().int(),
+  }),
+  'day.closed': z.object({ day: z.string(), netFen: z.number().int() }),
   'aggregate.created': z.object({ aggregateId: z.string(), wallets: z.array(Wallet) }),
   'config.changed': z.discriminatedUnion('entity', [
     z.object({ entity: z.literal('wallet'), wallet: Wallet }),

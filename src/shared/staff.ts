@@ -32,6 +32,8 @@ export interface PermissionSettingsData {
   cashierRefundLimitFen: number
   /** Minutes without use after which the console locks and asks for a PIN again. */
   autoLockMinutes: number
+  /** A cashier closing a shift whose counted cash is off by more than this (fen) needs a manager's PIN. */
+  shiftDifferenceLimitFen: number
 }
 
 export const DEFAULT_PERMISSION_SETTINGS: PermissionSettingsData = {
@@ -40,4 +42,5 @@ export const DEFAULT_PERMISSION_SETTINGS: PermissionSettingsData = {
   integration: ['view', 'sell', 'cancel', 'refund'],
   cashierRefundLimitFen: 10_000,
   autoLockMinutes: 5,
+  shiftDifferenceLimitFen: 1000,
 }

@@ -82,6 +82,17 @@ export function createHandlers(
     'staff.update': (input) => s.staff.update(input),
     'permissions.get': () => s.staff.permissions(),
     'permissions.update': (input) => s.staff.updatePermissions(input),
+    'shifts.open': (input, principal) => s.shifts.open(principal, input),
+    'shifts.current': (input, principal) => ({ shift: s.shifts.current(principal, input.tillId) }),
+    'shifts.get': (input) => s.shifts.get(input.id),
+    'shifts.list': (input) => ({ shifts: s.shifts.list(input) }),
+    'shifts.moveCash': (input, principal) => s.shifts.moveCash(principal, input),
+    'shifts.close': (input, principal) => s.shifts.close(principal, input),
+    'days.get': (input) => s.days.report(input.day),
+    'days.list': (input) => ({ days: s.days.list(input.count) }),
+    'days.close': (input, principal) => s.days.close(principal, input.day),
+    'days.configure': (input) => s.days.configure(input.startHour),
+    'books.verify': () => s.books.verify(),
   }
 }
 

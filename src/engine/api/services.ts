@@ -7,6 +7,9 @@ import type { createCatalogService } from '../catalog/service'
 import type { OrderService } from '../orders/service'
 import type { PaymentService } from '../payments/service'
 import type { StaffService } from '../staff/service'
+import type { ShiftService } from '../shifts/bind'
+import type { DayService } from '../days/bind'
+import type { BooksVerification } from '../ledger/verify'
 
 export type CatalogService = ReturnType<typeof createCatalogService>
 
@@ -25,4 +28,7 @@ export interface EngineServices {
   orders: OrderService
   payments: PaymentService
   staff: StaffService
+  shifts: ShiftService
+  days: DayService
+  books: { verify(): BooksVerification }
 }

@@ -343,7 +343,165 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'staff, tills and who did what',
     up: (db) => db.exec(STAFF_SCHEMA),
   },
+  {
+    version: 13,
+    name: 'shifts, the double-entry journal and day close',
+    up(db) {
+      db.exec(BOOKS_SCHEMA)
+      db.exec(OPENING_JOURNAL)
+    },
+  },
 ]
+
+/**
+ * Shifts (one open per till) and the drawer's cash movements; the journal (transactions of signed entries, debit
+ * positive, each summing to zero) with each account's running balance; closed business days. The journal and the
+ * drawer's movements are append-only: a correction is a reversing transaction.
+ */
+const BOOKS_SCHEMA = `
+        CREATE TABLE shifts (
+          id TEXT PRIMARY KEY,
+          till_id TEXT NOT NULL REFERENCES tills (id),
+          status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+          opened_by TEXT,
+          opened_at INTEGER NOT NULL,
+          opening_float_fen INTEGER NOT NULL CHECK (opening_float_fen >= 0),
+          closed_by TEXT,
+          closed_at INTEGER,
+          expected_cash_fen INTEGER,
+          counted_cash_fen INTEGER CHECK (counted_cash_fen IS NULL OR counted_cash_fen >= 0),
+          difference_fen INTEGER,
+          approved_by TEXT,
+          note TEXT,
+          report TEXT
+        );
+        CREATE UNIQUE INDEX shifts_one_open_per_till ON shifts (till_id) WHERE status = 'open';
+        CREATE INDEX shifts_by_opening ON shifts (opened_at);
+
+        CREATE TABLE cash_movements (
+          id TEXT PRIMARY KEY,
+          shift_id TEXT NOT NULL REFERENCES shifts (id),
+          kind TEXT NOT NULL CHECK (kind IN ('float', 'in', 'out', 'sale', 'refund')),
+          amount_fen INTEGER NOT NULL CHECK (amount_fen != 0),
+          reason TEXT,
+          attempt_id TEXT,
+          refund_id TEXT,
+          staff_id TEXT,
+          at INTEGER NOT NULL
+        );
+        CREATE INDEX cash_movements_by_shift ON cash_movements (shift_id, at);
+        CREATE TRIGGER cash_movements_append_only_update BEFORE UPDATE ON cash_movements
+          BEGIN SELECT RAISE(ABORT, 'cash movements are append-only'); END;
+        CREATE TRIGGER cash_movements_append_only_delete BEFORE DELETE ON cash_movements
+          BEGIN SELECT RAISE(ABORT, 'cash movements are append-only'); END;
+
+        CREATE TABLE journal_transactions (
+          id INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          order_id TEXT,
+          attempt_id TEXT,
+          refund_id TEXT,
+          shift_id TEXT,
+          movement_id TEXT,
+          staff_id TEXT,
+          till_id TEXT,
+          reverses INTEGER REFERENCES journal_transactions (id),
+          memo TEXT
+        );
+        CREATE INDEX journal_by_time ON journal_transactions (at);
+        CREATE INDEX journal_by_till ON journal_transactions (till_id, at) WHERE till_id IS NOT NULL;
+        CREATE INDEX journal_by_order ON journal_transactions (order_id) WHERE order_id IS NOT NULL;
+        CREATE INDEX journal_by_attempt ON journal_transactions (attempt_id) WHERE attempt_id IS NOT NULL;
+        CREATE INDEX journal_by_refund ON journal_transactions (refund_id) WHERE refund_id IS NOT NULL;
+
+        CREATE TABLE journal_entries (
+          txn_id INTEGER NOT NULL REFERENCES journal_transactions (id),
+          account TEXT NOT NULL,
+          amount_fen INTEGER NOT NULL CHECK (amount_fen != 0)
+        );
+        CREATE INDEX journal_entries_by_txn ON journal_entries (txn_id);
+        CREATE INDEX journal_entries_by_account ON journal_entries (account);
+
+        CREATE TABLE ledger_balances (
+          account TEXT PRIMARY KEY,
+          balance_fen INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TRIGGER journal_transactions_append_only_update BEFORE UPDATE ON journal_transactions
+          BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+        CREATE TRIGGER journal_transactions_append_only_delete BEFORE DELETE ON journal_transactions
+          BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+        CREATE TRIGGER journal_entries_append_only_update BEFORE UPDATE ON journal_entries
+          BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+        CREATE TRIGGER journal_entries_append_only_delete BEFORE DELETE ON journal_entries
+          BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+
+        CREATE TABLE day_closes (
+          day TEXT PRIMARY KEY,
+          starts_at INTEGER NOT NULL,
+          ends_at INTEGER NOT NULL,
+          closed_at INTEGER NOT NULL,
+          closed_by TEXT,
+          report TEXT NOT NULL
+        );
+`
+
+/**
+ * The journal's opening: money already in the books is posted once, by the same rules the engine follows from now
+ * on (see ledger/postings.ts): payments received (and their fees), sales, refunds, and money that arrived for an
+ * automatic refund on a payment that never succeeded.
+ */
+const OPENING_JOURNAL = `
+        CREATE TEMP TABLE opening (kind TEXT, at INTEGER, order_id TEXT, attempt_id TEXT, refund_id TEXT,
+          account TEXT, amount_fen INTEGER);
+        INSERT INTO opening
+          SELECT 'payment', COALESCE(a.succeeded_at, a.updated_at), a.order_id, a.id, NULL,
+            CASE a.wallet WHEN 'cash' THEN 'drawer:none' ELSE 'clearing:' || a.wallet || ':' || COALESCE(a.account_id, '-') END,
+            a.amount_fen
+          FROM payment_attempts a WHERE a.status = 'succeeded';
+        INSERT INTO opening
+          SELECT 'payment', r.created_at, r.order_id, r.attempt_id, r.id,
+            'clearing:' || a.wallet || ':' || COALESCE(a.account_id, '-'), r.amount_fen
+          FROM refunds r JOIN payment_attempts a ON a.id = r.attempt_id
+          WHERE r.kind = 'automatic' AND r.retry_of IS NULL AND a.status != 'succeeded';
+        INSERT INTO opening
+          SELECT 'sale', o.paid_at, o.id, o.paid_attempt_id, NULL, 'sales', o.total_fen FROM orders o WHERE o.status = 'paid';
+        INSERT INTO opening
+          SELECT CASE r.kind WHEN 'merchant' THEN 'refund' ELSE 'automatic_refund' END, COALESCE(r.succeeded_at, r.updated_at),
+            r.order_id, r.attempt_id, r.id,
+            CASE a.wallet WHEN 'cash' THEN 'drawer:none' ELSE 'clearing:' || a.wallet || ':' || COALESCE(a.account_id, '-') END,
+            r.amount_fen
+          FROM refunds r JOIN payment_attempts a ON a.id = r.attempt_id WHERE r.status = 'succeeded';
+
+        INSERT INTO journal_transactions (kind, at, order_id, attempt_id, refund_id, memo)
+          SELECT kind, at, order_id, attempt_id, refund_id, 'opening' FROM opening ORDER BY at;
+        -- Each opening transaction: the channel (or sales) against unapplied money, or refunds against the channel.
+        INSERT INTO journal_entries (txn_id, account, amount_fen)
+          SELECT t.id, o.account, CASE o.kind WHEN 'payment' THEN o.amount_fen WHEN 'sale' THEN -o.amount_fen ELSE -o.amount_fen END
+          FROM journal_transactions t JOIN opening o
+            ON o.kind = t.kind AND o.at = t.at AND o.attempt_id IS t.attempt_id AND o.refund_id IS t.refund_id
+              AND o.order_id IS t.order_id;
+        INSERT INTO journal_entries (txn_id, account, amount_fen)
+          SELECT t.id, CASE o.kind WHEN 'refund' THEN 'refunds' ELSE 'unapplied' END,
+            CASE o.kind WHEN 'payment' THEN -o.amount_fen ELSE o.amount_fen END
+          FROM journal_transactions t JOIN opening o
+            ON o.kind = t.kind AND o.at = t.at AND o.attempt_id IS t.attempt_id AND o.refund_id IS t.refund_id
+              AND o.order_id IS t.order_id;
+        -- The wallet's fee on each payment received.
+        INSERT INTO journal_transactions (kind, at, order_id, attempt_id, memo)
+          SELECT 'fee', COALESCE(a.succeeded_at, a.updated_at), a.order_id, a.id, 'opening'
+          FROM payment_attempts a WHERE a.status = 'succeeded' AND COALESCE(a.merchant_fee_fen, 0) > 0;
+        INSERT INTO journal_entries (txn_id, account, amount_fen)
+          SELECT t.id, 'fees:' || a.wallet, a.merchant_fee_fen FROM journal_transactions t
+            JOIN payment_attempts a ON a.id = t.attempt_id WHERE t.kind = 'fee';
+        INSERT INTO journal_entries (txn_id, account, amount_fen)
+          SELECT t.id, 'clearing:' || a.wallet || ':' || COALESCE(a.account_id, '-'), -a.merchant_fee_fen
+          FROM journal_transactions t JOIN payment_attempts a ON a.id = t.attempt_id WHERE t.kind = 'fee';
+        INSERT INTO ledger_balances (account, balance_fen)
+          SELECT account, SUM(amount_fen) FROM journal_entries GROUP BY account;
+        DROP TABLE opening;
+`
 
 /**
  * Staff sign in by PIN (kept as a scrypt hash) on a named till; orders, payments, refunds and audited changes

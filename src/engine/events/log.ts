@@ -24,6 +24,8 @@ export type EventListener = (event: EngineEvent) => void
  */
 export interface EventLog extends Pick<CommitGroups, 'mark' | 'durable' | 'flush' | 'stats'> {
   append(event: NewEvent): EngineEvent
+  /** Runs `hook` on every event appended, inside its unit of work (the journal's postings). */
+  onAppend(hook: (event: EngineEvent) => void): void
   /** Runs `work` atomically and returns its result; its changes become durable when the group commits. */
   unitOfWork<T>(work: () => T): T
   /** Committed events after `afterSeq` (what a reconnecting client missed). */
@@ -40,6 +42,7 @@ export function createEventLog(db: Database, clock: Clock, groups: CommitGroups)
   const selectForOrder = db.prepare('SELECT * FROM events WHERE order_id = ? ORDER BY seq')
   const selectLatest = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events')
   const listeners = new Set<EventListener>()
+  const appendHooks: ((event: EngineEvent) => void)[] = []
   /** Events appended by the unit of work now running; null outside one. */
   let uncommitted: EngineEvent[] | null = null
   /** The last event on disk: readers outside the engine never see further (a lost group reuses its numbers). */
@@ -72,7 +75,11 @@ export function createEventLog(db: Database, clock: Clock, groups: CommitGroups)
         data,
       } as EngineEvent
       uncommitted.push(appended)
+      for (const hook of appendHooks) hook(appended)
       return appended
+    },
+    onAppend(hook) {
+      appendHooks.push(hook)
     },
     unitOfWork(work) {
       if (uncommitted !== null) return work()

@@ -191,12 +191,22 @@ export async function approveRefund(
       amountFen,
     })
   }
+  return approveWithPin(ctx, principal, approval)
+}
+
+/**
+ * A manager's (or the owner's) PIN given on another member's screen: checked like a sign-in (wrong ones count
+ * towards the approver's lockout). Nobody approves their own request. Returns the approver's id.
+ */
+export async function approveWithPin(
+  ctx: StaffContext,
+  principal: Principal,
+  approval: { staffId: string; pin: string },
+): Promise<string> {
   const approver = await checkPin(ctx, approval.staffId, approval.pin)
-  const settings = getPermissionSettings(ctx.db)
-  const powers = approver.role === 'owner' ? null : approver.role === 'manager' ? settings.manager : null
-  const mayApprove = approver.role === 'owner' || (powers !== null && powers.includes('refund'))
+  const mayApprove = approver.role === 'owner' || approver.role === 'manager'
   if (!mayApprove || (principal.kind === 'staff' && approver.id === principal.staffId)) {
-    throw new EngineError('FORBIDDEN', `${approver.name} cannot approve this refund`, { permission: 'refund' })
+    throw new EngineError('FORBIDDEN', `${approver.name} cannot approve this`, { permission: 'approve' })
   }
   return approver.id
 }

@@ -2,6 +2,7 @@ import type { OperationParsedInput } from '../../shared/api/operations'
 import type { StaffContext } from './context'
 import {
   approveRefund,
+  approveWithPin,
   changeOwnPin,
   changeStaff,
   createStaff,
@@ -41,6 +42,8 @@ export function createStaffService(ctx: StaffContext) {
       amountFen: number,
       approval: OperationParsedInput<'refunds.create'>['approval'],
     ) => approveRefund(ctx, principal, amountFen, approval),
+    approveWithPin: (principal: Principal, approval: { staffId: string; pin: string }) =>
+      approveWithPin(ctx, principal, approval),
   }
 }
 

@@ -48,6 +48,17 @@ export const OPERATION_NAMES = [
   'staff.update',
   'permissions.get',
   'permissions.update',
+  'shifts.open',
+  'shifts.current',
+  'shifts.get',
+  'shifts.list',
+  'shifts.moveCash',
+  'shifts.close',
+  'days.get',
+  'days.list',
+  'days.close',
+  'days.configure',
+  'books.verify',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

@@ -48,6 +48,8 @@ import {
   Till,
   UpdateStaffInput,
 } from './staffSchemas'
+import { CashMoveInput, CloseShiftInput, ListShiftsInput, OpenShiftInput, Shift } from './shiftSchemas'
+import { BooksVerification, BusinessDay, DayReport, DaySettings } from './daySchemas'
 
 export { isOperationName, OPERATION_NAMES, type OperationName } from './operationNames'
 
@@ -343,6 +345,74 @@ export const operations = {
     input: PermissionSettings,
     output: PermissionSettings,
     http: { method: 'POST', path: '/api/permissions' },
+  },
+  'shifts.open': {
+    summary: 'Open a shift (交班) at a till with its opening float; one open shift per till',
+    input: OpenShiftInput,
+    output: Shift,
+    http: { method: 'POST', path: '/api/shifts', status: 201 },
+  },
+  'shifts.current': {
+    summary: "The till's open shift (the signed-in member's till when none is named), or null",
+    input: z.strictObject({ tillId: z.string().min(1).max(64).optional() }),
+    output: z.object({ shift: Shift.nullable() }),
+    http: { method: 'GET', path: '/api/shifts/current' },
+  },
+  'shifts.get': {
+    summary: 'A shift with its cash movements and handover figures',
+    input: IdInput,
+    output: Shift,
+    http: { method: 'GET', path: '/api/shifts/{id}' },
+  },
+  'shifts.list': {
+    summary: 'Shifts, newest first',
+    input: ListShiftsInput,
+    output: z.object({ shifts: z.array(Shift) }),
+    http: { method: 'GET', path: '/api/shifts' },
+  },
+  'shifts.moveCash': {
+    summary: 'Cash into the drawer (change top-up) or out of it (paid-out, to the safe), with a reason',
+    input: CashMoveInput,
+    output: Shift,
+    http: { method: 'POST', path: '/api/shifts/{id}/cash' },
+  },
+  'shifts.close': {
+    summary: "Close a shift with the counted cash; a cashier's difference above the limit needs a manager's PIN",
+    input: CloseShiftInput,
+    output: Shift,
+    http: { method: 'POST', path: '/api/shifts/{id}/close' },
+  },
+  'days.get': {
+    summary: 'A business day (日结) report: per wallet and account, per cashier, friend pay, shifts',
+    input: z.strictObject({ day: BusinessDay }),
+    output: DayReport,
+    http: { method: 'GET', path: '/api/days/{day}' },
+  },
+  'days.list': {
+    summary: 'The last business days, today first, open or closed',
+    input: z.strictObject({ count: z.coerce.number().int().min(1).max(92).default(14) }),
+    output: z.object({
+      days: z.array(z.object({ day: z.string(), status: z.enum(['open', 'closed']), netFen: z.number().int() })),
+    }),
+    http: { method: 'GET', path: '/api/days' },
+  },
+  'days.close': {
+    summary: 'Close a business day: its report is kept; later refunds of its sales land in the day they happen',
+    input: z.strictObject({ day: BusinessDay }),
+    output: DayReport,
+    http: { method: 'POST', path: '/api/days/{day}/close' },
+  },
+  'days.configure': {
+    summary: 'When a business day starts (Beijing time; 04:00 by default, for late shops)',
+    input: DaySettings,
+    output: DaySettings,
+    http: { method: 'POST', path: '/api/days/settings' },
+  },
+  'books.verify': {
+    summary: 'Check the whole journal: balanced transactions, balances, and every order, payment and refund',
+    input: EmptyInput,
+    output: BooksVerification,
+    http: { method: 'GET', path: '/api/books/verify' },
   },
 } as const satisfies Record<OperationName, OperationDef>
 

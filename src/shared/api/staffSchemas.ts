@@ -74,6 +74,7 @@ export const PermissionSettings = z
     integration: PermissionList,
     cashierRefundLimitFen: z.number().int().min(0).max(MAX_AMOUNT_FEN),
     autoLockMinutes: z.number().int().min(1).max(240),
+    shiftDifferenceLimitFen: z.number().int().min(0).max(MAX_AMOUNT_FEN).default(1000),
   })
   .superRefine((value, ctx) => {
     for (const who of ['manager', 'cashier', 'integration'] as const) {

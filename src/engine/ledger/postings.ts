@@ -1,0 +1,161 @@
+import type { Database } from 'better-sqlite3'
+import type { EngineEvent } from '../../shared/api/types'
+import { getOrderRow } from '../orders/queries'
+import { getAttemptRow, type AttemptRow } from '../payments/queries'
+import { getRefundRow } from '../payments/refundQueries'
+import { insertMovement, openShiftOf } from '../shifts/queries'
+import { currentActor } from '../staff/principal'
+import type { IdPrefix } from '../ids'
+import { ACCOUNTS, channelAccount, feesAccount } from './accounts'
+import { post } from './journal'
+
+/**
+ * The posting rules: every event that moves money is posted to the journal in the unit of work that appends it, so
+ * the books and the journal can never disagree. Money received first sits in `unapplied`; a sale takes it from there;
+ * a merchant refund is booked against `refunds`, an automatic one gives back what sat in `unapplied`.
+ */
+export function createPostings(db: Database, newId: (prefix: IdPrefix) => string): (event: EngineEvent) => void {
+  return (event) => {
+    const at = Date.parse(event.at)
+    switch (event.type) {
+      case 'payment.succeeded': {
+        const attempt = attemptOf(db, event.attemptId)
+        return received(db, newId, attempt, attempt.amount_fen, at, null)
+      }
+      case 'order.paid':
+        return sale(db, event.orderId, at)
+      case 'refund.created':
+        // Money that arrived on a payment that never succeeded (a late or mismatched payment) is taken in here,
+        // when we decide to give it back; a retry gives back the same money again, already taken in.
+        if (event.data.kind === 'merchant' || event.data.retryOf !== undefined) return
+        return arrivedForRefund(db, newId, event.attemptId, event.data.amountFen, event.data.refundId, at)
+      case 'refund.succeeded':
+        return refunded(db, newId, event.data.refundId, at)
+      default:
+        return
+    }
+  }
+}
+
+function attemptOf(db: Database, id: string | null): AttemptRow {
+  const attempt = id === null ? null : getAttemptRow(db, id)
+  if (!attempt) throw new Error(`posting: no payment ${id}`)
+  return attempt
+}
+
+function received(
+  db: Database,
+  newId: (prefix: IdPrefix) => string,
+  attempt: AttemptRow,
+  amountFen: number,
+  at: number,
+  refundId: string | null,
+): void {
+  // A QR payment succeeds when the wallet says so, outside any request: it belongs to the till that rang it up.
+  const { staffId, tillId: actorTill } = currentActor()
+  const tillId = getOrderRow(db, attempt.order_id)?.till_id ?? actorTill
+  const channel = channelAccount(attempt, tillId)
+  const links = { orderId: attempt.order_id, attemptId: attempt.id, staffId, tillId, at }
+  post(db, {
+    kind: 'payment',
+    ...links,
+    refundId,
+    entries: [
+      { account: channel, amountFen },
+      { account: ACCOUNTS.unapplied, amountFen: -amountFen },
+    ],
+  })
+  const fee = attempt.merchant_fee_fen ?? 0
+  if (fee > 0 && refundId === null) {
+    post(db, {
+      kind: 'fee',
+      ...links,
+      entries: [
+        { account: feesAccount(attempt.wallet), amountFen: fee },
+        { account: channel, amountFen: -fee },
+      ],
+    })
+  }
+  if (attempt.wallet === 'cash') intoDrawer(db, newId, tillId, { kind: 'sale', amountFen, attemptId: attempt.id }, at)
+}
+
+function sale(db: Database, orderId: string | null, at: number): void {
+  const order = orderId === null ? null : getOrderRow(db, orderId)
+  if (!order) throw new Error(`posting: no order ${orderId}`)
+  post(db, {
+    kind: 'sale',
+    at,
+    orderId: order.id,
+    attemptId: order.paid_attempt_id,
+    ...currentActor(),
+    entries: [
+      { account: ACCOUNTS.unapplied, amountFen: order.total_fen },
+      { account: ACCOUNTS.sales, amountFen: -order.total_fen },
+    ],
+  })
+}
+
+function arrivedForRefund(
+  db: Database,
+  newId: (prefix: IdPrefix) => string,
+  attemptId: string | null,
+  amountFen: number,
+  refundId: string,
+  at: number,
+): void {
+  const attempt = attemptOf(db, attemptId)
+  if (attempt.status === 'succeeded') return
+  received(db, newId, attempt, amountFen, at, refundId)
+}
+
+function refunded(db: Database, newId: (prefix: IdPrefix) => string, refundId: string, at: number): void {
+  const refund = getRefundRow(db, refundId)
+  if (!refund) throw new Error(`posting: no refund ${refundId}`)
+  const attempt = attemptOf(db, refund.attempt_id)
+  // Refunded where it is asked for (cash leaves that drawer); one the sweep completes counts for the order's till.
+  const { staffId, tillId: actorTill } = currentActor()
+  const tillId = actorTill ?? getOrderRow(db, refund.order_id)?.till_id ?? null
+  const merchant = refund.kind === 'merchant'
+  post(db, {
+    kind: merchant ? 'refund' : 'automatic_refund',
+    at,
+    orderId: refund.order_id,
+    attemptId: refund.attempt_id,
+    refundId: refund.id,
+    staffId,
+    tillId,
+    entries: [
+      { account: merchant ? ACCOUNTS.refunds : ACCOUNTS.unapplied, amountFen: refund.amount_fen },
+      { account: channelAccount(attempt, tillId), amountFen: -refund.amount_fen },
+    ],
+  })
+  if (attempt.wallet === 'cash') {
+    intoDrawer(db, newId, tillId, { kind: 'refund', amountFen: -refund.amount_fen, refundId: refund.id }, at)
+  }
+}
+
+/** Cash in or out of a till's drawer is a movement of its open shift (none when no shift is open). */
+function intoDrawer(
+  db: Database,
+  newId: (prefix: IdPrefix) => string,
+  tillId: string | null,
+  movement: { kind: 'sale' | 'refund'; amountFen: number; attemptId?: string; refundId?: string },
+  at: number,
+): void {
+  const shift = tillId === null ? null : openShiftOf(db, tillId)
+  if (!shift) return
+  insertMovement(
+    db,
+    {
+      id: newId('cmv'),
+      shift_id: shift.id,
+      kind: movement.kind,
+      amount_fen: movement.amountFen,
+      reason: null,
+      attempt_id: movement.attemptId ?? null,
+      refund_id: movement.refundId ?? null,
+      staff_id: currentActor().staffId,
+    },
+    at,
+  )
+}
