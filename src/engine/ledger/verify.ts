@@ -60,6 +60,15 @@ const CHECKS: readonly { check: string; sql: string }[] = [
              OR (a.status != 'succeeded' AND p.n IS NOT NULL)`,
   },
   {
+    check: 'fee_entries_missing_or_wrong',
+    sql: `SELECT a.id FROM payment_attempts a LEFT JOIN (
+            SELECT t.attempt_id, COUNT(DISTINCT t.id) AS n, SUM(CASE WHEN e.account LIKE 'fees:%' THEN e.amount_fen END) AS fen
+            FROM journal_transactions t JOIN journal_entries e ON e.txn_id = t.id
+            WHERE t.kind = 'fee' GROUP BY t.attempt_id) f ON f.attempt_id = a.id
+          WHERE (a.status = 'succeeded' AND COALESCE(a.merchant_fee_fen, 0) > 0 AND (f.n IS NOT 1 OR f.fen != a.merchant_fee_fen))
+             OR ((a.status != 'succeeded' OR COALESCE(a.merchant_fee_fen, 0) = 0) AND f.n IS NOT NULL)`,
+  },
+  {
     check: 'refund_entries_missing_or_wrong',
     sql: `SELECT r.id FROM refunds r LEFT JOIN (
             SELECT t.refund_id, COUNT(DISTINCT t.id) AS n,
