@@ -9,6 +9,7 @@ import type { Engine } from '../engine'
 import { createLimitedServer, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionLimits'
 import { DEFAULT_RATE_LIMITS, registerRateLimits, type RateLimits } from './rateLimits'
 import { registerApiRoutes } from './routes/api'
+import { registerExportRoutes } from './routes/exports'
 import { registerEventRoutes } from './routes/events'
 import { registerFriendPayRoutes } from './routes/friendPay'
 import { registerLandingRoutes } from './routes/landing'
@@ -191,6 +192,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   })
 
   registerApiRoutes(app, engine, options.version)
+  registerExportRoutes(app, engine)
   registerEventRoutes(app, engine)
   registerNotificationRoutes(app, engine)
   registerSimulatorRoutes(app, engine)

@@ -4,7 +4,7 @@ import { DEMO_STAFF } from '../../src/engine/seed/demoStaff'
 import { balances } from '../../src/engine/ledger/journal'
 import { customerPays } from '../support/simulator'
 import { testEngine } from '../support/engine'
-import { testServer } from '../support/server'
+import { TEST_TOKEN, testServer } from '../support/server'
 
 let t: ReturnType<typeof testEngine>
 afterEach(async () => t?.dispose())
@@ -153,6 +153,9 @@ describe('shifts (交班)', () => {
     expect(books.get('over_short')).toBe(2000)
     expect(books.get('paid_out')).toBe(1500)
     expect((await verify()).ok).toBe(true)
+    const handover = await t.engine.invoke('shifts.exportCsv', { id: shift.id })
+    // Float 200, cash sales 36.50, cash refunds 6.50, in 50, out 15: 265.00 expected, 245.00 counted.
+    expect(handover.text.split('\r\n')[3]).toBe('200.00,36.50,6.50,50.00,15.00,265.00,245.00,-20.00')
 
     // A small difference needs nobody.
     const next = await t.engine.invoke('shifts.open', { openingFloatFen: 10_000 }, cashier.caller)
@@ -225,5 +228,37 @@ describe('day close (日结)', () => {
     expect((await s.api('POST', '/api/days/2026-11-21/close', {})).status).toBe(200)
     expect((await s.api('GET', '/api/books/verify')).json).toMatchObject({ ok: true })
     expect((await s.api('GET', '/api/days/21-11-2026')).status).toBe(400)
+  })
+})
+
+describe('exports', () => {
+  it('the day report as a CSV file Excel opens: UTF-8 with a BOM, yuan with two decimals; reports need permission', async () => {
+    const s = await testServer()
+    t = s
+    const order = (await s.api('POST', '/api/orders', { amountFen: 12_345 })).json as Order
+    await s.api('POST', `/api/orders/${order.id}/payments`, { wallet: 'cash', tenderedFen: 20_000 })
+    const owner = await s.signIn('owner')
+    const response = await fetch(`${s.base}/api/days/2026-11-21/report.csv`, {
+      headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'X-Hutong-Session': owner },
+    })
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="day-2026-11-21.csv"')
+    const bytes = Buffer.from(await response.arrayBuffer())
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const text = bytes.subarray(3).toString('utf8')
+    expect(text.split('\r\n')[0]).toBe('营业日,2026-11-21,2026-11-20T20:00:00.000Z,2026-11-21T20:00:00.000Z')
+    expect(text).toContain('cash,none,1,123.45,0,0.00,0.00,123.45,2026-11-21')
+    const english = await s.api('GET', '/api/days/2026-11-21/csv?lang=en-US')
+    expect(english.json.text).toContain('Sales (CNY)')
+    const cashier = await s.signIn('cashier')
+    const refused = await fetch(`${s.base}/api/days/2026-11-21/report.csv`, {
+      headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'X-Hutong-Session': cashier },
+    })
+    expect(refused.status).toBe(403)
+    // The integrator token reads no reports unless the owner allows it.
+    expect(
+      (await fetch(`${s.base}/api/days/2026-11-21/report.csv`, { headers: { Authorization: `Bearer ${TEST_TOKEN}` } }))
+        .status,
+    ).toBe(403)
   })
 })

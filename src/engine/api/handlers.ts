@@ -14,6 +14,7 @@ import type { EventLog } from '../events/log'
 import { errorFields, type Logger } from '../logger'
 import type { CatalogService, EngineServices } from './services'
 import { OPERATION_ACCESS } from '../../shared/api/access'
+import { dayReportCsv, shiftHandoverCsv } from '../days/csv'
 import { actorOf, allows, runAs, type Principal } from '../staff/principal'
 
 type Handler<N extends OperationName> = (
@@ -93,6 +94,8 @@ export function createHandlers(
     'days.close': (input, principal) => s.days.close(principal, input.day),
     'days.configure': (input) => s.days.configure(input.startHour),
     'books.verify': () => s.books.verify(),
+    'days.exportCsv': (input) => dayReportCsv(s.days.report(input.day), input.lang),
+    'shifts.exportCsv': (input) => shiftHandoverCsv(s.shifts.get(input.id), input.lang),
   }
 }
 

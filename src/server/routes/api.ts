@@ -10,7 +10,7 @@ import { buildOpenApiDocument } from '../openapi'
  */
 export const SESSION_HEADER = 'x-hutong-session'
 
-function sessionHeader(value: string | string[] | undefined): string | null {
+export function sessionHeader(value: string | string[] | undefined): string | null {
   if (value === undefined) return null
   if (Array.isArray(value) || value.length === 0 || value.length > 200) {
     throw new EngineError('SESSION_EXPIRED', 'the session header is malformed: sign in again')

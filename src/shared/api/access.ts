@@ -64,4 +64,6 @@ export const OPERATION_ACCESS: Record<OperationName, Access> = {
   'days.close': 'dayClose',
   'days.configure': 'settings',
   'books.verify': 'reports',
+  'days.exportCsv': 'reports',
+  'shifts.exportCsv': 'view',
 }

@@ -81,3 +81,7 @@ export const BooksVerification = z
     problems: z.array(z.object({ check: z.string(), ids: z.array(z.string()), count: z.number().int() })),
   })
   .meta({ id: 'BooksVerification' })
+
+export const CsvFileSchema = z
+  .object({ fileName: z.string(), contentType: z.literal('text/csv; charset=utf-8'), text: z.string() })
+  .meta({ id: 'CsvFile' })

@@ -59,6 +59,8 @@ export const OPERATION_NAMES = [
   'days.close',
   'days.configure',
   'books.verify',
+  'days.exportCsv',
+  'shifts.exportCsv',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

@@ -49,7 +49,7 @@ import {
   UpdateStaffInput,
 } from './staffSchemas'
 import { CashMoveInput, CloseShiftInput, ListShiftsInput, OpenShiftInput, Shift } from './shiftSchemas'
-import { BooksVerification, BusinessDay, DayReport, DaySettings } from './daySchemas'
+import { BooksVerification, BusinessDay, CsvFileSchema, DayReport, DaySettings } from './daySchemas'
 
 export { isOperationName, OPERATION_NAMES, type OperationName } from './operationNames'
 
@@ -413,6 +413,18 @@ export const operations = {
     input: EmptyInput,
     output: BooksVerification,
     http: { method: 'GET', path: '/api/books/verify' },
+  },
+  'days.exportCsv': {
+    summary: 'A day report as CSV for Excel (UTF-8 with BOM); GET /api/days/{day}/report.csv serves the file itself',
+    input: z.strictObject({ day: BusinessDay, lang: z.enum(['zh-CN', 'en-US']).default('zh-CN') }),
+    output: CsvFileSchema,
+    http: { method: 'GET', path: '/api/days/{day}/csv' },
+  },
+  'shifts.exportCsv': {
+    summary: 'A shift handover as CSV; GET /api/shifts/{id}/handover.csv serves the file itself',
+    input: z.strictObject({ id: z.string().min(1).max(64), lang: z.enum(['zh-CN', 'en-US']).default('zh-CN') }),
+    output: CsvFileSchema,
+    http: { method: 'GET', path: '/api/shifts/{id}/csv' },
   },
 } as const satisfies Record<OperationName, OperationDef>
 
