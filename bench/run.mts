@@ -6,6 +6,7 @@ import {
   rawCommitLimit,
   routingDecision,
   timeToQrInProcess,
+  refundLatency,
 } from './workloads/engineWorkloads.mjs'
 import { cpuReferenceMs } from './workloads/cpuReference.mjs'
 import { renderer } from './workloads/renderer.mjs'
@@ -46,6 +47,7 @@ await step('cpu', () => [
 await step('checkout', async () => [...(await checkoutThroughput(4, 1)), ...(await checkoutThroughput(6, 16))])
 await step('phases', () => checkoutPhases(1500))
 await step('routing', routingDecision)
+await step('refunds', () => refundLatency())
 await step('qr', async () => [...(await timeToQrInProcess()), ...(await timeToQrOverHttp())])
 await step('http', () => httpApiThroughput(5))
 await step('detection', paymentDetection)

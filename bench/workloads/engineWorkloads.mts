@@ -272,3 +272,32 @@ export async function timeToQrInProcess(): Promise<BenchResult[]> {
     return [result('time to QR p50 (in process, simulator)', percentiles(latencies).p50, 'ms', { op: '<', value: 5 })]
   })
 }
+
+/**
+ * A merchant refund in process, from the request to the simulator wallet's answer (its commit and the journal's
+ * postings included): partial refunds of paid orders, two per order.
+ */
+export async function refundLatency(): Promise<BenchResult[]> {
+  return withEngine(async (engine) => {
+    const paid = paidWatcher(engine)
+    const latencies: number[] = []
+    for (let i = 0; i < 330; i++) {
+      const order = await engine.invoke('orders.create', { amountFen: 2000 })
+      const payment = await engine.invoke('payments.create', { id: order.id, wallet: 'wechat', qrSvg: false })
+      const done = paid(order.id)
+      engine.simulator.confirm(new URL(payment.qrContent ?? '').pathname.split('/').pop() ?? '')
+      await done
+      for (const amountFen of [500, 700]) {
+        const start = nowMs()
+        const refund = await engine.invoke('refunds.create', { id: order.id, amountFen, reason: 'customer_return' })
+        if (i >= 30) latencies.push(nowMs() - start)
+        if (refund.status !== 'succeeded') throw new Error(`refund benchmark: a refund ended ${refund.status}`)
+      }
+    }
+    const { p50, p99 } = percentiles(latencies)
+    return [
+      result('merchant refund p50 (in process, simulator wallet)', p50, 'ms', null),
+      result('merchant refund p99 (in process, simulator wallet)', p99, 'ms', null),
+    ]
+  })
+}

@@ -47,6 +47,21 @@ export async function scale(orders: number): Promise<BenchResult[]> {
       `INSERT INTO payment_attempts (id, order_id, wallet, method, provider, mode, status, amount_fen, expires_at, created_at, updated_at, pending_at, succeeded_at)
        VALUES (?, ?, ?, 'qr', 'simulator', 'simulator', 'succeeded', ?, ?, ?, ?, ?, ?)`,
     )
+    // Each paid order's journal, as the engine posts it: the payment received, then the sale.
+    const insertTxn = db
+      .prepare(
+        'INSERT INTO journal_transactions (kind, at, amount_fen, order_id, attempt_id) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      )
+      .pluck()
+    const insertEntry = db.prepare('INSERT INTO journal_entries (txn_id, account, amount_fen) VALUES (?, ?, ?)')
+    const journal = (id: string, pay: string, wallet: string, amount: number, paidAt: number) => {
+      const received = insertTxn.get('payment', paidAt, amount, id, pay) as number
+      insertEntry.run(received, `clearing:${wallet}:-`, amount)
+      insertEntry.run(received, 'unapplied', -amount)
+      const sale = insertTxn.get('sale', paidAt, amount, id, pay) as number
+      insertEntry.run(sale, 'unapplied', amount)
+      insertEntry.run(sale, 'sales', -amount)
+    }
     const ids: string[] = []
     const batch = db.transaction((from: number, to: number) => {
       for (let i = from; i < to; i++) {
@@ -58,25 +73,34 @@ export async function scale(orders: number): Promise<BenchResult[]> {
         insertOrder.run(id, amount, wallet, pay, at + 3600_000, at, at, at + 5000)
         insertLine.run(`lin_${id.slice(4)}`, id, 'BRK-001', '茶叶蛋', amount, amount)
         insertAttempt.run(pay, id, wallet, amount, at + 300_000, at, at + 5000, at, at + 5000)
+        journal(id, pay, wallet, amount, at + 5000)
         if (i % 997 === 0) ids.push(id)
       }
     })
     for (let i = 0; i < orders; i += 50_000) batch(i, Math.min(orders, i + 50_000))
+    db.exec(`DELETE FROM ledger_balances;
+      INSERT INTO ledger_balances (account, balance_fen) SELECT account, SUM(amount_fen) FROM journal_entries GROUP BY account`)
     db.close()
     const seedSeconds = (nowMs() - seedStart) / 1000
 
     await killUnderLoad(dir)
     // The engine is measured in a process of its own, so its memory is the engine's, not the seeding's.
-    const probe = await new Promise<{ openMs: number; lookupP50: number; todayP50: number; rssMb: number }>(
-      (resolve, reject) => {
-        const child = fork(fileURLToPath(new URL('./scaleProbe.mts', import.meta.url)), [dir, JSON.stringify(ids)], {
-          execArgv: ['--import', 'tsx'],
-          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        })
-        child.once('message', (m) => resolve(m as never))
-        child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`scale probe exited ${code}`))))
-      },
-    )
+    const probe = await new Promise<{
+      openMs: number
+      lookupP50: number
+      todayP50: number
+      dayReportP50: number
+      verifyMs: number
+      verifyOk: boolean
+      rssMb: number
+    }>((resolve, reject) => {
+      const child = fork(fileURLToPath(new URL('./scaleProbe.mts', import.meta.url)), [dir, JSON.stringify(ids)], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      })
+      child.once('message', (m) => resolve(m as never))
+      child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`scale probe exited ${code}`))))
+    })
     const { openMs, rssMb } = probe
     const lookup = { p50: probe.lookupP50 }
     const today = { p50: probe.todayP50 }
@@ -93,6 +117,22 @@ export async function scale(orders: number): Promise<BenchResult[]> {
       ),
       result("scale: today's takings by wallet p50", today.p50, 'ms', { op: '<', value: 100 }, { note }),
       result('scale: order lookup by number p50', lookup.p50, 'ms', { op: '<', value: 5 }, { note }),
+      result(
+        'scale: day close report of a business day p50',
+        probe.dayReportP50,
+        'ms',
+        { op: '<', value: 100 },
+        { note },
+      ),
+      result(
+        'scale: books/verify over the whole journal',
+        probe.verifyMs,
+        'ms',
+        { op: '<', value: 5000 },
+        {
+          note: `${note}; ${probe.verifyOk ? 'the books balance' : 'PROBLEMS FOUND'}`,
+        },
+      ),
       result('scale: engine process RSS', rssMb, 'MB', { op: '<', value: 300 }, { note }),
     ]
   } finally {

@@ -17,7 +17,20 @@ const takings = engine.db.prepare(
 )
 const dayStart = businessDayStart(Date.now())
 const today = percentiles(await sample(200, () => takings.all(dayStart), 20))
+const yesterday = new Date(Date.now() + 8 * 3600_000 - 24 * 3600_000).toISOString().slice(0, 10)
+const dayReport = percentiles(await sample(50, () => engine.invoke('days.get', { day: yesterday }), 5))
+const verifyStart = nowMs()
+const verified = await engine.invoke('books.verify', {})
+const verifyMs = nowMs() - verifyStart
 const rssMb = process.memoryUsage().rss / 2 ** 20
 await engine.close()
-process.send!({ openMs, lookupP50: lookup.p50, todayP50: today.p50, rssMb })
+process.send!({
+  openMs,
+  lookupP50: lookup.p50,
+  todayP50: today.p50,
+  dayReportP50: dayReport.p50,
+  verifyMs,
+  verifyOk: verified.ok,
+  rssMb,
+})
 process.disconnect()

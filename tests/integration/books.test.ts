@@ -67,10 +67,12 @@ describe('the journal', () => {
     const db = t.engine.db
     expect(() => db.prepare('UPDATE journal_entries SET amount_fen = 1').run()).toThrow(/append-only/)
     expect(() => db.prepare('DELETE FROM journal_transactions').run()).toThrow(/append-only/)
-    db.prepare("INSERT INTO journal_transactions (kind, at, order_id) VALUES ('sale', 0, ?)").run(order.id)
+    // A one-sided transaction, a balance nudged, and an order whose amount no longer matches its sale.
+    db.prepare("INSERT INTO journal_transactions (kind, at, amount_fen) VALUES ('reversal', 0, 7)").run()
     const txn = (db.prepare('SELECT MAX(id) AS id FROM journal_transactions').get() as { id: number }).id
-    db.prepare("INSERT INTO journal_entries (txn_id, account, amount_fen) VALUES (?, 'sales', -7)").run(txn)
-    db.prepare("UPDATE ledger_balances SET balance_fen = balance_fen + 1 WHERE account = 'sales'").run()
+    db.prepare("INSERT INTO journal_entries (txn_id, account, amount_fen) VALUES (?, 'sales', 7)").run(txn)
+    db.prepare("UPDATE ledger_balances SET balance_fen = balance_fen + 1 WHERE account = 'unapplied'").run()
+    db.prepare('UPDATE orders SET total_fen = total_fen + 1 WHERE id = ?').run(order.id)
     const result = await verify()
     expect(result.ok).toBe(false)
     expect(result.problems.map((p) => p.check).sort()).toEqual([

@@ -399,6 +399,8 @@ const BOOKS_SCHEMA = `
           id INTEGER PRIMARY KEY,
           kind TEXT NOT NULL,
           at INTEGER NOT NULL,
+          -- The sum of its debits: what it moves, so a check of an order or a payment need not read the entries.
+          amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
           order_id TEXT,
           attempt_id TEXT,
           refund_id TEXT,
@@ -411,17 +413,24 @@ const BOOKS_SCHEMA = `
         );
         CREATE INDEX journal_by_time ON journal_transactions (at);
         CREATE INDEX journal_by_till ON journal_transactions (till_id, at) WHERE till_id IS NOT NULL;
-        CREATE INDEX journal_by_order ON journal_transactions (order_id) WHERE order_id IS NOT NULL;
-        CREATE INDEX journal_by_attempt ON journal_transactions (attempt_id) WHERE attempt_id IS NOT NULL;
-        CREATE INDEX journal_by_refund ON journal_transactions (refund_id) WHERE refund_id IS NOT NULL;
+        -- What each money movement posts exactly once.
+        CREATE UNIQUE INDEX journal_sale_of_order ON journal_transactions (order_id) WHERE kind = 'sale';
+        CREATE UNIQUE INDEX journal_payment_received ON journal_transactions (attempt_id)
+          WHERE kind = 'payment' AND refund_id IS NULL;
+        CREATE UNIQUE INDEX journal_fee_of_payment ON journal_transactions (attempt_id) WHERE kind = 'fee';
+        CREATE UNIQUE INDEX journal_refund_given ON journal_transactions (refund_id)
+          WHERE kind IN ('refund', 'automatic_refund');
+        CREATE UNIQUE INDEX journal_money_to_return ON journal_transactions (refund_id)
+          WHERE kind = 'payment' AND refund_id IS NOT NULL;
+        CREATE INDEX journal_refunds_of_order ON journal_transactions (order_id) WHERE kind = 'refund';
 
+        -- Stored in transaction order: a transaction's entries sit together, and checking them is one pass.
         CREATE TABLE journal_entries (
           txn_id INTEGER NOT NULL REFERENCES journal_transactions (id),
           account TEXT NOT NULL,
-          amount_fen INTEGER NOT NULL CHECK (amount_fen != 0)
-        );
-        CREATE INDEX journal_entries_by_txn ON journal_entries (txn_id);
-        CREATE INDEX journal_entries_by_account ON journal_entries (account);
+          amount_fen INTEGER NOT NULL CHECK (amount_fen != 0),
+          PRIMARY KEY (txn_id, account)
+        ) WITHOUT ROWID;
 
         CREATE TABLE ledger_balances (
           account TEXT PRIMARY KEY,
@@ -474,8 +483,8 @@ const OPENING_JOURNAL = `
             r.amount_fen
           FROM refunds r JOIN payment_attempts a ON a.id = r.attempt_id WHERE r.status = 'succeeded';
 
-        INSERT INTO journal_transactions (kind, at, order_id, attempt_id, refund_id, memo)
-          SELECT kind, at, order_id, attempt_id, refund_id, 'opening' FROM opening ORDER BY at;
+        INSERT INTO journal_transactions (kind, at, amount_fen, order_id, attempt_id, refund_id, memo)
+          SELECT kind, at, amount_fen, order_id, attempt_id, refund_id, 'opening' FROM opening ORDER BY at;
         -- Each opening transaction: the channel (or sales) against unapplied money, or refunds against the channel.
         INSERT INTO journal_entries (txn_id, account, amount_fen)
           SELECT t.id, o.account, CASE o.kind WHEN 'payment' THEN o.amount_fen WHEN 'sale' THEN -o.amount_fen ELSE -o.amount_fen END
@@ -489,8 +498,8 @@ const OPENING_JOURNAL = `
             ON o.kind = t.kind AND o.at = t.at AND o.attempt_id IS t.attempt_id AND o.refund_id IS t.refund_id
               AND o.order_id IS t.order_id;
         -- The wallet's fee on each payment received.
-        INSERT INTO journal_transactions (kind, at, order_id, attempt_id, memo)
-          SELECT 'fee', COALESCE(a.succeeded_at, a.updated_at), a.order_id, a.id, 'opening'
+        INSERT INTO journal_transactions (kind, at, amount_fen, order_id, attempt_id, memo)
+          SELECT 'fee', COALESCE(a.succeeded_at, a.updated_at), a.merchant_fee_fen, a.order_id, a.id, 'opening'
           FROM payment_attempts a WHERE a.status = 'succeeded' AND COALESCE(a.merchant_fee_fen, 0) > 0;
         INSERT INTO journal_entries (txn_id, account, amount_fen)
           SELECT t.id, 'fees:' || a.wallet, a.merchant_fee_fen FROM journal_transactions t

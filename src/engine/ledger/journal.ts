@@ -33,19 +33,24 @@ export interface JournalTransaction {
  * unbalanced or empty transaction is a bug, refused before anything is written.
  */
 export function post(db: Database, txn: JournalTransaction): number {
-  const entries = txn.entries.filter((entry) => entry.amountFen !== 0)
+  const byAccount = new Map<string, number>()
+  for (const entry of txn.entries) byAccount.set(entry.account, (byAccount.get(entry.account) ?? 0) + entry.amountFen)
+  const entries = [...byAccount]
+    .map(([account, amountFen]) => ({ account, amountFen }))
+    .filter((e) => e.amountFen !== 0)
   const sum = entries.reduce((total, entry) => total + entry.amountFen, 0)
   if (entries.length < 2 || sum !== 0 || !entries.every((e) => Number.isSafeInteger(e.amountFen))) {
     throw new Error(`journal transaction ${txn.kind} does not balance: ${JSON.stringify(entries)}`)
   }
   const { lastInsertRowid } = prepared(
     db,
-    `INSERT INTO journal_transactions (kind, at, order_id, attempt_id, refund_id, shift_id, movement_id, staff_id,
-       till_id, memo)
-     VALUES (@kind, @at, @orderId, @attemptId, @refundId, @shiftId, @movementId, @staffId, @tillId, @memo)`,
+    `INSERT INTO journal_transactions (kind, at, amount_fen, order_id, attempt_id, refund_id, shift_id, movement_id,
+       staff_id, till_id, memo)
+     VALUES (@kind, @at, @amountFen, @orderId, @attemptId, @refundId, @shiftId, @movementId, @staffId, @tillId, @memo)`,
   ).run({
     kind: txn.kind,
     at: txn.at,
+    amountFen: entries.reduce((debits, entry) => debits + Math.max(entry.amountFen, 0), 0),
     orderId: txn.orderId ?? null,
     attemptId: txn.attemptId ?? null,
     refundId: txn.refundId ?? null,

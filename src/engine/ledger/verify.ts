@@ -20,88 +20,148 @@ export interface BooksVerification {
   problems: BooksProblem[]
 }
 
-/** Each check is a query naming what fails it. */
-const CHECKS: readonly { check: string; sql: string }[] = [
-  {
-    check: 'transaction_unbalanced',
-    sql: `SELECT CAST(t.id AS TEXT) AS id FROM journal_transactions t LEFT JOIN journal_entries e ON e.txn_id = t.id
-          GROUP BY t.id HAVING COUNT(e.txn_id) < 2 OR SUM(e.amount_fen) != 0`,
-  },
-  {
-    check: 'balance_differs_from_entries',
-    sql: `SELECT COALESCE(b.account, s.account) AS id FROM ledger_balances b
-            FULL OUTER JOIN (SELECT account, SUM(amount_fen) AS total FROM journal_entries GROUP BY account) s
-            ON s.account = b.account
-          WHERE b.balance_fen IS NOT s.total`,
-  },
+interface MovementCheck {
+  check: string
+  /** The journal's transactions of this kind whose movement is missing or differs (read from the journal side). */
+  wrong: string
+  /** Movements minus their transactions: with `wrong` empty and each movement posted once (unique indexes), zero. */
+  difference: string
+  /** Run only when the counts differ: the movements that have no transaction. */
+  missing: string
+}
+
+/**
+ * Money movements post exactly once (the journal's unique indexes). Reading each kind of transaction once, checking
+ * its movement, and comparing the counts proves the two match one to one; the slower search for what is missing
+ * runs only when they do not.
+ */
+const MOVEMENTS: readonly MovementCheck[] = [
   {
     check: 'order_sale_missing_or_wrong',
-    sql: `SELECT o.id FROM orders o LEFT JOIN (
-            SELECT t.order_id, COUNT(*) AS n, -SUM(e.amount_fen) AS fen FROM journal_transactions t
-              JOIN journal_entries e ON e.txn_id = t.id AND e.account = 'sales'
-            WHERE t.kind = 'sale' GROUP BY t.order_id) s ON s.order_id = o.id
-          WHERE (o.status = 'paid' AND (s.n IS NOT 1 OR s.fen != o.total_fen)) OR (o.status != 'paid' AND s.n IS NOT NULL)`,
-  },
-  {
-    check: 'order_refunds_differ_from_entries',
-    sql: `SELECT o.id FROM orders o LEFT JOIN (
-            SELECT t.order_id, SUM(e.amount_fen) AS fen FROM journal_transactions t
-              JOIN journal_entries e ON e.txn_id = t.id AND e.account = 'refunds'
-            WHERE t.kind = 'refund' GROUP BY t.order_id) r ON r.order_id = o.id
-          WHERE o.refunded_fen != COALESCE(r.fen, 0)`,
+    wrong: `SELECT t.order_id AS id FROM journal_transactions t INDEXED BY journal_sale_of_order
+            LEFT JOIN orders o ON o.id = t.order_id
+            WHERE t.kind = 'sale' AND (o.status IS NOT 'paid' OR o.total_fen != t.amount_fen)`,
+    difference: `SELECT (SELECT COUNT(*) FROM orders WHERE status = 'paid')
+                   - (SELECT COUNT(*) FROM journal_transactions WHERE kind = 'sale')`,
+    missing: `SELECT o.id FROM orders o WHERE o.status = 'paid'
+                AND NOT EXISTS (SELECT 1 FROM journal_transactions t WHERE t.order_id = o.id AND t.kind = 'sale')`,
   },
   {
     check: 'payment_entries_missing_or_wrong',
-    sql: `SELECT a.id FROM payment_attempts a LEFT JOIN (
-            SELECT t.attempt_id, COUNT(DISTINCT t.id) AS n, SUM(CASE WHEN e.account = 'unapplied' THEN -e.amount_fen END) AS fen
-            FROM journal_transactions t JOIN journal_entries e ON e.txn_id = t.id
-            WHERE t.kind = 'payment' AND t.refund_id IS NULL GROUP BY t.attempt_id) p ON p.attempt_id = a.id
-          WHERE (a.status = 'succeeded' AND (p.n IS NOT 1 OR p.fen != a.amount_fen))
-             OR (a.status != 'succeeded' AND p.n IS NOT NULL)`,
+    wrong: `SELECT t.attempt_id AS id FROM journal_transactions t INDEXED BY journal_payment_received
+            LEFT JOIN payment_attempts a ON a.id = t.attempt_id
+            WHERE t.kind = 'payment' AND t.refund_id IS NULL
+              AND (a.status IS NOT 'succeeded' OR a.amount_fen != t.amount_fen)`,
+    difference: `SELECT (SELECT COUNT(*) FROM payment_attempts WHERE status = 'succeeded')
+                   - (SELECT COUNT(*) FROM journal_transactions WHERE kind = 'payment' AND refund_id IS NULL)`,
+    missing: `SELECT a.id FROM payment_attempts a WHERE a.status = 'succeeded' AND NOT EXISTS (SELECT 1
+                FROM journal_transactions t WHERE t.attempt_id = a.id AND t.kind = 'payment' AND t.refund_id IS NULL)`,
   },
   {
     check: 'fee_entries_missing_or_wrong',
-    sql: `SELECT a.id FROM payment_attempts a LEFT JOIN (
-            SELECT t.attempt_id, COUNT(DISTINCT t.id) AS n, SUM(CASE WHEN e.account LIKE 'fees:%' THEN e.amount_fen END) AS fen
-            FROM journal_transactions t JOIN journal_entries e ON e.txn_id = t.id
-            WHERE t.kind = 'fee' GROUP BY t.attempt_id) f ON f.attempt_id = a.id
-          WHERE (a.status = 'succeeded' AND COALESCE(a.merchant_fee_fen, 0) > 0 AND (f.n IS NOT 1 OR f.fen != a.merchant_fee_fen))
-             OR ((a.status != 'succeeded' OR COALESCE(a.merchant_fee_fen, 0) = 0) AND f.n IS NOT NULL)`,
+    wrong: `SELECT t.attempt_id AS id FROM journal_transactions t INDEXED BY journal_fee_of_payment
+            LEFT JOIN payment_attempts a ON a.id = t.attempt_id
+            WHERE t.kind = 'fee' AND (a.status IS NOT 'succeeded' OR a.merchant_fee_fen IS NOT t.amount_fen)`,
+    difference: `SELECT (SELECT COUNT(*) FROM payment_attempts WHERE status = 'succeeded' AND merchant_fee_fen > 0)
+                   - (SELECT COUNT(*) FROM journal_transactions WHERE kind = 'fee')`,
+    missing: `SELECT a.id FROM payment_attempts a WHERE a.status = 'succeeded' AND a.merchant_fee_fen > 0
+                AND NOT EXISTS (SELECT 1 FROM journal_transactions t WHERE t.attempt_id = a.id AND t.kind = 'fee')`,
   },
   {
     check: 'refund_entries_missing_or_wrong',
-    sql: `SELECT r.id FROM refunds r LEFT JOIN (
-            SELECT t.refund_id, COUNT(DISTINCT t.id) AS n,
-              SUM(CASE WHEN e.account IN ('refunds', 'unapplied') THEN e.amount_fen END) AS fen
-            FROM journal_transactions t JOIN journal_entries e ON e.txn_id = t.id
-            WHERE t.kind IN ('refund', 'automatic_refund') GROUP BY t.refund_id) x ON x.refund_id = r.id
-          WHERE (r.status = 'succeeded' AND (x.n IS NOT 1 OR x.fen != r.amount_fen))
-             OR (r.status != 'succeeded' AND x.n IS NOT NULL)`,
+    wrong: `SELECT t.refund_id AS id FROM journal_transactions t INDEXED BY journal_refund_given
+            LEFT JOIN refunds r ON r.id = t.refund_id
+            WHERE t.kind IN ('refund', 'automatic_refund') AND (r.status IS NOT 'succeeded' OR r.amount_fen != t.amount_fen
+              OR t.kind != CASE r.kind WHEN 'merchant' THEN 'refund' ELSE 'automatic_refund' END)`,
+    difference: `SELECT (SELECT COUNT(*) FROM refunds WHERE status = 'succeeded')
+                   - (SELECT COUNT(*) FROM journal_transactions WHERE kind IN ('refund', 'automatic_refund'))`,
+    missing: `SELECT r.id FROM refunds r WHERE r.status = 'succeeded' AND NOT EXISTS (SELECT 1 FROM journal_transactions t
+                WHERE t.refund_id = r.id AND t.kind IN ('refund', 'automatic_refund'))`,
   },
   {
     check: 'returned_money_not_taken_in',
-    sql: `SELECT r.id FROM refunds r JOIN payment_attempts a ON a.id = r.attempt_id
-          LEFT JOIN (SELECT refund_id, COUNT(*) AS n FROM journal_transactions WHERE kind = 'payment' AND refund_id IS NOT NULL
-            GROUP BY refund_id) p ON p.refund_id = r.id
-          WHERE r.kind = 'automatic' AND r.retry_of IS NULL AND a.status != 'succeeded' AND p.n IS NOT 1`,
+    wrong: `SELECT t.refund_id AS id FROM journal_transactions t INDEXED BY journal_money_to_return
+            LEFT JOIN refunds r ON r.id = t.refund_id LEFT JOIN payment_attempts a ON a.id = r.attempt_id
+            WHERE t.kind = 'payment' AND t.refund_id IS NOT NULL AND (r.kind IS NOT 'automatic' OR r.retry_of IS NOT NULL
+              OR a.status = 'succeeded' OR r.amount_fen != t.amount_fen)`,
+    difference: `SELECT (SELECT COUNT(*) FROM refunds r JOIN payment_attempts a ON a.id = r.attempt_id
+                     WHERE r.kind = 'automatic' AND r.retry_of IS NULL AND a.status != 'succeeded')
+                   - (SELECT COUNT(*) FROM journal_transactions WHERE kind = 'payment' AND refund_id IS NOT NULL)`,
+    missing: `SELECT r.id FROM refunds r JOIN payment_attempts a ON a.id = r.attempt_id
+              WHERE r.kind = 'automatic' AND r.retry_of IS NULL AND a.status != 'succeeded' AND NOT EXISTS (SELECT 1
+                FROM journal_transactions t WHERE t.refund_id = r.id AND t.kind = 'payment')`,
+  },
+  {
+    check: 'order_refunds_differ_from_entries',
+    wrong: `SELECT o.id FROM orders o WHERE o.refunded_fen != COALESCE((SELECT SUM(t.amount_fen)
+              FROM journal_transactions t WHERE t.order_id = o.id AND t.kind = 'refund'), 0)`,
+    difference: 'SELECT 0',
+    missing: 'SELECT NULL AS id WHERE 0',
   },
 ]
 
-/** Checks the whole journal against itself and against the orders, payments and refunds it records. */
+/**
+ * One pass over the entries, in transaction order: each transaction has two or more entries summing to zero, and
+ * each account's running balance is the sum of its entries. The debits together equal the transactions' amounts.
+ */
+function entryProblems(db: Database): { unbalanced: string[]; balances: string[]; entries: number } {
+  const stored = db.prepare('SELECT account, balance_fen FROM ledger_balances ORDER BY account').all() as {
+    account: string
+    balance_fen: number
+  }[]
+  const params = Object.fromEntries(stored.map((row, i) => [`a${i}`, row.account]))
+  const perAccount = stored.map((_, i) => `SUM(CASE WHEN account = @a${i} THEN amount_fen ELSE 0 END) AS s${i}`)
+  const outer = stored.map((_, i) => `SUM(s${i}) AS s${i}`)
+  const known = stored.length ? `account NOT IN (${stored.map((_, i) => `@a${i}`).join(', ')})` : '1'
+  const row = db
+    .prepare(
+      `SELECT COUNT(*) AS groups, COALESCE(SUM(n), 0) AS entries, COALESCE(SUM(debits), 0) AS debits,
+         SUM(unknown) AS unknown,
+         json_group_array(txn_id) FILTER (WHERE n < 2 OR total != 0) AS bad ${outer.map((c) => `, ${c}`).join('')}
+       FROM (SELECT txn_id, COUNT(*) AS n, SUM(amount_fen) AS total, SUM(MAX(amount_fen, 0)) AS debits,
+               SUM(${known}) AS unknown ${perAccount.map((c) => `, ${c}`).join('')}
+             FROM journal_entries GROUP BY txn_id)`,
+    )
+    .get(params) as Record<string, number | string | null>
+  const unbalanced = (JSON.parse(String(row.bad)) as number[]).map(String)
+  const amounts = db
+    .prepare('SELECT COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS total FROM journal_transactions')
+    .get() as {
+    n: number
+    total: number
+  }
+  if (amounts.total !== row.debits) unbalanced.push('transaction amounts differ from their debits')
+  if (amounts.n !== row.groups) unbalanced.push('transactions without entries')
+  const balances = stored.filter((entry, i) => (row[`s${i}`] ?? 0) !== entry.balance_fen).map((e) => e.account)
+  if (Number(row.unknown ?? 0) > 0) balances.push('an account with entries but no balance')
+  return { unbalanced, balances, entries: Number(row.entries) }
+}
+
+function movementProblem(db: Database, movement: MovementCheck): string[] {
+  const wrong = (db.prepare(movement.wrong).all() as { id: string }[]).map((row) => row.id)
+  if ((db.prepare(movement.difference).pluck().get() as number) === 0) return wrong
+  const missing = (db.prepare(movement.missing).all() as { id: string }[]).map((row) => row.id)
+  return [...wrong, ...(missing.length > 0 ? missing : ['more transactions than movements'])]
+}
+
+/** Checks the whole journal against itself and against the orders, payments, fees and refunds it records. */
 export function verifyBooks(db: Database): BooksVerification {
   const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n
+  const entries = entryProblems(db)
   const checked = {
     transactions: count('SELECT COUNT(*) AS n FROM journal_transactions'),
-    entries: count('SELECT COUNT(*) AS n FROM journal_entries'),
+    entries: entries.entries,
     accounts: count('SELECT COUNT(*) AS n FROM ledger_balances'),
     orders: count('SELECT COUNT(*) AS n FROM orders'),
     payments: count('SELECT COUNT(*) AS n FROM payment_attempts'),
     refunds: count('SELECT COUNT(*) AS n FROM refunds'),
   }
   const problems: BooksProblem[] = []
-  for (const { check, sql } of CHECKS) {
-    const ids = (db.prepare(sql).all() as { id: string }[]).map((row) => row.id)
+  const report = (check: string, ids: string[]) => {
     if (ids.length > 0) problems.push({ check, ids: ids.slice(0, 10), count: ids.length })
   }
+  report('transaction_unbalanced', entries.unbalanced)
+  report('balance_differs_from_entries', entries.balances)
+  for (const movement of MOVEMENTS) report(movement.check, movementProblem(db, movement))
   return { ok: problems.length === 0, checked, problems }
 }
