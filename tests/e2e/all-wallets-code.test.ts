@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ALIPAY_ANDROID_UA, launchChromium, WECHAT_IPHONE_UA } from '../support/browser'
 import { startHeadless } from '../support/headless'
 import { decodeQrPng } from '../support/qr'
+import { openSignedIn } from '../support/console'
 
 let app: Awaited<ReturnType<typeof startHeadless>>
 let browser: Browser
@@ -31,7 +32,7 @@ describe('one code for all wallets, from the screen to each wallet', () => {
   it('routes WeChat, Alipay and a plain browser to the right pages, and the console sees the payment', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     const console_ = await context.newPage()
-    await console_.goto(`${app.base}/?token=${encodeURIComponent(app.token)}`)
+    await openSignedIn(console_, app, '/', { as: 'cashier' })
     await console_.locator('[data-testid="product-tile"][data-sku="BRK-004"]').click()
     await console_.getByTestId('charge-button').click()
     await console_.getByTestId('aggregate-button').click()

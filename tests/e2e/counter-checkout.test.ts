@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ALIPAY_ANDROID_UA, launchChromium, WECHAT_IPHONE_UA } from '../support/browser'
 import { startHeadless } from '../support/headless'
 import { decodeQrPng } from '../support/qr'
+import { openSignedIn } from '../support/console'
 
 let app: Awaited<ReturnType<typeof startHeadless>>
 let browser: Browser
@@ -20,7 +21,7 @@ afterAll(async () => {
 async function openConsole(locale?: 'en-US'): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   const page = await context.newPage()
-  await page.goto(`${app.base}/?token=${encodeURIComponent(app.token)}`)
+  await openSignedIn(page, app, '/', { as: 'cashier' })
   await page.getByTestId('product-tile').first().waitFor()
   if (locale) {
     await page.getByTestId('locale-switch').click()

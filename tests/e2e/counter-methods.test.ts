@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../support/browser'
 import { startHeadless } from '../support/headless'
+import { openSignedIn } from '../support/console'
 
 let app: Awaited<ReturnType<typeof startHeadless>>
 let browser: Browser
@@ -18,7 +19,7 @@ afterAll(async () => {
 
 async function checkoutFor(sku: string): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
-  await page.goto(`${app.base}/?token=${encodeURIComponent(app.token)}`)
+  await openSignedIn(page, app, '/', { as: 'cashier' })
   await page.locator(`[data-testid="product-tile"][data-sku="${sku}"]`).click()
   await page.getByTestId('charge-button').click()
   await page.getByTestId('wallet-option').first().waitFor()

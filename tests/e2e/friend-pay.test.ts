@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, WECHAT_IPHONE_UA } from '../support/browser'
 import { startHeadless } from '../support/headless'
 import { decodeQrPng } from '../support/qr'
+import { openSignedIn } from '../support/console'
 
 let app: Awaited<ReturnType<typeof startHeadless>>
 let browser: Browser
@@ -20,7 +21,7 @@ afterAll(async () => {
 describe('ask a friend to pay, from the counter to a phone in WeChat', () => {
   it('the cashier shares a link, the friend fails the name check once, passes, pays; the console shows it paid by a friend', async () => {
     const console_ = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
-    await console_.goto(`${app.base}/?token=${encodeURIComponent(app.token)}`)
+    await openSignedIn(console_, app, '/', { as: 'cashier' })
     await console_.locator('[data-testid="product-tile"][data-sku="BRK-004"]').click()
     await console_.locator('[data-testid="product-tile"][data-sku="DRK-001"]').click()
     await console_.getByTestId('charge-button').click()
@@ -84,7 +85,7 @@ describe('ask a friend to pay, from the counter to a phone in WeChat', () => {
     const console_ = await (
       await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } })
     ).newPage()
-    await console_.goto(`${app.base}/?token=${encodeURIComponent(app.token)}`)
+    await openSignedIn(console_, app, '/', { as: 'cashier' })
     await console_.locator('[data-testid="product-tile"][data-sku="BRK-004"]').click()
 
     const phone = await (

@@ -6,6 +6,7 @@ import { startChinaumsServer, type ChinaumsServer } from '../support/chinaumsSer
 import { tempDir } from '../support/engine'
 import { startHeadless } from '../support/headless'
 import { decodeQrPng } from '../support/qr'
+import { openSignedIn } from '../support/console'
 
 const UMS = {
   appId: 'f0ec96ad2c3848b5b810e7aadf369e2f',
@@ -37,8 +38,7 @@ afterAll(async () => {
 
 /** The owner opens UnionPay's card in the settings and chooses its sandbox. */
 async function openUnionPaySandbox(page: Page) {
-  await page.goto(`${app.base}/?token=${encodeURIComponent(app.token)}`)
-  await page.goto(`${app.base}/#/settings`)
+  await openSignedIn(page, app, '/settings')
   const card = page.locator('[data-testid="wallet-card"][data-wallet="unionpay"]')
   await card.getByTestId('wallet-expand').click()
   await card.getByTestId('mode-select').click()

@@ -6,11 +6,14 @@ import { tempDir } from '../support/engine'
 import { startHeadless } from '../support/headless'
 import { decodeQrPng } from '../support/qr'
 import { startLocalWallets } from '../support/realWallets'
+import { openSignedIn } from '../support/console'
 
 let app: Awaited<ReturnType<typeof startHeadless>>
 let wallets: Awaited<ReturnType<typeof startLocalWallets>>
 let browser: Browser
 const keyDir = tempDir()
+/** The demo PINs are published: before real money, the owner gives the cashier one of their own. */
+const CASHIER_PIN = '2580'
 
 beforeAll(async () => {
   wallets = await startLocalWallets()
@@ -22,6 +25,9 @@ beforeAll(async () => {
     (w: { wallet: string }) => w.wallet === 'wechat',
   )
   expect((await app.api('POST', '/api/wallets/wechat', { ...config, mode: 'sandbox' })).status).toBe(200)
+  const staff = (await app.api('GET', '/api/staff')).json.staff as { id: string; role: string }[]
+  const cashier = staff.find((member) => member.role === 'cashier')!
+  expect((await app.api('POST', `/api/staff/${cashier.id}`, { pin: CASHIER_PIN })).status).toBe(200)
 })
 
 afterAll(async () => {
@@ -34,7 +40,7 @@ afterAll(async () => {
 describe('counter checkout with WeChat Pay in sandbox mode (local WeChat Pay server)', () => {
   it('shows the real code_url as a QR, the customer pays at the wallet, the console shows the receipt', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
-    await page.goto(`${app.base}/?token=${encodeURIComponent(app.token)}`)
+    await openSignedIn(page, app, '/', { as: 'cashier', pin: CASHIER_PIN })
     await page.locator('[data-testid="product-tile"][data-sku="BRK-001"]').click()
     await page.locator('[data-testid="product-tile"][data-sku="DRK-001"]').click()
     await page.getByTestId('charge-button').click()

@@ -1,7 +1,9 @@
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
 import { findChromium, noChromiumAdvice } from './chromiumPath'
+import { openSignedIn } from './console'
 import { startHeadless } from './headless'
+import type { DemoRole } from './staff'
 
 export const WECHAT_IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.49(0x18003137) NetType/WIFI Language/zh_CN'
@@ -29,7 +31,8 @@ export function launchChromium(): Promise<Browser> {
 
 /**
  * The built headless app and Chromium for one end-to-end file, started before its tests and stopped after; and
- * the console opened at `route` with the app's token, as a paired till does.
+ * the console opened at `route` with the app's token, as a paired till does, a demo member (the owner unless
+ * told otherwise) signed in through the sign-in screen.
  */
 export function headlessConsole() {
   const parts = {} as { app: Awaited<ReturnType<typeof startHeadless>>; browser: Browser }
@@ -49,10 +52,9 @@ export function headlessConsole() {
     get browser() {
       return parts.browser
     },
-    async open(route: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
+    async open(route: string, viewport = { width: 1366, height: 768 }, options: { as?: DemoRole } = {}): Promise<Page> {
       const page = await (await parts.browser.newContext({ viewport, locale: 'zh-CN' })).newPage()
-      await page.goto(`${parts.app.base}/?token=${encodeURIComponent(parts.app.token)}`)
-      await page.goto(`${parts.app.base}/#${route}`)
+      await openSignedIn(page, parts.app, route, options)
       return page
     },
   }

@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { newSecretTokenForTests } from './tokens'
 import { tempDir } from './engine'
+import { demoPin, type DemoRole } from './staff'
 
 const SERVE_ENTRY = join(process.cwd(), 'out', 'main', 'serve.js')
 
@@ -57,18 +58,43 @@ export async function startHeadless(extraEnv: Record<string, string> = {}) {
     })
   })
   const base = `http://127.0.0.1:${port}`
+
+  /** As the integrator's token alone (its own, narrower permissions). */
+  async function asIntegration(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(base + path, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    return { status: res.status, json: (await res.json()) as any }
+  }
+
+  /** Signs a demo member in over the API (owner 8888, cashier 1234) and returns the session token. */
+  async function signIn(role: DemoRole): Promise<string> {
+    const { json } = await asIntegration('GET', '/api/auth/staff')
+    const member = (json.staff as { id: string; role: string }[]).find((m) => m.role === role)!
+    const signed = await asIntegration('POST', '/api/auth/sign-in', { staffId: member.id, pin: demoPin(role) })
+    if (signed.status !== 201) throw new Error(`sign-in failed: ${JSON.stringify(signed.json)}`)
+    return signed.json.token as string
+  }
+  // Signed in at once, while every wallet is still simulated: a demo PIN used after a real wallet goes live may
+  // only be replaced (PIN_CHANGE_REQUIRED), and tests switch wallets to sandbox.
+  const ownerSession = await signIn('owner')
+
   return {
     base,
     token,
     dataDir: dir.path,
     output: () => output,
+    asIntegration,
+    signIn,
+    /** As the demo owner signed in at a console: everything is allowed (settings, staff, permissions). */
     async api(method: string, path: string, body?: unknown) {
-      const res = await fetch(base + path, {
-        method,
-        headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      })
-      return { status: res.status, json: (await res.json()) as any }
+      return asIntegration(method, path, body, { 'X-Hutong-Session': ownerSession })
     },
     async stop() {
       if (child.exitCode === null) {

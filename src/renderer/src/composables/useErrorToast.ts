@@ -18,12 +18,14 @@ export function useErrorText(): (error: unknown) => string {
   }
 }
 
+const SCREEN_CHANGING_CODES: readonly string[] = ['UNAUTHORIZED', 'SESSION_EXPIRED', 'PIN_CHANGE_REQUIRED']
+
 /** Shows a failed operation to the cashier in words, by error code. */
 export function useErrorToast(): (error: unknown) => void {
   const errorText = useErrorText()
   return (error: unknown) => {
-    // Unauthorized is handled by sending the console to the pairing screen.
-    if (error instanceof EngineError && error.code === 'UNAUTHORIZED') return
+    // These send the console to the pairing or sign-in screen, which says why (services/connection).
+    if (error instanceof EngineError && SCREEN_CHANGING_CODES.includes(error.code)) return
     ElMessage({ type: 'error', message: errorText(error), grouping: true })
   }
 }

@@ -29,6 +29,7 @@ export type FormErrorCode =
   | 'KEY_NOT_RSA'
   | 'KEY_TOO_SHORT'
   | 'TOO_MANY_KEYS'
+  | 'INVALID_PIN'
   | 'SERVER'
 
 export interface FormError {

@@ -1,9 +1,23 @@
+import { watch } from 'vue'
 import { createRouter, createWebHashHistory, type Router } from 'vue-router'
+import type { Permission } from '../../../shared/staff'
+import { routeAccess, signInFirst, type RouteNeeds, SIGN_IN_ROUTE } from '../lib/routeAccess'
 import { useSessionStore } from '../stores/session'
+import { useTillStore } from '../stores/till'
 import CashierView from '../views/CashierView.vue'
 import CheckoutView from '../views/CheckoutView.vue'
 import PairingView from '../views/PairingView.vue'
 import ReceiptView from '../views/ReceiptView.vue'
+import SignInView from '../views/SignInView.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable before signing in (the sign-in and pairing screens). */
+    public?: boolean
+    /** What the signed-in member must be allowed to do to open the screen. */
+    permission?: Permission
+  }
+}
 
 function stringParam(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null
@@ -14,17 +28,20 @@ export function createAppRouter(): Router {
   const router = createRouter({
     history: createWebHashHistory(),
     routes: [
+      // Any signed-in member reaches the cashier screen: it is where a screen they may not use sends them.
       { path: '/', name: 'cashier', component: CashierView },
       {
         path: '/checkout/:orderId',
         name: 'checkout',
         component: CheckoutView,
+        meta: { permission: 'sell' },
         props: (route) => ({ orderId: stringParam(route.params.orderId) }),
       },
       {
         path: '/receipt/:orderId',
         name: 'receipt',
         component: ReceiptView,
+        meta: { permission: 'view' },
         props: (route) => ({ orderId: stringParam(route.params.orderId) }),
       },
       {
@@ -32,19 +49,48 @@ export function createAppRouter(): Router {
         name: 'orders',
         // The back-office screens load on first visit, so the cashier screen is interactive sooner.
         component: () => import('../views/OrdersView.vue'),
+        meta: { permission: 'view' },
         props: (route) => ({ orderId: stringParam(route.params.orderId) }),
       },
-      { path: '/settings', name: 'settings', component: () => import('../views/SettingsView.vue') },
-      { path: '/pair', name: 'pair', component: PairingView },
+      {
+        path: '/settings',
+        name: 'settings',
+        component: () => import('../views/SettingsView.vue'),
+        meta: { permission: 'settings' },
+      },
+      { path: '/sign-in', name: SIGN_IN_ROUTE, component: SignInView, meta: { public: true } },
+      { path: '/pair', name: 'pair', component: PairingView, meta: { public: true } },
       { path: '/:unknown(.*)*', redirect: { name: 'cashier' } },
     ],
   })
 
   router.beforeEach((to) => {
+    const till = useTillStore()
     const session = useSessionStore()
-    if (!session.paired && to.name !== 'pair') return { name: 'pair' }
-    return true
+    const needs: RouteNeeds = { public: to.meta.public, permission: to.meta.permission }
+    return routeAccess(
+      { name: typeof to.name === 'string' ? to.name : null, fullPath: to.fullPath, needs },
+      {
+        paired: till.paired,
+        signedIn: session.signedIn,
+        pinChangeRequired: session.pinChangeRequired,
+        can: session.can,
+      },
+    )
   })
 
   return router
+}
+
+/** Signed out by any means (切换, the idle lock, an expired session): the screen goes back to the sign-in. */
+export function returnToSignInOnSignOut(router: Router): void {
+  const session = useSessionStore()
+  watch(
+    () => session.signedIn,
+    (signedIn) => {
+      const route = router.currentRoute.value
+      if (signedIn || route.meta.public) return
+      void router.replace(signInFirst(route.fullPath))
+    },
+  )
 }

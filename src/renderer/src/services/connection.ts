@@ -12,16 +12,27 @@ export interface Connection {
   api: ApiClient | null
 }
 
+/**
+ * Answers after which the console must first ask again who it is: a browser's token the server no longer takes
+ * (pair again), a staff session that ended (sign in again), or a demo PIN to replace before anything else.
+ */
+export type AccessLoss = 'UNAUTHORIZED' | 'SESSION_EXPIRED' | 'PIN_CHANGE_REQUIRED'
+
 let current: Connection | null = null
-let unauthorizedHandler: () => void = () => undefined
+const accessLossHandlers: Partial<Record<AccessLoss, () => void>> = {}
 
 /** Runs once at start-up: the desktop window talks IPC, a browser talks HTTP with its token. */
 export async function openConnection(): Promise<Connection> {
   if (window.hutong) {
-    current = { kind: 'ipc', api: createApiClient(createIpcTransport(window.hutong)) }
+    // The desktop window has no token to lose: only the staff session can end.
+    const transport = guardAccess(createIpcTransport(window.hutong), ['SESSION_EXPIRED', 'PIN_CHANGE_REQUIRED'])
+    current = { kind: 'ipc', api: createApiClient(transport) }
   } else {
     const token = await resolveToken(serverAccepts)
-    current = { kind: 'http', api: token ? createApiClient(guardUnauthorized(httpTransport(token))) : null }
+    const transport = token
+      ? guardAccess(httpTransport(token), ['UNAUTHORIZED', 'SESSION_EXPIRED', 'PIN_CHANGE_REQUIRED'])
+      : null
+    current = { kind: 'http', api: transport ? createApiClient(transport) : null }
   }
   return current
 }
@@ -41,9 +52,9 @@ export function getConnection(): Connection {
   return current
 }
 
-/** Called when the server rejects our token. */
-export function onUnauthorized(handler: () => void): void {
-  unauthorizedHandler = handler
+/** Called whenever an answer says so, from whichever store made the call. */
+export function onAccessLost(loss: AccessLoss, handler: () => void): void {
+  accessLossHandlers[loss] = handler
 }
 
 /** A client for trying a token on the pairing screen, before it is remembered. */
@@ -55,13 +66,14 @@ function httpTransport(token: string): Transport {
   return createHttpTransport({ baseUrl: window.location.origin, token })
 }
 
-function guardUnauthorized(transport: Transport): Transport {
+function guardAccess(transport: Transport, watched: readonly AccessLoss[]): Transport {
   return {
-    async call(operation, input) {
+    async call(operation, input, options) {
       try {
-        return await transport.call(operation, input)
+        return await transport.call(operation, input, options)
       } catch (error) {
-        if (error instanceof EngineError && error.code === 'UNAUTHORIZED') unauthorizedHandler()
+        if (error instanceof EngineError && (watched as readonly string[]).includes(error.code))
+          accessLossHandlers[error.code as AccessLoss]?.()
         throw error
       }
     },

@@ -85,6 +85,13 @@ export const useCheckoutStore = defineStore('checkout', () => {
   const availableOptions = computed(() => options.value.filter((option) => option.available))
   const selectedOption = computed(() => options.value.find((o) => o.wallet === selectedWallet.value) ?? null)
   const codeInProgress = computed(() => codePayment.value !== null && codePayment.value.phase !== 'failed')
+  /** A customer is paying right now: a QR code still payable on screen, a payment code charging, a request out. */
+  const live = computed(
+    () =>
+      busy.value ||
+      codeInProgress.value ||
+      (!isFinal.value && panels.value.some((p) => p.status === 'pending' || p.status === 'created')),
+  )
 
   function reset(): void {
     order.value = null
@@ -417,6 +424,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     panels,
     codePayment,
     codeInProgress,
+    live,
     busy,
     isFinal,
     reset,

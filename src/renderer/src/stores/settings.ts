@@ -108,10 +108,14 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
-  async function load(): Promise<void> {
+  /** Whether the change log is read with the rest (it needs the 'reports' permission). */
+  let withAudit = true
+
+  async function load(options: { audit: boolean } = { audit: true }): Promise<void> {
     loading.value = true
+    withAudit = options.audit
     try {
-      await Promise.all([loadWallets(), loadRouting(), loadAudit()])
+      await Promise.all([loadWallets(), loadRouting(), withAudit ? loadAudit() : Promise.resolve()])
       loaded.value = true
     } finally {
       loading.value = false
@@ -163,7 +167,7 @@ export const useSettingsStore = defineStore('settings', () => {
         void loadCredentials(wallet, mode).catch(() => undefined)
       }
     }
-    if (watching.value) void loadAudit().catch(() => undefined)
+    if (watching.value && withAudit) void loadAudit().catch(() => undefined)
     // Checkout reads the friend-pay limit from here; the settings screen keeps its draft until saved.
     else if (routing.value) void loadRouting().catch(() => undefined)
   }
