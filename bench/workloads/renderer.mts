@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 import { findChromium } from '../../tests/support/chromiumPath'
+import { signInThroughUi } from '../../tests/support/console'
 import { result, type BenchResult } from '../lib/report.mjs'
 
 const OUT = join(process.cwd(), 'out')
@@ -56,25 +57,32 @@ export async function renderer(): Promise<BenchResult[]> {
         '--no-first-run',
       ],
     })
-    const times: number[] = []
+    // The till opens on the sign-in screen; the cashier's PIN then opens the cashier screen.
+    const toSignIn: number[] = []
+    const toCashier: number[] = []
     for (let i = 0; i < 6; i++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
       const page = await context.newPage()
       const start = Date.now()
       await page.goto(`http://127.0.0.1:${port}/?token=bench-ui-token`)
+      await page.getByTestId('staff-tile').first().click({ trial: true })
+      const shown = Date.now()
+      await signInThroughUi(page, 'cashier')
       await page.getByTestId('product-tile').first().click({ trial: true })
-      if (i > 0) times.push(Date.now() - start)
+      if (i > 0) toSignIn.push(shown - start)
+      if (i > 0) toCashier.push(Date.now() - shown)
       await context.close()
     }
     await browser.close()
-    times.sort((a, b) => a - b)
+    const p50 = (times: number[]) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!
     out.push(
-      result(
-        'renderer: time to interactive cashier screen (serve mode) p50',
-        times[Math.floor(times.length / 2)]!,
-        'ms',
-        { op: '<', value: 1000 },
-      ),
+      result('renderer: time to interactive sign-in screen (serve mode) p50', p50(toSignIn), 'ms', {
+        op: '<',
+        value: 1000,
+      }),
+      result('renderer: PIN entered to interactive cashier screen p50', p50(toCashier), 'ms', null, {
+        note: 'includes the PIN check (scrypt, about 50 ms)',
+      }),
     )
     return out
   } finally {
