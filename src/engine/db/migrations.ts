@@ -431,6 +431,8 @@ const BOOKS_SCHEMA = `
           amount_fen INTEGER NOT NULL CHECK (amount_fen != 0),
           PRIMARY KEY (txn_id, account)
         ) WITHOUT ROWID;
+        -- Each account's entries together, amounts included: a balance is summed from this index alone.
+        CREATE INDEX journal_entries_by_account ON journal_entries (account, amount_fen);
 
         CREATE TABLE ledger_balances (
           account TEXT PRIMARY KEY,
