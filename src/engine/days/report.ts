@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type { DayReport } from '../../shared/api/daySchemas'
 import { prepared } from '../db/prepared'
 import { toIso } from '../clock'
+import { channelFigures } from '../ledger/figures'
 import { listShiftRows } from '../shifts/queries'
 import { nextDay } from './window'
 
@@ -13,41 +14,11 @@ interface Window {
   end: number
 }
 
-/** What each channel account took, gave back and paid in fees within the window, from the journal. */
-function channelRows(db: Database, window: Window) {
-  return prepared(
-    db,
-    `SELECT t.kind, e.account, COUNT(DISTINCT t.id) AS n, SUM(e.amount_fen) AS fen
-     FROM journal_transactions t JOIN journal_entries e ON e.txn_id = t.id
-     WHERE t.at >= @start AND t.at < @end AND (e.account LIKE 'clearing:%' OR e.account LIKE 'drawer:%')
-       AND t.kind IN ('payment', 'fee', 'refund', 'automatic_refund')
-     GROUP BY t.kind, e.account`,
-  ).all(window) as { kind: string; account: string; n: number; fen: number }[]
-}
-
 function walletFigures(db: Database, day: string, window: Window): Report['wallets'] {
-  const byAccount = new Map<string, Report['wallets'][number]>()
-  for (const row of channelRows(db, window)) {
-    const [kind, wallet = 'cash', account = ''] = row.account.startsWith('drawer:')
-      ? ['drawer', 'cash', row.account.slice('drawer:'.length)]
-      : row.account.split(':')
-    void kind
-    const figures = byAccount.get(row.account) ?? {
-      ...{ wallet, account, payments: 0, receivedFen: 0, refunds: 0, refundedFen: 0, feesFen: 0, netFen: 0 },
-      settlementDate: wallet === 'cash' ? day : nextDay(day),
-    }
-    if (row.kind === 'payment') {
-      figures.payments += row.n
-      figures.receivedFen += row.fen
-    } else if (row.kind === 'fee') figures.feesFen -= row.fen
-    else {
-      figures.refunds += row.n
-      figures.refundedFen -= row.fen
-    }
-    figures.netFen = figures.receivedFen - figures.refundedFen - figures.feesFen
-    byAccount.set(row.account, figures)
-  }
-  return [...byAccount.values()].sort((a, b) => b.receivedFen - a.receivedFen || a.account.localeCompare(b.account))
+  return channelFigures(db, window).map((figures) => ({
+    ...figures,
+    settlementDate: figures.wallet === 'cash' ? day : nextDay(day),
+  }))
 }
 
 /** Sales, refunds, fees and over/short of the window: the revenue side of the journal. */

@@ -1,16 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { prepared } from '../db/prepared'
+import { channelFigures, methodFigures } from '../ledger/figures'
 import { expectedCash, listMovements, type ShiftRow } from './queries'
-
-export interface MethodFigures {
-  wallet: string
-  payments: number
-  receivedFen: number
-  refunds: number
-  refundedFen: number
-  feesFen: number
-  netFen: number
-}
 
 export interface ShiftReportData {
   cash: {
@@ -23,7 +14,7 @@ export interface ShiftReportData {
     countedFen: number | null
     differenceFen: number | null
   }
-  methods: MethodFigures[]
+  methods: ReturnType<typeof methodFigures>
   orders: {
     paid: number
     paidFen: number
@@ -32,44 +23,6 @@ export interface ShiftReportData {
     friendPaid: number
     friendPaidFen: number
   }
-}
-
-/** Which wallet a channel account belongs to: `clearing:<wallet>:<account>`, or cash for a drawer. */
-function walletOfAccount(account: string): string | null {
-  if (account.startsWith('drawer:')) return 'cash'
-  if (account.startsWith('clearing:')) return account.split(':')[1] ?? null
-  return null
-}
-
-/** Per payment method, from the journal: what this till took, gave back and paid in fees between two instants. */
-export function methodFigures(db: Database, tillId: string | null, from: number, to: number): MethodFigures[] {
-  const rows = prepared(
-    db,
-    `SELECT t.kind, e.account, COUNT(DISTINCT t.id) AS n, SUM(e.amount_fen) AS fen
-     FROM journal_transactions t JOIN journal_entries e ON e.txn_id = t.id
-     WHERE t.at >= @from AND t.at < @to AND (@tillId IS NULL OR t.till_id = @tillId)
-       AND (e.account LIKE 'clearing:%' OR e.account LIKE 'drawer:%')
-     GROUP BY t.kind, e.account`,
-  ).all({ tillId, from, to }) as { kind: string; account: string; n: number; fen: number }[]
-  const byWallet = new Map<string, MethodFigures>()
-  for (const row of rows) {
-    const wallet = walletOfAccount(row.account)
-    if (wallet === null || !['payment', 'fee', 'refund', 'automatic_refund'].includes(row.kind)) continue
-    const figures = byWallet.get(wallet) ?? {
-      ...{ wallet, payments: 0, receivedFen: 0, refunds: 0, refundedFen: 0, feesFen: 0, netFen: 0 },
-    }
-    if (row.kind === 'payment') {
-      figures.payments += row.n
-      figures.receivedFen += row.fen
-    } else if (row.kind === 'fee') figures.feesFen -= row.fen
-    else {
-      figures.refunds += row.n
-      figures.refundedFen -= row.fen
-    }
-    figures.netFen = figures.receivedFen - figures.refundedFen - figures.feesFen
-    byWallet.set(wallet, figures)
-  }
-  return [...byWallet.values()].sort((a, b) => b.receivedFen - a.receivedFen)
 }
 
 function orderFigures(db: Database, tillId: string, from: number, to: number): ShiftReportData['orders'] {
@@ -112,7 +65,7 @@ export function shiftReport(db: Database, shift: ShiftRow, now: number): ShiftRe
       countedFen: shift.counted_cash_fen,
       differenceFen: shift.difference_fen,
     },
-    methods: methodFigures(db, shift.till_id, shift.opened_at, to),
+    methods: methodFigures(channelFigures(db, { start: shift.opened_at, end: to, tillId: shift.till_id })),
     orders: orderFigures(db, shift.till_id, shift.opened_at, to),
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MethodFigures } from './shiftSchemas'
 
 const Timestamp = z.iso.datetime()
 export const BusinessDay = z.iso.date().meta({ description: 'A business day, YYYY-MM-DD (Asia/Shanghai)' })
@@ -23,15 +24,8 @@ export const DayReport = z
       cashOverShortFen: z.number().int(),
     }),
     wallets: z.array(
-      z.object({
-        wallet: z.string(),
+      MethodFigures.extend({
         account: z.string().meta({ description: 'The merchant account id, or the till for cash' }),
-        payments: z.number().int(),
-        receivedFen: z.number().int(),
-        refunds: z.number().int(),
-        refundedFen: z.number().int(),
-        feesFen: z.number().int(),
-        netFen: z.number().int(),
         settlementDate: z
           .string()
           .meta({ description: 'When the money reaches the bank: T+1 for wallets, today for cash' }),

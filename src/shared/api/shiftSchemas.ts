@@ -11,7 +11,8 @@ const PositiveFen = z.number().int().min(1).max(MAX_AMOUNT_FEN)
 export const CASH_IN_REASONS = ['change_top_up', 'other'] as const
 export const CASH_OUT_REASONS = ['paid_out', 'to_safe', 'other'] as const
 
-const MethodFigures = z.object({
+/** What a payment method (or one of its accounts) took, gave back and paid in fees, from the journal. */
+export const MethodFigures = z.object({
   wallet: z.string(),
   payments: z.number().int(),
   receivedFen: z.number().int(),
