@@ -159,6 +159,16 @@ describe('shifts (交班)', () => {
     // Float 200, cash sales 36.50, cash refunds 6.50, in 50, out 15: 265.00 expected, 245.00 counted.
     expect(handover.text.split('\r\n')[3]).toBe('200.00,36.50,6.50,50.00,15.00,265.00,245.00,-20.00')
 
+    // The QR sale was paid on the customer's phone, yet it counts for the cashier who rang it up.
+    const day = await t.engine.invoke('days.get', { day: '2026-11-21' })
+    expect(day.cashiers.find((c) => c.staffId === cashier.id)).toMatchObject({
+      name: '李收银',
+      orders: 2,
+      salesFen: 3650 + 8800,
+      refunds: 1,
+      refundsFen: 650,
+    })
+
     // A small difference needs nobody.
     const next = await t.engine.invoke('shifts.open', { openingFloatFen: 10_000 }, cashier.caller)
     expect(

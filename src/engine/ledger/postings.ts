@@ -51,9 +51,11 @@ function received(
   at: number,
   refundId: string | null,
 ): void {
-  // A QR payment succeeds when the wallet says so, outside any request: it belongs to the till that rang it up.
-  const { staffId, tillId: actorTill } = currentActor()
-  const tillId = getOrderRow(db, attempt.order_id)?.till_id ?? actorTill
+  // A QR payment succeeds when the wallet says so, outside any request: it belongs to who rang it up, and where.
+  const actor = currentActor()
+  const order = getOrderRow(db, attempt.order_id)
+  const staffId = order?.staff_id ?? actor.staffId
+  const tillId = order?.till_id ?? actor.tillId
   const channel = channelAccount(attempt, tillId)
   const links = { orderId: attempt.order_id, attemptId: attempt.id, staffId, tillId, at }
   post(db, {
@@ -87,7 +89,8 @@ function sale(db: Database, orderId: string | null, at: number): void {
     at,
     orderId: order.id,
     attemptId: order.paid_attempt_id,
-    ...currentActor(),
+    staffId: order.staff_id ?? currentActor().staffId,
+    tillId: order.till_id ?? currentActor().tillId,
     entries: [
       { account: ACCOUNTS.unapplied, amountFen: order.total_fen },
       { account: ACCOUNTS.sales, amountFen: -order.total_fen },
@@ -112,9 +115,11 @@ function refunded(db: Database, newId: (prefix: IdPrefix) => string, refundId: s
   const refund = getRefundRow(db, refundId)
   if (!refund) throw new Error(`posting: no refund ${refundId}`)
   const attempt = attemptOf(db, refund.attempt_id)
-  // Refunded where it is asked for (cash leaves that drawer); one the sweep completes counts for the order's till.
-  const { staffId, tillId: actorTill } = currentActor()
-  const tillId = actorTill ?? getOrderRow(db, refund.order_id)?.till_id ?? null
+  // Refunded where it is asked for (cash leaves that drawer); one the sweep completes counts for who asked for it
+  // and the order's till.
+  const actor = currentActor()
+  const staffId = actor.staffId ?? refund.staff_id
+  const tillId = actor.tillId ?? getOrderRow(db, refund.order_id)?.till_id ?? null
   const merchant = refund.kind === 'merchant'
   post(db, {
     kind: merchant ? 'refund' : 'automatic_refund',
