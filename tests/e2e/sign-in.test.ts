@@ -221,7 +221,7 @@ describe('a refund above the cashier’s limit', () => {
     await dialog.getByTestId('refund-amount-input').fill('8.00')
     await dialog.getByRole('radio', { name: '顾客退货' }).click()
     await dialog.getByTestId('refund-next').click()
-    const approval = dialog.getByTestId('refund-approval')
+    const approval = dialog.getByTestId('manager-approval')
     await approval.waitFor()
     expect(await approval.textContent()).toContain(`超出你的单笔退款额度 ${formatFen(500)}`)
     // Managers and the owner approve; the cashier is not offered.
@@ -260,7 +260,7 @@ describe('a refund above the cashier’s limit', () => {
     await dialog.getByRole('radio', { name: '价格调整' }).click()
     await dialog.getByTestId('refund-next').click()
     await dialog.getByTestId('refund-confirm').waitFor()
-    expect(await dialog.getByTestId('refund-approval').count()).toBe(0)
+    expect(await dialog.getByTestId('manager-approval').count()).toBe(0)
     await dialog.getByTestId('refund-confirm').click()
     expect(await dialog.getByTestId('refund-result').getAttribute('data-status')).toBe('succeeded')
     refunds = (await till.app.api('GET', `/api/refunds?orderId=${order.id}`)).json.refunds as Refund[]

@@ -7,6 +7,8 @@ import { EVENT_TYPES } from '../../../src/shared/events'
 import { ATTEMPT_STATUSES, ORDER_VIEW_STATUSES } from '../../../src/shared/states'
 import { REFUND_REASONS, REFUND_STATUSES } from '../../../src/shared/refunds'
 import { WALLET_IDS } from '../../../src/shared/wallets'
+import { CASH_IN_REASONS, CASH_OUT_REASONS } from '../../../src/shared/api/shiftSchemas'
+import { BOOKS_CHECKS } from '../../../src/renderer/src/lib/dayReport'
 
 type Messages = { [key: string]: string | Messages }
 
@@ -53,6 +55,11 @@ describe('locales', () => {
       ...FRIEND_PAY_MODES.map((mode) => `friendPay.modes.${mode}`),
       ...FRIEND_PAY_MODES.map((mode) => `friendPay.modeHints.${mode}`),
       ...[...FRIEND_PAY_STATUSES, 'locked'].map((status) => `friendPay.status.${status}`),
+      ...[...CASH_IN_REASONS, ...CASH_OUT_REASONS].map((reason) => `shift.reasons.${reason}`),
+      ...['float', 'in', 'out', 'sale', 'refund'].map((kind) => `shift.movements.kinds.${kind}`),
+      ...['over', 'short', 'even'].flatMap((v) => [`shift.verdict.${v}`, `shift.difference.${v}`]),
+      ...['trading', 'unclosed', 'closed'].map((status) => `day.status.${status}`),
+      ...[...BOOKS_CHECKS, 'unknown'].map((check) => `books.problems.${check}`),
       ...['DISABLED', 'AMOUNT_ABOVE_MAX', 'NO_ELIGIBLE_WALLET', 'UNKNOWN'].map(
         (reason) => `friendPay.refusals.${reason}`,
       ),

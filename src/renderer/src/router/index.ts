@@ -53,6 +53,20 @@ export function createAppRouter(): Router {
         props: (route) => ({ orderId: stringParam(route.params.orderId) }),
       },
       {
+        path: '/shift/:shiftId?',
+        name: 'shift',
+        component: () => import('../views/ShiftView.vue'),
+        meta: { permission: 'sell' },
+        props: (route) => ({ shiftId: stringParam(route.params.shiftId) }),
+      },
+      {
+        path: '/day/:day?',
+        name: 'day',
+        component: () => import('../views/DayView.vue'),
+        meta: { permission: 'reports' },
+        props: (route) => ({ day: stringParam(route.params.day) }),
+      },
+      {
         path: '/settings',
         name: 'settings',
         component: () => import('../views/SettingsView.vue'),

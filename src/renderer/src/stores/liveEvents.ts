@@ -4,9 +4,11 @@ import type { EngineEvent } from '../../../shared/api/types'
 import { friendPaidNotice, type FriendPaidNotice } from '../lib/friendPay'
 import { getConnection } from '../services/connection'
 import { useCheckoutStore } from './checkout'
+import { useDaysStore } from './days'
 import { useFriendPayStore } from './friendPay'
 import { useOrdersStore } from './orders'
 import { useSettingsStore } from './settings'
+import { useShiftStore } from './shift'
 
 /** The one subscriber to the engine's live events; it hands each event to the stores it concerns. */
 export const useLiveEventsStore = defineStore('liveEvents', () => {
@@ -22,6 +24,8 @@ export const useLiveEventsStore = defineStore('liveEvents', () => {
     useOrdersStore().applyEvent(event)
     useSettingsStore().applyEvent(event)
     useFriendPayStore().applyEvent(event)
+    useShiftStore().applyEvent(event)
+    useDaysStore().applyEvent(event)
   }
 
   function start(): void {
