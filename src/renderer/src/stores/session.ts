@@ -45,11 +45,17 @@ export const useSessionStore = defineStore('session', () => {
     endedBy.value = null
   }
 
+  /**
+   * Why the member is leaving, while a sign-out is on its way: a call refused meanwhile (the server ended the
+   * session first) must not turn a lock or a switch into "expired".
+   */
+  let leaving: SignOutReason | null = null
+
   /** Forgets the session here; the server has ended it, or will let it lapse. */
   function end(reason: SignOutReason): void {
     getConnection().api?.setSession(null)
     forgetSessionToken()
-    if (signedIn.value) endedBy.value = reason
+    if (signedIn.value) endedBy.value = leaving ?? reason
     view.value = null
   }
 
@@ -99,12 +105,14 @@ export const useSessionStore = defineStore('session', () => {
 
   async function signOut(reason: Exclude<SignOutReason, 'expired'>): Promise<void> {
     if (!signedIn.value) return
+    leaving = reason
     try {
       await requireApi().call('auth.signOut', {})
     } catch {
       // Already ended (expired), or the server is away: the session lapses there on its own.
     } finally {
       end(reason)
+      leaving = null
     }
   }
 
