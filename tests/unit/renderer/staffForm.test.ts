@@ -13,6 +13,7 @@ const settings = {
   integration: ['view', 'sell', 'cancel', 'refund'],
   cashierRefundLimitFen: 10_000,
   autoLockMinutes: 5,
+  shiftDifferenceLimitFen: 1000,
 } as Parameters<typeof permissionsDraft>[0]
 
 describe('adding and changing a staff member', () => {
@@ -51,10 +52,15 @@ describe('the permissions form', () => {
   })
 
   it('turns a typed limit into fen and minutes into a number', () => {
-    const draft = { ...permissionsDraft(settings), refundLimitYuan: '0.50', autoLockMinutes: ' 15 ' }
+    const draft = {
+      ...permissionsDraft(settings),
+      refundLimitYuan: '0.50',
+      autoLockMinutes: ' 15 ',
+      shiftDifferenceYuan: '25',
+    }
     expect(checkPermissionsDraft(settings, draft)).toEqual({
       ok: true,
-      value: { ...settings, cashierRefundLimitFen: 50, autoLockMinutes: 15 },
+      value: { ...settings, cashierRefundLimitFen: 50, autoLockMinutes: 15, shiftDifferenceLimitFen: 2500 },
     })
   })
 

@@ -84,6 +84,19 @@ describe('wallet settings form', () => {
     })
   })
 
+  it('keeps a refund window in whole days, empty for as long as the wallet allows', () => {
+    const days = (refundWindowDays: string) =>
+      fromWalletDraft('wechat', 0, { ...toWalletDraft(wechat), refundWindowDays })
+    expect(days(' 30 ')).toMatchObject({ ok: true, value: { refundWindowDays: 30 } })
+    expect(days('')).toMatchObject({ ok: true, value: { refundWindowDays: null } })
+    for (const bad of ['7.5', 'abc', '0', '99999']) {
+      const result = days(bad)
+      expect(result.ok, bad).toBe(false)
+      expect(!result.ok && result.errors.map((e) => e.field), bad).toEqual(['refundWindowDays'])
+    }
+    expect(toWalletDraft({ ...wechat, refundWindowDays: 90 }).refundWindowDays).toBe('90')
+  })
+
   it('reports every bad field with a code instead of saving', () => {
     const draft = {
       ...toWalletDraft(wechat),

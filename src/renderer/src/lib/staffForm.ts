@@ -62,6 +62,8 @@ export interface PermissionsDraft {
   granted: Record<ConfigurableRole, Permission[]>
   refundLimitYuan: string
   autoLockMinutes: string
+  /** A cashier's shift difference above this needs a manager's PIN. */
+  shiftDifferenceYuan: string
 }
 
 export function permissionsDraft(settings: PermissionSettingsData): PermissionsDraft {
@@ -69,6 +71,7 @@ export function permissionsDraft(settings: PermissionSettingsData): PermissionsD
     granted: { manager: [...settings.manager], cashier: [...settings.cashier], integration: [...settings.integration] },
     refundLimitYuan: fenToYuanString(settings.cashierRefundLimitFen),
     autoLockMinutes: String(settings.autoLockMinutes),
+    shiftDifferenceYuan: fenToYuanString(settings.shiftDifferenceLimitFen),
   }
 }
 
@@ -96,11 +99,14 @@ export function checkPermissionsDraft(
   const minutesText = draft.autoLockMinutes.trim()
   const autoLockMinutes = /^\d{1,4}$/.test(minutesText) ? Number(minutesText) : Number.NaN
   if (Number.isNaN(autoLockMinutes)) errors.push({ field: 'autoLockMinutes', code: 'OUT_OF_RANGE' })
+  const shiftDifferenceLimitFen = parseYuanToFen(draft.shiftDifferenceYuan)
+  if (shiftDifferenceLimitFen === null) errors.push({ field: 'shiftDifferenceLimitFen', code: 'INVALID_AMOUNT' })
   const settings: PermissionSettingsData = {
     ...loaded,
     ...draft.granted,
     cashierRefundLimitFen: refundLimitFen ?? 0,
     autoLockMinutes: Number.isNaN(autoLockMinutes) ? 0 : autoLockMinutes,
+    shiftDifferenceLimitFen: shiftDifferenceLimitFen ?? 0,
   }
   return checkWithSchema(PermissionSettings, settings, {}, errors)
 }
