@@ -15,7 +15,6 @@ import {
   insertDayClose,
   listDayCloses,
   nextDay,
-  nominalBounds,
   setDayStartHour,
 } from './window'
 
@@ -107,5 +106,3 @@ export function configureDays(ctx: DayContext, startHour: number): { startHour: 
     return { startHour }
   })
 }
-
-export { nominalBounds }
