@@ -198,7 +198,9 @@ describe("the friend's phone pages", () => {
       const phone = await phoneIn(locale)
       await phone.goto(`${app.base}/f`)
       const size = (testId: string) =>
-        phone.getByTestId(testId).evaluate((el) => parseFloat(getComputedStyle(el).fontSize))
+        phone
+          .getByTestId(testId)
+          .evaluate((el) => parseFloat(el.ownerDocument.defaultView!.getComputedStyle(el).fontSize))
       expect(await size('pay-code-title')).toBeGreaterThanOrEqual(20)
       expect(await size('pay-code-example')).toBeGreaterThanOrEqual(14)
       expect(await size('pay-code-title')).toBeGreaterThan(await size('pay-code-example'))
