@@ -66,7 +66,7 @@ describe('ask a friend to pay, from the counter to a phone in WeChat', () => {
     await phone.getByTestId('friend-answer').fill('李')
     await phone.getByRole('button', { name: '确认' }).click()
     expect(await phone.getByTestId('friend-requester').textContent()).toBe('李* 请你帮忙付款')
-    expect(await console_.getByTestId('friend-pay-requester').textContent()).toContain('李*')
+    expect(await console_.getByTestId('friend-pay-requester').textContent()).toContain('答对后看到：李* 请你帮忙付款')
     await phone.locator('button[data-wallet="wechat"]').click()
     await phone.getByRole('button', { name: '确认支付' }).click()
     await expect.poll(() => phone.getByTestId('sim-message').textContent()).toBe('支付成功')
