@@ -119,6 +119,20 @@ describe('the orders list', () => {
     expect(await list.count()).toBe(0)
     expect(await total(page, 'count')).toBe(0)
     expect(await total(page, 'net')).toBe(0)
+    // A search on a day without a match offers every day, where it finds today's order.
+    await page.getByTestId('orders-search').fill(first.id.slice(-6))
+    await page.getByTestId('orders-search-all-days').click()
+    await expect.poll(() => list.count()).toBe(1)
+    expect(await list.first().getAttribute('data-order-id')).toBe(first.id)
+    expect(await page.getByTestId('orders-all-days').getAttribute('class')).toContain('is-on')
+    await page.getByTestId('orders-search').fill('')
+    await page.getByTestId('orders-today').click()
+    await expect.poll(() => list.count()).toBe(2)
+
+    // The keyboard steps a day back and forth; there is no day after today.
+    await page.locator('body').click({ position: { x: 700, y: 600 } })
+    await page.keyboard.press('ArrowLeft')
+    await expect.poll(() => list.count()).toBe(0)
     await page.keyboard.press('ArrowRight')
     await expect.poll(() => list.count()).toBe(2)
     expect(await page.getByTestId('orders-next-day').isDisabled()).toBe(true)
