@@ -79,6 +79,8 @@ export const useCheckoutStore = defineStore('checkout', () => {
   const panels = ref<QrPanel[]>([])
   const codePayment = ref<CodePayment | null>(null)
   const busy = ref(false)
+  /** The order last made from the till's cart, and what it was made of: charging the same cart again reuses it. */
+  const lastCharged = ref<{ id: string; key: string } | null>(null)
 
   const orderId = computed(() => order.value?.id ?? null)
   const isFinal = computed(() => order.value !== null && isFinalOrderStatus(order.value.status))
@@ -100,13 +102,32 @@ export const useCheckoutStore = defineStore('checkout', () => {
     selectedInstallments.value = null
     panels.value = []
     codePayment.value = null
+    lastCharged.value = null
   }
 
   async function createOrder(request: CreateOrderRequest): Promise<Order> {
     const created = await requireApi().callOnce('orders.create', request)
     reset()
     order.value = created
+    lastCharged.value = { id: created.id, key: JSON.stringify(request) }
     return created
+  }
+
+  /**
+   * The order to charge a cart with. Back from the checkout with the cart unchanged, the open order is the
+   * same one; with the cart changed, that order is cancelled first, so unpaid orders do not pile up.
+   */
+  async function orderForCart(request: CreateOrderRequest): Promise<Order> {
+    const previous = lastCharged.value
+    if (previous) {
+      const api = requireApi()
+      const earlier = await api.call('orders.get', { id: previous.id })
+      if (!isFinalOrderStatus(earlier.status)) {
+        if (previous.key === JSON.stringify(request)) return earlier
+        await api.call('orders.cancel', { id: previous.id })
+      }
+    }
+    return createOrder(request)
   }
 
   async function loadOptions(id: string): Promise<void> {
@@ -429,6 +450,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     isFinal,
     reset,
     createOrder,
+    orderForCart,
     load,
     select,
     selectInstallments,
