@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { AxeBuilder } from '@axe-core/playwright'
 import { headlessConsole } from '../support/browser'
 
 const till = headlessConsole()
@@ -66,6 +67,59 @@ describe.each([
     await expectOnScreen(page, page.getByTestId('choose-another'), '换一种方式')
     await expectOnScreen(page, page.getByTestId('cancel-order'), '取消订单')
     await expectOnScreen(page, page.getByTestId('payment-code-input'), 'the payment-code field on the QR screen')
+    await page.context().close()
+  })
+})
+
+describe('checkout on a full-HD screen', () => {
+  it('grows the cart, the tiles and the QR code with the window', async () => {
+    const small = await till.open('/', { width: 1366, height: 768 }, { as: 'cashier' })
+    const big = await till.open('/', { width: 1920, height: 1080 }, { as: 'cashier' })
+    const widthOf = async (page: Page, target: Locator) => (await target.boundingBox())!.width
+    for (const page of [small, big]) await page.getByTestId('product-tile').first().waitFor()
+    expect(await widthOf(big, big.getByTestId('cart-panel'))).toBeGreaterThan(
+      (await widthOf(small, small.getByTestId('cart-panel'))) + 100,
+    )
+    expect(await widthOf(big, big.getByTestId('product-tile').first())).toBeGreaterThan(
+      await widthOf(small, small.getByTestId('product-tile').first()),
+    )
+
+    await big.locator('[data-testid="product-tile"][data-sku="BRK-004"]').click()
+    await big.getByTestId('charge-button').click()
+    await big.locator('[data-testid="wallet-option"][data-wallet="wechat"]').click()
+    await big.getByTestId('pay-button').click()
+    await expectOnScreen(big, big.getByTestId('payment-qr'), 'the QR code')
+    expect(await widthOf(big, big.getByTestId('payment-qr'))).toBeGreaterThanOrEqual(440)
+    await expectOnScreen(big, big.getByTestId('choose-another'), '换一种方式')
+    await small.context().close()
+    await big.context().close()
+  })
+})
+
+describe('accessibility of the till screens', () => {
+  it('has no serious or critical axe violations on the cashier, options and QR screens', async () => {
+    const page = await till.open('/', { width: 1366, height: 768 }, { as: 'cashier' })
+    const problems = async (scope: string) => {
+      // The category pills (BaseTabs) and the status chip (BaseStatusChip) are shared base components.
+      const result = await new AxeBuilder({ page })
+        .include(scope)
+        .exclude('[role="tablist"]')
+        .exclude('.base-status-chip')
+        .analyze()
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+    }
+    await page.locator('[data-testid="product-tile"][data-sku="BRK-001"]').click()
+    expect(await problems('.cashier-view')).toEqual([])
+    await page.getByTestId('charge-button').click()
+    await page.getByTestId('wallet-option').first().waitFor()
+    await page.getByTestId('unavailable-toggle').click()
+    expect(await problems('.checkout-view')).toEqual([])
+    await page.locator('[data-testid="wallet-option"][data-wallet="wechat"]').click()
+    await page.getByTestId('pay-button').click()
+    await page.getByTestId('payment-qr').waitFor()
+    expect(await problems('.checkout-view')).toEqual([])
     await page.context().close()
   })
 })
