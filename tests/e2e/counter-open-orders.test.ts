@@ -52,6 +52,14 @@ describe('orders do not pile up at the till', () => {
       return detail.json.attempts.find((a: { id: string }) => a.id === attemptId).status
     }
 
+    // Enter in the empty payment-code field on the QR screen makes no second code.
+    await page.getByTestId('payment-code-input').focus()
+    await page.keyboard.press('Enter')
+    await page.waitForTimeout(500)
+    const { json: orders } = await till.app.api('GET', '/api/orders')
+    expect((await till.app.api('GET', `/api/orders/${orders.orders[0].id}`)).json.attempts).toHaveLength(1)
+    expect(await panel.getAttribute('data-attempt-id')).toBe(attemptId)
+
     await page.keyboard.press('Escape')
     const dialog = page.locator('.el-message-box:visible')
     await dialog.waitFor()
