@@ -16,7 +16,7 @@ async function cashCheckout(): Promise<Page> {
 }
 
 const fontSize = (page: Page, testId: string) =>
-  page.getByTestId(testId).evaluate((el) => parseFloat(getComputedStyle(el).fontSize))
+  page.getByTestId(testId).evaluate((el: any) => parseFloat(el.ownerDocument.defaultView.getComputedStyle(el).fontSize))
 
 describe('cash at the counter', () => {
   it('offers the next notes above the total and shows the change as the biggest figure', async () => {
@@ -44,7 +44,9 @@ describe('cash at the counter', () => {
 
     await input.fill('10')
     await expect.poll(() => error.textContent()).toContain('还差 ¥2.50')
-    expect(await error.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(217, 48, 38)')
+    expect(await error.evaluate((el: any) => el.ownerDocument.defaultView.getComputedStyle(el).color)).toBe(
+      'rgb(217, 48, 38)',
+    )
     expect(await input.getAttribute('aria-invalid')).toBe('true')
     expect(await page.getByTestId('pay-button').isDisabled()).toBe(true)
     await input.press('Enter')

@@ -35,7 +35,9 @@ describe('demo money never looks real', () => {
     const badge = panel.getByTestId('payment-mode')
     expect(await badge.isVisible()).toBe(true)
     expect(await badge.getAttribute('data-mode')).toBe('simulator')
-    expect(await badge.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(18)
+    expect(
+      await badge.evaluate((el: any) => parseFloat(el.ownerDocument.defaultView.getComputedStyle(el).fontSize)),
+    ).toBeGreaterThanOrEqual(18)
     expect(await panel.getByTestId('payment-mode-note').textContent()).toContain('不会真实扣款')
 
     // The badge says what the engine recorded for the attempt.

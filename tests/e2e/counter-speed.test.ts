@@ -31,7 +31,11 @@ describe('amount-only sales', () => {
     const page = await openTill()
     expect(await page.locator('label[for="amount-input"]').textContent()).toContain('F3')
     await page.keyboard.press('F3')
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('amount-input')
+    expect(
+      await page.evaluate(
+        () => (globalThis as any).document.activeElement?.getAttribute('data-testid') as string | null,
+      ),
+    ).toBe('amount-input')
     await page.keyboard.type('12.34')
     await page.keyboard.press('Enter')
     await expect.poll(() => page.getByTestId('cart-total').textContent()).toContain('¥12.34')
@@ -94,7 +98,9 @@ describe('cashier speed', () => {
     expect(await entry.textContent()).toContain('红衣服')
     expect(await entry.textContent()).toContain('¥3.50')
     await expect
-      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .poll(() =>
+        page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('data-testid') as string | null),
+      )
       .toBe('parked-cart')
     await page.keyboard.press('Enter')
     await expect.poll(() => cartSkus(page)).toEqual(['BRK-001', 'DRK-002'])
