@@ -82,10 +82,25 @@ describe('cash', () => {
     expect(changeFen(700, 699)).toBeNull()
   })
 
-  it('offers the exact amount and the notes above it', () => {
-    expect(quickTenders(700)).toEqual([700, 5000, 10_000])
+  it('offers the exact amount, then the next notes above the total, smallest first', () => {
+    expect(quickTenders(1250)).toEqual([1250, 1500, 2000, 5000, 10_000])
+    expect(quickTenders(700)).toEqual([700, 1000, 2000, 5000, 10_000])
+    expect(quickTenders(6300)).toEqual([6300, 6500, 7000, 10_000])
     expect(quickTenders(6000)).toEqual([6000, 10_000])
+    expect(quickTenders(13_000)).toEqual([13_000, 15_000, 20_000])
+    expect(quickTenders(13_250)).toEqual([13_250, 13_500, 14_000, 15_000, 20_000])
     expect(quickTenders(20_000)).toEqual([20_000])
+  })
+
+  it('never offers a tender that does not cover the total, nor the same amount twice', () => {
+    for (const total of [1, 99, 1999, 2000, 2001, 4999, 9999, 10_001, 123_456]) {
+      const [exact, ...rest] = quickTenders(total)
+      expect(exact).toBe(total)
+      expect(rest.length).toBeLessThanOrEqual(4)
+      expect(new Set(rest).size).toBe(rest.length)
+      for (const tender of rest) expect(tender).toBeGreaterThan(total)
+      expect(rest).toEqual([...rest].sort((a, b) => a - b))
+    }
   })
 })
 

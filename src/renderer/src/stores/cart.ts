@@ -10,6 +10,13 @@ import {
   type KeyedAmount,
 } from '../lib/cart'
 
+/** A cart's contents, to set aside (挂单) or to bring back after 清空. */
+export interface CartSnapshot {
+  lines: CartLine[]
+  keyedAmounts: KeyedAmount[]
+  activeSku: string | null
+}
+
 /** The order being built at the counter. Purely local until it is charged. */
 export const useCartStore = defineStore('cart', () => {
   const lines = ref<CartLine[]>([])
@@ -65,6 +72,21 @@ export const useCartStore = defineStore('cart', () => {
     activeSku.value = null
   }
 
+  function snapshot(): CartSnapshot {
+    return {
+      lines: lines.value.map((line) => ({ ...line })),
+      keyedAmounts: keyedAmounts.value.map((entry) => ({ ...entry })),
+      activeSku: activeSku.value,
+    }
+  }
+
+  /** Puts a snapshot's contents back in place of the cart's. */
+  function restore(saved: CartSnapshot): void {
+    lines.value = saved.lines.map((line) => ({ ...line }))
+    keyedAmounts.value = saved.keyedAmounts.map((entry) => ({ ...entry, id: nextKeyedId++ }))
+    activeSku.value = saved.activeSku
+  }
+
   /** `keyedName` names keyed-amount lines on the order (the caller localises it). */
   function orderRequest(keyedName: string): CreateOrderRequest | null {
     return buildOrderRequest(lines.value, keyedAmounts.value, keyedName)
@@ -84,6 +106,8 @@ export const useCartStore = defineStore('cart', () => {
     addKeyedAmount,
     removeKeyedAmount,
     clear,
+    snapshot,
+    restore,
     orderRequest,
   }
 })

@@ -4,7 +4,7 @@ import type { CreatedPayment, EngineEvent, Order, PaymentAttempt, PaymentOption 
 import { EngineError } from '../../../shared/errors'
 import type { InstallmentPeriods } from '../../../shared/installments'
 import { isFinalOrderStatus, type AttemptStatus } from '../../../shared/states'
-import { WALLETS, type WalletId } from '../../../shared/wallets'
+import { WALLETS, type ProviderMode, type WalletId } from '../../../shared/wallets'
 import type { CreateOrderRequest } from '../lib/cart'
 import {
   attemptStatusAfter,
@@ -27,6 +27,8 @@ export interface QrPanel {
   status: AttemptStatus
   userPaying: boolean
   installments: number | null
+  /** Where the money goes: only production moves real money. */
+  mode: ProviderMode
 }
 
 /** A customer's payment code (付款码) being charged. */
@@ -40,8 +42,9 @@ export interface CodePayment {
 /** The errors a payment code can be refused with before any attempt exists; shown beside the field. */
 const CODE_REFUSALS = ['PAYMENT_CODE_UNRECOGNIZED', 'WALLET_UNAVAILABLE', 'METHOD_UNSUPPORTED', 'VALIDATION_FAILED']
 
-function panelFromCreated(created: CreatedPayment & { qrContent: string }): QrPanel {
+function panelFromCreated(created: CreatedPayment & { qrContent: string }, mode: ProviderMode): QrPanel {
   return {
+    mode,
     id: created.id,
     wallet: created.wallet,
     amountFen: created.amountFen,
@@ -55,6 +58,7 @@ function panelFromCreated(created: CreatedPayment & { qrContent: string }): QrPa
 
 function panelFromAttempt(attempt: PaymentAttempt & { qrContent: string }): QrPanel {
   return {
+    mode: attempt.mode,
     id: attempt.id,
     wallet: attempt.wallet,
     amountFen: attempt.amountFen,
@@ -64,6 +68,20 @@ function panelFromAttempt(attempt: PaymentAttempt & { qrContent: string }): QrPa
     userPaying: attempt.userPaying,
     installments: attempt.installments,
   }
+}
+
+const MODE_ORDER: readonly ProviderMode[] = ['simulator', 'sandbox', 'production']
+
+/**
+ * The mode a new QR code is created in, from the order's options (a created payment does not say): the wallet's
+ * own, or for the all-wallets code the least real of the wallets it may route to.
+ */
+function modeFor(options: readonly PaymentOption[], wallet: WalletId | null): ProviderMode {
+  const candidates = options.filter(
+    (o) => o.available && o.wallet !== 'cash' && (wallet === null || o.wallet === wallet),
+  )
+  const modes = candidates.map((o) => MODE_ORDER.indexOf(o.mode))
+  return modes.length === 0 ? 'production' : MODE_ORDER[Math.min(...modes)]!
 }
 
 function hasQr<T extends { qrContent: string | null }>(value: T): value is T & { qrContent: string } {
@@ -79,6 +97,8 @@ export const useCheckoutStore = defineStore('checkout', () => {
   const panels = ref<QrPanel[]>([])
   const codePayment = ref<CodePayment | null>(null)
   const busy = ref(false)
+  /** The order last made from the till's cart, and what it was made of: charging the same cart again reuses it. */
+  const lastCharged = ref<{ id: string; key: string } | null>(null)
 
   const orderId = computed(() => order.value?.id ?? null)
   const isFinal = computed(() => order.value !== null && isFinalOrderStatus(order.value.status))
@@ -100,13 +120,32 @@ export const useCheckoutStore = defineStore('checkout', () => {
     selectedInstallments.value = null
     panels.value = []
     codePayment.value = null
+    lastCharged.value = null
   }
 
   async function createOrder(request: CreateOrderRequest): Promise<Order> {
     const created = await requireApi().callOnce('orders.create', request)
     reset()
     order.value = created
+    lastCharged.value = { id: created.id, key: JSON.stringify(request) }
     return created
+  }
+
+  /**
+   * The order to charge a cart with. Back from the checkout with the cart unchanged, the open order is the
+   * same one; with the cart changed, that order is cancelled first, so unpaid orders do not pile up.
+   */
+  async function orderForCart(request: CreateOrderRequest): Promise<Order> {
+    const previous = lastCharged.value
+    if (previous) {
+      const api = requireApi()
+      const earlier = await api.call('orders.get', { id: previous.id })
+      if (!isFinalOrderStatus(earlier.status)) {
+        if (previous.key === JSON.stringify(request)) return earlier
+        await api.call('orders.cancel', { id: previous.id })
+      }
+    }
+    return createOrder(request)
   }
 
   async function loadOptions(id: string): Promise<void> {
@@ -199,7 +238,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
       qrSvg: false,
     })
     markAwaiting(current.id)
-    return hasQr(created) ? panelFromCreated(created) : null
+    return hasQr(created) ? panelFromCreated(created, modeFor(options.value, wallet)) : null
   }
 
   /** The selected wallet's QR code (Huabei with the chosen plan). */
@@ -228,7 +267,11 @@ export const useCheckoutStore = defineStore('checkout', () => {
     await withBusy(async () => {
       const created = await requireApi().callOnce('payments.create', { id: current.id, method: 'aggregate' })
       markAwaiting(current.id)
-      if (hasQr(created)) panels.value = [...panels.value.filter((p) => p.wallet !== null), panelFromCreated(created)]
+      if (hasQr(created))
+        panels.value = [
+          ...panels.value.filter((p) => p.wallet !== null),
+          panelFromCreated(created, modeFor(options.value, null)),
+        ]
     })
   }
 
@@ -365,6 +408,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
       if (latest) {
         panel.status = latest.status
         panel.userPaying = latest.userPaying
+        panel.mode = latest.mode
       }
     }
     const code = codePayment.value
@@ -429,6 +473,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     isFinal,
     reset,
     createOrder,
+    orderForCart,
     load,
     select,
     selectInstallments,
