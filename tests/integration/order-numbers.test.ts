@@ -90,6 +90,8 @@ describe('finding orders', () => {
   it('says which orders were paid with simulated money and which a friend was asked to pay', async () => {
     t = testEngine()
     const paid = await paidSale(300)
+    const code = await t.engine.invoke('payments.create', { id: (await sell(100)).id, wallet: 'alipay', qrSvg: false })
+    expect(code.mode).toBe('simulator') // the QR screen marks it before any order is read again
     const friendOrder = await sell(400)
     await t.engine.invoke('friendPay.create', { id: friendOrder.id, requesterName: '王小明' })
     const open = await sell(500)

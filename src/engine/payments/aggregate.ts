@@ -93,6 +93,7 @@ export function createAggregateService(deps: {
       orderId: order.id,
       wallet: null,
       method: 'aggregate',
+      mode: null,
       status: 'pending',
       amountFen: order.total_fen,
       qrContent,

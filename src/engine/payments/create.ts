@@ -373,6 +373,7 @@ async function toCreated(attempt: AttemptRow, withSvg = true): Promise<CreatedPa
     orderId: attempt.order_id,
     wallet: attempt.wallet,
     method: attempt.method,
+    mode: attempt.mode,
     status: attempt.status,
     amountFen: attempt.amount_fen,
     qrContent: attempt.qr_content,

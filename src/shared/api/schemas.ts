@@ -527,6 +527,10 @@ export const CreatedPayment = z
     orderId: z.string(),
     wallet: WalletIdSchema.nullable().meta({ description: 'null for the all-wallets code until a wallet is chosen' }),
     method: z.enum(['qr', 'payment-code', 'cash', 'aggregate']),
+    mode: z
+      .enum(PROVIDER_MODES)
+      .nullable()
+      .meta({ description: 'simulator and sandbox are not real money; null for the all-wallets code' }),
     status: AttemptStatusSchema,
     amountFen: z.number().int(),
     qrContent: z.string().nullable(),
