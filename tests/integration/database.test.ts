@@ -118,6 +118,32 @@ describe('database on a real SQLite file', () => {
     after.close()
   })
 
+  it('migration 14 numbers the orders already made, per business day from 04:00 Beijing time', () => {
+    const file = freshFile()
+    const before = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 13) })
+    const insert = before.prepare(
+      "INSERT INTO orders (id, status, total_fen, context, expires_at, created_at, updated_at) VALUES (?, 'paid', 100, 'counter', 0, ?, ?)",
+    )
+    // 2026-11-21 03:59 and 04:00 Beijing time, then 10:00 twice.
+    for (const [id, at] of [
+      ['ord_a', '2026-11-20T19:59:00Z'],
+      ['ord_b', '2026-11-20T20:00:00Z'],
+      ['ord_d', '2026-11-21T02:00:00Z'],
+      ['ord_c', '2026-11-21T02:00:00Z'],
+    ] as const) {
+      insert.run(id, Date.parse(at), Date.parse(at))
+    }
+    before.close()
+    const after = openDatabase(file)
+    expect(after.prepare('SELECT id, business_day, day_number FROM orders ORDER BY id').all()).toEqual([
+      { id: 'ord_a', business_day: '2026-11-20', day_number: 1 },
+      { id: 'ord_b', business_day: '2026-11-21', day_number: 1 },
+      { id: 'ord_c', business_day: '2026-11-21', day_number: 2 },
+      { id: 'ord_d', business_day: '2026-11-21', day_number: 3 },
+    ])
+    after.close()
+  })
+
   it('keeps the event log append-only', async () => {
     const dir = tempDir()
     dirs.push(dir)

@@ -48,7 +48,7 @@ export function createHandlers(
     'logs.export': () => s.exportLogs(),
     'backups.restore': (input) => ({ ...s.backups.restore(input.name), restartNeeded: true as const }),
     'orders.create': (input) => s.orders.create(input),
-    'orders.list': (input) => ({ orders: s.orders.list(input) }),
+    'orders.list': (input) => s.orders.list(input),
     'orders.get': (input) => s.orders.get(input.id),
     'orders.cancel': (input) => s.orders.cancel(input.id),
     'orders.paymentOptions': (input) => ({ options: s.options(input.id) }),

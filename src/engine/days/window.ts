@@ -33,6 +33,15 @@ export function nextDay(day: string, step = 1): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + step * DAY_MS).toISOString().slice(0, 10)
 }
 
+/** The business day a sale made now belongs to: a day already closed sends it on to the next. */
+export function businessDayForSale(db: Database, now: number): string {
+  let day = businessDayOf(now, dayStartHour(db))
+  for (let closed = getDayClose(db, day); closed && now >= closed.ends_at; closed = getDayClose(db, day)) {
+    day = nextDay(day)
+  }
+  return day
+}
+
 export interface DayCloseRow {
   day: string
   starts_at: number

@@ -351,6 +351,18 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(OPENING_JOURNAL)
     },
   },
+  {
+    version: 14,
+    name: 'short order numbers per business day',
+    up(db) {
+      db.exec(`
+        ALTER TABLE orders ADD COLUMN business_day TEXT;
+        ALTER TABLE orders ADD COLUMN day_number INTEGER;
+      `)
+      numberExistingOrders(db)
+      db.exec('CREATE UNIQUE INDEX orders_by_day_number ON orders (business_day, day_number)')
+    },
+  },
 ]
 
 /**
@@ -615,6 +627,27 @@ const MERCHANT_REFUNDS_SCHEMA = `
         -- What merchant refunds have given back, kept on the order for lists and day figures.
         ALTER TABLE orders ADD COLUMN refunded_fen INTEGER NOT NULL DEFAULT 0 CHECK (refunded_fen >= 0 AND refunded_fen <= total_fen);
 `
+
+/** Orders made before numbering get their business day (start hour as configured then) and numbers in order. */
+function numberExistingOrders(db: Database): void {
+  const stored = db.prepare("SELECT value FROM settings WHERE key = 'books.day_start_hour'").get() as
+    | { value: string }
+    | undefined
+  const startHourMs = Number(stored?.value ?? 4) * 3_600_000
+  const beijingMs = 8 * 3_600_000
+  const rows = db.prepare('SELECT id, created_at FROM orders ORDER BY created_at, id').all() as {
+    id: string
+    created_at: number
+  }[]
+  const update = db.prepare('UPDATE orders SET business_day = ?, day_number = ? WHERE id = ?')
+  const counts = new Map<string, number>()
+  for (const row of rows) {
+    const day = new Date(row.created_at + beijingMs - startHourMs).toISOString().slice(0, 10)
+    const number = (counts.get(day) ?? 0) + 1
+    counts.set(day, number)
+    update.run(day, number, row.id)
+  }
+}
 
 /** Entries written before the chain existed are chained once, in order. */
 function chainExistingAuditEntries(db: Database): void {

@@ -6,7 +6,7 @@ import type { EventLog } from '../events/log'
 import type { IdPrefix } from '../ids'
 import type { Logger } from '../logger'
 import type { PaymentService } from '../payments/service'
-import { getOrderLines, getOrderRow, toOrder, type OrderRow } from './queries'
+import { getOrderLines, getOrderRow, getOrderViewRow, toOrder, type OrderRow } from './queries'
 
 export interface OrderServiceDeps {
   db: Database
@@ -31,5 +31,7 @@ export function requireRow(ctx: OrderContext, id: string): OrderRow {
 
 /** The order with its lines. */
 export function load(ctx: OrderContext, id: string): Order {
-  return toOrder(requireRow(ctx, id), getOrderLines(ctx.db, id))
+  const row = getOrderViewRow(ctx.db, id)
+  if (!row) throw new EngineError('ORDER_NOT_FOUND', `no order ${id}`)
+  return toOrder(row, getOrderLines(ctx.db, id))
 }

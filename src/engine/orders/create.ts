@@ -4,6 +4,7 @@ import { present } from '../../shared/assert'
 import { EngineError } from '../../shared/errors'
 import { MAX_AMOUNT_FEN, multiplyFen } from '../../shared/money'
 import { findProductsBySku } from '../catalog/products'
+import { businessDayForSale } from '../days/window'
 import type { OrderContext } from './context'
 import { insertOrder, newOrderRow, toOrder, type NewOrder } from './queries'
 
@@ -28,12 +29,14 @@ export function createOrder(ctx: OrderContext, input: CreateInput): Order {
     context: input.context,
     expiresAt: now + ctx.orderTtlMs,
     lines,
+    businessDay: businessDayForSale(ctx.db, now),
   }
-  ctx.events.unitOfWork(() => {
-    insertOrder(ctx.db, order, now)
+  const dayNumber = ctx.events.unitOfWork(() => {
+    const number = insertOrder(ctx.db, order, now)
     ctx.events.append({ type: 'order.created', orderId: order.id, data: { totalFen, lines: lines.length } })
+    return number
   })
-  return toOrder(newOrderRow(order, now), lines)
+  return toOrder(newOrderRow(order, now, dayNumber), lines)
 }
 
 /** The order's lines; every SKU must be in the catalog. */

@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3'
 import type { Order, OrderLine } from '../../shared/api/types'
 import type { OrderStatus, OrderViewStatus } from '../../shared/states'
 import type { WalletId } from '../../shared/wallets'
+import type { ProviderMode } from '../../shared/wallets'
 import { toIso, toIsoOrNull } from '../clock'
 import { currentActor } from '../staff/principal'
 
@@ -27,6 +28,15 @@ export interface OrderRow {
   /** Who rang it up (a staff member, `integration`) and at which till. */
   staff_id: string | null
   till_id: string | null
+  /** The business day it was rung up on, and its number that day (#0042). */
+  business_day: string
+  day_number: number
+}
+
+/** What a view of the order adds to its row: the paying attempt's mode, whether a friend was asked to pay. */
+export interface OrderViewRow extends OrderRow {
+  paid_mode: ProviderMode | null
+  friend_pay: 0 | 1
 }
 
 interface LineRow {
@@ -49,6 +59,7 @@ export interface NewOrder {
   context: 'counter' | 'online'
   expiresAt: number
   lines: OrderLine[]
+  businessDay: string
 }
 
 /** The timestamp column written by each transition into a status. */
@@ -61,9 +72,13 @@ const STATUS_COLUMN: Record<OrderStatus, string | null> = {
 }
 
 /** The row `insertOrder` writes, as a read would return it. */
-export function newOrderRow(order: NewOrder, now: number): OrderRow {
+export function newOrderRow(order: NewOrder, now: number, dayNumber: number): OrderViewRow {
   const { staffId, tillId } = currentActor()
   return {
+    business_day: order.businessDay,
+    day_number: dayNumber,
+    paid_mode: null,
+    friend_pay: 0,
     id: order.id,
     status: 'open',
     total_fen: order.totalFen,
@@ -85,12 +100,14 @@ export function newOrderRow(order: NewOrder, now: number): OrderRow {
   }
 }
 
-export function insertOrder(db: Database, order: NewOrder, now: number): void {
+/** Inserts the order and its lines (inside the caller's transaction); returns its number on its business day. */
+export function insertOrder(db: Database, order: NewOrder, now: number): number {
+  const dayNumber = nextDayNumber(db, order.businessDay)
   prepared(
     db,
     `INSERT INTO orders (id, status, total_fen, description, customer_ref, context, expires_at, created_at, updated_at,
-       staff_id, till_id)
-     VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       staff_id, till_id, business_day, day_number)
+     VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     order.id,
     order.totalFen,
@@ -101,7 +118,21 @@ export function insertOrder(db: Database, order: NewOrder, now: number): void {
     now,
     now,
     ...Object.values(currentActor()),
+    order.businessDay,
+    dayNumber,
   )
+  insertLines(db, order)
+  return dayNumber
+}
+
+function nextDayNumber(db: Database, day: string): number {
+  const row = prepared(db, 'SELECT MAX(day_number) AS last FROM orders WHERE business_day = ?').get(day) as {
+    last: number | null
+  }
+  return (row.last ?? 0) + 1
+}
+
+function insertLines(db: Database, order: NewOrder): void {
   const insertLine = prepared(
     db,
     `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen)
@@ -126,6 +157,16 @@ export function getOrderRow(db: Database, id: string): OrderRow | null {
   return (prepared(db, 'SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined) ?? null
 }
 
+const VIEW_COLUMNS = `o.*,
+  (SELECT mode FROM payment_attempts WHERE id = o.paid_attempt_id) AS paid_mode,
+  EXISTS (SELECT 1 FROM friend_pay_requests WHERE order_id = o.id) AS friend_pay`
+
+export function getOrderViewRow(db: Database, id: string): OrderViewRow | null {
+  return (
+    (prepared(db, `SELECT ${VIEW_COLUMNS} FROM orders o WHERE o.id = ?`).get(id) as OrderViewRow | undefined) ?? null
+  )
+}
+
 /** The books keep a refunded order `paid`; the status it shows depends on what was given back. */
 const VIEW_STATUS_WHERE: Record<OrderViewStatus, string> = {
   open: "status = 'open'",
@@ -137,9 +178,80 @@ const VIEW_STATUS_WHERE: Record<OrderViewStatus, string> = {
   expired: "status = 'expired'",
 }
 
-export function listOrderRows(db: Database, status: OrderViewStatus | undefined, limit: number): OrderRow[] {
-  const where = status ? `WHERE ${VIEW_STATUS_WHERE[status]}` : ''
-  return prepared(db, `SELECT * FROM orders ${where} ORDER BY id DESC LIMIT ?`).all(limit) as OrderRow[]
+export interface OrderFilter {
+  status?: OrderViewStatus
+  day?: string
+  from?: number
+  to?: number
+  q?: string
+}
+
+/** The WHERE clause and its parameters for a filter (a view status, a business day, a time range, a search). */
+function filterClause(filter: OrderFilter): { where: string; params: Record<string, unknown> } {
+  const { status, q, ...params } = filter
+  const terms: string[] = []
+  if (status) terms.push(VIEW_STATUS_WHERE[status])
+  if (params.day !== undefined) terms.push('business_day = @day')
+  if (params.from !== undefined) terms.push('created_at >= @from')
+  if (params.to !== undefined) terms.push('created_at < @to')
+  const search = q ? searchClause(q) : null
+  if (search) terms.push(search.where)
+  const where = terms.length ? `WHERE ${terms.map((term) => `(${term})`).join(' AND ')}` : ''
+  return { where, params: { ...params, ...search?.params } }
+}
+
+/**
+ * `#42` or `42` is the day's number (or a customer reference); other text matches the id (its tail, as shown), a
+ * line's name or the customer reference.
+ */
+function searchClause(q: string): { where: string; params: Record<string, unknown> } {
+  const like = `%${q.replace(/^#/, '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  const number = /^#?0*(\d{1,6})$/.exec(q)
+  if (number) {
+    return {
+      where: "day_number = @number OR customer_ref LIKE @like ESCAPE '\\'",
+      params: { number: Number(number[1]), like },
+    }
+  }
+  const where = `id LIKE @like ESCAPE '\\' OR customer_ref LIKE @like ESCAPE '\\'
+    OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.name LIKE @like ESCAPE '\\')`
+  return { where, params: { like } }
+}
+
+export function listOrderRows(db: Database, filter: OrderFilter, limit: number): OrderViewRow[] {
+  const { where, params } = filterClause(filter)
+  return prepared(db, `SELECT ${VIEW_COLUMNS} FROM orders o ${where} ORDER BY id DESC LIMIT @limit`).all({
+    ...params,
+    limit,
+  }) as OrderViewRow[]
+}
+
+export interface OrderTotals {
+  count: number
+  paidCount: number
+  paidFen: number
+  refundedFen: number
+  netFen: number
+}
+
+/** What every order the filter matches adds up to (not only the page shown). */
+export function orderTotals(db: Database, filter: OrderFilter): OrderTotals {
+  const { where, params } = filterClause(filter)
+  const row = prepared(
+    db,
+    `SELECT COUNT(*) AS count,
+            COALESCE(SUM(status = 'paid'), 0) AS paid_count,
+            COALESCE(SUM(CASE WHEN status = 'paid' THEN total_fen ELSE 0 END), 0) AS paid_fen,
+            COALESCE(SUM(refunded_fen), 0) AS refunded_fen
+     FROM orders o ${where}`,
+  ).get(params) as { count: number; paid_count: number; paid_fen: number; refunded_fen: number }
+  return {
+    count: row.count,
+    paidCount: row.paid_count,
+    paidFen: row.paid_fen,
+    refundedFen: row.refunded_fen,
+    netFen: row.paid_fen - row.refunded_fen,
+  }
 }
 
 export function viewStatus(row: Pick<OrderRow, 'status' | 'refunded_fen' | 'total_fen'>): OrderViewStatus {
@@ -205,9 +317,13 @@ export function getOrderLines(db: Database, orderId: string): OrderLine[] {
   }))
 }
 
-export function toOrder(row: OrderRow, lines: OrderLine[]): Order {
+export function toOrder(row: OrderViewRow, lines: OrderLine[]): Order {
   return {
     id: row.id,
+    dayNumber: row.day_number,
+    businessDay: row.business_day,
+    mode: row.paid_mode,
+    friendPay: row.friend_pay === 1,
     status: viewStatus(row),
     totalFen: row.total_fen,
     refundedFen: row.refunded_fen,

@@ -4,7 +4,7 @@ import { listRefundsForOrder, refundsHeldAgainst } from '../payments/refundQueri
 import { load, type OrderContext, type OrderServiceDeps } from './context'
 import { createOrder } from './create'
 import { endOrder, expireDue } from './end'
-import { getOrderLines, listOrderRows, toOrder } from './queries'
+import { getOrderLines, listOrderRows, orderTotals, toOrder, type OrderFilter, type OrderTotals } from './queries'
 
 export type { OrderServiceDeps } from './context'
 
@@ -39,6 +39,17 @@ function getOrder(ctx: OrderContext, id: string): OrderDetail {
   }
 }
 
-function listOrders(ctx: OrderContext, input: OperationParsedInput<'orders.list'>): Order[] {
-  return listOrderRows(ctx.db, input.status, input.limit).map((row) => toOrder(row, getOrderLines(ctx.db, row.id)))
+function listOrders(
+  ctx: OrderContext,
+  input: OperationParsedInput<'orders.list'>,
+): { orders: Order[]; totals: OrderTotals } {
+  const filter: OrderFilter = {
+    status: input.status,
+    day: input.day,
+    from: input.from === undefined ? undefined : Date.parse(input.from),
+    to: input.to === undefined ? undefined : Date.parse(input.to),
+    q: input.q,
+  }
+  const orders = listOrderRows(ctx.db, filter, input.limit).map((row) => toOrder(row, getOrderLines(ctx.db, row.id)))
+  return { orders, totals: orderTotals(ctx.db, filter) }
 }

@@ -9,6 +9,7 @@ import {
   EmptyInput,
   IdInput,
   ListOrdersInput,
+  OrderTotals,
   Refund,
   CreateRefundInput,
   ListRefundsInput,
@@ -162,7 +163,7 @@ export const operations = {
   'orders.list': {
     summary: 'Recent orders, newest first',
     input: ListOrdersInput,
-    output: z.object({ orders: z.array(Order) }),
+    output: z.object({ orders: z.array(Order), totals: OrderTotals }),
     http: { method: 'GET', path: '/api/orders' },
   },
   'orders.get': {

@@ -75,6 +75,13 @@ export const OrderLine = z
 export const Order = z
   .object({
     id: z.string(),
+    dayNumber: z.number().int().meta({ description: 'Its number on its business day, shown as #0042' }),
+    businessDay: z.iso.date().meta({ description: 'The business day it was rung up on (Asia/Shanghai)' }),
+    mode: z
+      .enum(PROVIDER_MODES)
+      .nullable()
+      .meta({ description: 'The mode of the payment that paid it: anything but production is not real money' }),
+    friendPay: z.boolean().meta({ description: 'A friend was asked to pay it' }),
     status: OrderViewStatusSchema,
     totalFen: z.number().int(),
     refundedFen: z.number().int().meta({ description: 'What merchant refunds have given back (succeeded)' }),
@@ -566,8 +573,28 @@ export const IdInput = z.strictObject({ id: EntityId })
 
 export const ListOrdersInput = z.strictObject({
   status: OrderViewStatusSchema.optional(),
+  day: z.iso.date().optional().meta({ description: 'Only this business day (YYYY-MM-DD, Asia/Shanghai)' }),
+  from: Timestamp.optional().meta({ description: 'Created at or after' }),
+  to: Timestamp.optional().meta({ description: 'Created before' }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: "Search: #42 (the day's number), the id or its tail, a line's name, the customer reference" }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })
+
+export const OrderTotals = z
+  .object({
+    count: z.number().int(),
+    paidCount: z.number().int(),
+    paidFen: z.number().int().meta({ description: 'What the paid orders among them came to' }),
+    refundedFen: z.number().int(),
+    netFen: z.number().int(),
+  })
+  .meta({ id: 'OrderTotals', description: 'Every order the filter matches, not only the page' })
 
 const OrderIdField = EntityId.meta({ description: 'Order id' })
 
