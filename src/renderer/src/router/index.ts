@@ -1,6 +1,7 @@
 import { watch } from 'vue'
 import { createRouter, createWebHashHistory, type Router } from 'vue-router'
 import type { Permission } from '../../../shared/staff'
+import { isPaperWidth, type PaperWidth } from '../lib/receiptModel'
 import { routeAccess, signInFirst, type RouteNeeds, SIGN_IN_ROUTE } from '../lib/routeAccess'
 import { useSessionStore } from '../stores/session'
 import { useTillStore } from '../stores/till'
@@ -23,6 +24,11 @@ function stringParam(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null
 }
 
+function paperParam(value: unknown): PaperWidth | null {
+  const width = Number(value)
+  return isPaperWidth(width) ? width : null
+}
+
 /** Hash history: the same build is served from app://console/ in the desktop app and over HTTP, with no server routes. */
 export function createAppRouter(): Router {
   const router = createRouter({
@@ -43,6 +49,17 @@ export function createAppRouter(): Router {
         component: ReceiptView,
         meta: { permission: 'view' },
         props: (route) => ({ orderId: stringParam(route.params.orderId) }),
+      },
+      {
+        path: '/receipt/:orderId/print',
+        name: 'receipt-print',
+        component: () => import('../views/ReceiptPrintView.vue'),
+        meta: { permission: 'view' },
+        props: (route) => ({
+          orderId: stringParam(route.params.orderId),
+          paper: paperParam(route.query.paper),
+          refundId: stringParam(route.query.refund),
+        }),
       },
       {
         path: '/orders/:orderId?',
