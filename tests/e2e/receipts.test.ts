@@ -18,7 +18,8 @@ const COUNT_PRINTS = `
   window.__prints = []
   window.print = () => {
     const host = document.getElementById('hc-receipt-print')
-    window.__prints.push(host ? host.textContent : document.body.textContent)
+    const paper = host && host.querySelector('[data-paper]')
+    window.__prints.push((paper ? 'paper=' + paper.getAttribute('data-paper') + ' ' : '') + (host ? host.textContent : ''))
   }
 `
 
@@ -120,15 +121,25 @@ describe('receipts (小票)', () => {
     await context.close()
   })
 
-  it('prints automatically once when an order of this till is paid', async () => {
+  it('prints automatically once when an order of this till is paid, once the settings ask for it', async () => {
     const context = await till.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
     await context.addInitScript(COUNT_PRINTS)
-    await context.addInitScript(() => {
-      localStorage.setItem('hutong.print', JSON.stringify({ paper: 58, autoPrint: true }))
-    })
     const page = await context.newPage()
     const { openSignedIn } = await import('../support/console')
-    await openSignedIn(page, till.app, '/', { as: 'cashier' })
+    await openSignedIn(page, till.app, '/settings')
+    await page.locator('[data-testid="settings-tab"][data-tab="printing"]').click()
+    const panel = page.getByTestId('print-settings')
+    await panel.locator('[data-testid="paper-width"][data-paper="58"]').click()
+    await panel.getByTestId('print-auto').check()
+    await panel.getByTestId('print-saved').waitFor()
+    expect(JSON.parse((await page.evaluate(() => localStorage.getItem('hutong.print'))) ?? '{}')).toMatchObject({
+      paper: 58,
+      autoPrint: true,
+    })
+    await panel.screenshot({ path: `${SHOTS}/print-settings-zh.png` })
+
+    await page.goto(`${till.app.base}/#/`)
+    await page.locator('[data-testid="product-tile"][data-sku="BRK-001"]').waitFor()
     await page.locator('[data-testid="product-tile"][data-sku="BRK-001"]').click()
     await page.getByTestId('charge-button').click()
     await page.locator('[data-testid="wallet-option"][data-wallet="cash"]').click()
@@ -139,6 +150,7 @@ describe('receipts (小票)', () => {
     const prints = () => page.evaluate(() => (window as unknown as { __prints: string[] }).__prints)
     await expect.poll(async () => (await prints()).length).toBe(1)
     const [printed] = await prints()
+    expect(printed).toMatch(/^paper=58 /)
     expect(printed).toContain('茶叶蛋')
     expect(printed).toContain('现金')
     // Events keep coming (a replay after reconnecting, the receipt screen reloading the order): no second print.
