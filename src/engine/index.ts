@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { createDisplayBoard, type DisplayListener } from './display/board'
 import type { Database } from 'better-sqlite3'
 import type { EngineEvent } from '../shared/api/types'
 import { isOperationName } from '../shared/api/operationNames'
@@ -109,6 +110,8 @@ export interface Engine {
   /** Entry point for wallet notifications (HTTP route, simulator delivery). */
   acceptNotification(providerKey: string, notification: IncomingNotification): Promise<void>
   subscribe(listener: (event: EngineEvent) => void): () => void
+  /** What the tills' customer displays should show, as each till publishes it (not part of the event log). */
+  subscribeDisplay(listener: DisplayListener): () => void
   /** The integrator API token, kept as a hash: made on first start, replaced on request. */
   readonly apiTokens: ApiTokens
   setPublicBaseUrl(url: string): void
@@ -208,6 +211,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
     }),
     subscribe: (listener) => events.subscribe(listener),
+    subscribeDisplay: (listener) => services.display.subscribe(listener),
     apiTokens: createApiTokens(db, events),
     setPublicBaseUrl: (url) => {
       baseUrl = url.replace(/\/+$/, '')
@@ -377,7 +381,8 @@ function createServices(options: EngineOptions, parts: ServiceParts) {
   const staff = createStaffService({ db, clock, events, newId })
   const shifts = createShiftService({ db, clock, events, newId, staff })
   const days = createDayService({ db, clock, events })
-  return { payments, aggregate, friendPay, orders, catalog, optionsFor, staff, shifts, days }
+  const display = createDisplayBoard(clock, (error) => log.error({ ...errorFields(error) }, 'display listener failed'))
+  return { payments, aggregate, friendPay, orders, catalog, optionsFor, staff, shifts, days, display }
 }
 
 /** The API operations, served by both transports through one invoker. */
@@ -411,6 +416,7 @@ function createOperations(
       staff: services.staff,
       shifts: services.shifts,
       days: services.days,
+      display: services.display,
       books: { verify: () => verifyBooks(parts.db) },
     }),
     parts.log,

@@ -6,6 +6,7 @@ import { isConsoleSender } from './security'
 
 export const INVOKE_CHANNEL = 'hutong:invoke'
 export const EVENT_CHANNEL = 'hutong:event'
+export const DISPLAY_CHANNEL = 'hutong:display'
 
 /** A window the console runs in, as far as IPC needs it. */
 export interface ConsoleWindow {
@@ -15,7 +16,7 @@ export interface ConsoleWindow {
 
 export interface IpcOptions {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>
-  engine: Pick<Engine, 'invokeUntrusted' | 'invokeIdempotent' | 'subscribe'>
+  engine: Pick<Engine, 'invokeUntrusted' | 'invokeIdempotent' | 'subscribe' | 'subscribeDisplay'>
   /** The console's own page (app://console/index.html, or the dev server). */
   consoleUrl: () => string
   /** The console's windows: only their top frames may call, and they receive engine events. */
@@ -53,13 +54,16 @@ export function registerIpc({ ipcMain, engine, consoleUrl, windows }: IpcOptions
       }
     },
   )
-  const unsubscribe = engine.subscribe((engineEvent) => {
+  const sendAll = (channel: string, message: unknown): void => {
     for (const window of windows()) {
-      if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, engineEvent)
+      if (!window.isDestroyed()) window.webContents.send(channel, message)
     }
-  })
+  }
+  const unsubscribe = engine.subscribe((engineEvent) => sendAll(EVENT_CHANNEL, engineEvent))
+  const unsubscribeDisplay = engine.subscribeDisplay((snapshot) => sendAll(DISPLAY_CHANNEL, snapshot))
   return () => {
     unsubscribe()
+    unsubscribeDisplay()
     ipcMain.removeHandler(INVOKE_CHANNEL)
   }
 }

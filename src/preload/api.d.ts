@@ -1,4 +1,5 @@
 import type { EngineEvent } from '../shared/api/types'
+import type { DisplaySnapshot } from '../shared/display'
 
 /** What the preload exposes to the renderer as `window.hutong`. */
 export interface HutongBridge {
@@ -14,6 +15,8 @@ export interface HutongBridge {
   ): Promise<{ ok: true; data: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } }>
   /** Live engine events; returns an unsubscribe function. */
   onEvent(listener: (event: EngineEvent) => void): () => void
+  /** Every till's customer-display state as it changes; returns an unsubscribe function. */
+  onDisplay(listener: (snapshot: DisplaySnapshot) => void): () => void
 }
 
 /** A printer the desktop app can print receipts on. */

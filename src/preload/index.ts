@@ -1,6 +1,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { isOperationName } from '../shared/api/operationNames'
 import type { EngineEvent } from '../shared/api/types'
+import type { DisplaySnapshot } from '../shared/display'
 import type { HutongBridge, PrintBridge } from './api'
 
 /** The renderer's only door to the engine: allow-listed operations and the live event stream. */
@@ -19,6 +20,13 @@ const bridge: HutongBridge = {
     ipcRenderer.on('hutong:event', handler)
     return () => {
       ipcRenderer.removeListener('hutong:event', handler)
+    }
+  },
+  onDisplay(listener) {
+    const handler = (_event: IpcRendererEvent, snapshot: DisplaySnapshot): void => listener(snapshot)
+    ipcRenderer.on('hutong:display', handler)
+    return () => {
+      ipcRenderer.removeListener('hutong:display', handler)
     }
   },
 }

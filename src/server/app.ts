@@ -10,7 +10,7 @@ import { createLimitedServer, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits }
 import { DEFAULT_RATE_LIMITS, registerRateLimits, type RateLimits } from './rateLimits'
 import { registerApiRoutes } from './routes/api'
 import { registerExportRoutes } from './routes/exports'
-import { registerEventRoutes } from './routes/events'
+import { registerDisplayRoutes, registerEventRoutes } from './routes/events'
 import { registerFriendPayRoutes } from './routes/friendPay'
 import { registerLandingRoutes } from './routes/landing'
 import { registerNotificationRoutes } from './routes/notifications'
@@ -194,6 +194,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   registerApiRoutes(app, engine, options.version)
   registerExportRoutes(app, engine)
   registerEventRoutes(app, engine)
+  registerDisplayRoutes(app, engine)
   registerNotificationRoutes(app, engine)
   registerSimulatorRoutes(app, engine)
   registerLandingRoutes(app, engine)

@@ -78,6 +78,8 @@ export function createHandlers(
     'auth.changePin': (input, principal) => s.staff.changePin(principal, input),
     'tills.register': (input) => s.staff.registerTill(input),
     'tills.list': () => ({ tills: s.staff.listTills() }),
+    'display.publish': (input, principal) => s.display.publish(displayTill(principal, input.tillId), input.state),
+    'display.get': (input, principal) => s.display.get(displayTill(principal, input.tillId)),
     'staff.list': () => ({ staff: s.staff.list() }),
     'staff.create': (input) => s.staff.create(input),
     'staff.update': (input) => s.staff.update(input),
@@ -156,4 +158,11 @@ function requireAccess(name: OperationName, principal: Principal): void {
     throw new EngineError('PIN_CHANGE_REQUIRED', 'a real wallet is live: replace the demo PIN first')
   }
   throw new EngineError('FORBIDDEN', `${name} needs the ${access} permission`, { permission: access })
+}
+
+/** The till a display call is about: the one named, else the signed-in member's. */
+function displayTill(principal: Principal, named: string | undefined): string {
+  const tillId = named ?? actorOf(principal).tillId
+  if (!tillId) throw new EngineError('VALIDATION_FAILED', 'name the till (tillId): this caller is at none')
+  return tillId
 }

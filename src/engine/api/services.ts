@@ -10,6 +10,7 @@ import type { StaffService } from '../staff/service'
 import type { ShiftService } from '../shifts/bind'
 import type { DayService } from '../days/bind'
 import type { BooksVerification } from '../ledger/verify'
+import type { DisplayBoard } from '../display/board'
 
 export type CatalogService = ReturnType<typeof createCatalogService>
 
@@ -31,4 +32,5 @@ export interface EngineServices {
   shifts: ShiftService
   days: DayService
   books: { verify(): BooksVerification }
+  display: DisplayBoard
 }

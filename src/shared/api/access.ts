@@ -9,6 +9,8 @@ export type Access = 'public' | 'signedIn' | Permission
 
 export const OPERATION_ACCESS: Record<OperationName, Access> = {
   'store.get': 'public',
+  'display.publish': 'sell',
+  'display.get': 'public',
   'products.list': 'view',
   'products.create': 'settings',
   'wallets.list': 'view',

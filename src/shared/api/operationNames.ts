@@ -61,6 +61,8 @@ export const OPERATION_NAMES = [
   'books.verify',
   'days.exportCsv',
   'shifts.exportCsv',
+  'display.publish',
+  'display.get',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

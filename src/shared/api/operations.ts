@@ -50,6 +50,7 @@ import {
   UpdateStaffInput,
 } from './staffSchemas'
 import { CashMoveInput, CloseShiftInput, ListShiftsInput, OpenShiftInput, Shift } from './shiftSchemas'
+import { DisplaySnapshot, DisplayState } from '../display'
 import { BooksVerification, BusinessDay, CsvFileSchema, DayReport, DaySettings } from './daySchemas'
 
 export { isOperationName, OPERATION_NAMES, type OperationName } from './operationNames'
@@ -69,6 +70,8 @@ export interface OperationDef {
  * The one API contract. Each operation is served over Electron IPC and over HTTP with the same
  * validation and the same coded errors. HTTP path parameters (`{id}`) are fields of the input.
  */
+const TillIdField = z.string().min(1).max(64).meta({ description: 'A till id' })
+
 export const operations = {
   'store.get': {
     summary: 'The store profile',
@@ -426,6 +429,18 @@ export const operations = {
     input: z.strictObject({ id: z.string().min(1).max(64), lang: z.enum(['zh-CN', 'en-US']).default('zh-CN') }),
     output: CsvFileSchema,
     http: { method: 'GET', path: '/api/shifts/{id}/csv' },
+  },
+  'display.publish': {
+    summary: "What the till's customer display shows now (the till's own console sends it as the sale goes)",
+    input: z.strictObject({ tillId: TillIdField.optional(), state: DisplayState }),
+    output: DisplaySnapshot,
+    http: { method: 'POST', path: '/api/display/state' },
+  },
+  'display.get': {
+    summary: "What a till's customer display shows: its last state, or idle",
+    input: z.strictObject({ tillId: TillIdField.optional() }),
+    output: DisplaySnapshot,
+    http: { method: 'GET', path: '/api/display/state' },
   },
 } as const satisfies Record<OperationName, OperationDef>
 

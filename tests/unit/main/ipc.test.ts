@@ -1,9 +1,10 @@
 import type { IpcMain } from 'electron'
 import { describe, expect, it, vi } from 'vitest'
 import { CONSOLE_ENTRY_URL } from '../../../src/main/consoleProtocol'
-import { EVENT_CHANNEL, INVOKE_CHANNEL, registerIpc, type ConsoleWindow } from '../../../src/main/ipc'
+import { DISPLAY_CHANNEL, EVENT_CHANNEL, INVOKE_CHANNEL, registerIpc, type ConsoleWindow } from '../../../src/main/ipc'
 import { EngineError } from '../../../src/shared/errors'
 import type { EngineEvent } from '../../../src/shared/api/types'
+import type { DisplaySnapshot } from '../../../src/shared/display'
 import type { Engine } from '../../../src/engine'
 
 type Handler = (event: unknown, ...args: unknown[]) => Promise<unknown>
@@ -15,6 +16,7 @@ function setup(consoleUrl = CONSOLE_ENTRY_URL) {
     removeHandler: (channel: string) => handlers.delete(channel),
   }
   const listeners = new Set<(event: EngineEvent) => void>()
+  const displayListeners = new Set<(snapshot: DisplaySnapshot) => void>()
   const engine = {
     invokeUntrusted: vi.fn(async (operation: string, input: unknown) => {
       if (operation === 'orders.get') throw new EngineError('NOT_FOUND', 'no such order')
@@ -27,6 +29,10 @@ function setup(consoleUrl = CONSOLE_ENTRY_URL) {
     subscribe: (listener: (event: EngineEvent) => void) => {
       listeners.add(listener)
       return () => listeners.delete(listener)
+    },
+    subscribeDisplay: (listener: (snapshot: DisplaySnapshot) => void) => {
+      displayListeners.add(listener)
+      return () => displayListeners.delete(listener)
     },
   }
   const consoleWindow = { isDestroyed: () => false, webContents: { id: 1, send: vi.fn() } }
@@ -46,7 +52,7 @@ function setup(consoleUrl = CONSOLE_ENTRY_URL) {
     sender: unknown = consoleWindow.webContents,
     idempotencyKey: unknown = null,
   ) => handlers.get(INVOKE_CHANNEL)!({ sender, senderFrame: frame }, operation, input, idempotencyKey)
-  return { handlers, engine, listeners, consoleWindow, closedWindow, unregister, topFrame, invoke }
+  return { handlers, engine, listeners, displayListeners, consoleWindow, closedWindow, unregister, topFrame, invoke }
 }
 
 describe('the IPC bridge to the engine', () => {
@@ -124,5 +130,15 @@ describe('the IPC bridge to the engine', () => {
     unregister()
     expect(listeners.size).toBe(0)
     expect(handlers.has(INVOKE_CHANNEL)).toBe(false)
+  })
+
+  it("forwards the tills' customer-display states to open windows (a second screen's window among them)", () => {
+    const { displayListeners, consoleWindow, closedWindow, unregister } = setup()
+    const snapshot = { tillId: 'till-1', state: { phase: 'cart' }, updatedAt: null } as unknown as DisplaySnapshot
+    for (const listener of displayListeners) listener(snapshot)
+    expect(consoleWindow.webContents.send).toHaveBeenCalledExactlyOnceWith(DISPLAY_CHANNEL, snapshot)
+    expect(closedWindow.webContents.send).not.toHaveBeenCalled()
+    unregister()
+    expect(displayListeners.size).toBe(0)
   })
 })

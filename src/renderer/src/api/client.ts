@@ -1,5 +1,6 @@
 import type { OperationInput, OperationName, OperationOutput } from '../../../shared/api/operations'
 import type { EngineEvent } from '../../../shared/api/types'
+import type { DisplaySnapshot } from '../../../shared/display'
 import { createIntentKeys } from '../lib/intentKeys'
 
 export interface CallOptions {
@@ -13,6 +14,8 @@ export interface CallOptions {
 export interface Transport {
   call(operation: OperationName, input: unknown, options?: CallOptions): Promise<unknown>
   subscribe(listener: (event: EngineEvent) => void): () => void
+  /** A till's customer-display state: the current one at once, then each change. */
+  subscribeDisplay(tillId: string, listener: (snapshot: DisplaySnapshot) => void): () => void
 }
 
 export interface ApiClient {
@@ -24,6 +27,7 @@ export interface ApiClient {
    */
   callOnce<N extends OperationName>(operation: N, input: OperationInput<N>): Promise<OperationOutput<N>>
   subscribe(listener: (event: EngineEvent) => void): () => void
+  subscribeDisplay(tillId: string, listener: (snapshot: DisplaySnapshot) => void): () => void
   /** Every call from now on acts as this staff session (null: signed out). */
   setSession(token: string | null): void
 }
@@ -39,6 +43,7 @@ export function createApiClient(transport: Transport): ApiClient {
         transport.call(operation, input, { idempotencyKey, session }),
       ) as never,
     subscribe: (listener) => transport.subscribe(listener),
+    subscribeDisplay: (tillId, listener) => transport.subscribeDisplay(tillId, listener),
     setSession: (token) => {
       session = token
     },

@@ -2,6 +2,7 @@ import { buildHttpRequest } from '../../../shared/api/operations'
 import type { EngineEvent } from '../../../shared/api/types'
 import { EngineError, isErrorData } from '../../../shared/errors'
 import type { Transport } from './client'
+import type { DisplaySnapshot } from '../../../shared/display'
 
 export interface HttpTransportOptions {
   baseUrl: string
@@ -47,26 +48,22 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     throw EngineError.fromData(isErrorData(error) ? error : { code: 'INTERNAL', message: `HTTP ${response.status}` })
   }
 
-  function subscribe(listener: (event: EngineEvent) => void): () => void {
+  /** Reads a server-sent event stream, reconnecting a second after it ends or fails. */
+  function stream(path: () => string, extraHeaders: () => Record<string, string>, onData: (data: string) => void) {
     let stopped = false
-    let lastSeq: number | null = null
     let controller: AbortController | null = null
-
     async function connect(): Promise<void> {
       while (!stopped) {
         controller = new AbortController()
         try {
-          const response = await doFetch(`${options.baseUrl}/api/events`, {
-            headers: lastSeq === null ? headers : { ...headers, 'Last-Event-ID': String(lastSeq) },
+          const response = await doFetch(options.baseUrl + path(), {
+            headers: { ...headers, ...extraHeaders() },
             signal: controller.signal,
           })
           if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`)
-          await readEventStream(response.body, (event) => {
-            lastSeq = event.seq
-            listener(event)
-          })
+          await readEventStream(response.body, onData)
         } catch {
-          // Reconnect below; the server replays what we missed from Last-Event-ID.
+          // Reconnect below (the engine's stream replays what was missed from Last-Event-ID).
         }
         if (!stopped) await new Promise((resolve) => setTimeout(resolve, 1000))
       }
@@ -78,13 +75,32 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     }
   }
 
-  return { call, subscribe }
+  function subscribe(listener: (event: EngineEvent) => void): () => void {
+    let lastSeq: number | null = null
+    return stream(
+      () => '/api/events',
+      (): Record<string, string> => (lastSeq === null ? {} : { 'Last-Event-ID': String(lastSeq) }),
+      (data) => {
+        const event = JSON.parse(data) as EngineEvent
+        lastSeq = event.seq
+        listener(event)
+      },
+    )
+  }
+
+  function subscribeDisplay(tillId: string, listener: (snapshot: DisplaySnapshot) => void): () => void {
+    const path = `/api/display/events?tillId=${encodeURIComponent(tillId)}`
+    return stream(
+      () => path,
+      () => ({}),
+      (data) => listener(JSON.parse(data) as DisplaySnapshot),
+    )
+  }
+
+  return { call, subscribe, subscribeDisplay }
 }
 
-async function readEventStream(
-  stream: ReadableStream<Uint8Array>,
-  onEvent: (event: EngineEvent) => void,
-): Promise<void> {
+async function readEventStream(stream: ReadableStream<Uint8Array>, onData: (data: string) => void): Promise<void> {
   const reader = stream.getReader()
   const decoder = new TextDecoder()
   let buffer = ''
@@ -101,7 +117,7 @@ async function readEventStream(
         .filter((line) => line.startsWith('data:'))
         .map((line) => line.slice(5).trimStart())
         .join('\n')
-      if (data) onEvent(JSON.parse(data) as EngineEvent)
+      if (data) onData(data)
     }
   }
 }

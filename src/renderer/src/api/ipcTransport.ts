@@ -1,6 +1,7 @@
 import { EngineError, isErrorData } from '../../../shared/errors'
 import type { HutongBridge } from '../../../preload/api'
 import type { Transport } from './client'
+import type { DisplaySnapshot } from '../../../shared/display'
 
 export function createIpcTransport(bridge: HutongBridge): Transport {
   return {
@@ -12,5 +13,15 @@ export function createIpcTransport(bridge: HutongBridge): Transport {
       )
     },
     subscribe: (listener) => bridge.onEvent(listener),
+    subscribeDisplay(tillId, listener) {
+      const unsubscribe = bridge.onDisplay((snapshot) => {
+        if (snapshot.tillId === tillId) listener(snapshot)
+      })
+      void bridge.invoke('display.get', { tillId }).then((result) => {
+        if (result.ok) listener(result.data as DisplaySnapshot)
+        else console.error('display state', result.error)
+      })
+      return unsubscribe
+    },
   }
 }

@@ -78,6 +78,7 @@ function guardAccess(transport: Transport, watched: readonly AccessLoss[]): Tran
       }
     },
     subscribe: (listener) => transport.subscribe(listener),
+    subscribeDisplay: (tillId, listener) => transport.subscribeDisplay(tillId, listener),
   }
 }
 
