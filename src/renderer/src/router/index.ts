@@ -17,6 +17,8 @@ declare module 'vue-router' {
     public?: boolean
     /** What the signed-in member must be allowed to do to open the screen. */
     permission?: Permission
+    /** Shown without the console's header (the customer display). */
+    bare?: boolean
   }
 }
 
@@ -60,6 +62,14 @@ export function createAppRouter(): Router {
           paper: paperParam(route.query.paper),
           refundId: stringParam(route.query.refund),
         }),
+      },
+      {
+        // The customer display (客显): a second screen or a tablet facing the customer, for the till in ?till=.
+        path: '/display',
+        name: 'display',
+        component: () => import('../views/DisplayView.vue'),
+        meta: { public: true, bare: true },
+        props: (route) => ({ tillId: stringParam(route.query.till) }),
       },
       {
         path: '/orders/:orderId?',
