@@ -8,6 +8,8 @@ const till = headlessConsole()
 const SHOTS = '/tmp/shots-d'
 mkdirSync(SHOTS, { recursive: true })
 
+type PageStorage = { localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void } }
+
 /** A display facing the customer: its own browser (a tablet, a second screen), paired by the server's link. */
 async function openDisplay(
   tillId: string,
@@ -15,7 +17,10 @@ async function openDisplay(
   locale: 'zh-CN' | 'en-US',
 ): Promise<Page> {
   const context = await till.browser.newContext({ viewport, locale })
-  await context.addInitScript((chosen) => localStorage.setItem('hutong.locale', chosen), locale)
+  await context.addInitScript(
+    (chosen) => (globalThis as unknown as PageStorage).localStorage.setItem('hutong.locale', chosen),
+    locale,
+  )
   const page = await context.newPage()
   await page.goto(`${till.app.base}/?token=${encodeURIComponent(till.app.token)}#/display?till=${tillId}`)
   await page.getByTestId('customer-display').waitFor()
@@ -50,7 +55,9 @@ describe('the customer display (客显)', () => {
   it('mirrors the till: the cart, the amount and QR code, the payment, then the welcome again', async () => {
     const storeName = (await till.app.api('GET', '/api/store')).json.name as string
     const cashier = await till.open('/', { width: 1366, height: 768 }, { as: 'cashier' })
-    const tillId = (await cashier.evaluate(() => JSON.parse(localStorage.getItem('hutong.till') ?? '{}').id)) as string
+    const tillId = (await cashier.evaluate(
+      () => JSON.parse((globalThis as unknown as PageStorage).localStorage.getItem('hutong.till') ?? '{}').id,
+    )) as string
     expect(tillId).toMatch(/^\S+$/)
 
     const display = await openDisplay(tillId, { width: 1920, height: 1080 }, 'zh-CN')

@@ -13,6 +13,8 @@ const LONG_NAME = '云南高山普洱熟茶饼三百五十七克礼盒装附赠�
   .repeat(2)
   .slice(0, 60)
 
+type PageStorage = { localStorage: { getItem(key: string): string | null } }
+
 /** Counts the print dialogs a page opens, and what the page held for the printer each time. */
 const COUNT_PRINTS = `
   window.__prints = []
@@ -41,7 +43,7 @@ async function overflowing(page: Page): Promise<string[]> {
     const found: string[] = []
     for (const el of [paper, ...Array.from(paper.querySelectorAll('*'))]) {
       const box = el.getBoundingClientRect()
-      const html = el as HTMLElement
+      const html = el as unknown as { clientWidth: number; scrollWidth: number }
       const scrolls = html.clientWidth > 0 && html.scrollWidth > html.clientWidth
       if (scrolls || box.left < edge.left - 0.5 || box.right > edge.right + 0.5)
         found.push(`${el.tagName}.${el.getAttribute('class') ?? ''}: ${(el.textContent ?? '').slice(0, 30)}`)
@@ -105,8 +107,10 @@ describe('receipts (小票)', () => {
     expect(await paper.textContent()).toContain('购物小票')
 
     await page.getByTestId('receipt-print').click()
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __prints: string[] }).__prints.length)).toBe(1)
-    const printed = await page.evaluate(() => (window as unknown as { __prints: string[] }).__prints[0])
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { __prints: string[] }).__prints.length))
+      .toBe(1)
+    const printed = await page.evaluate(() => (globalThis as unknown as { __prints: string[] }).__prints[0])
     expect(printed).toContain('茶叶蛋')
     expect(printed).toContain('已退款')
     // The page is back to the console once the dialog closes.
@@ -132,7 +136,12 @@ describe('receipts (小票)', () => {
     await panel.locator('[data-testid="paper-width"][data-paper="58"]').click()
     await panel.getByTestId('print-auto').check()
     await panel.getByTestId('print-saved').waitFor()
-    expect(JSON.parse((await page.evaluate(() => localStorage.getItem('hutong.print'))) ?? '{}')).toMatchObject({
+    expect(
+      JSON.parse(
+        (await page.evaluate(() => (globalThis as unknown as PageStorage).localStorage.getItem('hutong.print'))) ??
+          '{}',
+      ),
+    ).toMatchObject({
       paper: 58,
       autoPrint: true,
     })
@@ -147,7 +156,7 @@ describe('receipts (小票)', () => {
     await page.getByTestId('pay-button').click()
     await page.getByTestId('receipt').waitFor({ state: 'visible', timeout: 5000 })
 
-    const prints = () => page.evaluate(() => (window as unknown as { __prints: string[] }).__prints)
+    const prints = () => page.evaluate(() => (globalThis as unknown as { __prints: string[] }).__prints)
     await expect.poll(async () => (await prints()).length).toBe(1)
     const [printed] = await prints()
     expect(printed).toMatch(/^paper=58 /)
