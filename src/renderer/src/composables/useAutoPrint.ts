@@ -8,6 +8,7 @@ import { requireApi } from '../services/connection'
 import { printReceipt } from '../services/receiptPrinter'
 import { useCheckoutStore } from '../stores/checkout'
 import { useLiveEventsStore } from '../stores/liveEvents'
+import { useSessionStore } from '../stores/session'
 import { useTillStore } from '../stores/till'
 import { useReceiptContext } from './useReceiptContext'
 import { useReceiptPrinting } from './useReceiptPrinting'
@@ -20,13 +21,15 @@ export function useAutoPrint(): void {
   const checkout = useCheckoutStore()
   const liveEvents = useLiveEventsStore()
   const till = useTillStore()
+  const session = useSessionStore()
   const contextFor = useReceiptContext()
   const { reportFailure } = useReceiptPrinting()
   const { t, locale } = useI18n()
   const translate: Translate = (key, params) => t(key, params ?? {})
 
   async function printPaid(orderId: string): Promise<void> {
-    if (!loadPrintSettings().autoPrint || !till.till) return
+    // Only a console someone works at prints (not the customer display, which runs the same app unsigned).
+    if (!loadPrintSettings().autoPrint || !till.till || !session.can('view')) return
     const claimed = claimAutoPrint(loadPrintedPayments(), orderId)
     if (!claimed) return
     // Claimed before anything is awaited, so a second notice of the same payment finds it taken.
