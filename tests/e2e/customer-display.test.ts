@@ -75,7 +75,14 @@ describe('the customer display (客显)', () => {
     expect(await display.getByTestId('display-line').first().textContent()).toMatch(/茶叶蛋\s*× 2\s*¥3\.00/)
     await display.screenshot({ path: `${SHOTS}/display-1920-cart-zh.png` })
 
-    // Charged: the customer scans the same code from the display as from the till.
+    // Charged, the order waits for a wallet; the cashier steps back to the cart, and so does the display.
+    await cashier.getByTestId('charge-button').click()
+    await expect.poll(() => phase(display)).toBe('choosing')
+    await cashier.locator('[data-testid="wallet-option"][data-wallet="wechat"]').waitFor()
+    await cashier.keyboard.press('Escape')
+    await expect.poll(() => phase(display)).toBe('cart')
+
+    // Charged again: the customer scans the same code from the display as from the till.
     await cashier.getByTestId('charge-button').click()
     await cashier.locator('[data-testid="wallet-option"][data-wallet="wechat"]').click()
     await cashier.getByTestId('pay-button').click()

@@ -1,5 +1,6 @@
 import { computed, onBeforeUnmount, watch } from 'vue'
 import { useI18n } from 'vue-i18n'
+import { useRoute } from 'vue-router'
 import type { WalletId } from '../../../shared/wallets'
 import type { DisplayState } from '../../../shared/display'
 import { displayStateOf } from '../lib/displayFeed'
@@ -22,6 +23,17 @@ export function useCustomerDisplayFeed(): void {
   const friendPay = useFriendPayStore()
   const session = useSessionStore()
   const { t } = useI18n()
+  const route = useRoute()
+
+  /**
+   * The order being paid, while the till shows it (checkout, the paid screen): back at the cashier screen the
+   * customer sees the cart again as it changes, not an order the cashier has stepped away from.
+   */
+  const orderOnScreen = computed(() => {
+    const order = checkout.order
+    const onScreen = route.name === 'checkout' || route.name === 'receipt'
+    return order && onScreen && route.params.orderId === order.id ? order : null
+  })
 
   const codeLabel = (wallet: WalletId | null, installments: number | null): string => {
     const name = wallet ? t(`wallets.${wallet}`) : t('display.anyWallet')
@@ -33,10 +45,10 @@ export function useCustomerDisplayFeed(): void {
       cartLines: cart.lines,
       keyedAmounts: cart.keyedAmounts,
       cartTotalFen: cart.totalFen,
-      order: checkout.order,
+      order: orderOnScreen.value,
       panels: checkout.panels,
       options: checkout.options,
-      friendRequest: checkout.orderId ? friendPay.forOrder(checkout.orderId) : null,
+      friendRequest: orderOnScreen.value ? friendPay.forOrder(orderOnScreen.value.id) : null,
       keyedName: t('receipt.keyedAmount'),
       codeLabel,
     }),
