@@ -168,3 +168,31 @@ describe('receipts (小票)', () => {
     await context.close()
   })
 })
+
+describe('the shift handover on receipt paper', () => {
+  it('prints the closed shift’s drawer, payment methods and orders at the receipt width', async () => {
+    const context = await till.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+    await context.addInitScript(COUNT_PRINTS)
+    const page = await context.newPage()
+    const { openSignedIn } = await import('../support/console')
+    await openSignedIn(page, till.app, '/')
+    const tillId = (await page.evaluate(
+      () => JSON.parse((globalThis as unknown as PageStorage).localStorage.getItem('hutong.till') ?? '{}').id,
+    )) as string
+    const opened = await till.app.api('POST', '/api/shifts', { openingFloatFen: 20_000, tillId })
+    expect(opened.status).toBe(201)
+    const closed = await till.app.api('POST', `/api/shifts/${opened.json.id}/close`, { countedCashFen: 20_000 })
+    expect(closed.status).toBe(200)
+
+    await page.goto(`${till.app.base}/#/shift/${opened.json.id}`)
+    await page.getByTestId('shift-print-receipt').click()
+    const prints = () => page.evaluate(() => (globalThis as unknown as { __prints: string[] }).__prints)
+    await expect.poll(async () => (await prints()).length).toBe(1)
+    const [printed] = await prints()
+    expect(printed).toMatch(/^paper=80 /)
+    expect(printed).toContain('交班报告')
+    expect(printed).toContain('备用金¥200.00')
+    expect(printed).toContain('实点现金¥200.00')
+    await context.close()
+  })
+})

@@ -3,13 +3,16 @@ import { ref, type Ref } from 'vue'
 import { useI18n } from 'vue-i18n'
 import type { Translate } from '../lib/receiptHtml'
 import type { PaperWidth, Receipt } from '../lib/receiptModel'
-import { PrintFailedError, printReceipt } from '../services/receiptPrinter'
+import { loadPrintSettings } from '../services/printSettingsStorage'
+import { PrintFailedError, printOnPaper, printReceipt } from '../services/receiptPrinter'
 import { useErrorToast } from './useErrorToast'
 
 /** Prints receipts from a screen, in the cashier's language, and says in words when the printer refuses. */
 export function useReceiptPrinting(): {
   printing: Ref<boolean>
   print: (receipt: Receipt, paper?: PaperWidth) => Promise<void>
+  /** Any paper-wide fragment (a shift handover), built for the paper in the settings. */
+  printFragment: (build: (paper: PaperWidth) => string, title: string) => Promise<void>
   reportFailure: (error: unknown) => void
 } {
   const { t, locale } = useI18n()
@@ -23,11 +26,20 @@ export function useReceiptPrinting(): {
     else showError(error)
   }
 
-  async function print(receipt: Receipt, paper?: PaperWidth): Promise<void> {
+  function print(receipt: Receipt, paper?: PaperWidth): Promise<void> {
+    return run(() => printReceipt(receipt, { t: translate, locale: locale.value }, paper))
+  }
+
+  function printFragment(build: (paper: PaperWidth) => string, title: string): Promise<void> {
+    const paper = loadPrintSettings().paper
+    return run(() => printOnPaper(build(paper), title, paper, locale.value))
+  }
+
+  async function run(task: () => Promise<void>): Promise<void> {
     if (printing.value) return
     printing.value = true
     try {
-      await printReceipt(receipt, { t: translate, locale: locale.value }, paper)
+      await task()
       // A browser's own dialog says what happened; the desktop app prints without one.
       if (window.hutongPrint) ElMessage({ type: 'success', message: t('receiptPrint.sent'), grouping: true })
     } catch (error) {
@@ -37,5 +49,5 @@ export function useReceiptPrinting(): {
     }
   }
 
-  return { printing, print, reportFailure }
+  return { printing, print, printFragment, reportFailure }
 }

@@ -42,7 +42,7 @@ overflow-wrap:anywhere;word-break:break-word;font-variant-numeric:tabular-nums}
 .hcr-qr svg{display:block}
 `
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -52,15 +52,15 @@ function escapeHtml(text: string): string {
 }
 
 /** A label on the left and a value on the right (moved under the label when both do not fit). */
-function row(label: string, value: string, className = ''): string {
+export function row(label: string, value: string, className = ''): string {
   return `<div class="hcr-row ${className}"><span>${escapeHtml(label)}</span><span class="hcr-amt">${escapeHtml(value)}</span></div>`
 }
 
-function para(text: string, className = ''): string {
+export function para(text: string, className = ''): string {
   return `<p class="${className}">${escapeHtml(text)}</p>`
 }
 
-const RULE = '<hr class="hcr-rule">'
+export const RULE = '<hr class="hcr-rule">'
 
 function modeMark(mode: ProviderMode | null, t: Translate): string {
   return mode && mode !== 'production'
@@ -192,10 +192,19 @@ export function receiptHtml(receipt: Receipt, options: RenderOptions): string {
 
 /** A whole page holding the receipt, sized to the paper, for a printer or a print preview. */
 export function receiptDocument(receipt: Receipt, options: RenderOptions): string {
+  return paperDocument(receiptHtml(receipt, options), receipt.number, options)
+}
+
+/** A whole page for any paper-wide fragment (a receipt, a shift handover), sized to the paper. */
+export function paperDocument(
+  fragment: string,
+  title: string,
+  options: Pick<RenderOptions, 'paper' | 'locale'>,
+): string {
   return (
     `<!doctype html><html lang="${escapeHtml(options.locale)}"><head><meta charset="utf-8">` +
-    `<title>${escapeHtml(receipt.number)}</title><style>${pageCss(options.paper)}${RECEIPT_CSS}</style></head>` +
-    `<body style="margin:0">${receiptHtml(receipt, options)}</body></html>`
+    `<title>${escapeHtml(title)}</title><style>${pageCss(options.paper)}${RECEIPT_CSS}</style></head>` +
+    `<body style="margin:0">${fragment}</body></html>`
   )
 }
 

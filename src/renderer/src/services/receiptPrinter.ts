@@ -1,4 +1,4 @@
-import { pageCss, RECEIPT_CSS, receiptDocument, receiptHtml, type RenderOptions } from '../lib/receiptHtml'
+import { pageCss, paperDocument, RECEIPT_CSS, receiptHtml, type RenderOptions } from '../lib/receiptHtml'
 import type { PaperWidth, Receipt } from '../lib/receiptModel'
 import { loadPrintSettings } from './printSettingsStorage'
 
@@ -47,25 +47,28 @@ function printInBrowser(fragment: string, paper: PaperWidth): void {
 }
 
 /**
- * Prints a receipt on this device's receipt printer: through the desktop app (silently, on the chosen printer)
- * or the browser's print dialog. `paper` overrides the width in the settings for this one print.
+ * Prints a paper-wide fragment (a receipt, a shift handover) on this device's receipt printer: through the desktop
+ * app (silently, on the chosen printer) or the browser's print dialog.
  */
-export async function printReceipt(
-  receipt: Receipt,
-  options: Omit<RenderOptions, 'paper'>,
-  paper: PaperWidth = loadPrintSettings().paper,
-): Promise<void> {
+export async function printOnPaper(fragment: string, title: string, paper: PaperWidth, locale: string): Promise<void> {
   const settings = loadPrintSettings()
-  const render = { ...options, paper }
-  const fragment = receiptHtml(receipt, render)
   const bridge = window.hutongPrint
   if (!bridge) return printInBrowser(fragment, paper)
   const outcome = await bridge.print({
-    html: receiptDocument(receipt, render),
+    html: paperDocument(fragment, title, { paper, locale }),
     widthMm: paper,
     heightMm: measureHeightMm(fragment),
     deviceName: settings.printer,
     silent: settings.silent,
   })
   if (!outcome.ok) throw new PrintFailedError(outcome.reason)
+}
+
+/** Prints a receipt; `paper` overrides the width in the settings for this one print. */
+export function printReceipt(
+  receipt: Receipt,
+  options: Omit<RenderOptions, 'paper'>,
+  paper: PaperWidth = loadPrintSettings().paper,
+): Promise<void> {
+  return printOnPaper(receiptHtml(receipt, { ...options, paper }), receipt.number, paper, options.locale)
 }
