@@ -3,7 +3,9 @@ import { createI18n } from 'vue-i18n'
 import zhCN from '../../../src/renderer/src/locales/zh-CN.json'
 import type { Translate } from '../../../src/renderer/src/lib/receiptHtml'
 import { shiftReceiptHtml } from '../../../src/renderer/src/lib/shiftReceipt'
-import type { Shift } from '../../../src/renderer/src/stores/shift'
+import type { OperationOutput } from '../../../src/shared/api/operations'
+
+type Shift = OperationOutput<'shifts.get'>
 
 const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zhCN } })
 const t = ((key: string, params?: Record<string, unknown>) => i18n.global.t(key, params ?? {})) as Translate
