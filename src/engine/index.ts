@@ -1,4 +1,6 @@
 import { join } from 'node:path'
+import { createDeviceService } from './devices/service'
+import type { Device } from '../shared/api/types'
 import { createDisplayBoard, type DisplayListener } from './display/board'
 import type { Database } from 'better-sqlite3'
 import type { EngineEvent } from '../shared/api/types'
@@ -112,6 +114,8 @@ export interface Engine {
   subscribe(listener: (event: EngineEvent) => void): () => void
   /** What the tills' customer displays should show, as each till publishes it (not part of the event log). */
   subscribeDisplay(listener: DisplayListener): () => void
+  /** The paired till or display a presented credential belongs to (null: unknown or revoked). */
+  deviceOfToken(token: string): Device | null
   /** The integrator API token, kept as a hash: made on first start, replaced on request. */
   readonly apiTokens: ApiTokens
   setPublicBaseUrl(url: string): void
@@ -212,6 +216,7 @@ export function createEngine(options: EngineOptions): Engine {
     }),
     subscribe: (listener) => events.subscribe(listener),
     subscribeDisplay: (listener) => services.display.subscribe(listener),
+    deviceOfToken: (token) => services.devices.verify(token),
     apiTokens: createApiTokens(db, events),
     setPublicBaseUrl: (url) => {
       baseUrl = url.replace(/\/+$/, '')
@@ -382,7 +387,8 @@ function createServices(options: EngineOptions, parts: ServiceParts) {
   const shifts = createShiftService({ db, clock, events, newId, staff })
   const days = createDayService({ db, clock, events })
   const display = createDisplayBoard(clock, (error) => log.error({ ...errorFields(error) }, 'display listener failed'))
-  return { payments, aggregate, friendPay, orders, catalog, optionsFor, staff, shifts, days, display }
+  const devices = createDeviceService({ db, clock, events, newId })
+  return { payments, aggregate, friendPay, orders, catalog, optionsFor, staff, shifts, days, display, devices }
 }
 
 /** The API operations, served by both transports through one invoker. */
@@ -417,6 +423,7 @@ function createOperations(
       shifts: services.shifts,
       days: services.days,
       display: services.display,
+      devices: services.devices,
       books: { verify: () => verifyBooks(parts.db) },
     }),
     parts.log,

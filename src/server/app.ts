@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import type { Device } from '../shared/api/types'
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import fastifyStatic from '@fastify/static'
@@ -35,7 +36,14 @@ export interface BuildServerOptions {
 
 const BODY_LIMIT = 64 * 1024
 /** Routes under /api that need no bearer token: health, the API description, wallet notifications (signed). */
-const PUBLIC_API_ROUTES = new Set(['/api/health', '/api/openapi.json', '/api/notify/:provider'])
+const PUBLIC_API_ROUTES = new Set(['/api/health', '/api/openapi.json', '/api/notify/:provider', '/api/pairing/redeem'])
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The paired till or display whose own credential came with the request; null for the integrator token. */
+    device: Device | null
+  }
+}
 
 const FASTIFY_ERRORS: Record<string, EngineError> = {
   FST_ERR_CTP_INVALID_JSON_BODY: new EngineError('MALFORMED_JSON', 'the request body is not valid JSON'),
@@ -134,9 +142,13 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   const { apiToken } = options
   const tokenMatches =
     typeof apiToken === 'string' ? (token: string) => secretsEqual(token, apiToken) : apiToken.matches
+  /** The integrator token, or a paired device's own credential (remembered on the request). */
   const hasValidToken = (request: FastifyRequest): boolean => {
     const token = bearerToken(request.headers.authorization)
-    return token !== null && tokenMatches(token)
+    if (token === null) return false
+    if (tokenMatches(token)) return true
+    request.device = engine.deviceOfToken(token)
+    return request.device !== null
   }
   const payCodeAllowed = await registerRateLimits(app, hasValidToken, {
     ...DEFAULT_RATE_LIMITS,
@@ -145,6 +157,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   // No answer leaves before what its request wrote is on disk (the engine group-commits; see its event log).
   const durabilityMarks = new WeakMap<FastifyRequest, number>()
 
+  app.decorateRequest('device', null)
   app.addHook('onRequest', async (request, reply) => {
     durabilityMarks.set(request, engine.events.mark())
     if (hostHeaderCount(request.raw.rawHeaders) > 1) {

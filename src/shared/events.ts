@@ -94,6 +94,8 @@ export const EVENT_DATA = {
     suppressed: z.number().int().optional(),
   }),
   'credentials.changed': z.object({ wallet: Wallet, mode: z.enum(['sandbox', 'production']) }),
+  'device.paired': z.object({ deviceId: z.string(), kind: z.enum(['till', 'display']), tillId: z.string() }),
+  'device.revoked': z.object({ deviceId: z.string() }),
 } as const
 
 export type EventType = keyof typeof EVENT_DATA

@@ -153,6 +153,15 @@ describe("the friend's page", () => {
     expect(statuses.slice(0, 9).every((st) => st === 404)).toBe(true)
     expect(statuses.at(-1)).toBe(429)
   })
+
+  it('keeps a wrong pay code in its box, escaped, beside the error', async () => {
+    s = await testServer()
+    const wrong = await friend('/f/code', { method: 'POST', form: { code: 'ZZZZ-ZZZ"><b>' } })
+    expect(wrong.status).toBe(404)
+    expect(wrong.html).toContain('口令无效，请检查后重新输入')
+    expect(wrong.html).toContain('value="ZZZZ-ZZZ&quot;&gt;&lt;b&gt;"')
+    expect(wrong.html).not.toContain('<b>')
+  })
 })
 
 describe('verification modes', () => {
@@ -172,23 +181,28 @@ describe('verification modes', () => {
     const after = await friend(linkPath(request))
     expect(after.html).toContain('付款成功')
     expect(after.html).toContain('微信支付')
+    // The clock stands at 02:00 UTC: 10:00 in Beijing.
+    expect(after.html).toMatch(/付款时间（北京时间）<\/span><span data-testid="friend-paid-at">2026\/11\/21 10:00:00</)
   })
 
-  it('name-initial: the masked name hides the answer; a wrong answer counts, the right one lets the friend pay', async () => {
+  it('name-initial: no part of the name shows until answered; a wrong answer counts, the right one lets the friend pay', async () => {
     s = await testServer()
     const o = await newOrder()
     const request = (await ask(o.id, { requesterName: '李明', mode: 'name-initial' })).json as FriendPayRequest
-    expect(request.requesterMasked).toBe('*明')
+    expect(request.requesterMasked).toBe('李*')
     const page = await friend(linkPath(request))
-    expect(page.html).toContain('*明')
+    expect(page.html).toContain('有人请你帮忙付款')
+    expect(page.html).not.toContain('李')
     expect(page.html).not.toContain('data-wallet=')
     // Paying without passing verification is refused.
     expect((await friend(`${linkPath(request)}/pay`, { method: 'POST', form: { wallet: 'wechat' } })).status).toBe(403)
     const wrong = await friend(`${linkPath(request)}/verify`, { method: 'POST', form: { answer: '王' } })
     expect(wrong.status).toBe(403)
     expect(wrong.html).toContain('还可尝试 4 次')
+    expect(wrong.html).toContain('value="王"')
     const right = await friend(`${linkPath(request)}/verify`, { method: 'POST', form: { answer: ' 李 ' } })
     expect(right.status).toBe(200)
+    expect(right.html).toContain('李* 请你帮忙付款')
     const proof = proofIn(right.html)!
     expect(proof).toBeTruthy()
     const chosen = await friend(`${linkPath(request)}/pay`, { method: 'POST', form: { wallet: 'alipay', proof } })
@@ -228,9 +242,10 @@ describe('verification modes', () => {
     const request = (await ask(o.id, { requesterName: '王小明', mode: 'designated', payerPhone: '13800138000' }))
       .json as FriendPayRequest
     expect(request.payerPhoneMasked).toBe('138****8000')
-    expect(
-      (await friend(`${linkPath(request)}/verify`, { method: 'POST', form: { answer: '13900139000' } })).status,
-    ).toBe(403)
+    const wrong = await friend(`${linkPath(request)}/verify`, { method: 'POST', form: { answer: '13900139000' } })
+    expect(wrong.status).toBe(403)
+    expect(wrong.html).toContain('手机号不正确，还可尝试 4 次')
+    expect(wrong.html).not.toContain('答案不正确')
     const right = await friend(`${linkPath(request)}/verify`, { method: 'POST', form: { answer: '+86 138 0013 8000' } })
     expect(right.status).toBe(200)
     expect(proofIn(right.html)).toBeTruthy()

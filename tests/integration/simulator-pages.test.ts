@@ -113,6 +113,73 @@ describe('simulator wallet pages', () => {
   })
 })
 
+/** The text of one row of the Huabei plan: its label and value, tags dropped. */
+function planRow(html: string, testId: string): string | undefined {
+  const row = new RegExp(`<li data-testid="${testId}">(.*?)</li>`).exec(html)?.[1]
+  return row
+    ?.replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+async function huabeiQr(amountFen: number, installments: 3 | 6 | 12) {
+  const order = await s.api('POST', '/api/orders', { amountFen, description: '电饭煲' })
+  const payment = await s.api('POST', `/api/orders/${order.json.id}/payments`, { wallet: 'huabei', installments })
+  expect(payment.status).toBe(201)
+  return payment.json.qrContent as string
+}
+
+describe('Huabei installments on the wallet page', () => {
+  it('customer bears the fee: periods, what each period costs, the customer’s own fee and the total repaid', async () => {
+    s = await testServer()
+    // ¥123.45 in 6 at 4.5%: the fee is ¥5.56; the first period carries the fen that do not split evenly.
+    const url = await huabeiQr(12_345, 6)
+    const zh = (await page(url, { 'User-Agent': ALIPAY_UA })).html
+    expect(zh).toContain('¥123.45')
+    expect(zh).toContain('花呗分 6 期')
+    expect(planRow(zh, 'sim-plan-period')).toBe('每期应还 首期 ¥21.56，其余每期 ¥21.49')
+    expect(planRow(zh, 'sim-plan-customer-fee')).toBe('你承担的分期手续费 ¥5.56（费率 4.5%）')
+    expect(planRow(zh, 'sim-plan-merchant-fee')).toBeUndefined()
+    expect(planRow(zh, 'sim-plan-total')).toBe('共需还款 ¥129.01')
+
+    const en = (await page(url, { 'User-Agent': ALIPAY_UA, 'Accept-Language': 'en-US' })).html
+    expect(planRow(en, 'sim-plan-period')).toBe('Each installment First ¥21.56, then ¥21.49 each')
+    expect(planRow(en, 'sim-plan-customer-fee')).toBe('Your installment fee ¥5.56 (4.5% rate)')
+    expect(planRow(en, 'sim-plan-total')).toBe('You repay in total ¥129.01')
+  })
+
+  it('merchant bears the fee: interest-free for the customer, the merchant’s fee named apart; shown again once paid', async () => {
+    s = await testServer()
+    const { wallets } = (await s.api('GET', '/api/wallets')).json as {
+      wallets: { wallet: string; huabei: Record<string, unknown> | null }[]
+    }
+    const huabei = wallets.find((w) => w.wallet === 'huabei')!
+    const updated = await s.api('POST', '/api/wallets/huabei', {
+      ...huabei,
+      huabei: { ...huabei.huabei, feeBearer: 'merchant' },
+    })
+    expect(updated.status).toBe(200)
+    const url = await huabeiQr(30_000, 12)
+    const html = (await page(url, { 'User-Agent': ALIPAY_UA })).html
+    expect(html).toContain('花呗分 12 期')
+    expect(planRow(html, 'sim-plan-period')).toBe('每期应还 ¥25.00')
+    expect(planRow(html, 'sim-plan-customer-fee')).toBe('你承担的分期手续费 ¥0.00（免息）')
+    expect(planRow(html, 'sim-plan-merchant-fee')).toBe('商户承担的分期手续费 ¥22.50（你无需支付）')
+    expect(planRow(html, 'sim-plan-total')).toBe('共需还款 ¥300.00')
+
+    const paid = await fetch(`${url}/confirm`, { method: 'POST', headers: { 'User-Agent': ALIPAY_UA } })
+    const after = await paid.text()
+    expect(after).toContain('支付成功')
+    expect(planRow(after, 'sim-plan-period')).toBe('每期应还 ¥25.00')
+  })
+
+  it('a wallet without installments shows no plan', async () => {
+    s = await testServer()
+    const { url } = await qrFor('alipay')
+    expect((await page(url, { 'User-Agent': ALIPAY_UA })).html).not.toContain('sim-plan')
+  })
+})
+
 describe('errors on phone pages', () => {
   it('an oversized form on a phone page gets a page in words, not JSON', async () => {
     s = await testServer()

@@ -11,6 +11,7 @@ import type { ShiftService } from '../shifts/bind'
 import type { DayService } from '../days/bind'
 import type { BooksVerification } from '../ledger/verify'
 import type { DisplayBoard } from '../display/board'
+import type { DeviceService } from '../devices/service'
 
 export type CatalogService = ReturnType<typeof createCatalogService>
 
@@ -33,4 +34,5 @@ export interface EngineServices {
   days: DayService
   books: { verify(): BooksVerification }
   display: DisplayBoard
+  devices: DeviceService
 }

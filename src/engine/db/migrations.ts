@@ -363,7 +363,46 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('CREATE UNIQUE INDEX orders_by_day_number ON orders (business_day, day_number)')
     },
   },
+  {
+    version: 15,
+    name: 'paired devices and one-time pairing codes',
+    up: (db) => db.exec(DEVICES_SCHEMA),
+  },
 ]
+
+/**
+ * A second till or a customer display pairs with a one-time code shown on a signed-in console and receives its own
+ * credential (kept as a SHA-256 hash), which the owner can revoke; failed redemptions are counted to stop guessing.
+ */
+const DEVICES_SCHEMA = `
+        CREATE TABLE devices (
+          id TEXT PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('till', 'display')),
+          name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 30),
+          till_id TEXT NOT NULL REFERENCES tills (id),
+          token_hash TEXT NOT NULL UNIQUE,
+          paired_at INTEGER NOT NULL,
+          paired_by TEXT,
+          last_seen_at INTEGER,
+          revoked_at INTEGER,
+          revoked_by TEXT
+        );
+
+        CREATE TABLE pairing_codes (
+          code TEXT PRIMARY KEY CHECK (length(code) = 6),
+          kind TEXT NOT NULL CHECK (kind IN ('till', 'display')),
+          name TEXT NOT NULL,
+          till_id TEXT REFERENCES tills (id),
+          created_by TEXT,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL,
+          used_at INTEGER,
+          device_id TEXT REFERENCES devices (id)
+        );
+
+        CREATE TABLE pairing_failures (at INTEGER NOT NULL);
+        CREATE INDEX pairing_failures_by_time ON pairing_failures (at);
+`
 
 /**
  * Shifts (one open per till) and the drawer's cash movements; the journal (transactions of signed entries, debit

@@ -1,15 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { maskPersonName } from '../../shared/friendPay'
 
 /** Crockford base32: no I, L, O, U — nothing to misread when the code is typed from a chat. */
 const PAY_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 
-/** 王小明 → 王** (or *小明 when the friend must supply the first character). */
-export function maskName(name: string, hideFirst: boolean): string {
-  const chars = [...name]
-  if (hideFirst) return `*${chars.slice(1).join('') || ''}`
-  // Spaces stay, so a Latin name keeps its shape: Wang Xiaoming → W*** X*******.
-  const masked = chars.map((c, i) => (i === 0 || c === ' ' ? c : chars[i - 1] === ' ' ? c : '*')).join('')
-  return chars.length === 1 ? `${chars[0]}*` : masked
+/** What anyone but the merchant sees of the requester's name (the one rule, shared with the console). */
+export function maskName(name: string): string {
+  return maskPersonName(name)
 }
 
 export function maskPhone(phone: string): string {

@@ -41,7 +41,7 @@ function pageOf(ctx: FriendPayContext, row: FriendPayRow): FriendPage {
     request: row,
     order,
     lines: getOrderLines(ctx.db, order.id).map((l) => ({ name: l.name, quantity: l.quantity, amountFen: l.amountFen })),
-    requesterMasked: maskName(row.requester_name, row.mode === 'name-initial'),
+    requesterMasked: maskName(row.requester_name),
     wallets: eligibleWallets(ctx, order),
   }
 }

@@ -30,7 +30,7 @@ export async function view(ctx: FriendPayContext, row: FriendPayRow): Promise<Fr
     status: row.status,
     mode: row.mode,
     requesterName: row.requester_name,
-    requesterMasked: maskName(row.requester_name, row.mode === 'name-initial'),
+    requesterMasked: maskName(row.requester_name),
     payerPhoneMasked: row.payer_phone ? maskPhone(row.payer_phone) : null,
     message: row.message,
     amountFen: row.amount_fen,

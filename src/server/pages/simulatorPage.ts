@@ -1,3 +1,4 @@
+import type { InstallmentPlan } from '../../shared/installments'
 import { formatFen } from '../../shared/money'
 import type { WalletId } from '../../shared/wallets'
 import { escapeHtml, pageShell, type PageLocale } from './html'
@@ -6,6 +7,18 @@ import { WALLET_BRAND_CSS, WALLET_NAMES, walletLogo } from './wallets'
 const TEXT = {
   'zh-CN': {
     simulatorBanner: '模拟钱包 · 演示用，不会真实扣款',
+    plan: {
+      title: (n: number) => `花呗分 ${n} 期`,
+      perPeriod: '每期应还',
+      firstThen: (first: string, later: string) => `首期 ${first}，其余每期 ${later}`,
+      yourFee: '你承担的分期手续费',
+      rate: (rate: string) => `费率 ${rate}`,
+      interestFree: '免息',
+      merchantFee: '商户承担的分期手续费',
+      youPayNone: '你无需支付',
+      total: '共需还款',
+      note: (value: string, note: string) => `${value}（${note}）`,
+    },
     walletName: WALLET_NAMES['zh-CN'],
     payTo: '付款给',
     confirm: '确认支付',
@@ -39,6 +52,18 @@ const TEXT = {
   },
   'en-US': {
     simulatorBanner: 'Simulator wallet · demo only, no real money moves',
+    plan: {
+      title: (n: number) => `Huabei in ${n} installments`,
+      perPeriod: 'Each installment',
+      firstThen: (first: string, later: string) => `First ${first}, then ${later} each`,
+      yourFee: 'Your installment fee',
+      rate: (rate: string) => `${rate} rate`,
+      interestFree: 'interest-free',
+      merchantFee: 'Installment fee paid by the merchant',
+      youPayNone: 'you pay none of it',
+      total: 'You repay in total',
+      note: (value: string, note: string) => `${value} (${note})`,
+    },
     walletName: WALLET_NAMES['en-US'],
     payTo: 'Pay to',
     confirm: 'Confirm payment',
@@ -73,8 +98,23 @@ const TEXT = {
 } as const
 
 export type SimulatorPageState =
-  | { kind: 'confirm'; token: string; wallet: WalletId; amountFen: number; merchant: string; description: string }
-  | { kind: 'result'; wallet: WalletId; amountFen: number; result: 'paid' | 'declined' | 'cancelled' | 'closed' }
+  | {
+      kind: 'confirm'
+      token: string
+      wallet: WalletId
+      amountFen: number
+      merchant: string
+      description: string
+      /** Huabei: the installment plan the customer is agreeing to. */
+      plan?: InstallmentPlan | null
+    }
+  | {
+      kind: 'result'
+      wallet: WalletId
+      amountFen: number
+      result: 'paid' | 'declined' | 'cancelled' | 'closed'
+      plan?: InstallmentPlan | null
+    }
   | { kind: 'wrong_app'; wallet: WalletId }
   | { kind: 'not_found' }
 
@@ -86,13 +126,50 @@ function header(locale: PageLocale, wallet: WalletId): string {
 <p class="sim-banner">${escapeHtml(t.simulatorBanner)}</p>`
 }
 
-function message(icon: 'ok' | 'fail' | 'info', title: string, hint: string, amountFen?: number): string {
+function message(icon: 'ok' | 'fail' | 'info', title: string, hint: string, amountFen?: number, extra = ''): string {
   return `<section class="card message ${icon}">
 <div class="message-icon" aria-hidden="true"></div>
 <h1 data-testid="sim-message">${escapeHtml(title)}</h1>
 ${amountFen !== undefined ? `<p class="amount">${escapeHtml(formatFen(amountFen))}</p>` : ''}
-<p class="hint">${escapeHtml(hint)}</p>
+<p class="hint">${escapeHtml(hint)}</p>${extra}
 </section>`
+}
+
+/** 450 basis points → 4.5%. */
+function formatRate(rateBp: number): string {
+  return `${(rateBp / 100).toFixed(2).replace(/\.?0+$/, '')}%`
+}
+
+function planRow(testId: string, label: string, value: string): string {
+  return `<li data-testid="${testId}"><span>${escapeHtml(label)}</span><span>${escapeHtml(value)}</span></li>`
+}
+
+/**
+ * What a Huabei customer agrees to: the number of periods, what each costs, the fee they bear themselves
+ * (named apart from any fee the merchant bears for them) and what they repay in all.
+ */
+function installmentPlan(plan: InstallmentPlan | null | undefined, locale: PageLocale): string {
+  if (!plan) return ''
+  const t = TEXT[locale].plan
+  const first = formatFen(plan.firstPeriodFen)
+  const later = formatFen(plan.laterPeriodFen)
+  const yourFeeFen = plan.feeBearer === 'customer' ? plan.feeFen : 0
+  const yourFee =
+    yourFeeFen > 0
+      ? t.note(formatFen(yourFeeFen), t.rate(formatRate(plan.feeRateBp)))
+      : t.note(formatFen(0), t.interestFree)
+  const rows = [
+    planRow('sim-plan-period', t.perPeriod, first === later ? later : t.firstThen(first, later)),
+    planRow('sim-plan-customer-fee', t.yourFee, yourFee),
+    plan.merchantFeeFen > 0
+      ? planRow('sim-plan-merchant-fee', t.merchantFee, t.note(formatFen(plan.merchantFeeFen), t.youPayNone))
+      : '',
+    planRow('sim-plan-total', t.total, formatFen(plan.customerTotalFen)),
+  ]
+  return `<div class="plan" data-testid="sim-plan" data-periods="${plan.periods}">
+<h2>${escapeHtml(t.title(plan.periods))}</h2>
+<ul class="items">${rows.join('')}</ul>
+</div>`
 }
 
 export function renderSimulatorPage(state: SimulatorPageState, locale: PageLocale): string {
@@ -127,7 +204,13 @@ export function renderSimulatorPage(state: SimulatorPageState, locale: PageLocal
       locale,
       title,
       bodyClass,
-      body: `${header(locale, state.wallet)}<main>${message(icon, title, hint, state.amountFen)}</main>`,
+      body: `${header(locale, state.wallet)}<main>${message(
+        icon,
+        title,
+        hint,
+        state.amountFen,
+        installmentPlan(state.plan, locale),
+      )}</main>`,
     })
   }
   const action = `/sim/pay/${encodeURIComponent(state.token)}`
@@ -141,6 +224,7 @@ export function renderSimulatorPage(state: SimulatorPageState, locale: PageLocal
 <p class="payee">${escapeHtml(t.payTo)} <strong>${escapeHtml(state.merchant)}</strong></p>
 <p class="amount" data-testid="sim-amount">${escapeHtml(formatFen(state.amountFen))}</p>
 <p class="description">${escapeHtml(state.description)}</p>
+${installmentPlan(state.plan, locale)}
 </section>
 <form method="post" action="${action}/confirm${langQuery}">
 <button type="submit" class="confirm">${escapeHtml(t.confirm)}</button>
@@ -165,20 +249,25 @@ main{max-width:480px;margin:0 auto;padding:18px}
 .card{background:#fff;border-radius:12px;padding:28px 20px;text-align:center;box-shadow:0 1px 2px rgba(0,0,0,.04)}
 .payee{margin:0;color:#666;font-size:15px}
 .amount{margin:14px 0 6px;font-size:40px;font-weight:700;letter-spacing:.5px}
-.description{margin:0;color:#999;font-size:14px}
+.description{margin:0;color:#666;font-size:14px}
 form{margin-top:16px}
 button{width:100%;border:0;border-radius:10px;padding:15px;font-size:17px;font-weight:600;cursor:pointer}
 .confirm{color:#fff}
 .confirm{background:var(--brand)}
 .cancel{background:transparent;color:#576b95;font-weight:400;padding:10px}
 .message h1{font-size:22px;margin:14px 0 4px}
-.message .hint{color:#888;font-size:14px;margin:8px 0 0}
+.message .hint{color:#666;font-size:14px;margin:8px 0 0}
 .message-icon{width:64px;height:64px;border-radius:50%;margin:0 auto;position:relative}
 .ok .message-icon{background:var(--brand)}
 .store-header{background:linear-gradient(90deg,#ff7a00,#ff5000);color:#fff;padding:16px 18px;font-size:18px;font-weight:600}
 .items{list-style:none;margin:14px 0 0;padding:12px 0 0;border-top:1px dashed #e5e5e5;text-align:left;font-size:14px;color:#555}
 .items li{display:flex;justify-content:space-between;padding:3px 0}
 .choose{margin-top:16px;display:grid;gap:10px}
+.plan{margin-top:16px}
+.plan h2{margin:0;font-size:16px;font-weight:600;color:#191919}
+.plan .items{margin-top:10px;color:#333;font-size:15px}
+.plan .items li{gap:12px;padding:5px 0}
+.plan .items li span:last-child{font-weight:600;text-align:right;font-variant-numeric:tabular-nums}
 .choose h2{font-size:15px;color:#666;font-weight:400;margin:0 0 2px}
 .wallet-button{display:flex;align-items:center;gap:12px;background:#fff;color:#191919;border:1px solid #eee;border-radius:12px;padding:14px 16px;font-size:17px;font-weight:500;text-align:left}
 .wallet-button .wallet-logo{background:var(--brand);color:#fff}

@@ -43,7 +43,8 @@ export function registerApiRoutes(app: FastifyInstance, engine: Engine, version:
           input = { ...(body as Record<string, unknown>), ...params }
         }
         const key = request.headers['idempotency-key']
-        const caller = { session: sessionHeader(request.headers[SESSION_HEADER]), integration: true }
+        // A paired device is a console: it acts for the member signed in on it, never as the integrator.
+        const caller = { session: sessionHeader(request.headers[SESSION_HEADER]), integration: request.device === null }
         reply.code('status' in op.http ? op.http.status : 200)
         if (op.http.method === 'GET' || key === undefined) return engine.invokeUntrusted(name, input, caller)
         const { output, replayed } = await engine.invokeIdempotent(

@@ -24,8 +24,10 @@ export function registerEventRoutes(app: FastifyInstance, engine: Engine): void 
       res.write(`id: ${event.seq}\nevent: engine\ndata: ${JSON.stringify(event)}\n\n`)
     }
     let replayedUpTo = 0
+    const deviceId = request.device?.id
     const unsubscribe = engine.subscribe((event) => {
       if (event.seq > replayedUpTo) send(event)
+      if (isRevocationOf(event, deviceId)) res.end()
     })
     if (Number.isSafeInteger(lastId) && lastId >= 0) {
       for (const event of engine.events.since(lastId, REPLAY_LIMIT)) {
@@ -64,7 +66,15 @@ export function registerDisplayRoutes(app: FastifyInstance, engine: Engine): voi
     const send = (snapshot: DisplaySnapshot): void => {
       if (snapshot.tillId === tillId) res.write(`event: display\ndata: ${JSON.stringify(snapshot)}\n\n`)
     }
-    const unsubscribe = engine.subscribeDisplay(send)
+    const deviceId = request.device?.id
+    const unsubscribeDisplay = engine.subscribeDisplay(send)
+    const unsubscribeRevocation = engine.subscribe((event) => {
+      if (isRevocationOf(event, deviceId)) res.end()
+    })
+    const unsubscribe = (): void => {
+      unsubscribeDisplay()
+      unsubscribeRevocation()
+    }
     engine
       .invoke('display.get', { tillId })
       .then(send, (error: unknown) => request.log.error({ err: error }, 'the display state could not be read'))
@@ -79,3 +89,8 @@ export function registerDisplayRoutes(app: FastifyInstance, engine: Engine): voi
 }
 
 const TillQuery = z.object({ tillId: z.string().min(1).max(64) })
+
+/** A revoked device's open streams end with its credential. */
+function isRevocationOf(event: EngineEvent, deviceId: string | undefined): boolean {
+  return deviceId !== undefined && event.type === 'device.revoked' && event.data.deviceId === deviceId
+}

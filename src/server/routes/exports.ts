@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Engine } from '../../engine'
 import { SESSION_HEADER, sessionHeader } from './api'
 
@@ -19,10 +19,10 @@ export function registerExportRoutes(app: FastifyInstance, engine: Engine): void
       input: (params: Record<string, string>, lang: unknown) => object,
     ) =>
     async (
-      request: { params: unknown; query: unknown; headers: Record<string, string | string[] | undefined> },
+      request: Pick<FastifyRequest, 'params' | 'query' | 'headers' | 'device'>,
       reply: { header(name: string, value: string): unknown },
     ) => {
-      const caller = { session: sessionHeader(request.headers[SESSION_HEADER]), integration: true }
+      const caller = { session: sessionHeader(request.headers[SESSION_HEADER]), integration: request.device === null }
       const lang = (request.query as Record<string, unknown>).lang
       const file = (await engine.invokeUntrusted(
         operation,

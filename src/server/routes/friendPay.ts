@@ -3,7 +3,7 @@ import { EngineError } from '../../shared/errors'
 import { WALLET_IDS, type WalletId } from '../../shared/wallets'
 import type { Engine } from '../../engine'
 import { pickLocale } from '../pages/html'
-import { COUNTDOWN_JS, renderFriendPage, type FriendView } from '../pages/friendPage'
+import { COUNTDOWN_JS, renderFriendPage, type FriendView, type WrongAnswer } from '../pages/friendPage'
 import { setPageSecurityHeaders } from '../security'
 
 const FRIEND_PAGE_CSP =
@@ -32,11 +32,11 @@ export function registerFriendPayRoutes(
     return new URLSearchParams(typeof request.body === 'string' ? request.body : '')
   }
 
-  function stateView(ref: string, proof: string | null, error: string | null): FriendView {
+  function stateView(ref: string, proof: string | null, wrong: WrongAnswer | null): FriendView {
     const state = engine.friendPay.pageState(ref)
     switch (state.kind) {
       case 'open':
-        return { kind: 'open', ref, page: state.page, proof, error }
+        return { kind: 'open', ref, page: state.page, proof, wrong }
       case 'paid':
         return { kind: 'paid', page: state.page, paidWallet: state.paidWallet }
       default:
@@ -53,8 +53,9 @@ export function registerFriendPayRoutes(
 
   app.post('/f/code', async (request, reply) => {
     if (!(await payCodeAllowed(request))) return render(request, reply, { kind: 'code_entry', error: 'limited' }, 429)
-    const found = engine.friendPay.findByPayCode(form(request).get('code') ?? '')
-    if (!found) return render(request, reply, { kind: 'code_entry', error: 'wrong' }, 404)
+    const typed = (form(request).get('code') ?? '').slice(0, 40)
+    const found = engine.friendPay.findByPayCode(typed)
+    if (!found) return render(request, reply, { kind: 'code_entry', error: 'wrong', code: typed }, 404)
     const lang = (request.query as { lang?: string }).lang
     return reply.redirect(`${engine.friendPay.linkOf(found)}${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`, 303)
   })
@@ -67,9 +68,10 @@ export function registerFriendPayRoutes(
 
   app.post('/f/:ref/verify', async (request, reply) => {
     const { ref } = request.params as { ref: string }
+    const answer = (form(request).get('answer') ?? '').slice(0, 40)
     let result
     try {
-      result = engine.friendPay.verify(ref, (form(request).get('answer') ?? '').slice(0, 40))
+      result = engine.friendPay.verify(ref, answer)
     } catch (error) {
       // An unknown, ended or expired link: the page says so, nothing changed. Anything else is a real failure.
       if (!(error instanceof EngineError && error.code === 'FRIEND_PAY_NOT_FOUND')) throw error
@@ -77,12 +79,7 @@ export function registerFriendPayRoutes(
     }
     if (result.ok) return render(request, reply, stateView(ref, result.proof, null))
     if (result.locked) return render(request, reply, { kind: 'locked' }, 423)
-    const locale = pickLocale((request.query as { lang?: string }).lang, request.headers['accept-language'])
-    const message =
-      locale === 'en-US'
-        ? `That is not right. ${result.triesLeft} tries left`
-        : `答案不正确，还可尝试 ${result.triesLeft} 次`
-    return render(request, reply, stateView(ref, null, message), 403)
+    return render(request, reply, stateView(ref, null, { triesLeft: result.triesLeft, answer }), 403)
   })
 
   app.post('/f/:ref/pay', async (request, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { EngineError } from '../../shared/errors'
+import { computeInstallmentPlan, type InstallmentPlan } from '../../shared/installments'
 import { WALLETS, type WalletId } from '../../shared/wallets'
 import type { Engine } from '../../engine'
 import { SIMULATOR_OUTCOMES } from '../../engine/providers/simulator'
@@ -21,6 +22,28 @@ function openedInOtherWallet(wallet: WalletId, userAgent: string | undefined): b
       info.userAgentMarker !== null &&
       ua.includes(info.userAgentMarker) &&
       info.userAgentMarker !== WALLETS[wallet].userAgentMarker,
+  )
+}
+
+/**
+ * The Huabei plan a trade was made with: its periods from the payment, the fee rate and who bears it from the
+ * merchant's Huabei settings, worked out as routing works it out.
+ */
+async function installmentPlanOf(
+  engine: Engine,
+  view: { wallet: WalletId; outTradeNo: string; amountFen: number },
+): Promise<InstallmentPlan | null> {
+  if (!WALLETS[view.wallet].installments) return null
+  const payment = await engine.invoke('payments.get', { id: view.outTradeNo })
+  const periods = payment.installments
+  const { wallets } = await engine.invoke('wallets.list', {})
+  const huabei = wallets.find((w) => w.wallet === view.wallet)?.huabei
+  if (!huabei || (periods !== 3 && periods !== 6 && periods !== 12)) return null
+  return computeInstallmentPlan(
+    view.amountFen,
+    periods,
+    huabei.feeRatesBp[String(periods) as '3' | '6' | '12'],
+    huabei.feeBearer,
   )
 }
 
@@ -57,7 +80,8 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine): v
       return render(request, reply, { kind: 'wrong_app', wallet: view.wallet })
     }
     const result = (request.query as { result?: string }).result
-    const base = { kind: 'result', wallet: view.wallet, amountFen: view.amountFen } as const
+    const plan = await installmentPlanOf(engine, view)
+    const base = { kind: 'result', wallet: view.wallet, amountFen: view.amountFen, plan } as const
     if (view.state === 'SUCCESS') return render(request, reply, { ...base, result: 'paid' })
     // Right after a decline the engine may already have closed the trade: the customer still sees why.
     if (result === 'declined' || view.state === 'PAYERROR')
@@ -72,6 +96,7 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine): v
       amountFen: view.amountFen,
       merchant: store.name,
       description: view.description,
+      plan,
     })
   })
 

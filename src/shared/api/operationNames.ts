@@ -63,6 +63,10 @@ export const OPERATION_NAMES = [
   'shifts.exportCsv',
   'display.publish',
   'display.get',
+  'pairing.createCode',
+  'pairing.redeem',
+  'devices.list',
+  'devices.revoke',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

@@ -51,6 +51,7 @@ import {
 } from './staffSchemas'
 import { CashMoveInput, CloseShiftInput, ListShiftsInput, OpenShiftInput, Shift } from './shiftSchemas'
 import { DisplaySnapshot, DisplayState } from '../display'
+import { CreatePairingCodeInput, Device, PairedDevice, PairingCode, RedeemPairingInput } from './deviceSchemas'
 import { BooksVerification, BusinessDay, CsvFileSchema, DayReport, DaySettings } from './daySchemas'
 
 export { isOperationName, OPERATION_NAMES, type OperationName } from './operationNames'
@@ -441,6 +442,30 @@ export const operations = {
     input: z.strictObject({ tillId: TillIdField.optional() }),
     output: DisplaySnapshot,
     http: { method: 'GET', path: '/api/display/state' },
+  },
+  'pairing.createCode': {
+    summary: 'A one-time six-digit code (five minutes) that pairs a new till or a customer display',
+    input: CreatePairingCodeInput,
+    output: PairingCode,
+    http: { method: 'POST', path: '/api/pairing/codes', status: 201 },
+  },
+  'pairing.redeem': {
+    summary: "Trades a pairing code for the device's own revocable credential (no token needed)",
+    input: RedeemPairingInput,
+    output: PairedDevice,
+    http: { method: 'POST', path: '/api/pairing/redeem', status: 201 },
+  },
+  'devices.list': {
+    summary: 'Paired tills and customer displays, revoked ones last',
+    input: z.strictObject({}),
+    output: z.object({ devices: z.array(Device) }),
+    http: { method: 'GET', path: '/api/devices' },
+  },
+  'devices.revoke': {
+    summary: "Revokes a paired device's credential at once (audited)",
+    input: IdInput,
+    output: Device,
+    http: { method: 'POST', path: '/api/devices/{id}/revoke' },
   },
 } as const satisfies Record<OperationName, OperationDef>
 

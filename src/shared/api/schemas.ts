@@ -393,7 +393,7 @@ export const FriendPayRequest = z
     status: z.enum(FRIEND_PAY_STATUSES),
     mode: z.enum(FRIEND_PAY_MODES),
     requesterName: z.string(),
-    requesterMasked: z.string().meta({ description: 'What the friend sees, e.g. 王** or *明' }),
+    requesterMasked: z.string().meta({ description: 'What the friend sees, e.g. 王** (surname kept)' }),
     payerPhoneMasked: z.string().nullable(),
     message: z.string().nullable(),
     amountFen: z.number().int(),

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type * as S from './schemas'
+import type { Device as DeviceSchema } from './deviceSchemas'
 
 export type StoreProfile = z.output<typeof S.StoreProfile>
 export type Product = z.output<typeof S.Product>
@@ -13,3 +14,4 @@ export type WalletConfig = z.output<typeof S.WalletConfig>
 export type CreatedPayment = z.output<typeof S.CreatedPayment>
 export type { EngineEvent } from '../events'
 export type FriendPayRequest = z.output<typeof S.FriendPayRequest>
+export type Device = z.output<typeof DeviceSchema>

@@ -2,6 +2,7 @@ import type { OperationInput, OperationOutput } from '../../../shared/api/operat
 import { FRIEND_PAY_MODES, FriendPaySettings as FriendPaySettingsSchema } from '../../../shared/api/schemas'
 import type { EngineEvent, FriendPayRequest, PaymentOption } from '../../../shared/api/types'
 import { fenToYuanString, parseYuanToFen } from '../../../shared/money'
+import { maskPersonName } from '../../../shared/friendPay'
 import type { WalletId } from '../../../shared/wallets'
 import { eventWallet } from './engineEvents'
 import type { FormError, FormResult } from './formErrors'
@@ -190,12 +191,9 @@ export function fromFriendPaySettingsDraft(draft: FriendPaySettingsDraft): FormR
   )
 }
 
-/** What the friend sees of the requester's name: 王小明 → 王**, or *小明 when the friend must supply the first character. */
-export function maskRequesterName(name: string, mode: FriendPayMode): string {
-  const chars = [...name.trim()]
-  if (chars.length === 0) return ''
-  if (mode === 'name-initial') return `*${chars.slice(1).join('')}`
-  return `${chars[0]}${'*'.repeat(Math.max(chars.length - 1, 1))}`
+/** What the friend sees of the requester's name: 王小明 → 王**, the same rule as the friend's page. */
+export function maskRequesterName(name: string): string {
+  return maskPersonName(name)
 }
 
 /** The status chip's colour for a request's state. */

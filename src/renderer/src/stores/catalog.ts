@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Product } from '../../../shared/api/types'
-import { findByBarcode, productCategories } from '../lib/productSearch'
+import { findByBarcode, prepareSearch, productCategories } from '../lib/productSearch'
 import { getConnection } from '../services/connection'
 
 export const useCatalogStore = defineStore('catalog', () => {
@@ -19,6 +19,7 @@ export const useCatalogStore = defineStore('catalog', () => {
     try {
       products.value = (await api.call('products.list', {})).products
       loaded.value = true
+      setTimeout(() => prepareSearch(activeProducts.value), 0)
     } finally {
       loading.value = false
     }

@@ -5,6 +5,7 @@ import { friendPaidNotice, type FriendPaidNotice } from '../lib/friendPay'
 import { getConnection } from '../services/connection'
 import { useCheckoutStore } from './checkout'
 import { useDaysStore } from './days'
+import { useDevicesStore } from './devices'
 import { useFriendPayStore } from './friendPay'
 import { useOrdersStore } from './orders'
 import { useSettingsStore } from './settings'
@@ -26,6 +27,7 @@ export const useLiveEventsStore = defineStore('liveEvents', () => {
     useFriendPayStore().applyEvent(event)
     useShiftStore().applyEvent(event)
     useDaysStore().applyEvent(event)
+    if (event.type === 'device.paired' || event.type === 'device.revoked') useDevicesStore().onDeviceEvent()
   }
 
   function start(): void {

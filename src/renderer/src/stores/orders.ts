@@ -2,36 +2,84 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { EngineEvent, Order, OrderDetail, Refund } from '../../../shared/api/types'
 import type { OrderViewStatus } from '../../../shared/states'
+import { businessDayOf, EMPTY_TOTALS, laterDay, type OrderTotals } from '../lib/orderList'
 import type { RefundRequest } from '../lib/refundDraft'
 import { requireApi } from '../services/connection'
 
 const REFRESH_DELAY_MS = 300
 
-/** Recent orders and the one opened in detail (order list, receipt). */
+/** The orders of a business day (or all days), a search, their totals, and the one opened in detail. */
 export const useOrdersStore = defineStore('orders', () => {
   const orders = ref<Order[]>([])
   const statusFilter = ref<OrderViewStatus | null>(null)
+  /** The business day shown (YYYY-MM-DD); null for every day. */
+  const day = ref<string | null>(null)
+  /** Today's business day as last worked out. */
+  const today = ref<string | null>(null)
+  const query = ref('')
+  const totals = ref<OrderTotals>(EMPTY_TOTALS)
   const listLoaded = ref(false)
   const loading = ref(false)
+  let listRequest = 0
   const detail = ref<OrderDetail | null>(null)
   /** While the order list is on screen, events refresh it. */
   const watching = ref(false)
   let refreshTimer: ReturnType<typeof setTimeout> | null = null
 
+  function listInput() {
+    const q = query.value.trim()
+    return {
+      limit: 100,
+      ...(statusFilter.value ? { status: statusFilter.value } : {}),
+      ...(day.value ? { day: day.value } : {}),
+      ...(q ? { q } : {}),
+    }
+  }
+
   async function loadList(): Promise<void> {
     loading.value = true
+    // Only the answer to the newest request is shown: a slow answer to an older filter is dropped.
+    const request = ++listRequest
     try {
-      const filter = statusFilter.value
-      const result = await requireApi().call('orders.list', filter ? { status: filter, limit: 100 } : { limit: 100 })
-      if (filter === statusFilter.value) orders.value = result.orders
+      const result = await requireApi().call('orders.list', listInput())
+      if (request !== listRequest) return
+      orders.value = result.orders
+      totals.value = result.totals
       listLoaded.value = true
     } finally {
-      loading.value = false
+      if (request === listRequest) loading.value = false
     }
+  }
+
+  /**
+   * Today's business day. The engine moves a sale made after the day was closed on to the next day, and a
+   * merchant may start the day at another hour: the newest order's day wins over the clock's when it is later.
+   */
+  async function findToday(): Promise<string> {
+    const byClock = businessDayOf(Date.now())
+    const newest = (await requireApi().call('orders.list', { limit: 1 })).orders[0]
+    today.value = laterDay(byClock, newest?.businessDay)
+    return today.value
+  }
+
+  /** Opens the list on today's business day. */
+  async function openToday(): Promise<void> {
+    day.value = await findToday()
+    await loadList()
   }
 
   async function setFilter(status: OrderViewStatus | null): Promise<void> {
     statusFilter.value = status
+    await loadList()
+  }
+
+  async function setDay(next: string | null): Promise<void> {
+    day.value = next
+    await loadList()
+  }
+
+  async function setQuery(next: string): Promise<void> {
+    query.value = next
     await loadList()
   }
 
@@ -83,12 +131,19 @@ export const useOrdersStore = defineStore('orders', () => {
   return {
     orders,
     statusFilter,
+    day,
+    today,
+    query,
+    totals,
     listLoaded,
     loading,
     detail,
     watching,
     loadList,
+    openToday,
     setFilter,
+    setDay,
+    setQuery,
     loadDetail,
     retryRefund,
     refund,

@@ -9,6 +9,8 @@ import { loadStoredTill, storeTill } from '../services/tillStorage'
 import { forgetToken, storeToken } from '../services/tokenStorage'
 
 export type PairingResult = 'paired' | 'invalid' | 'unreachable'
+export type CodePairing =
+  { result: 'paired'; kind: 'till' | 'display'; tillId: string } | { result: 'invalid' | 'locked' | 'unreachable' }
 export type Till = OperationOutput<'tills.register'>
 
 /**
@@ -46,6 +48,26 @@ export const useTillStore = defineStore('till', () => {
     }
     storeToken(token)
     return 'paired'
+  }
+
+  /**
+   * Trades a one-time code shown on a signed-in till for this browser's own credential. A till remembers the till
+   * it was paired as; a customer display the till it follows.
+   */
+  async function pairWithCode(code: string): Promise<CodePairing> {
+    let paired: OperationOutput<'pairing.redeem'>
+    try {
+      paired = await createProbeClient('').call('pairing.redeem', { code })
+    } catch (error) {
+      if (!(error instanceof EngineError)) return { result: 'unreachable' }
+      if (error.code === 'LOCKED') return { result: 'locked' }
+      return error.code === 'PAIRING_CODE_INVALID' || error.code === 'VALIDATION_FAILED'
+        ? { result: 'invalid' }
+        : { result: 'unreachable' }
+    }
+    storeToken(paired.token)
+    if (paired.device.kind === 'till') storeTill({ id: paired.device.tillId, name: paired.device.name })
+    return { result: 'paired', kind: paired.device.kind, tillId: paired.device.tillId }
   }
 
   function unpair(): void {
@@ -97,6 +119,7 @@ export const useTillStore = defineStore('till', () => {
     tillKind,
     loadProfile,
     pair,
+    pairWithCode,
     unpair,
     ensureRegistered,
     rename,
