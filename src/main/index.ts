@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron'
 import { createEngine, type Engine } from '../engine'
 import { startServer, type RunningServer } from '../server'
 import { tokenAtStart, tokenNotice } from '../server/apiTokenNotice'
@@ -12,7 +12,9 @@ import {
   createConsoleProtocolHandler,
   resolveConsoleUrl,
 } from './consoleProtocol'
+import { manageCustomerDisplay } from './displayWindow'
 import { registerIpc } from './ipc'
+import { registerPrinting } from './printing'
 import { electronSqliteBinding } from './nativeBinding'
 import { denyPermissionRequests, hardenWebContents } from './security'
 import { safeStorageSecretBox } from './safeStorageBox'
@@ -30,6 +32,16 @@ let server: RunningServer | null = null
 let mainWindow: BrowserWindow | null = null
 
 const createConsoleWindow = (): BrowserWindow => openConsoleWindow(BrowserWindow, consoleUrl(), preloadFile)
+
+/** The customer display on a second screen; a failure there never stops the till. */
+function startCustomerDisplay(consoleWindow: BrowserWindow): void {
+  try {
+    const display = manageCustomerDisplay({ screen, Window: BrowserWindow, consoleUrl, preload: preloadFile })
+    consoleWindow.on('closed', display.stop)
+  } catch (error) {
+    console.error(`[display] the customer display is off: ${String(error)}`)
+  }
+}
 
 async function start(): Promise<void> {
   denyPermissionRequests(session.defaultSession)
@@ -54,7 +66,9 @@ async function start(): Promise<void> {
   )
   for (const line of tokenNotice(token, server.localUrl)) console.log(line)
   registerIpc({ ipcMain, engine, consoleUrl, windows: () => BrowserWindow.getAllWindows() })
+  registerPrinting({ ipcMain, Window: BrowserWindow, consoleUrl, windows: () => BrowserWindow.getAllWindows() })
   mainWindow = createConsoleWindow()
+  startCustomerDisplay(mainWindow)
 }
 
 // The console's scheme gets its privileges before the app is ready, or not at all.

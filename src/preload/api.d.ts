@@ -19,8 +19,30 @@ export interface HutongBridge {
   onDisplay(listener: (snapshot: DisplaySnapshot) => void): () => void
 }
 
+/** A printer the desktop app can print receipts on. */
+export interface PrinterSummary {
+  name: string
+  displayName: string
+}
+
+/** A receipt page to print: its paper (width and length in millimetres), the printer, with or without a dialog. */
+export interface ReceiptPrintJob {
+  html: string
+  widthMm: 58 | 80
+  heightMm: number
+  deviceName: string | null
+  silent: boolean
+}
+
+/** What the preload exposes as `window.hutongPrint`: receipt printing, in the desktop app only. */
+export interface PrintBridge {
+  printers(): Promise<PrinterSummary[]>
+  print(job: ReceiptPrintJob): Promise<{ ok: true } | { ok: false; reason: string }>
+}
+
 declare global {
   interface Window {
     hutong?: HutongBridge
+    hutongPrint?: PrintBridge
   }
 }

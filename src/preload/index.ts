@@ -2,7 +2,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { isOperationName } from '../shared/api/operationNames'
 import type { EngineEvent } from '../shared/api/types'
 import type { DisplaySnapshot } from '../shared/display'
-import type { HutongBridge } from './api'
+import type { HutongBridge, PrintBridge } from './api'
 
 /** The renderer's only door to the engine: allow-listed operations and the live event stream. */
 const bridge: HutongBridge = {
@@ -32,3 +32,11 @@ const bridge: HutongBridge = {
 }
 
 contextBridge.exposeInMainWorld('hutong', bridge)
+
+/** Receipt printing through the main process (a hidden window, the printer chosen in the settings). */
+const printBridge: PrintBridge = {
+  printers: () => ipcRenderer.invoke('hutong:print:printers'),
+  print: (job) => ipcRenderer.invoke('hutong:print:receipt', job),
+}
+
+contextBridge.exposeInMainWorld('hutongPrint', printBridge)

@@ -1,6 +1,7 @@
 import { watch } from 'vue'
 import { createRouter, createWebHashHistory, type Router } from 'vue-router'
 import type { Permission } from '../../../shared/staff'
+import { isPaperWidth, type PaperWidth } from '../lib/receiptModel'
 import { routeAccess, signInFirst, type RouteNeeds, SIGN_IN_ROUTE } from '../lib/routeAccess'
 import { useSessionStore } from '../stores/session'
 import { useTillStore } from '../stores/till'
@@ -16,11 +17,18 @@ declare module 'vue-router' {
     public?: boolean
     /** What the signed-in member must be allowed to do to open the screen. */
     permission?: Permission
+    /** Shown without the console's header (the customer display). */
+    bare?: boolean
   }
 }
 
 function stringParam(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null
+}
+
+function paperParam(value: unknown): PaperWidth | null {
+  const width = Number(value)
+  return isPaperWidth(width) ? width : null
 }
 
 /** Hash history: the same build is served from app://console/ in the desktop app and over HTTP, with no server routes. */
@@ -43,6 +51,25 @@ export function createAppRouter(): Router {
         component: ReceiptView,
         meta: { permission: 'view' },
         props: (route) => ({ orderId: stringParam(route.params.orderId) }),
+      },
+      {
+        path: '/receipt/:orderId/print',
+        name: 'receipt-print',
+        component: () => import('../views/ReceiptPrintView.vue'),
+        meta: { permission: 'view' },
+        props: (route) => ({
+          orderId: stringParam(route.params.orderId),
+          paper: paperParam(route.query.paper),
+          refundId: stringParam(route.query.refund),
+        }),
+      },
+      {
+        // The customer display (客显): a second screen or a tablet facing the customer, for the till in ?till=.
+        path: '/display',
+        name: 'display',
+        component: () => import('../views/DisplayView.vue'),
+        meta: { public: true, bare: true },
+        props: (route) => ({ tillId: stringParam(route.query.till) }),
       },
       {
         path: '/orders/:orderId?',
