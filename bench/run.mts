@@ -10,6 +10,7 @@ import {
 } from './workloads/engineWorkloads.mjs'
 import { cpuReferenceMs } from './workloads/cpuReference.mjs'
 import { renderer } from './workloads/renderer.mjs'
+import { counter } from './workloads/counter.mjs'
 import { scale } from './workloads/scale.mjs'
 import {
   httpApiThroughput,
@@ -54,6 +55,7 @@ await step('detection', paymentDetection)
 await step('slow-sockets', slowSocketsNeighbour)
 await step('scale', () => scale(scaleOrders))
 await step('renderer', renderer)
+await step('counter', counter)
 
 printTable(results)
 const report = { machine: machine(), versions: versions(raw.sqlite), results }

@@ -1,14 +1,10 @@
-import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { chromium } from 'playwright-core'
 import { findChromium } from '../../tests/support/chromiumPath'
 import { signInThroughUi } from '../../tests/support/console'
 import { result, type BenchResult } from '../lib/report.mjs'
-
-const OUT = join(process.cwd(), 'out')
+import { launchBenchChromium, OUT, startBenchServe } from '../lib/benchServe.mjs'
 
 /** Production bundle sizes, and how long until the cashier screen is interactive in Chromium (serve mode). */
 export async function renderer(): Promise<BenchResult[]> {
@@ -31,32 +27,9 @@ export async function renderer(): Promise<BenchResult[]> {
   if (!chromiumPath)
     return [...out, result('renderer: time to interactive', 0, '', null, { note: 'skipped: no Chromium' })]
 
-  const dir = mkdtempSync(join(tmpdir(), 'hutong-bench-ui-'))
-  const port = 5300 + Math.floor(Math.random() * 500)
-  const child = spawn(process.execPath, [join(OUT, 'main', 'serve.js')], {
-    env: { ...process.env, HUTONG_DATA_DIR: dir, HUTONG_PORT: String(port), HUTONG_API_TOKEN: 'bench-ui-token' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const serve = await startBenchServe()
   try {
-    await new Promise<void>((resolve, reject) => {
-      let text = ''
-      child.stdout!.on('data', (chunk: Buffer) => {
-        text += chunk.toString()
-        if (text.includes('READY')) resolve()
-      })
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}`)))
-    })
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    })
+    const browser = await launchBenchChromium(chromiumPath)
     // The till opens on the sign-in screen; the cashier's PIN then opens the cashier screen.
     const toSignIn: number[] = []
     const toCashier: number[] = []
@@ -64,7 +37,7 @@ export async function renderer(): Promise<BenchResult[]> {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
       const page = await context.newPage()
       const start = Date.now()
-      await page.goto(`http://127.0.0.1:${port}/?token=bench-ui-token`)
+      await page.goto(`${serve.base}/?token=${serve.token}`)
       await page.getByTestId('staff-tile').first().click({ trial: true })
       const shown = Date.now()
       await signInThroughUi(page, 'cashier')
@@ -86,7 +59,6 @@ export async function renderer(): Promise<BenchResult[]> {
     )
     return out
   } finally {
-    child.kill('SIGTERM')
-    rmSync(dir, { recursive: true, force: true })
+    serve.stop()
   }
 }

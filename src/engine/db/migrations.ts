@@ -670,8 +670,7 @@ const MERCHANT_REFUNDS_SCHEMA = `
 /** Orders made before numbering get their business day (start hour as configured then) and numbers in order. */
 function numberExistingOrders(db: Database): void {
   const stored = db.prepare("SELECT value FROM settings WHERE key = 'books.day_start_hour'").get() as
-    | { value: string }
-    | undefined
+    { value: string } | undefined
   const startHourMs = Number(stored?.value ?? 4) * 3_600_000
   const beijingMs = 8 * 3_600_000
   const rows = db.prepare('SELECT id, created_at FROM orders ORDER BY created_at, id').all() as {
