@@ -190,7 +190,13 @@ function createElectronStandIn(app: StubApp) {
         throw new Error('no keychain in this stand-in')
       },
     },
-    screen: { getPrimaryDisplay: () => ({ workAreaSize: { width: 1920, height: 1080 } }) },
+    // One screen: the till's own, so no customer display window opens.
+    screen: {
+      getPrimaryDisplay: () => ({ id: 1, workAreaSize: { width: 1920, height: 1080 } }),
+      getAllDisplays: () => [{ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 } }],
+      on: () => undefined,
+      removeListener: () => undefined,
+    },
     shell: {
       openExternal: async (url: string) => {
         opened.push(url)
@@ -394,6 +400,7 @@ describe('the desktop app, booted with a stand-in for Electron', () => {
       webviewTag: false,
     })
     expect(window!.loadedUrl).toBe('app://console/index.html')
+    expect(stand.windows, 'no customer display window without a second screen').toHaveLength(1)
     expect(window!.shown).toBe(false)
     window!.emit('ready-to-show')
     expect(window!.shown).toBe(true)
