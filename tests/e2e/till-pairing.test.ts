@@ -53,4 +53,28 @@ describe('pairing a second till with a one-time code', () => {
     await owner.context().close()
     await tablet.context().close()
   })
+
+  it('pairs a customer display with a code: it opens on the till’s screen and follows its sale', async () => {
+    const owner = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage()
+    await openSignedIn(owner, app, '/settings')
+    await owner.locator('[data-testid="settings-tab"][data-tab="devices"]').click()
+    await owner.getByTestId('pair-display').click()
+    await owner.getByTestId('pairing-create').click()
+    const code = (await owner.getByTestId('pairing-code').getAttribute('data-code'))!
+
+    const tablet = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage()
+    await tablet.goto(app.base)
+    await tablet.getByTestId('pairing-code-input').fill(code)
+    await tablet.getByTestId('pairing-code-submit').click()
+    const display = tablet.getByTestId('customer-display')
+    await expect.poll(() => display.getAttribute('data-phase')).toBe('idle')
+
+    await owner.getByTestId('pairing-code-done').click()
+    await owner.goto(`${app.base}/#/`)
+    await owner.locator('[data-testid="product-tile"][data-sku="DRK-001"]').click()
+    await expect.poll(() => display.getAttribute('data-phase')).toBe('cart')
+    await expect.poll(() => tablet.getByTestId('display-line').first().textContent()).toContain('豆浆')
+    await owner.context().close()
+    await tablet.context().close()
+  })
 })
