@@ -16,6 +16,8 @@ export const useLiveEventsStore = defineStore('liveEvents', () => {
   /** The latest payment by a friend (the app shell tells the cashier when the order is not on screen). */
   const friendPaid = ref<FriendPaidNotice | null>(null)
   let unsubscribe: (() => void) | null = null
+  /** Others that follow every event (the payment announcer). */
+  const listeners = new Set<(event: EngineEvent) => void>()
 
   function route(event: EngineEvent): void {
     lastSeq.value = event.seq
@@ -26,6 +28,13 @@ export const useLiveEventsStore = defineStore('liveEvents', () => {
     useFriendPayStore().applyEvent(event)
     useShiftStore().applyEvent(event)
     useDaysStore().applyEvent(event)
+    for (const listener of listeners) listener(event)
+  }
+
+  /** Follows every live event from now on; returns how to stop. */
+  function listen(listener: (event: EngineEvent) => void): () => void {
+    listeners.add(listener)
+    return () => listeners.delete(listener)
   }
 
   function start(): void {
@@ -39,5 +48,5 @@ export const useLiveEventsStore = defineStore('liveEvents', () => {
     unsubscribe = null
   }
 
-  return { lastSeq, friendPaid, start, stop }
+  return { lastSeq, friendPaid, start, stop, listen }
 })
