@@ -124,6 +124,7 @@ describe('wallet settings', () => {
     expect((await walletConfig('alipay')).feeRateBp).not.toBe(38)
     // Left as it was stored, the same one save stores the fee.
     await form.getByTestId('cred-app-id').fill('')
+    await expect.poll(() => form.locator('.hc-field-error').count(), 'its error goes with it').toBe(0)
     await card.getByTestId('wallet-save').click()
     await expect.poll(async () => (await walletConfig('alipay')).feeRateBp).toBe(38)
     await page.screenshot({ path: '/tmp/shots-b/settings-alipay-one-save-1366.png' })
