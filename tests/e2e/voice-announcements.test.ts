@@ -18,17 +18,17 @@ afterAll(async () => {
 })
 
 /**
- * Runs in the console before its own scripts: the speech API is observed (every utterance recorded, one voice
- * of `voiceLang` on offer, or none) and every `order.paid` event on the live stream arrives twice, as after a
- * network hiccup or a replay.
+ * Runs in the console before its own scripts (browser code, kept as text): the speech API is observed (every
+ * utterance recorded, one voice of `voiceLang` on offer, or none) and every `order.paid` event on the live stream
+ * arrives twice, as after a network hiccup or a replay.
  */
-function observeSpeech(voiceLang: string | null): void {
-  const w = window as unknown as { spoken: { text: string; lang: string; volume: number }[]; duplicated: number }
-  w.spoken = []
-  w.duplicated = 0
-  const voices = voiceLang ? [{ lang: voiceLang, name: `Test ${voiceLang}`, voiceURI: 'test', localService: true }] : []
-  speechSynthesis.getVoices = () => voices as unknown as SpeechSynthesisVoice[]
-  speechSynthesis.speak = (u) => void w.spoken.push({ text: u.text, lang: u.lang, volume: u.volume })
+function speechObserver(voiceLang: string | null): string {
+  return `(() => {
+  window.spoken = []
+  window.duplicated = 0
+  const voices = ${JSON.stringify(voiceLang)} ? [{ lang: ${JSON.stringify(voiceLang)}, name: 'Test', voiceURI: 'test', localService: true }] : []
+  speechSynthesis.getVoices = () => voices
+  speechSynthesis.speak = (u) => void window.spoken.push({ text: u.text, lang: u.lang, volume: u.volume })
   const realFetch = window.fetch.bind(window)
   window.fetch = async (input, init) => {
     const response = await realFetch(input, init)
@@ -37,28 +37,29 @@ function observeSpeech(voiceLang: string | null): void {
     const decoder = new TextDecoder()
     const encoder = new TextEncoder()
     let buffer = ''
-    const doubled = new TransformStream<Uint8Array, Uint8Array>({
+    const doubled = new TransformStream({
       transform(chunk, out) {
         buffer += decoder.decode(chunk, { stream: true })
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
+        let end
+        while ((end = buffer.indexOf('\\n\\n')) >= 0) {
           const block = buffer.slice(0, end + 2)
           buffer = buffer.slice(end + 2)
           out.enqueue(encoder.encode(block))
           if (block.includes('"order.paid"')) {
             out.enqueue(encoder.encode(block))
-            w.duplicated += 1
+            window.duplicated += 1
           }
         }
       },
     })
     return new Response(response.body.pipeThrough(doubled), { status: response.status, headers: response.headers })
   }
+})()`
 }
 
 async function till(voiceLang: string | null, locale?: 'en-US', as: 'cashier' | 'owner' = 'cashier'): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-  await context.addInitScript(observeSpeech, voiceLang)
+  await context.addInitScript({ content: speechObserver(voiceLang) })
   const page = await context.newPage()
   await openSignedIn(page, app, '/', { as })
   await page.getByTestId('product-tile').first().waitFor()
@@ -70,8 +71,13 @@ async function till(voiceLang: string | null, locale?: 'en-US', as: 'cashier' | 
   return page
 }
 
-const spoken = (page: Page) => page.evaluate(() => (window as unknown as { spoken: { text: string }[] }).spoken)
-const duplicated = (page: Page) => page.evaluate(() => (window as unknown as { duplicated: number }).duplicated)
+interface Utterance {
+  text: string
+  lang: string
+  volume: number
+}
+const spoken = (page: Page) => page.evaluate(() => (globalThis as unknown as { spoken: Utterance[] }).spoken)
+const duplicated = (page: Page) => page.evaluate(() => (globalThis as unknown as { duplicated: number }).duplicated)
 
 /** The customer's payment code scanned at the checkout: the simulator wallet pays at once. */
 async function sellByPaymentCode(page: Page, sku: string, code: string): Promise<void> {
@@ -90,11 +96,7 @@ describe('收款语音播报', () => {
     await sellByPaymentCode(counter, 'DLY-002', '134567890123456781')
 
     await expect.poll(() => spoken(counter)).toHaveLength(1)
-    const [said] = (await counter.evaluate(() => (window as unknown as { spoken: unknown[] }).spoken)) as {
-      text: string
-      lang: string
-      volume: number
-    }[]
+    const [said] = await spoken(counter)
     expect(said).toMatchObject({ text: '微信收款 29.90 元', lang: 'zh-CN' })
     expect(said!.volume).toBeCloseTo(0.8)
     // Both tills heard the payment twice; the duplicate was not announced, and the other till stayed quiet.

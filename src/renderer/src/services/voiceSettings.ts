@@ -1,35 +1,16 @@
 import { reactive, watch } from 'vue'
+import { DEFAULT_VOICE_SETTINGS, parseVoiceSettings, type VoiceSettings } from '../lib/voiceSettings'
 
-/** Which payments this till announces: the orders it rang up, or every order of the store. */
-export type VoiceScope = 'mine' | 'all'
-
-export interface VoiceSettings {
-  /** This till speaks (each till decides for itself: the setting stays on this device). */
-  enabled: boolean
-  /** 0–100. */
-  volume: number
-  scope: VoiceScope
-}
+export type { VoiceScope, VoiceSettings } from '../lib/voiceSettings'
 
 const KEY = 'hutong.voice'
-const DEFAULTS: VoiceSettings = { enabled: true, volume: 80, scope: 'mine' }
-
-export function parseVoiceSettings(text: string | null): VoiceSettings {
-  const stored = (text ? JSON.parse(text) : {}) as Partial<VoiceSettings>
-  const volume = Number.isInteger(stored.volume) ? Math.min(100, Math.max(0, stored.volume!)) : DEFAULTS.volume
-  return {
-    enabled: typeof stored.enabled === 'boolean' ? stored.enabled : DEFAULTS.enabled,
-    volume,
-    scope: stored.scope === 'all' ? 'all' : DEFAULTS.scope,
-  }
-}
 
 function load(): VoiceSettings {
   try {
     return parseVoiceSettings(localStorage.getItem(KEY))
   } catch {
     // Unreadable (storage blocked or a damaged entry): the defaults apply, and the next change rewrites it.
-    return { ...DEFAULTS }
+    return { ...DEFAULT_VOICE_SETTINGS }
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay } from '../../../src/renderer/src/services/reachability'
-import { parseVoiceSettings } from '../../../src/renderer/src/services/voiceSettings'
+import { backoffDelay } from '../../../src/renderer/src/lib/backoff'
+import { parseVoiceSettings } from '../../../src/renderer/src/lib/voiceSettings'
 import { valueAtPath } from '../../../src/renderer/src/composables/useLiveFormErrors'
 
 describe('small pieces of the console', () => {
