@@ -50,4 +50,29 @@ describe('a browser till that loses its server', () => {
     expect(orders.json.orders[0]).toMatchObject({ status: expect.any(String), totalFen: 400 })
     await page.context().close()
   })
+
+  it('keeps a settings save from being sent while offline, and offers it again after', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })).newPage()
+    await openSignedIn(page, app, '/settings')
+    const card = page.locator('[data-testid="wallet-card"][data-wallet="wechat"]')
+    await card.getByTestId('wallet-expand').click()
+    await card.getByTestId('fee-rate-input').fill('0.55')
+    const save = card.getByTestId('wallet-save')
+    await expect.poll(() => save.isEnabled()).toBe(true)
+
+    await app.halt()
+    await page.getByTestId('offline-banner').waitFor({ state: 'visible', timeout: 15_000 })
+    await expect.poll(() => save.isDisabled()).toBe(true)
+    await app.restart()
+    await page.getByTestId('offline-banner').waitFor({ state: 'detached', timeout: 15_000 })
+    await save.click()
+    await expect
+      .poll(
+        async () =>
+          (await app.api('GET', '/api/wallets')).json.wallets.find((w: { wallet: string }) => w.wallet === 'wechat')
+            .feeRateBp,
+      )
+      .toBe(55)
+    await page.context().close()
+  })
 })
