@@ -1,3 +1,7 @@
+// Chromium lists its voices only after a first request (and 'voiceschanged'): ask at start-up, so the first
+// payment of the day finds them.
+if (typeof window !== 'undefined' && 'speechSynthesis' in window) window.speechSynthesis.getVoices()
+
 /** Says a sentence with the device's voice for `lang`, or plays a short chime when it has no such voice. */
 export function announce(text: string, lang: string, volume: number): 'voice' | 'chime' | 'none' {
   const voice = voiceFor(lang)
