@@ -19,27 +19,9 @@ async function freePort(): Promise<number> {
   })
 }
 
-/**
- * Starts the built headless app (`npm run serve` runs the same file) on a free loopback port with a
- * fresh data folder, and waits until it says it is ready.
- */
-export async function startHeadless(extraEnv: Record<string, string> = {}) {
-  if (!existsSync(SERVE_ENTRY))
-    throw new Error('out/main/serve.js is missing: run `npm run build` first (npm test does)')
-  const dir = tempDir()
-  const port = await freePort()
-  const token = newSecretTokenForTests()
-  const child: ChildProcess = spawn(process.execPath, [SERVE_ENTRY], {
-    env: {
-      ...process.env,
-      HUTONG_DATA_DIR: dir.path,
-      HUTONG_HOST: '127.0.0.1',
-      HUTONG_PORT: String(port),
-      HUTONG_API_TOKEN: token,
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+/** Runs the built headless app with `env` and waits until it says it is ready. */
+async function spawnServe(env: NodeJS.ProcessEnv) {
+  const child: ChildProcess = spawn(process.execPath, [SERVE_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`headless server did not start:\n${output}`)), 20_000)
@@ -57,6 +39,36 @@ export async function startHeadless(extraEnv: Record<string, string> = {}) {
       reject(new Error(`headless server exited with ${code}:\n${output}`))
     })
   })
+  return {
+    output: () => output,
+    async halt() {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
+
+/**
+ * Starts the built headless app (`npm run serve` runs the same file) on a free loopback port with a
+ * fresh data folder, and waits until it says it is ready.
+ */
+export async function startHeadless(extraEnv: Record<string, string> = {}) {
+  if (!existsSync(SERVE_ENTRY))
+    throw new Error('out/main/serve.js is missing: run `npm run build` first (npm test does)')
+  const dir = tempDir()
+  const port = await freePort()
+  const token = newSecretTokenForTests()
+  const env = {
+    ...process.env,
+    HUTONG_DATA_DIR: dir.path,
+    HUTONG_HOST: '127.0.0.1',
+    HUTONG_PORT: String(port),
+    HUTONG_API_TOKEN: token,
+    ...extraEnv,
+  }
+  let server = await spawnServe(env)
   const base = `http://127.0.0.1:${port}`
 
   /** As the integrator's token alone (its own, narrower permissions). */
@@ -89,19 +101,24 @@ export async function startHeadless(extraEnv: Record<string, string> = {}) {
     base,
     token,
     dataDir: dir.path,
-    output: () => output,
+    output: () => server.output(),
     asIntegration,
     signIn,
     /** As the demo owner signed in at a console: everything is allowed (settings, staff, permissions). */
     async api(method: string, path: string, body?: unknown) {
       return asIntegration(method, path, body, { 'X-Hutong-Session': ownerSession })
     },
+    /** Stops the server and keeps its data folder: the till loses it as it would a crashed or unplugged one. */
+    async halt() {
+      await server.halt()
+    },
+    /** Starts the server again on the same port and data folder (after `halt`). */
+    async restart() {
+      await server.halt()
+      server = await spawnServe(env)
+    },
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve))
-        child.kill('SIGTERM')
-        await exited
-      }
+      await server.halt()
       dir.remove()
     },
   }

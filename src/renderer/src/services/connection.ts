@@ -2,7 +2,10 @@ import { EngineError } from '../../../shared/errors'
 import { createApiClient, type ApiClient, type Transport } from '../api/client'
 import { createHttpTransport } from '../api/httpTransport'
 import { createIpcTransport } from '../api/ipcTransport'
+import { watchReachability } from './reachability'
 import { resolveToken } from './tokenStorage'
+
+export { connection } from './reachability'
 
 export type ConnectionKind = 'ipc' | 'http'
 
@@ -62,8 +65,13 @@ export function createProbeClient(token: string): ApiClient {
   return createApiClient(httpTransport(token))
 }
 
+let watchedFetch: typeof fetch | null = null
+
+/** Every request of a browser till goes through one fetch that notices when the server cannot be reached. */
 function httpTransport(token: string): Transport {
-  return createHttpTransport({ baseUrl: window.location.origin, token })
+  const baseUrl = window.location.origin
+  watchedFetch ??= watchReachability(globalThis.fetch.bind(globalThis), `${baseUrl}/api/health`)
+  return createHttpTransport({ baseUrl, token, fetch: watchedFetch })
 }
 
 function guardAccess(transport: Transport, watched: readonly AccessLoss[]): Transport {

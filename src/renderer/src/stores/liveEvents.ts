@@ -17,6 +17,8 @@ export const useLiveEventsStore = defineStore('liveEvents', () => {
   /** The latest payment by a friend (the app shell tells the cashier when the order is not on screen). */
   const friendPaid = ref<FriendPaidNotice | null>(null)
   let unsubscribe: (() => void) | null = null
+  /** Others that follow every event (the payment announcer). */
+  const listeners = new Set<(event: EngineEvent) => void>()
 
   function route(event: EngineEvent): void {
     lastSeq.value = event.seq
@@ -28,6 +30,13 @@ export const useLiveEventsStore = defineStore('liveEvents', () => {
     useShiftStore().applyEvent(event)
     useDaysStore().applyEvent(event)
     if (event.type === 'device.paired' || event.type === 'device.revoked') useDevicesStore().onDeviceEvent()
+    for (const listener of listeners) listener(event)
+  }
+
+  /** Follows every live event from now on; returns how to stop. */
+  function listen(listener: (event: EngineEvent) => void): () => void {
+    listeners.add(listener)
+    return () => listeners.delete(listener)
   }
 
   function start(): void {
@@ -41,5 +50,5 @@ export const useLiveEventsStore = defineStore('liveEvents', () => {
     unsubscribe = null
   }
 
-  return { lastSeq, friendPaid, start, stop }
+  return { lastSeq, friendPaid, start, stop, listen }
 })

