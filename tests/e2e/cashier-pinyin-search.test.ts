@@ -32,7 +32,7 @@ describe('pinyin search on the cashier screen', () => {
     await expect.poll(() => tiles.count()).toBe(1)
     expect(await tiles.first().getAttribute('data-sku')).toBe('DRK-001')
     expect(await tiles.first().textContent()).toContain('豆浆')
-    await page.screenshot({ path: '/tmp/shots-c/cashier-pinyin-dj.png' })
+    await page.screenshot({ path: 'test-results/screens/cashier-pinyin-dj.png' })
 
     await page.getByTestId('product-search').press('Enter')
     await expect.poll(() => page.getByTestId('cart-total').textContent()).toContain('¥4.00')

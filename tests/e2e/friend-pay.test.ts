@@ -84,7 +84,7 @@ describe('ask a friend to pay, from the counter to a phone in WeChat', () => {
     const pad = (n: string | undefined) => String(n).padStart(2, '0')
     const shownAt = Date.parse(`${y}-${pad(mo)}-${pad(d)}T${time}+08:00`)
     expect(Math.abs(Date.now() - shownAt), `paid at ${paidAt}, Beijing time`).toBeLessThan(120_000)
-    await phone.screenshot({ path: '/tmp/shots-c/friend-paid-zh.png', fullPage: true })
+    await phone.screenshot({ path: 'test-results/screens/friend-paid-zh.png', fullPage: true })
   })
 
   it('a friend pays while the cashier serves someone else: a notice says so and opens the order', async () => {
@@ -165,7 +165,7 @@ describe("the friend's phone pages", () => {
     for (const id of ['friend-pay-link', 'friend-pay-copy-link', 'friend-pay-code', 'friend-pay-copy-code']) {
       expect(await console_.getByTestId(id).count(), id).toBe(0)
     }
-    await console_.screenshot({ path: '/tmp/shots-c/friend-pay-locked-panel.png' })
+    await console_.screenshot({ path: 'test-results/screens/friend-pay-locked-panel.png' })
 
     await console_.goto(`${app.base}/#/orders`)
     await console_.locator('[data-testid="orders-section"][data-section="friend-pay"]').click()
@@ -188,7 +188,7 @@ describe("the friend's phone pages", () => {
       await phone.locator('form.verify button[type="submit"]').click()
       expect(await phone.getByTestId('friend-error').textContent()).toBe(says)
       expect(await phone.getByTestId('friend-answer').inputValue()).toBe('13900139000')
-      await phone.screenshot({ path: `/tmp/shots-c/friend-designated-wrong-${locale}.png`, fullPage: true })
+      await phone.screenshot({ path: `test-results/screens/friend-designated-wrong-${locale}.png`, fullPage: true })
     }
   })
 
@@ -208,14 +208,14 @@ describe("the friend's phone pages", () => {
       expect(await example.textContent()).toBe('7K3M-Q9PD')
       const lineHeight = await example.evaluate((el) => el.getClientRects().length)
       expect(lineHeight, 'the example code is on one line').toBe(1)
-      await phone.screenshot({ path: `/tmp/shots-c/friend-code-${locale}.png`, fullPage: true })
+      await phone.screenshot({ path: `test-results/screens/friend-code-${locale}.png`, fullPage: true })
 
       const typo = `${request.payCode.slice(0, 8)}X`
       await phone.getByTestId('pay-code-input').fill(typo)
       await phone.getByTestId('pay-code-input').press('Enter')
       await phone.getByTestId('pay-code-error').waitFor()
       expect(await phone.getByTestId('pay-code-input').inputValue()).toBe(typo)
-      await phone.screenshot({ path: `/tmp/shots-c/friend-code-wrong-${locale}.png`, fullPage: true })
+      await phone.screenshot({ path: `test-results/screens/friend-code-wrong-${locale}.png`, fullPage: true })
 
       await phone.getByTestId('pay-code-input').fill(request.payCode.toLowerCase())
       await phone.getByTestId('pay-code-input').press('Enter')

@@ -36,7 +36,7 @@ describe('a browser till that loses its server', () => {
     await page.keyboard.press('F2')
     await page.waitForTimeout(300)
     expect(page.url()).not.toContain('/checkout/')
-    await page.screenshot({ path: '/tmp/shots-b/offline-banner-1366.png' })
+    await page.screenshot({ path: 'test-results/screens/offline-banner-1366.png' })
     // Still offline a few seconds on: the banner lasts, unlike a toast.
     await page.waitForTimeout(3000)
     expect(await banner.isVisible()).toBe(true)

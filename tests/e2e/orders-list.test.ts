@@ -89,7 +89,7 @@ describe('the orders list', () => {
     for (const row of [firstRow, drinksRow]) {
       expect(await row.getByTestId('order-mode-mark').textContent()).toBe('模拟')
     }
-    await page.screenshot({ path: '/tmp/shots-c/orders-today-1366.png' })
+    await page.screenshot({ path: 'test-results/screens/orders-today-1366.png' })
 
     // The detail: the full id (copyable), its number and the same loud mark.
     await firstRow.click()
@@ -99,7 +99,7 @@ describe('the orders list', () => {
     expect(await detail.getByTestId('order-detail-number').textContent()).toBe('#0001')
     expect(await detail.getByTestId('order-mode-mark').textContent()).toBe('模拟')
     expect(await detail.getByTestId('order-copy-id').isVisible()).toBe(true)
-    await page.screenshot({ path: '/tmp/shots-c/orders-detail-1366.png' })
+    await page.screenshot({ path: 'test-results/screens/orders-detail-1366.png' })
     await page.keyboard.press('Escape')
     await detail.waitFor({ state: 'hidden' })
 
@@ -140,16 +140,9 @@ describe('the orders list', () => {
   })
 })
 
-/**
- * Serious and critical accessibility problems inside one part of the screen. The shared tabs and status chips
- * are left out: their palette (white on the brand orange, green on its tint) is the whole console's.
- */
+/** Serious and critical accessibility problems inside one part of the screen. */
 async function axeProblems(page: Page, selector: string) {
-  const results = await new AxeBuilder({ page })
-    .include(selector)
-    .exclude('.base-tabs')
-    .exclude('.base-status-chip')
-    .analyze()
+  const results = await new AxeBuilder({ page }).include(selector).analyze()
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
@@ -166,7 +159,7 @@ describe('the orders list, read by everyone', () => {
     const wide = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage()
     await openSignedIn(wide, app, '/orders', { as: 'owner' })
     await expect.poll(() => wide.getByTestId('order-row').count()).toBeGreaterThan(0)
-    await wide.screenshot({ path: '/tmp/shots-c/orders-today-1920.png' })
+    await wide.screenshot({ path: 'test-results/screens/orders-today-1920.png' })
     expect(await axeProblems(wide, '.list-card')).toEqual([])
 
     const narrow = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage()
@@ -176,10 +169,10 @@ describe('the orders list, read by everyone', () => {
     await expect.poll(() => list.count()).toBeGreaterThan(0)
     expect(await list.first().getByTestId('order-mode-mark').textContent()).toBe('SIMULATED')
     expect(await narrow.getByTestId('order-totals').textContent()).toContain('Net')
-    await narrow.screenshot({ path: '/tmp/shots-c/orders-today-1024-en.png' })
+    await narrow.screenshot({ path: 'test-results/screens/orders-today-1024-en.png' })
     await list.last().click()
     await narrow.getByTestId('order-detail').waitFor()
-    await narrow.screenshot({ path: '/tmp/shots-c/orders-detail-1024-en.png' })
+    await narrow.screenshot({ path: 'test-results/screens/orders-detail-1024-en.png' })
     expect(await axeProblems(narrow, '[data-testid="order-detail"]')).toEqual([])
     expect(await axeProblems(narrow, '.list-card')).toEqual([])
   })

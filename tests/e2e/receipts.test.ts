@@ -5,7 +5,7 @@ import type { OrderDetail } from '../../src/shared/api/types'
 import { headlessConsole } from '../support/browser'
 
 const till = headlessConsole()
-const SHOTS = '/tmp/shots-d'
+const SHOTS = 'test-results/screens'
 mkdirSync(SHOTS, { recursive: true })
 
 /** Sixty characters of product name, as a supplier's catalogue spells it. */

@@ -24,7 +24,7 @@ describe('the change log', () => {
     expect(await feeChange.innerText()).toMatch(/费率\s*0\.6%?.*→.*0\.38%/s)
     // Only what changed is listed.
     expect(await entry.getByTestId('audit-change').count()).toBe(2)
-    await page.screenshot({ path: '/tmp/shots-b/settings-audit-1366.png' })
+    await page.screenshot({ path: 'test-results/screens/settings-audit-1366.png' })
     await page.context().close()
   })
 })

@@ -122,7 +122,7 @@ describe('收款语音播报', () => {
     await page.goto(`${app.base}/#/settings`)
     await page.locator('[data-testid="settings-tab"][data-tab="voice"]').click()
     await page.getByTestId('voice-enabled').click()
-    await page.screenshot({ path: '/tmp/shots-b/settings-voice-1366.png' })
+    await page.screenshot({ path: 'test-results/screens/settings-voice-1366.png' })
     await page.goto(`${app.base}/#/`)
     await sellByPaymentCode(page, 'DRK-001', '134567890123456782')
     await expect.poll(() => duplicated(page)).toBeGreaterThanOrEqual(1)
