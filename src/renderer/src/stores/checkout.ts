@@ -137,7 +137,9 @@ export const useCheckoutStore = defineStore('checkout', () => {
    */
   async function orderForCart(request: CreateOrderRequest): Promise<Order> {
     const previous = lastCharged.value
-    if (previous) {
+    // The last sale's order, known here to be paid or ended, needs no asking again.
+    const knownFinal = previous !== null && order.value?.id === previous.id && isFinal.value
+    if (previous && !knownFinal) {
       const api = requireApi()
       const earlier = await api.call('orders.get', { id: previous.id })
       if (!isFinalOrderStatus(earlier.status)) {
@@ -149,7 +151,11 @@ export const useCheckoutStore = defineStore('checkout', () => {
   }
 
   async function loadOptions(id: string): Promise<void> {
-    options.value = (await requireApi().call('orders.paymentOptions', { id })).options
+    applyOptions((await requireApi().call('orders.paymentOptions', { id })).options)
+  }
+
+  function applyOptions(next: PaymentOption[]): void {
+    options.value = next
     const current = selectedOption.value
     if (!current || !current.available) select(options.value.find((o) => o.available)?.wallet ?? null)
     // An installments wallet is chosen again so its plans follow the order.
@@ -163,9 +169,13 @@ export const useCheckoutStore = defineStore('checkout', () => {
     const settings = useSettingsStore()
     // Payment-code rules only enrich the screen: without them it still works.
     if (!settings.routing) void settings.loadRouting().catch(() => undefined)
-    const detail = await api.call('orders.get', { id })
+    // Both at once: the options screen waits for the slower of the two, not their sum.
+    const [detail, offered] = await Promise.all([
+      api.call('orders.get', { id }),
+      api.call('orders.paymentOptions', { id }),
+    ])
     order.value = detail
-    await loadOptions(id)
+    applyOptions(offered.options)
     if (panels.value.length === 0) {
       panels.value = detail.attempts
         .filter(hasQr)
