@@ -50,11 +50,20 @@ export function createPairingCode(
     const now = ctx.clock.now()
     forgetExpiredCodes(ctx.db, now)
     const row: PairingCodeRow = {
-      ...{ code: '', kind: input.kind, name: input.name, till_id: tillId, created_by: currentActor().staffId },
-      ...{ created_at: now, expires_at: now + PAIRING_CODE_TTL_MS, used_at: null, device_id: null },
+      code: '',
+      kind: input.kind,
+      name: input.name,
+      till_id: tillId,
+      created_by: currentActor().staffId,
+      created_at: now,
+      expires_at: now + PAIRING_CODE_TTL_MS,
+      used_at: null,
+      device_id: null,
     }
-    do row.code = String(randomInt(0, 1_000_000)).padStart(6, '0')
-    while (!insertPairingCode(ctx.db, row))
+    // A code still live is never handed out twice: draw again until the table takes it.
+    do {
+      row.code = String(randomInt(0, 1_000_000)).padStart(6, '0')
+    } while (!insertPairingCode(ctx.db, row))
     appendAudit(ctx.db, {
       entity: 'pairing',
       entityId: input.kind,
@@ -97,14 +106,16 @@ export function redeemPairingCode(ctx: DeviceContext, code: string): z.output<ty
 function pairDevice(ctx: DeviceContext, code: PairingCodeRow, now: number): z.output<typeof PairedDevice> {
   const token = newSecretToken(24)
   const row: DeviceRow = {
-    ...{
-      id: ctx.newId('dev'),
-      kind: code.kind,
-      name: code.name,
-      till_id: code.till_id ?? tillFor(ctx, code.name, now),
-    },
-    ...{ token_hash: hashToken(token), paired_at: now, paired_by: code.created_by },
-    ...{ last_seen_at: now, revoked_at: null, revoked_by: null },
+    id: ctx.newId('dev'),
+    kind: code.kind,
+    name: code.name,
+    till_id: code.till_id ?? tillFor(ctx, code.name, now),
+    token_hash: hashToken(token),
+    paired_at: now,
+    paired_by: code.created_by,
+    last_seen_at: now,
+    revoked_at: null,
+    revoked_by: null,
   }
   insertDevice(ctx.db, row)
   touchDevice(ctx.db, row.id, now)
