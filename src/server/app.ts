@@ -144,6 +144,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     typeof apiToken === 'string' ? (token: string) => secretsEqual(token, apiToken) : apiToken.matches
   /** The integrator token, or a paired device's own credential (remembered on the request). */
   const hasValidToken = (request: FastifyRequest): boolean => {
+    // The rate limiter and the authentication both ask: a device's credential is looked up once per request.
+    if (request.device !== null) return true
     const token = bearerToken(request.headers.authorization)
     if (token === null) return false
     if (tokenMatches(token)) return true
