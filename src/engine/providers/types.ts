@@ -1,4 +1,6 @@
+import type { ReconciliationWallet } from '../../shared/api/reconciliationSchemas'
 import type { PaymentMethod, ProviderMode, WalletId } from '../../shared/wallets'
+import type { BillFormat } from '../reconciliation/bills/types'
 
 /** A trade as the wallet sees it, in WeChat Pay's vocabulary (Alipay's states map onto it). */
 export type TradeState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'CLOSED' | 'REVOKED' | 'PAYERROR' | 'NOT_FOUND'
@@ -52,6 +54,20 @@ export interface ProviderRefund {
   providerRefundNo: string | null
 }
 
+/** A day's trade bill (对账单) asked of a wallet: `date` is the wallet's calendar day in Beijing time. */
+export interface BillRequest {
+  wallet: ReconciliationWallet
+  date: string
+  /** A private folder the bill file is written into; the caller deletes the file when done. */
+  dir: string
+}
+
+/** The bill as saved on disk, never held in memory whole. */
+export interface DownloadedBill {
+  format: BillFormat
+  path: string
+}
+
 export interface IncomingNotification {
   headers: Record<string, string | undefined>
   body: string
@@ -84,4 +100,9 @@ export interface PaymentProvider {
   queryRefund(outRefundNo: string, outTradeNo?: string): Promise<ProviderRefund>
   /** Verifies a notification (signature, freshness) and returns the trade it reports; throws NOTIFICATION_REJECTED. */
   parseNotification(notification: IncomingNotification): Promise<ProviderTrade>
+  /**
+   * Downloads a day's trade bill. Throws BILL_NOT_AVAILABLE (details.reason 'creating' | 'no_statement' |
+   * 'too_early') while the wallet has none, BILL_INVALID when what arrives fails its hash or cannot be read.
+   */
+  downloadBill?(request: BillRequest): Promise<DownloadedBill>
 }
