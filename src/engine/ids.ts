@@ -3,7 +3,22 @@ import { monotonicFactory } from 'ulid'
 import type { Clock } from './clock'
 
 export type IdPrefix =
-  'ord' | 'lin' | 'pay' | 'prd' | 'rfd' | 'agg' | 'fpr' | 'stf' | 'til' | 'ses' | 'shf' | 'cmv' | 'jnl' | 'dev'
+  | 'ord'
+  | 'lin'
+  | 'pay'
+  | 'prd'
+  | 'rfd'
+  | 'agg'
+  | 'fpr'
+  | 'stf'
+  | 'til'
+  | 'ses'
+  | 'shf'
+  | 'cmv'
+  | 'jnl'
+  | 'dev'
+  | 'rec'
+  | 'dsc'
 
 /**
  * Time-ordered ids with a readable prefix (`ord_01J…`): sortable, index-friendly, and at most

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import type { Readable } from 'node:stream'
 import { createDeviceService } from './devices/service'
 import type { Device } from '../shared/api/types'
 import { createDisplayBoard, type DisplayListener } from './display/board'
@@ -45,6 +46,7 @@ import { ensureStaff } from './seed/demoStaff'
 import { createStaffService } from './staff/service'
 import { createShiftService } from './shifts/bind'
 import { createDayService } from './days/bind'
+import { createReconciliationService } from './reconciliation/bind'
 import { verifyBooks } from './ledger/verify'
 import { SYSTEM, type Principal } from './staff/principal'
 import { singleFlight } from './singleFlight'
@@ -80,6 +82,8 @@ export interface EngineOptions {
   logDir?: string
   /** Where failures and notable events are reported (default: one line each on stderr). */
   logger?: Logger
+  /** How often the daily bill download is considered (it runs once a day, after 10:00 Beijing); 0 disables it. */
+  reconciliationIntervalMs?: number
 }
 
 export interface Engine {
@@ -122,6 +126,10 @@ export interface Engine {
   publicBaseUrl(): string
   /** Queries unfinished payments and expires overdue orders once (the timer calls this). */
   sweep(): Promise<void>
+  /** Bills sent as a request body: saved to a private file as they stream in, named in `reconciliation.importBill`. */
+  readonly bills: { receive(body: Readable): Promise<string>; discard(uploadId: string): void }
+  /** Downloads and matches yesterday's bills of the wallets with real credentials, once they are out. */
+  reconcileDue(): Promise<void>
   /** Waits until background work (notifications, closing sibling payments) has finished. */
   idle(): Promise<void>
   close(): Promise<void>
@@ -171,10 +179,11 @@ export function createEngine(options: EngineOptions): Engine {
     await services.orders.expireDue()
     idempotency.expire()
   })
-  const stopSweeps = lifecycle.every(options.sweepIntervalMs ?? 2000, 'sweep', sweep)
-  const stopBackups = options.backups
-    ? lifecycle.every(BACKUP_CHECK_INTERVAL_MS, 'backup', async () => void (await backups.runIfDue()))
-    : () => undefined
+  const stopTimers = startTimers(options, lifecycle, {
+    sweep,
+    backups: async () => void (await backups.runIfDue()),
+    reconciliation: services.reconciliation.runDue,
+  })
   const { db, events } = books
   const { whileOpen } = lifecycle
   const principalOf = (caller: Caller): Principal =>
@@ -223,11 +232,12 @@ export function createEngine(options: EngineOptions): Engine {
     },
     publicBaseUrl,
     sweep,
+    bills: { receive: whileOpen(services.reconciliation.receive), discard: services.reconciliation.discard },
+    reconcileDue: whileOpen(services.reconciliation.runDue),
     idle: () => lifecycle.idle(() => simulator.provider.idle()),
     async close() {
       if (!lifecycle.beginClose()) return
-      stopSweeps()
-      stopBackups()
+      stopTimers()
       await engine.idle()
       if (options.backups) await backUpAtShutdown(backups, log)
       await closeBooks(books, simulator)
@@ -322,6 +332,25 @@ function startSimulator(
 
 /** How often the schedule is checked (a backup is taken when the newest is older than the setting asks). */
 const BACKUP_CHECK_INTERVAL_MS = 10 * 60_000
+const RECONCILIATION_CHECK_INTERVAL_MS = 15 * 60_000
+
+/** The engine's schedules: the payment sweep, backups (when asked for), the daily bill download. */
+function startTimers(
+  options: EngineOptions,
+  lifecycle: Lifecycle,
+  ticks: Record<'sweep' | 'backups' | 'reconciliation', () => Promise<void>>,
+): () => void {
+  const stops = [
+    lifecycle.every(options.sweepIntervalMs ?? 2000, 'sweep', ticks.sweep),
+    options.backups ? lifecycle.every(BACKUP_CHECK_INTERVAL_MS, 'backup', ticks.backups) : () => undefined,
+    lifecycle.every(
+      options.reconciliationIntervalMs ?? RECONCILIATION_CHECK_INTERVAL_MS,
+      'reconciliation',
+      ticks.reconciliation,
+    ),
+  ]
+  return () => stops.forEach((stop) => stop())
+}
 
 /** The last backup before the books close; a failure is logged and does not stop the shutdown. */
 async function backUpAtShutdown(backups: BackupService, log: Logger): Promise<void> {
@@ -388,7 +417,14 @@ function createServices(options: EngineOptions, parts: ServiceParts) {
   const days = createDayService({ db, clock, events })
   const display = createDisplayBoard(clock, (error) => log.error({ ...errorFields(error) }, 'display listener failed'))
   const devices = createDeviceService({ db, clock, events, newId })
-  return { payments, aggregate, friendPay, orders, catalog, optionsFor, staff, shifts, days, display, devices }
+  const reconciliation = createReconciliationService({
+    ...{ db, clock, events, log, newId, providers, payments },
+    workDir: join(options.dataDir, 'bills'),
+  })
+  return {
+    ...{ payments, aggregate, friendPay, orders, catalog, optionsFor, staff, shifts, days, display, devices },
+    reconciliation,
+  }
 }
 
 /** The API operations, served by both transports through one invoker. */
@@ -424,6 +460,7 @@ function createOperations(
       days: services.days,
       display: services.display,
       devices: services.devices,
+      reconciliation: services.reconciliation,
       books: { verify: () => verifyBooks(parts.db) },
     }),
     parts.log,

@@ -91,6 +91,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         },
       }
     }
+    if ('rawBody' in op.http) documentRawBody(operation, parameters, op.http.rawBody, properties, required)
     if (op.http.method !== 'GET') parameters.push(IDEMPOTENCY_KEY_HEADER)
     if (parameters.length) operation.parameters = parameters
     const path = (paths[op.http.path] ??= {})
@@ -158,4 +159,20 @@ function findProperty(schema: JsonSchema, name: string): JsonSchema | undefined 
     if (found) return found
   }
   return undefined
+}
+
+/** A file body (a bill): sent as itself, with the other fields in the query; JSON with the file in base64 also works. */
+function documentRawBody(
+  operation: Record<string, unknown>,
+  parameters: unknown[],
+  types: readonly string[],
+  properties: Record<string, JsonSchema>,
+  required: Set<string>,
+): void {
+  const body = operation.requestBody as { content: Record<string, unknown> }
+  for (const type of types) body.content[type] = { schema: { type: 'string', format: 'binary' } }
+  for (const [key, schema] of Object.entries(properties)) {
+    if (key === 'fileBase64' || key === 'uploadId') continue
+    parameters.push({ name: key, in: 'query', required: required.has(key), schema })
+  }
 }

@@ -101,6 +101,18 @@ export function createHandlers(
     'days.configure': (input) => s.days.configure(input.startHour),
     'books.verify': () => s.books.verify(),
     'days.exportCsv': (input) => dayReportCsv(s.days.report(input.day), input.lang),
+    'reconciliation.importBill': ({ lang, fileBase64, uploadId, ...key }) =>
+      s.reconciliation.importBill(key, uploadId ? { uploadId } : { base64: fileBase64 ?? '' }, lang),
+    'reconciliation.list': (input) => ({ runs: s.reconciliation.list(input, input.lang) }),
+    'reconciliation.get': (input) => s.reconciliation.get(input.id, input.lang),
+    'reconciliation.run': ({ lang, ...key }) => s.reconciliation.download(key, lang),
+    'reconciliation.download': (input) => s.reconciliation.downloadAgain(input.id, input.lang),
+    'reconciliation.resolve': (input, principal) => {
+      if (input.action === 'refund' && !allows(principal, 'refund')) {
+        throw new EngineError('FORBIDDEN', 'refunding needs the refund permission')
+      }
+      return s.reconciliation.resolve(principal, input)
+    },
     'shifts.exportCsv': (input) => shiftHandoverCsv(s.shifts.get(input.id), input.lang),
   }
 }

@@ -368,7 +368,55 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'paired devices and one-time pairing codes',
     up: (db) => db.exec(DEVICES_SCHEMA),
   },
+  {
+    version: 16,
+    name: 'reconciliation runs against the wallets bills',
+    up: (db) => db.exec(RECONCILIATION_SCHEMA),
+  },
 ]
+
+/**
+ * One run per wallet, calendar day and mode (a new bill for the same day replaces the run's findings, keeping the
+ * explanations already given); its discrepancies keep the facts, and the words are made when shown, in the
+ * reader's language.
+ */
+const RECONCILIATION_SCHEMA = `
+        CREATE TABLE reconciliation_runs (
+          id TEXT PRIMARY KEY,
+          wallet TEXT NOT NULL,
+          date TEXT NOT NULL,
+          mode TEXT NOT NULL CHECK (mode IN ('simulator', 'sandbox', 'production')),
+          status TEXT NOT NULL CHECK (status IN ('matched', 'discrepancies', 'not_available', 'failed')),
+          source TEXT NOT NULL CHECK (source IN ('import', 'download')),
+          reason TEXT,
+          matched_count INTEGER NOT NULL DEFAULT 0,
+          bill TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          UNIQUE (wallet, date, mode)
+        );
+        CREATE INDEX reconciliation_runs_by_date ON reconciliation_runs (date);
+
+        CREATE TABLE reconciliation_discrepancies (
+          id TEXT PRIMARY KEY,
+          run_id TEXT NOT NULL REFERENCES reconciliation_runs (id),
+          kind TEXT NOT NULL CHECK (kind IN ('missing_here', 'missing_at_wallet', 'amount_mismatch',
+            'status_mismatch', 'fee_mismatch', 'other_account')),
+          subject TEXT NOT NULL CHECK (subject IN ('payment', 'refund')),
+          out_trade_no TEXT,
+          out_refund_no TEXT,
+          order_id TEXT,
+          ours_fen INTEGER,
+          theirs_fen INTEGER,
+          facts TEXT NOT NULL DEFAULT '{}',
+          status TEXT NOT NULL CHECK (status IN ('open', 'resolved', 'explained')),
+          note TEXT,
+          resolved_at INTEGER,
+          resolved_by TEXT,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX reconciliation_discrepancies_by_run ON reconciliation_discrepancies (run_id);
+`
 
 /**
  * A second till or a customer display pairs with a one-time code shown on a signed-in console and receives its own

@@ -1,11 +1,18 @@
 import { singleFlight } from '../singleFlight'
-import { requireAttempt, requireOrder, type OrderPaidHook, type PaymentContext, type PaymentDeps } from './context'
+import {
+  providerFor,
+  requireAttempt,
+  requireOrder,
+  type OrderPaidHook,
+  type PaymentContext,
+  type PaymentDeps,
+} from './context'
 import { createPayment, createQrAttempt, linkedQrAttempt, type QrLink } from './create'
 import { listAttemptRowsForOrder, toAttempt, type AttemptRow } from './queries'
 import { getRefundRow } from './refundQueries'
-import { retryRefund, sendDueRefunds } from './refunds'
+import { retryRefund, sendDueRefunds, sendRefundNow } from './refunds'
 import { createMerchantRefund, getRefund, listRefunds, type RefundAuthority } from './merchantRefunds'
-import { acceptNotification, closeAllForOrder, closeAttempt, closePayment } from './settle'
+import { acceptNotification, applyTrade, closeAllForOrder, closeAttempt, closePayment } from './settle'
 import { sweepPayments } from './sweep'
 import { createCircuitBreakers } from './walletLanes'
 import type { OrderRow } from '../orders/queries'
@@ -57,6 +64,15 @@ export function createPaymentService(deps: PaymentDeps) {
     listRefunds: (input: OperationParsedInput<'refunds.list'>) => listRefunds(ctx, input),
     sweep: singleFlight(() => sweepPayments(ctx)),
     refund: (id: string) => getRefundRow(deps.db, id),
+    /** Asks the wallet about a payment now and records what it says, through the usual state machine. */
+    reconcileAttempt: async (id: string) => {
+      const attempt = requireAttempt(ctx, id)
+      const trade = await providerFor(ctx, attempt).query(attempt.id)
+      await applyTrade(ctx, attempt, trade)
+      return trade
+    },
+    /** Sends a pending refund, or asks the wallet about one it accepted, now rather than at the next sweep. */
+    settleRefundNow: (id: string) => sendRefundNow(ctx, id),
   }
 }
 

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { operations, type OperationName } from '../../shared/api/operations'
 import { EngineError } from '../../shared/errors'
@@ -9,6 +10,28 @@ import { buildOpenApiDocument } from '../openapi'
  * then acts as that member; without it, as the integrator token's principal.
  */
 export const SESSION_HEADER = 'x-hutong-session'
+
+const RAW_BODY_TYPES = [
+  ...new Set(Object.values(operations).flatMap((op) => ('rawBody' in op.http ? op.http.rawBody : []))),
+]
+
+/**
+ * A file sent as the body: saved as it streams in (never held whole), then named in the operation's input; the
+ * file is gone afterwards whatever the outcome.
+ */
+async function rawBodyInput(
+  engine: Engine,
+  body: Readable,
+  fields: Record<string, unknown>,
+  run: (input: Record<string, unknown>) => Promise<unknown>,
+): Promise<unknown> {
+  const uploadId = await engine.bills.receive(body)
+  try {
+    return await run({ ...fields, uploadId })
+  } finally {
+    engine.bills.discard(uploadId)
+  }
+}
 
 export function sessionHeader(value: string | string[] | undefined): string | null {
   if (value === undefined) return null
@@ -25,6 +48,9 @@ export function registerApiRoutes(app: FastifyInstance, engine: Engine, version:
   const openApi = buildOpenApiDocument(version)
   app.get('/api/openapi.json', async () => openApi)
 
+  // A bill file arrives as the body itself; it streams to disk instead of being parsed (see rawBodyInput).
+  app.addContentTypeParser(RAW_BODY_TYPES, (_request, payload, done) => done(null, payload))
+
   for (const [name, op] of Object.entries(operations) as [OperationName, (typeof operations)[OperationName]][]) {
     const url = op.http.path.replace(/\{(\w+)\}/g, ':$1')
     app.route({
@@ -32,6 +58,15 @@ export function registerApiRoutes(app: FastifyInstance, engine: Engine, version:
       url,
       handler: async (request, reply) => {
         const params = request.params as Record<string, string>
+        // A paired device is a console: it acts for the member signed in on it, never as the integrator.
+        const caller = { session: sessionHeader(request.headers[SESSION_HEADER]), integration: request.device === null }
+        if (request.body instanceof Readable) {
+          if (!('rawBody' in op.http)) throw new EngineError('VALIDATION_FAILED', 'the request body must be JSON')
+          reply.code(op.http.status ?? 200)
+          return rawBodyInput(engine, request.body, { ...(request.query as object), ...params }, (input) =>
+            engine.invokeUntrusted(name, input, caller),
+          )
+        }
         let input: Record<string, unknown>
         if (op.http.method === 'GET') {
           input = { ...(request.query as Record<string, unknown>), ...params }
@@ -40,11 +75,10 @@ export function registerApiRoutes(app: FastifyInstance, engine: Engine, version:
           if (typeof body !== 'object' || Array.isArray(body)) {
             throw new EngineError('VALIDATION_FAILED', 'the request body must be a JSON object')
           }
-          input = { ...(body as Record<string, unknown>), ...params }
+          const query = 'rawBody' in op.http ? (request.query as Record<string, unknown>) : {}
+          input = { ...query, ...(body as Record<string, unknown>), ...params }
         }
         const key = request.headers['idempotency-key']
-        // A paired device is a console: it acts for the member signed in on it, never as the integrator.
-        const caller = { session: sessionHeader(request.headers[SESSION_HEADER]), integration: request.device === null }
         reply.code('status' in op.http ? op.http.status : 200)
         if (op.http.method === 'GET' || key === undefined) return engine.invokeUntrusted(name, input, caller)
         const { output, replayed } = await engine.invokeIdempotent(

@@ -67,6 +67,12 @@ export const OPERATION_NAMES = [
   'pairing.redeem',
   'devices.list',
   'devices.revoke',
+  'reconciliation.importBill',
+  'reconciliation.list',
+  'reconciliation.get',
+  'reconciliation.run',
+  'reconciliation.download',
+  'reconciliation.resolve',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

@@ -53,6 +53,14 @@ import { CashMoveInput, CloseShiftInput, ListShiftsInput, OpenShiftInput, Shift 
 import { DisplaySnapshot, DisplayState } from '../display'
 import { CreatePairingCodeInput, Device, PairedDevice, PairingCode, RedeemPairingInput } from './deviceSchemas'
 import { BooksVerification, BusinessDay, CsvFileSchema, DayReport, DaySettings } from './daySchemas'
+import {
+  ImportBillInput,
+  ListRunsInput,
+  ReconciliationRun,
+  ResolveDiscrepancyInput,
+  RunBillInput,
+  RunIdInput,
+} from './reconciliationSchemas'
 
 export { isOperationName, OPERATION_NAMES, type OperationName } from './operationNames'
 
@@ -62,7 +70,8 @@ export interface OperationDef {
   summary: string
   input: z.ZodType
   output: z.ZodType
-  http: { method: HttpMethod; path: string; status?: number }
+  /** rawBody: content types whose body is a file, streamed to disk rather than parsed as JSON. */
+  http: { method: HttpMethod; path: string; status?: number; rawBody?: readonly string[] }
   /** Fills documented defaults into the raw input before validation. */
   prepare?: (raw: unknown) => unknown
 }
@@ -466,6 +475,44 @@ export const operations = {
     input: IdInput,
     output: Device,
     http: { method: 'POST', path: '/api/devices/{id}/revoke' },
+  },
+  'reconciliation.importBill': {
+    summary:
+      "Match a wallet's trade bill (对账单) against the books of its day: the body is the bill file itself (text/csv for WeChat Pay, application/zip for Alipay), wallet, date and mode in the query",
+    input: ImportBillInput,
+    output: ReconciliationRun,
+    http: { method: 'POST', path: '/api/reconciliation/bills', status: 201, rawBody: ['text/csv', 'application/zip'] },
+  },
+  'reconciliation.list': {
+    summary: 'Reconciliation runs of a day or a range, newest day first, with their discrepancies',
+    input: ListRunsInput,
+    output: z.object({ runs: z.array(ReconciliationRun) }),
+    http: { method: 'GET', path: '/api/reconciliation' },
+  },
+  'reconciliation.get': {
+    summary: 'One reconciliation run with its discrepancies',
+    input: RunIdInput,
+    output: ReconciliationRun,
+    http: { method: 'GET', path: '/api/reconciliation/{id}' },
+  },
+  'reconciliation.run': {
+    summary: "Fetch a day's bill through the wallet's API and match it (a bill not out yet is recorded as such)",
+    input: RunBillInput,
+    output: ReconciliationRun,
+    http: { method: 'POST', path: '/api/reconciliation/runs', status: 201 },
+  },
+  'reconciliation.download': {
+    summary: "Fetch a run's bill again through the wallet's API and match it",
+    input: RunIdInput,
+    output: ReconciliationRun,
+    http: { method: 'POST', path: '/api/reconciliation/{id}/download' },
+  },
+  'reconciliation.resolve': {
+    summary:
+      'Act on a discrepancy: query the wallet and record what it says, refund money taken for nothing, or explain it with a note (audited)',
+    input: ResolveDiscrepancyInput,
+    output: ReconciliationRun,
+    http: { method: 'POST', path: '/api/reconciliation/discrepancies/{id}/resolve' },
   },
 } as const satisfies Record<OperationName, OperationDef>
 

@@ -82,3 +82,53 @@ export const ReconciliationRun = z
 
 export type ReconciliationRunView = z.output<typeof ReconciliationRun>
 export type DiscrepancyView = z.output<typeof Discrepancy>
+
+const Lang = z.enum(['zh-CN', 'en-US']).default('zh-CN').meta({ description: 'The language of the suggested actions' })
+const WalletField = z.enum(RECONCILIATION_WALLETS)
+const ModeField = z
+  .enum(['simulator', 'sandbox', 'production'])
+  .optional()
+  .meta({ description: "The bill's mode; by default the wallet's current mode" })
+
+/** A bill file sent whole, base64 (the desktop console); over HTTP the body is the file itself. */
+const MAX_BILL_BASE64 = 90_000_000
+
+export const ImportBillInput = z
+  .strictObject({
+    wallet: WalletField,
+    date: BusinessDay.meta({ description: "The bill's calendar day (Beijing time)" }),
+    mode: ModeField,
+    lang: Lang,
+    fileBase64: z.string().min(1).max(MAX_BILL_BASE64).optional().meta({
+      description:
+        'The bill file in base64. Over HTTP send the file itself as the body instead: text/csv (WeChat Pay) or application/zip (Alipay)',
+    }),
+    uploadId: z
+      .string()
+      .regex(/^upl_[0-9a-f]{32}$/)
+      .optional()
+      .meta({ description: 'Set by the server for a raw body' }),
+  })
+  .refine((input) => (input.fileBase64 === undefined) !== (input.uploadId === undefined), {
+    message: 'send the bill as the request body (or fileBase64)',
+  })
+
+export const RunBillInput = z.strictObject({ wallet: WalletField, date: BusinessDay, mode: ModeField, lang: Lang })
+
+export const ListRunsInput = z
+  .strictObject({
+    date: BusinessDay.optional(),
+    from: BusinessDay.optional(),
+    to: BusinessDay.optional(),
+    lang: Lang,
+  })
+  .meta({ description: 'One day (date), a range (from, to), or by default the last 14 days' })
+
+export const RunIdInput = z.strictObject({ id: z.string().min(1).max(64), lang: Lang })
+
+export const ResolveDiscrepancyInput = z.strictObject({
+  id: z.string().min(1).max(64),
+  action: z.enum(DISCREPANCY_ACTIONS),
+  note: z.string().trim().max(500).optional().meta({ description: 'Required to explain; kept with the others' }),
+  lang: Lang,
+})
