@@ -198,6 +198,17 @@ describe('WeChat Pay trade bill download against a local API v3 server', () => {
     expect(readdirSync(dir.path)).toEqual([])
   })
 
+  it('gives up on a download that stops sending, and leaves no partial file', async () => {
+    server.setBill(yesterday(), wechatBill(yesterday()))
+    server.faults.billStall = true
+    const adapter = createWechatPayProvider(config(), { ...deps(), timeoutMs: 300 })
+    const error = await refusal(adapter.downloadBill!(request(yesterday())))
+    expect(error.code).toBe('PROVIDER_ERROR')
+    expect((error.details as { reason: string }).reason).toBe('TIMEOUT')
+    expect(server.billDownloads).toHaveLength(1)
+    expect(readdirSync(dir.path)).toEqual([])
+  })
+
   it('refuses a malformed date before asking WeChat Pay', async () => {
     const error = await refusal(createWechatPayProvider(config(), deps()).downloadBill!(request('2025-02-30')))
     expect(error.code).toBe('VALIDATION_FAILED')

@@ -78,6 +78,8 @@ export interface WechatpayServerFaults {
   billHashWrong: boolean
   /** Trade bill answers give this download_url instead of the server's own. */
   billDownloadUrl: string | null
+  /** Bill downloads send half the bill, then nothing more (the connection stays open). */
+  billStall: boolean
 }
 
 export interface LoggedRequest {
@@ -175,6 +177,7 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
     malformedNext: null,
     billHashWrong: false,
     billDownloadUrl: null,
+    billStall: false,
   }
   const bills = createBillDesk(faults)
 
@@ -662,7 +665,9 @@ function createBillDesk(faults: WechatpayServerFaults) {
       const content = contents.get(link.date)!
       downloads.push({ date: link.date, gzip: link.gzip })
       res.writeHead(200, { 'Content-Type': link.gzip ? 'application/x-gzip' : 'text/plain; charset=utf-8' })
-      res.end(link.gzip ? gzipSync(content) : content)
+      const body = link.gzip ? gzipSync(content) : content
+      if (faults.billStall) res.write(body.subarray(0, Math.floor(body.length / 2)))
+      else res.end(body)
       return 200
     },
   }
