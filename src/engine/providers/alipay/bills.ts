@@ -51,12 +51,13 @@ export async function downloadTradeBill(ctx: AlipayContext, request: BillRequest
 }
 
 /**
- * isp.bill_not_exist: no bill for the day, or, the morning after, none yet. A day not over (or in the future)
+ * No bill: none for the day, or, the morning after, none yet. A day not over (or in the future)
  * is refused as an invalid argument: too early. Anything else is Alipay's own refusal.
  */
 function refuse(ctx: AlipayContext, answer: GatewayAnswer, date: string): never {
   const now = ctx.deps.clock.now()
-  if (/^isp\.bill_not_exist$/i.test(answer.subCode ?? '')) {
+  // isp.bill_not_exist as clients see it; BILL_NOT_EXIST as an older page of the docs spells it.
+  if (/^(isp\.)?bill_not_exist$/i.test(answer.subCode ?? '')) {
     const yesterday = beijingDate(now - 24 * 3600_000)
     const beijingHour = new Date(now + 8 * 3600_000).getUTCHours()
     if (date === yesterday && beijingHour < BILL_READY_HOUR_BEIJING) {
