@@ -170,6 +170,7 @@ describe('WeChat Pay trade bill download against a local API v3 server', () => {
     expect(await reasonFor(yesterday())).toBe('no_statement')
     server.billCreating(yesterday())
     expect(await reasonFor(yesterday())).toBe('creating')
+    expect(await reasonFor(beijingDay(Date.now()))).toBe('too_early')
     expect(await reasonFor(beijingDay(Date.now(), -2))).toBe('too_early')
     expect(await reasonFor(beijingDay(Date.now(), 120))).toBe('no_statement')
     expect(server.billDownloads).toEqual([])

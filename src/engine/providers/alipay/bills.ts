@@ -51,11 +51,14 @@ export async function downloadTradeBill(ctx: AlipayContext, request: BillRequest
 }
 
 /**
- * No bill: none for the day, or, the morning after, none yet. A day not over (or in the future)
- * is refused as an invalid argument: too early. Anything else is Alipay's own refusal.
+ * A day not over (or in the future) is too early, whatever Alipay calls it, so that it is never taken for a day
+ * without trades. No bill: none for the day, or, the morning after, none yet. Anything else is Alipay's refusal.
  */
 function refuse(ctx: AlipayContext, answer: GatewayAnswer, date: string): never {
   const now = ctx.deps.clock.now()
+  if (date >= beijingDate(now)) {
+    throw billNotAvailable('too_early', `Alipay makes the bill for ${date} the next morning`)
+  }
   // isp.bill_not_exist as clients see it; BILL_NOT_EXIST as an older page of the docs spells it.
   if (/^(isp\.)?bill_not_exist$/i.test(answer.subCode ?? '')) {
     const yesterday = beijingDate(now - 24 * 3600_000)
@@ -64,9 +67,6 @@ function refuse(ctx: AlipayContext, answer: GatewayAnswer, date: string): never 
       throw billNotAvailable('creating', `Alipay makes the bill for ${date} this morning; try again after 10:00`)
     }
     throw billNotAvailable('no_statement', `Alipay has no bill for ${date}: no payment or refund that day`)
-  }
-  if (date >= beijingDate(now)) {
-    throw billNotAvailable('too_early', `Alipay makes the bill for ${date} the next morning`)
   }
   return fail(answer, 'the bill download link')
 }

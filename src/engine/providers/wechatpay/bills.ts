@@ -60,23 +60,25 @@ export async function downloadTradeBill(
   return { format: 'wechat-csv', path }
 }
 
-/** A verified refusal: no bill (yet), or a day WeChat Pay does not serve, or an error of its own. */
+/**
+ * A verified refusal: no bill (yet), or a day WeChat Pay does not serve, or an error of its own. A day not over is
+ * "too early" whatever the code, so that it is never taken for a day without trades.
+ */
 function billRefusal(ctx: WechatPayContext, answer: Answer, date: string): EngineError {
   const code = answer.data.code
-  if (code === 'NO_STATEMENT_EXIST') {
-    return billNotAvailable('no_statement', `WeChat Pay has no bill for ${date}: no payment or refund that day`)
+  const now = ctx.deps.clock.now()
+  if (answer.status === 400 && date >= beijingDate(now)) {
+    return billNotAvailable('too_early', `WeChat Pay makes the bill for ${date} the next morning`)
   }
   if (code === 'STATEMENT_CREATING') {
     return billNotAvailable('creating', `WeChat Pay is still making the bill for ${date}; try again after 10:00`)
   }
-  if (answer.status === 400 && (code === 'INVALID_REQUEST' || code === 'PARAM_ERROR')) {
-    const now = ctx.deps.clock.now()
-    if (date >= beijingDate(now)) {
-      return billNotAvailable('too_early', `WeChat Pay makes the bill for ${date} the next morning`)
-    }
-    if (date < beijingDate(now, BILL_MONTHS_KEPT)) {
-      return billNotAvailable('no_statement', `WeChat Pay keeps bills for three months only; ${date} is older`)
-    }
+  if (code === 'NO_STATEMENT_EXIST') {
+    return billNotAvailable('no_statement', `WeChat Pay has no bill for ${date}: no payment or refund that day`)
+  }
+  const invalid = answer.status === 400 && (code === 'INVALID_REQUEST' || code === 'PARAM_ERROR')
+  if (invalid && date < beijingDate(now, BILL_MONTHS_KEPT)) {
+    return billNotAvailable('no_statement', `WeChat Pay keeps bills for three months only; ${date} is older`)
   }
   return apiError(answer, 'give the trade bill')
 }
