@@ -1,4 +1,5 @@
 import { createSign, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 
@@ -6,7 +7,9 @@ import type { AddressInfo, Socket } from 'node:net'
  * A local Alipay OpenAPI gateway (gateway.do, RSA2 public-key mode) written from the public docs: it
  * verifies each request's signature with the app public key, keeps trades in memory the way Alipay
  * does (a precreated QR has no trade until it is scanned), signs its answers with its own private key,
- * and posts signed form-encoded notifications. Faults can be switched on per test.
+ * and posts signed form-encoded notifications. Faults can be switched on per test. It serves trade bills too:
+ * alipay.data.dataservice.bill.downloadurl.query answers a short-lived link, and the link (no signature, as
+ * Alipay's bill links carry their own token) gives the zip set with `setBill`.
  */
 
 export interface AlipayKeys {
@@ -65,6 +68,8 @@ export interface GatewayFaults {
   cancelSystemErrors: number
   /** Reject every request's signature (as if the app public key on file were another). */
   rejectSignatures: boolean
+  /** Bill link answers give this bill_download_url instead of the gateway's own. */
+  billDownloadUrl: string | null
 }
 
 export interface AlipayGatewayOptions {
@@ -140,7 +145,9 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
     dropAnswers: false,
     cancelSystemErrors: 0,
     rejectSignatures: false,
+    billDownloadUrl: null,
   }
+  const bills = createBillDesk(faults, now)
   const sockets = new Set<Socket>()
   let tradeSeq = 0
 
@@ -337,6 +344,8 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
           refund_status: 'REFUND_SUCCESS',
         }
       }
+      case 'alipay.data.dataservice.bill.downloadurl.query':
+        return bills.downloadUrl(biz)
       default:
         return { code: '40004', msg: 'Business Failed', sub_code: 'isv.invalid-method', sub_msg: '不存在的方法名' }
     }
@@ -344,6 +353,7 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (req.method === 'GET' && url.pathname === BILL_FILE_PATH) return bills.serveFile(url, res)
     if (req.method !== 'POST' || url.pathname !== '/gateway.do') {
       res.writeHead(404, { 'content-type': 'text/plain' })
       res.end('not found')
@@ -401,6 +411,7 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
+  bills.baseUrl = `http://127.0.0.1:${port}`
 
   function requireTrade(outTradeNo: string): GatewayTrade {
     const trade = trades.get(outTradeNo)
@@ -454,6 +465,10 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
     faults,
     trades,
     requests,
+    /** The trade bill (业务账单 zip) of a day, YYYY-MM-DD: its bytes, or the path of a file holding them. */
+    setBill: (date: string, content: Buffer | string) => bills.set(date, content),
+    /** Bill zips served, by day. */
+    billDownloads: bills.downloads,
     /** The customer scans a precreated QR code: the trade now exists, waiting for payment. */
     scan(outTradeNo: string): void {
       requireTrade(outTradeNo).exists = true
@@ -490,3 +505,63 @@ export async function startAlipayGateway(options: AlipayGatewayOptions = {}) {
 }
 
 export type AlipayGateway = Awaited<ReturnType<typeof startAlipayGateway>>
+
+const BILL_FILE_PATH = '/downloadBillFile.resource'
+/** Alipay's bill links expire 30 seconds after they are given. */
+const BILL_LINK_MS = 30_000
+const BILL_PID = '2088102177649450'
+
+/** The trade bills the gateway holds, the links it has given, and the downloads it has served. */
+function createBillDesk(faults: GatewayFaults, now: () => number) {
+  const contents = new Map<string, Buffer>()
+  const links = new Map<string, { date: string; expiresAt: number }>()
+  const downloads: string[] = []
+  const failed = (code: string, msg: string, subCode: string, subMsg: string) => ({
+    code,
+    msg,
+    sub_code: subCode,
+    sub_msg: subMsg,
+  })
+  const desk = {
+    baseUrl: '',
+    downloads,
+    set(date: string, content: Buffer | string): void {
+      contents.set(date, Buffer.isBuffer(content) ? content : readFileSync(content))
+    },
+    /** Daily bills from the day after (T+1), monthly ones (yyyy-MM) from the month after; trade bills only here. */
+    downloadUrl(biz: Record<string, any>): Record<string, unknown> {
+      const date = String(biz.bill_date ?? '')
+      const type = String(biz.bill_type ?? '')
+      const today = beijing(now()).slice(0, 10)
+      if (!['trade', 'signcustomer'].includes(type) || !/^\d{4}-\d{2}(-\d{2})?$/.test(date)) {
+        return failed('40002', 'Invalid Arguments', 'isv.invalid-parameter', '参数无效')
+      }
+      if (date >= today.slice(0, date.length)) {
+        return failed('40004', 'Business Failed', 'isv.invalid-arguments', '参数不合法')
+      }
+      if (type !== 'trade' || !contents.has(date)) {
+        return failed('40004', 'Business Failed', 'isp.bill_not_exist', '账单不存在')
+      }
+      const token = randomBytes(16).toString('hex')
+      links.set(token, { date, expiresAt: now() + BILL_LINK_MS })
+      const day = date.replaceAll('-', '')
+      const link =
+        `${desk.baseUrl}${BILL_FILE_PATH}?bizType=trade&userId=${BILL_PID}0156&fileType=csv.zip` +
+        `&bizDates=${day}&downloadFileName=${BILL_PID}0156_${day}.csv.zip&fileId=${token}&timestamp=${now()}`
+      return { code: '10000', msg: 'Success', bill_download_url: faults.billDownloadUrl ?? link }
+    },
+    /** The link's zip; an unknown or expired link gets the page Alipay shows instead. */
+    serveFile(url: URL, res: ServerResponse): void {
+      const link = links.get(url.searchParams.get('fileId') ?? '')
+      if (!link || link.expiresAt < now()) {
+        res.writeHead(200, { 'content-type': 'text/html;charset=utf-8' })
+        res.end('下载超时，请重新下载')
+        return
+      }
+      downloads.push(link.date)
+      res.writeHead(200, { 'content-type': 'application/oct-stream' })
+      res.end(contents.get(link.date))
+    },
+  }
+  return desk
+}

@@ -3,10 +3,13 @@
  * (signing and verification rules, Native, codepay, query, close, reverse, refunds, notifications).
  * It checks every request's WECHATPAY2-SHA256-RSA2048 signature with the merchant public key, keeps
  * trades and refunds in memory, signs every answer with its platform key, and can post encrypted,
- * signed notifications. `faults` injects the failures a real gateway or network produces.
+ * signed notifications. `faults` injects the failures a real gateway or network produces. It serves trade
+ * bills too: `/v3/bill/tradebill` answers a signed download_url and SHA-1, and the download itself (signed
+ * request, unsigned answer, as the docs say) streams the bill set with `setBill`, gzip-compressed when asked.
  */
 import {
   createCipheriv,
+  createHash,
   createPrivateKey,
   createPublicKey,
   createSign,
@@ -14,8 +17,10 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { gzipSync } from 'node:zlib'
 
 export type ServerTradeState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'REVOKED' | 'PAYERROR'
 
@@ -69,6 +74,12 @@ export interface WechatpayServerFaults {
   resetNext: string | null
   /** The next request whose path starts with this is executed and answered with a truncated, signed body. */
   malformedNext: string | null
+  /** Trade bill answers give a SHA-1 that is not the bill's. */
+  billHashWrong: boolean
+  /** Trade bill answers give this download_url instead of the server's own. */
+  billDownloadUrl: string | null
+  /** Bill downloads send half the bill, then nothing more (the connection stays open). */
+  billStall: boolean
 }
 
 export interface LoggedRequest {
@@ -96,6 +107,12 @@ export interface WechatpayServer {
   customerPays(outTradeNo: string): void
   /** The refund reaches the customer's account. */
   completeRefund(outRefundNo: string): void
+  /** The trade bill of a day (YYYY-MM-DD): its bytes, or the path of a file holding them. */
+  setBill(date: string, content: Buffer | string): void
+  /** The day's bill is still being made: STATEMENT_CREATING until setBill. */
+  billCreating(date: string): void
+  /** Bill downloads served: the day, and whether gzip-compressed. */
+  billDownloads: { date: string; gzip: boolean }[]
   /** A TRANSACTION.SUCCESS (or other state) notification for the trade, encrypted and signed. */
   notification(outTradeNo: string, options?: NotificationOptions): { headers: Record<string, string>; body: string }
   /** Posts a notification to a URL as WeChat Pay does; resolves with the receiver's status. */
@@ -158,7 +175,11 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
     serverErrorNext: null,
     resetNext: null,
     malformedNext: null,
+    billHashWrong: false,
+    billDownloadUrl: null,
+    billStall: false,
   }
+  const bills = createBillDesk(faults)
 
   /** Whether the planned one-shot fault applies to this path (and spends it). */
   function strikes(key: 'serverErrorNext' | 'resetNext' | 'malformedNext', path: string): boolean {
@@ -412,6 +433,8 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
         : { status: 404, body: { code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' } }
     }
 
+    if (method === 'GET' && path === '/v3/bill/tradebill') return bills.tradeBill(url)
+
     return { status: 404, body: { code: 'NOT_FOUND', message: 'no such API' } }
   }
 
@@ -444,6 +467,10 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
         return
       }
       let reply = authenticate(req, rawBody)
+      if (!reply && req.method === 'GET' && url.pathname === BILL_FILE_PATH) {
+        logged.status = bills.serveFile(url, res)
+        return
+      }
       if (!reply && strikes('serverErrorNext', url.pathname)) {
         reply = { status: 500, body: { code: 'SYSTEM_ERROR', message: '系统错误' } }
       }
@@ -476,6 +503,7 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
+  bills.baseUrl = `http://127.0.0.1:${port}`
 
   function notification(
     outTradeNo: string,
@@ -539,6 +567,9 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
       refund.status = 'SUCCESS'
       refund.successTime = rfc3339Shanghai(Date.now())
     },
+    setBill: (date, content) => bills.set(date, content),
+    billCreating: (date) => bills.creating.add(date),
+    billDownloads: bills.downloads,
     notification,
     sendNotification(url, outTradeNo, notificationOptions) {
       const { headers, body } = notification(outTradeNo, notificationOptions)
@@ -562,4 +593,83 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+const BILL_FILE_PATH = '/v3/billdownload/file'
+const BILL_TYPES = new Set(['ALL', 'SUCCESS', 'REFUND', 'RECHARGE_REFUND', 'ALL_SPECIAL', 'SUC_SPECIAL', 'REF_SPECIAL'])
+/** The docs give the download link 30 seconds (older pages) or 5 minutes (newer); the shorter is kept. */
+const BILL_LINK_MS = 30_000
+
+function beijingDay(ms: number, monthsBack = 0): string {
+  const day = new Date(ms + 8 * 3600_000)
+  day.setUTCMonth(day.getUTCMonth() - monthsBack)
+  return day.toISOString().slice(0, 10)
+}
+
+function isCalendarDay(date: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date)
+}
+
+/** The trade bills the server holds, the download links it has given, and the downloads it has served. */
+function createBillDesk(faults: WechatpayServerFaults) {
+  const contents = new Map<string, Buffer>()
+  const creating = new Set<string>()
+  const links = new Map<string, { date: string; gzip: boolean; expiresAt: number }>()
+  const downloads: { date: string; gzip: boolean }[] = []
+  const refuse = (code: string, message: string): Reply => ({ status: 400, body: { code, message } })
+  const desk = {
+    baseUrl: '',
+    creating,
+    downloads,
+    set(date: string, content: Buffer | string): void {
+      contents.set(date, Buffer.isBuffer(content) ? content : readFileSync(content))
+      creating.delete(date)
+    },
+    /** GET /v3/bill/tradebill: the checks of the docs' parameter table, then the day's link and hash. */
+    tradeBill(url: URL): Reply {
+      const date = url.searchParams.get('bill_date') ?? ''
+      const tarType = url.searchParams.get('tar_type')
+      if (!isCalendarDay(date)) return refuse('PARAM_ERROR', 'bill_date 格式应为 yyyy-MM-DD')
+      if (!BILL_TYPES.has(url.searchParams.get('bill_type') ?? 'ALL'))
+        return refuse('PARAM_ERROR', 'bill_type 取值错误')
+      if (tarType !== null && tarType !== 'GZIP') return refuse('PARAM_ERROR', 'tar_type 取值错误')
+      if (date > beijingDay(Date.now()) || date < beijingDay(Date.now(), 3)) {
+        return refuse('INVALID_REQUEST', '参数错误，请检查bill_date')
+      }
+      if (creating.has(date) || (date === beijingDay(Date.now()) && !contents.has(date))) {
+        return refuse('STATEMENT_CREATING', '账单生成中')
+      }
+      const content = contents.get(date)
+      if (!content) return refuse('NO_STATEMENT_EXIST', '请求的账单文件不存在')
+      const token = alnum(48)
+      links.set(token, { date, gzip: tarType === 'GZIP', expiresAt: Date.now() + BILL_LINK_MS })
+      const hashed = faults.billHashWrong ? Buffer.concat([content, Buffer.from('\n')]) : content
+      const link = `${desk.baseUrl}${BILL_FILE_PATH}?token=${token}${tarType === 'GZIP' ? '&tartype=gzip' : ''}`
+      return {
+        status: 200,
+        body: {
+          hash_type: 'SHA1',
+          hash_value: createHash('sha1').update(hashed).digest('hex'),
+          download_url: faults.billDownloadUrl ?? link,
+        },
+      }
+    },
+    /** GET of a download_url (already authenticated): the bill, gzip when asked; no signature on the answer. */
+    serveFile(url: URL, res: http.ServerResponse): number {
+      const link = links.get(url.searchParams.get('token') ?? '')
+      if (!link || link.expiresAt < Date.now()) {
+        res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' })
+        res.end(JSON.stringify({ code: 'INVALID_REQUEST', message: '下载地址已过期，请重新申请账单' }))
+        return 400
+      }
+      const content = contents.get(link.date)!
+      downloads.push({ date: link.date, gzip: link.gzip })
+      res.writeHead(200, { 'Content-Type': link.gzip ? 'application/x-gzip' : 'text/plain; charset=utf-8' })
+      const body = link.gzip ? gzipSync(content) : content
+      if (faults.billStall) res.write(body.subarray(0, Math.floor(body.length / 2)))
+      else res.end(body)
+      return 200
+    },
+  }
+  return desk
 }

@@ -1,5 +1,6 @@
 import type { AdapterDeps, ConnectionTestResult } from '../common'
 import type { PaymentProvider, ProviderRefund } from '../types'
+import { downloadTradeBill } from './bills'
 import type { AlipayConfig } from './config'
 import { testConnection } from './connection'
 import { createAlipayContext, type AlipayTuning } from './context'
@@ -22,7 +23,7 @@ export type AlipayProvider = Omit<PaymentProvider, 'queryRefund'> & {
 /**
  * The Alipay OpenAPI adapter (face-to-face payment, public-key mode, RSA2): QR and Huabei QR, payment code
  * and cancel, query, close, refunds and notifications. Its steps are plain functions taking the adapter's
- * context, by job: `trades`, `refunds`, `notificationTrade` and `connection` (the signed exchange is the
+ * context, by job: `trades`, `refunds`, `notificationTrade`, `bills` and `connection` (the signed exchange is the
  * gateway `client`); this binds them to one configuration.
  */
 export function createAlipayProvider(
@@ -43,6 +44,7 @@ export function createAlipayProvider(
     refund: (request) => refund(ctx, request),
     queryRefund: (outRefundNo, outTradeNo) => queryRefund(ctx, outRefundNo, outTradeNo),
     parseNotification: (notification) => parseNotification(ctx, notification),
+    downloadBill: (request) => downloadTradeBill(ctx, request),
     testConnection: () => testConnection(ctx),
   }
 }

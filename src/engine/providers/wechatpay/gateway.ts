@@ -15,7 +15,7 @@ import { authorizationHeader, newNonce } from './crypto'
 import { send, TransportError, type RawResponse } from './transport'
 import { verifySigned, type BadSignature } from './verify'
 
-type HttpMethod = 'GET' | 'POST'
+export type HttpMethod = 'GET' | 'POST'
 
 /**
  * One signed request to the gateway. Only an answer whose signature verifies with a configured WeChat Pay
@@ -42,7 +42,7 @@ export function apiError(answer: Answer, what: string): EngineError {
   })
 }
 
-function requestHeaders(
+export function requestHeaders(
   ctx: WechatPayContext,
   privateKey: KeyObject,
   method: HttpMethod,

@@ -1,5 +1,6 @@
 import type { AdapterDeps, ConnectionTestResult } from '../common'
 import type { PaymentProvider } from '../types'
+import { downloadTradeBill } from './bills'
 import type { WechatPayConfig } from './config'
 import { testConnection } from './connection'
 import { createWechatPayContext } from './context'
@@ -21,7 +22,7 @@ export interface WechatPayProvider extends PaymentProvider {
  * in it is believed.
  *
  * The steps are plain functions taking the adapter's context, by job: `gateway` (sign, send, verify),
- * `trades`, `refunds`, `notification` and `connection`; this binds them to one configuration.
+ * `trades`, `refunds`, `notification`, `bills` and `connection`; this binds them to one configuration.
  */
 export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDeps): WechatPayProvider {
   const ctx = createWechatPayContext(config, deps)
@@ -37,6 +38,7 @@ export function createWechatPayProvider(config: WechatPayConfig, deps: AdapterDe
     refund: (request) => refund(ctx, request),
     queryRefund: (outRefundNo) => queryRefund(ctx, outRefundNo),
     parseNotification: (notification) => parseNotification(ctx, notification),
+    downloadBill: (request) => downloadTradeBill(ctx, request),
     testConnection: () => testConnection(ctx),
   }
 }
