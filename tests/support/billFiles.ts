@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs'
+import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import iconv from 'iconv-lite'
 import yazl from 'yazl'
@@ -88,4 +89,40 @@ export function sampleRecords(merchantId: string): BillRecord[] {
       description: '豆浆油条',
     },
   ]
+}
+
+/**
+ * A zip as Alipay writes it: file names in GBK without the zip's UTF-8 flag (yazl always writes UTF-8 names, so
+ * ASCII stand-ins of the same length are written and swapped for the GBK bytes afterwards).
+ */
+export async function writeZipNamedInGbk(path: string, files: Record<string, string>): Promise<void> {
+  const names = Object.keys(files).map((name, i) => {
+    const gbk = iconv.encode(name, 'gbk')
+    return { gbk, standIn: Buffer.alloc(gbk.length, 0x41 + i) }
+  })
+  const zip = new yazl.ZipFile()
+  Object.values(files).forEach((text, i) => {
+    zip.addBuffer(iconv.encode(text, 'gbk'), names[i]!.standIn.toString('latin1'), { compress: false })
+  })
+  zip.end()
+  const chunks: Buffer[] = []
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer)
+  const bytes = Buffer.concat(chunks)
+  for (const { gbk, standIn } of names) {
+    for (let at = bytes.indexOf(standIn); at >= 0; at = bytes.indexOf(standIn, at + 1)) gbk.copy(bytes, at)
+  }
+  clearUtf8Flags(bytes)
+  await pipeline(Readable.from([bytes]), createWriteStream(path))
+}
+
+/** Clears bit 11 (names in UTF-8) of every local and central header. */
+function clearUtf8Flags(bytes: Buffer): void {
+  const headers = [
+    { signature: 0x04034b50, flagsAt: 6 },
+    { signature: 0x02014b50, flagsAt: 8 },
+  ]
+  for (let at = 0; at + 4 <= bytes.length; at++) {
+    const header = headers.find((h) => bytes.readUInt32LE(at) === h.signature)
+    if (header) bytes.writeUInt16LE(bytes.readUInt16LE(at + header.flagsAt) & ~0x800, at + header.flagsAt)
+  }
 }
