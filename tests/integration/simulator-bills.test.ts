@@ -158,6 +158,19 @@ describe("the simulated wallets' bills", () => {
   })
 })
 
+describe('a bill download that fails at the wallet', () => {
+  it('fails as a planned fault says, and the next download succeeds', async () => {
+    t = testEngine()
+    await qrSale(1000, 'wechat')
+    t.clock.advance(DAY)
+    t.engine.simulator.setFaults([{ kind: 'server_error', calls: ['downloadBill'], times: 1, delayMs: 0 }])
+    await expect(
+      t.engine.simulator.downloadBill({ wallet: 'wechat', date: SALE_DAY, dir: t.dir }),
+    ).rejects.toMatchObject({ code: 'PROVIDER_ERROR' })
+    expect((await bill('wechat')).lines).toHaveLength(1)
+  })
+})
+
 describe('differences planned between the books and the bills', () => {
   it('each show up in the bill, and the bill agrees with its own summary', async () => {
     t = testEngine()
@@ -202,6 +215,8 @@ describe('differences planned between the books and the bills', () => {
     const s = await testServer()
     t = s
     const sale = await qrSale(1000, 'alipay')
+    const anonymous = await fetch(`${s.base}/api/simulator/bills/differences`)
+    expect(anonymous.status).toBe(401)
     const post = (body: unknown) => s.api('POST', '/api/simulator/bills/differences', body)
     const bad = await post({ differences: [{ kind: 'change_fee', outTradeNo: 'x' }] })
     expect([bad.status, bad.json.error.code]).toEqual([400, 'VALIDATION_FAILED'])

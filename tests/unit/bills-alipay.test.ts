@@ -166,7 +166,7 @@ describe('Alipay trade bills, as the wallet writes them', () => {
 
   it('refuses closing totals that disagree with the lines', async () => {
     const detail = FULL_DETAIL.map((line) =>
-      line.replace('#退款合计：1笔，商家实收共-4.50元', '#退款合计：1笔，商家实收共-5.50元'),
+      line.replace('#退款合计：1笔，商家实收共-4.50元', '#退款合计：2笔，商家实收共-4.50元'),
     )
     const path = await handWritten(detail, ['合计,,3,1,308.50,308.50,0.00,0.00,0.00,-4.85,0.00,303.65'])
     const error = await billError(readAlipayBill(path))
