@@ -11,5 +11,6 @@ export type { BillEntry, BillFormat, BillLine, BillSummary } from './types'
 /** Reads a bill file saved on disk, with the reader of its format; the file is streamed, never loaded whole. */
 export function readBill(format: BillFormat, path: string): AsyncGenerator<BillEntry> {
   if (format === 'alipay-zip') return readAlipayBill(path)
-  return readWechatBill(createReadStream(path))
+  // Large reads: the parser's cost is per chunk as well as per byte, and a megabyte is still nothing to hold.
+  return readWechatBill(createReadStream(path, { highWaterMark: 1024 * 1024 }))
 }
