@@ -45,6 +45,7 @@ import { ensureStaff } from './seed/demoStaff'
 import { createStaffService } from './staff/service'
 import { createShiftService } from './shifts/bind'
 import { createDayService } from './days/bind'
+import { createReportService } from './reports/service'
 import { verifyBooks } from './ledger/verify'
 import { SYSTEM, type Principal } from './staff/principal'
 import { singleFlight } from './singleFlight'
@@ -388,7 +389,11 @@ function createServices(options: EngineOptions, parts: ServiceParts) {
   const days = createDayService({ db, clock, events })
   const display = createDisplayBoard(clock, (error) => log.error({ ...errorFields(error) }, 'display listener failed'))
   const devices = createDeviceService({ db, clock, events, newId })
-  return { payments, aggregate, friendPay, orders, catalog, optionsFor, staff, shifts, days, display, devices }
+  const reports = createReportService({ db, clock })
+  return {
+    ...{ payments, aggregate, friendPay, orders, catalog, optionsFor, staff, shifts, days, display, devices },
+    reports,
+  }
 }
 
 /** The API operations, served by both transports through one invoker. */
@@ -424,6 +429,7 @@ function createOperations(
       days: services.days,
       display: services.display,
       devices: services.devices,
+      reports: services.reports,
       books: { verify: () => verifyBooks(parts.db) },
     }),
     parts.log,

@@ -102,6 +102,7 @@ export function createHandlers(
     'books.verify': () => s.books.verify(),
     'days.exportCsv': (input) => dayReportCsv(s.days.report(input.day), input.lang),
     'shifts.exportCsv': (input) => shiftHandoverCsv(s.shifts.get(input.id), input.lang),
+    'reports.get': (input) => s.reports.get(input),
   }
 }
 

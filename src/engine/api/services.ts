@@ -12,6 +12,7 @@ import type { DayService } from '../days/bind'
 import type { BooksVerification } from '../ledger/verify'
 import type { DisplayBoard } from '../display/board'
 import type { DeviceService } from '../devices/service'
+import type { ReportService } from '../reports/service'
 
 export type CatalogService = ReturnType<typeof createCatalogService>
 
@@ -35,4 +36,5 @@ export interface EngineServices {
   books: { verify(): BooksVerification }
   display: DisplayBoard
   devices: DeviceService
+  reports: ReportService
 }

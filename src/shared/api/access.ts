@@ -72,4 +72,5 @@ export const OPERATION_ACCESS: Record<OperationName, Access> = {
   'books.verify': 'reports',
   'days.exportCsv': 'reports',
   'shifts.exportCsv': 'view',
+  'reports.get': 'reports',
 }

@@ -67,6 +67,7 @@ export const OPERATION_NAMES = [
   'pairing.redeem',
   'devices.list',
   'devices.revoke',
+  'reports.get',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

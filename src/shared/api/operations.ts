@@ -53,6 +53,7 @@ import { CashMoveInput, CloseShiftInput, ListShiftsInput, OpenShiftInput, Shift 
 import { DisplaySnapshot, DisplayState } from '../display'
 import { CreatePairingCodeInput, Device, PairedDevice, PairingCode, RedeemPairingInput } from './deviceSchemas'
 import { BooksVerification, BusinessDay, CsvFileSchema, DayReport, DaySettings } from './daySchemas'
+import { Report, ReportInput } from './reportSchemas'
 
 export { isOperationName, OPERATION_NAMES, type OperationName } from './operationNames'
 
@@ -466,6 +467,14 @@ export const operations = {
     input: IdInput,
     output: Device,
     http: { method: 'POST', path: '/api/devices/{id}/revoke' },
+  },
+  'reports.get': {
+    summary:
+      'Business report (经营报表) over business days: totals against the previous period, a series by hour, day, ' +
+      'week or month, payment methods, refunds, fees, friend pay, top products, cashiers and tills',
+    input: ReportInput,
+    output: Report,
+    http: { method: 'GET', path: '/api/reports' },
   },
 } as const satisfies Record<OperationName, OperationDef>
 
