@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { Report } from '../../shared/api/reportSchemas'
-import type { EntryFact } from './facts'
+import type { EntryFact, SeriesFact } from './facts'
 
 type ReportData = z.output<typeof Report>
 export type Totals = ReportData['totals']
@@ -45,17 +45,23 @@ export function totalsOf(entries: readonly EntryFact[]): Totals {
 
 /** Each bucket's figures, empty buckets included, in the order given. */
 export function seriesOf(
-  entries: readonly EntryFact[],
+  facts: readonly SeriesFact[],
   keys: readonly string[],
   bucketOf: (at: number) => string,
 ): SeriesPoint[] {
-  const byKey = new Map<string, EntryFact[]>(keys.map((key) => [key, []]))
-  for (const row of entries) byKey.get(bucketOf(row.at))?.push(row)
-  return keys.map((key) => {
-    const totals = totalsOf(byKey.get(key) ?? [])
-    const { orders, salesFen, refundsFen, feesFen, netFen } = totals
-    return { key, orders, salesFen, refundsFen, feesFen, netFen }
-  })
+  const byKey = new Map<string, SeriesPoint>(
+    keys.map((key) => [key, { key, orders: 0, salesFen: 0, refundsFen: 0, feesFen: 0, netFen: 0 }]),
+  )
+  for (const row of facts) {
+    const point = byKey.get(bucketOf(row.at))
+    if (!point) continue
+    point.orders += row.orders
+    point.salesFen += row.sales_fen
+    point.refundsFen += row.refunds_fen
+    point.feesFen += row.fees_fen
+    point.netFen = point.salesFen - point.refundsFen - point.feesFen
+  }
+  return [...byKey.values()]
 }
 
 const CHANNEL_KINDS = new Set(['payment', 'fee', 'refund', 'automatic_refund'])

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3'
 import type { z } from 'zod'
 import type { Report } from '../../shared/api/reportSchemas'
 import { prepared } from '../db/prepared'
-import type { PeopleFact, ProductFact } from './facts'
+import { FRIEND_PAY_REQUESTS, type PeopleFact, type ProductFact } from './facts'
 import { averageTicket, bp } from './figures'
 
 type ReportData = z.output<typeof Report>
@@ -80,11 +80,7 @@ export function friendPayOf(
     orders += row.n
     friendSalesFen -= row.fen
   }
-  const requests = prepared(
-    db,
-    `SELECT COUNT(*) AS requests, COALESCE(SUM(status = 'paid'), 0) AS paid FROM friend_pay_requests
-     WHERE created_at >= @start AND created_at < @end`,
-  ).get(window) as { requests: number; paid: number }
+  const requests = prepared(db, FRIEND_PAY_REQUESTS).get(window) as { requests: number; paid: number }
   return {
     ...requests,
     conversionBp: bp(requests.paid, requests.requests),

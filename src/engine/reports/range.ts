@@ -92,3 +92,11 @@ export function bucketOf(range: ReportRange, granularity: ReportGranularity): (a
     return keys[low]!
   }
 }
+
+/** Where one bucket ends and the next begins: the start of each day that opens a new bucket (none by hour). */
+export function bucketCuts(range: ReportRange, granularity: ReportGranularity): number[] {
+  if (granularity === 'hour') return []
+  return range.days
+    .filter((span, i) => i > 0 && dayBucket(span.day, granularity) !== dayBucket(range.days[i - 1]!.day, granularity))
+    .map((span) => span.start)
+}

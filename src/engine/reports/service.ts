@@ -3,10 +3,10 @@ import type { z } from 'zod'
 import type { Report, ReportInput } from '../../shared/api/reportSchemas'
 import { toIso, type Clock } from '../clock'
 import { dayStartHour } from '../days/window'
-import { readEntryFacts, readFacts } from './facts'
+import { readEntryFacts, readPeopleFacts, readProductFacts, readSeriesFacts } from './facts'
 import { changeOf, feesOf, methodsOf, refundsOf, seriesOf, totalsOf } from './figures'
 import { cashiersOf, friendPayOf, productsOf, tillsOf } from './people'
-import { bucketKeys, bucketOf, previousDays, reportRange } from './range'
+import { bucketCuts, bucketKeys, bucketOf, previousDays, reportRange } from './range'
 
 export interface ReportContext {
   db: Database
@@ -29,13 +29,10 @@ function previousPeriod(ctx: ReportContext, input: Input, startHour: number): Re
 export function buildReport(ctx: ReportContext, input: Input): ReportData {
   const startHour = dayStartHour(ctx.db)
   const range = reportRange(ctx.db, input.from, input.to, startHour, ctx.clock.now())
-  const facts = readFacts(
-    ctx.db,
-    range,
-    range.days.map((span) => span.start),
-  )
-  const totals = totalsOf(facts.entries)
-  const methods = methodsOf(facts.entries)
+  const entries = readEntryFacts(ctx.db, range)
+  const people = readPeopleFacts(ctx.db, range)
+  const totals = totalsOf(entries)
+  const methods = methodsOf(entries)
   const previous = input.compare ? previousPeriod(ctx, input, startHour) : null
   return {
     ...{ from: input.from, to: input.to, days: range.days.length, granularity: input.granularity, startHour },
@@ -44,17 +41,17 @@ export function buildReport(ctx: ReportContext, input: Input): ReportData {
     previous,
     change: previous ? changeOf(totals, previous.totals) : null,
     series: seriesOf(
-      facts.entries,
+      readSeriesFacts(ctx.db, range, bucketCuts(range, input.granularity)),
       bucketKeys(range, input.granularity, startHour),
       bucketOf(range, input.granularity),
     ),
     methods,
-    refunds: refundsOf(facts.entries, totals),
-    fees: feesOf(facts.entries, totals, methods),
-    friendPay: friendPayOf(ctx.db, range, facts.people, totals.salesFen),
-    products: productsOf(facts.products, input.topProducts),
-    cashiers: cashiersOf(ctx.db, facts.people),
-    tills: tillsOf(ctx.db, facts.people),
+    refunds: refundsOf(entries, totals),
+    fees: feesOf(entries, totals, methods),
+    friendPay: friendPayOf(ctx.db, range, people, totals.salesFen),
+    products: productsOf(readProductFacts(ctx.db, range), input.topProducts),
+    cashiers: cashiersOf(ctx.db, people),
+    tills: tillsOf(ctx.db, people),
   }
 }
 
