@@ -1,4 +1,9 @@
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { MIGRATIONS } from '../../src/engine/db/migrations'
+import { openDatabase } from '../../src/engine/db/open'
+import { post } from '../../src/engine/ledger/journal'
+import { tempDir } from '../support/engine'
 import type { FriendPayRequest, Order } from '../../src/shared/api/types'
 import type { OperationOutput } from '../../src/shared/api/operations'
 import { demoPin } from '../support/staff'
@@ -271,5 +276,100 @@ describe('reports.get input and access', () => {
     expect([refused.status, refused.json.error.code]).toEqual([403, 'FORBIDDEN'])
     expect((await s.asIntegration('GET', query)).status).toBe(403)
     expect((await s.api('GET', query)).status).toBe(200)
+  })
+})
+
+describe('migration 16 (the journal summed per hour)', () => {
+  it('sums a journal written before it, per hour, till, cashier and product, and keeps summing after', () => {
+    const dir = tempDir()
+    try {
+      const file = join(dir.path, 'test.sqlite')
+      const before = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 15) })
+      const at = Date.parse('2026-11-21T02:10:00Z')
+      before
+        .prepare(
+          `INSERT INTO orders (id, status, total_fen, context, expires_at, created_at, updated_at)
+           VALUES ('ord_a', 'paid', 1900, 'counter', 0, ?, ?)`,
+        )
+        .run(at, at)
+      const line = before.prepare(
+        `INSERT INTO order_lines (id, order_id, position, name, unit_price_fen, quantity, amount_fen)
+         VALUES (?, 'ord_a', ?, ?, ?, ?, ?)`,
+      )
+      line.run('lin_1', 0, '豆浆', 300, 3, 900)
+      line.run('lin_2', 1, '煎饼', 1000, 1, 1000)
+      const links = { orderId: 'ord_a', staffId: 'stf_1', tillId: 'til_1' }
+      post(before, {
+        kind: 'payment',
+        at,
+        ...links,
+        entries: [
+          { account: 'clearing:wechat:-', amountFen: 1900 },
+          { account: 'unapplied', amountFen: -1900 },
+        ],
+      })
+      post(before, {
+        kind: 'fee',
+        at,
+        ...links,
+        entries: [
+          { account: 'fees:wechat', amountFen: 11 },
+          { account: 'clearing:wechat:-', amountFen: -11 },
+        ],
+      })
+      post(before, {
+        kind: 'sale',
+        at,
+        ...links,
+        entries: [
+          { account: 'unapplied', amountFen: 1900 },
+          { account: 'sales', amountFen: -1900 },
+        ],
+      })
+      before.close()
+
+      const after = openDatabase(file)
+      const hour = Date.parse('2026-11-21T02:00:00Z')
+      expect(after.prepare("SELECT kind, n, fen FROM report_hours WHERE account = '' ORDER BY kind").all()).toEqual([
+        { kind: 'fee', n: 1, fen: 11 },
+        { kind: 'payment', n: 1, fen: 1900 },
+        { kind: 'sale', n: 1, fen: 1900 },
+      ])
+      expect(after.prepare('SELECT * FROM report_people_hours ORDER BY kind').all()).toEqual([
+        { hour_at: hour, kind: 'fee', account: 'fees', till_id: 'til_1', staff_id: 'stf_1', friend: 0, n: 1, fen: 11 },
+        {
+          hour_at: hour,
+          kind: 'sale',
+          account: 'sales',
+          till_id: 'til_1',
+          staff_id: 'stf_1',
+          friend: 0,
+          n: 1,
+          fen: -1900,
+        },
+      ])
+      expect(after.prepare('SELECT name, quantity, fen, orders FROM report_product_hours ORDER BY name').all()).toEqual(
+        [
+          { name: '煎饼', quantity: 1, fen: 1000, orders: 1 },
+          { name: '豆浆', quantity: 3, fen: 900, orders: 1 },
+        ],
+      )
+      // A refund posted now adds itself to its hour.
+      post(after, {
+        kind: 'refund',
+        at: at + 60_000,
+        ...links,
+        entries: [
+          { account: 'refunds', amountFen: 300 },
+          { account: 'clearing:wechat:-', amountFen: -300 },
+        ],
+      })
+      expect(
+        after.prepare("SELECT n, fen FROM report_hours WHERE kind = 'refund' AND account = 'refunds'").get(),
+      ).toEqual({ n: 1, fen: 300 })
+      after.close()
+    } finally {
+      dir.remove()
+    }
   })
 })
