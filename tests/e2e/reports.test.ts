@@ -119,6 +119,10 @@ describe('the reports screen (经营报表)', () => {
     await expect.poll(() => page.getByTestId('report-sales-row').count()).toBe(1)
     expect(await page.getByTestId('report-sales-row').getAttribute('data-key')).toBe(day.slice(0, 7))
 
+    // A sale made meanwhile shows without reloading: the screen follows the engine's events.
+    await sale([{ sku: 'BRK-003', quantity: 1 }], 'cash')
+    await expect.poll(() => kpi(page, 'orders').getAttribute('data-value'), { timeout: 10_000 }).toBe('4')
+
     // Yesterday had nothing: the cards say so, and the sales row for it is zero.
     await page.locator('[data-testid="report-preset"][data-preset="yesterday"]').click()
     await expect.poll(() => kpi(page, 'sales').getAttribute('data-value')).toBe('0')
