@@ -113,6 +113,12 @@ describe('the reports screen (经营报表)', () => {
       .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-sales'))).filter((fen) => fen > 0))
     expect(hours.reduce((sum, fen) => sum + fen, 0)).toBe(expected.salesFen)
     expect(page.url()).toContain(`from=${day}&to=${day}&g=hour`)
+    // Compared with yesterday, when nothing was sold: no percentage to show.
+    const change = kpi(page, 'sales').getByTestId('report-kpi-change')
+    expect([await change.getAttribute('data-bp'), (await change.textContent())?.trim()]).toEqual([
+      '',
+      '较上一周期 上一周期无数据',
+    ])
 
     // By month: one row, the whole range.
     await page.locator('[data-testid="report-granularity"][data-reason="month"]').click()
