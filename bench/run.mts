@@ -13,6 +13,7 @@ import { renderer } from './workloads/renderer.mjs'
 import { counter } from './workloads/counter.mjs'
 import { scale } from './workloads/scale.mjs'
 import { bills } from './workloads/bills.mjs'
+import { reports } from './workloads/reports.mjs'
 import {
   httpApiThroughput,
   paymentDetection,
@@ -56,6 +57,7 @@ await step('detection', paymentDetection)
 await step('slow-sockets', slowSocketsNeighbour)
 await step('scale', () => scale(scaleOrders))
 await step('bills', () => bills(Number(process.env.BENCH_BILL_LINES ?? 100_000)))
+await step('reports', () => reports(scaleOrders))
 await step('renderer', renderer)
 await step('counter', counter)
 

@@ -47,6 +47,7 @@ import { createStaffService } from './staff/service'
 import { createShiftService } from './shifts/bind'
 import { createDayService } from './days/bind'
 import { createReconciliationService } from './reconciliation/bind'
+import { createReportService } from './reports/service'
 import { verifyBooks } from './ledger/verify'
 import { SYSTEM, type Principal } from './staff/principal'
 import { singleFlight } from './singleFlight'
@@ -423,9 +424,10 @@ function createServices(options: EngineOptions, parts: ServiceParts) {
     ...{ db, clock, events, log, newId, providers, payments },
     workDir: join(options.dataDir, 'bills'),
   })
+  const reports = createReportService({ db, clock })
   return {
     ...{ payments, aggregate, friendPay, orders, catalog, optionsFor, staff, shifts, days, display, devices },
-    reconciliation,
+    ...{ reconciliation, reports },
   }
 }
 
@@ -463,6 +465,7 @@ function createOperations(
       display: services.display,
       devices: services.devices,
       reconciliation: services.reconciliation,
+      reports: services.reports,
       books: { verify: () => verifyBooks(parts.db) },
     }),
     parts.log,

@@ -120,4 +120,21 @@ describe('accessibility of every console screen (axe-core): no serious or critic
     },
     SLOW,
   )
+
+  it(
+    'reports, by day and by hour',
+    async () => {
+      const findings: Finding[] = []
+      await page.goto(`${till.app.base}/#/reports`)
+      await page.getByTestId('report-sales-chart').waitFor()
+      await page.waitForTimeout(500)
+      findings.push(...(await audit(page, 'reports')))
+      await page.locator('[data-testid="report-preset"][data-preset="today"]').click()
+      await page.getByTestId('report-sales-row').nth(23).waitFor()
+      await page.waitForTimeout(300)
+      findings.push(...(await audit(page, 'reports-today')))
+      expect(findings, report(findings)).toEqual([])
+    },
+    SLOW,
+  )
 })

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { testEngine } from '../support/engine'
+import { reportQueries } from '../../src/engine/reports/facts'
+
+/** Every query a report runs, over whole hours and over the journal for part of an hour. */
+const REPORT_QUERIES: [string, string, unknown[]][] = reportQueries().map(([name, sql]) => [
+  `report: ${name}`,
+  sql,
+  [{ start: 0, end: 3600_000 }],
+])
 
 let t: ReturnType<typeof testEngine>
 afterEach(async () => t?.dispose())
@@ -52,6 +60,7 @@ const HOT_QUERIES: [string, string, unknown[]][] = [
     [0],
   ],
   ['events since (SSE replay)', 'SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?', [0, 100]],
+  ...REPORT_QUERIES,
 ]
 
 describe('hot queries use an index, never a full table scan', () => {
@@ -75,5 +84,16 @@ describe('routing reads account health from the index alone', () => {
     ).map((r) => r.detail)
     expect(plan.join(' | ')).toMatch(/USING COVERING INDEX attempts_by_account/)
     expect(plan.join(' | ')).not.toMatch(/TEMP B-TREE/)
+  })
+})
+
+describe('reports read their range from an index', () => {
+  it.each(reportQueries())('%s: searches by time, scans no table', (_name, sql) => {
+    t = testEngine()
+    const plan = (t.engine.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ start: 0, end: 1 }) as { detail: string }[])
+      .map((r) => r.detail)
+      .join(' | ')
+    expect(plan).toMatch(/SEARCH \w+ USING (PRIMARY KEY|(COVERING )?INDEX (journal_by_time|friend_pay_by_created))/)
+    expect(plan).not.toMatch(/SCAN (journal_|report_|friend_pay|order_lines|orders|payment_attempts)/)
   })
 })

@@ -114,6 +114,7 @@ export function createHandlers(
       return s.reconciliation.resolve(principal, input)
     },
     'shifts.exportCsv': (input) => shiftHandoverCsv(s.shifts.get(input.id), input.lang),
+    'reports.get': (input) => s.reports.get(input),
   }
 }
 

@@ -13,6 +13,7 @@ import type { BooksVerification } from '../ledger/verify'
 import type { DisplayBoard } from '../display/board'
 import type { DeviceService } from '../devices/service'
 import type { ReconciliationService } from '../reconciliation/bind'
+import type { ReportService } from '../reports/service'
 
 export type CatalogService = ReturnType<typeof createCatalogService>
 
@@ -37,4 +38,5 @@ export interface EngineServices {
   display: DisplayBoard
   devices: DeviceService
   reconciliation: ReconciliationService
+  reports: ReportService
 }

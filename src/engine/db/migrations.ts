@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { AUDIT_GENESIS_HASH, auditEntryHash, type AuditRow } from '../config/auditChain'
+import { REPORT_ROLLUP_BACKFILL, REPORT_ROLLUP_SCHEMA, REPORT_ROLLUP_TRIGGERS } from '../reports/rollupSchema'
 
 export interface Migration {
   version: number
@@ -372,6 +373,15 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 16,
     name: 'reconciliation runs against the wallets bills',
     up: (db) => db.exec(RECONCILIATION_SCHEMA),
+  },
+  {
+    version: 17,
+    name: 'reports: the journal summed per hour',
+    up(db) {
+      db.exec(REPORT_ROLLUP_SCHEMA)
+      db.exec(REPORT_ROLLUP_BACKFILL)
+      db.exec(REPORT_ROLLUP_TRIGGERS)
+    },
   },
 ]
 

@@ -78,4 +78,5 @@ export const OPERATION_ACCESS: Record<OperationName, Access> = {
   'books.verify': 'reports',
   'days.exportCsv': 'reports',
   'shifts.exportCsv': 'view',
+  'reports.get': 'reports',
 }

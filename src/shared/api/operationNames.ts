@@ -73,6 +73,7 @@ export const OPERATION_NAMES = [
   'reconciliation.run',
   'reconciliation.download',
   'reconciliation.resolve',
+  'reports.get',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

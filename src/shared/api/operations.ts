@@ -61,6 +61,7 @@ import {
   RunBillInput,
   RunIdInput,
 } from './reconciliationSchemas'
+import { Report, ReportInput } from './reportSchemas'
 
 export { isOperationName, OPERATION_NAMES, type OperationName } from './operationNames'
 
@@ -513,6 +514,14 @@ export const operations = {
     input: ResolveDiscrepancyInput,
     output: ReconciliationRun,
     http: { method: 'POST', path: '/api/reconciliation/discrepancies/{id}/resolve' },
+  },
+  'reports.get': {
+    summary:
+      'Business report (经营报表) over business days: totals against the previous period, a series by hour, day, ' +
+      'week or month, payment methods, refunds, fees, friend pay, top products, cashiers and tills',
+    input: ReportInput,
+    output: Report,
+    http: { method: 'GET', path: '/api/reports' },
   },
 } as const satisfies Record<OperationName, OperationDef>
 

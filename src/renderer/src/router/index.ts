@@ -1,6 +1,7 @@
 import { watch } from 'vue'
 import { createRouter, createWebHashHistory, type Router } from 'vue-router'
 import type { Permission } from '../../../shared/staff'
+import type { ReportGranularity } from '../../../shared/api/reportSchemas'
 import { isPaperWidth, type PaperWidth } from '../lib/receiptModel'
 import { routeAccess, signInFirst, type RouteNeeds, SIGN_IN_ROUTE } from '../lib/routeAccess'
 import { useSessionStore } from '../stores/session'
@@ -29,6 +30,17 @@ function stringParam(value: unknown): string | null {
 function paperParam(value: unknown): PaperWidth | null {
   const width = Number(value)
   return isPaperWidth(width) ? width : null
+}
+
+function dayParam(value: unknown): string | null {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : null
+}
+
+/** Read without the report's schema, which would bring its validators into the first screen's bundle. */
+const GRANULARITIES: readonly ReportGranularity[] = ['hour', 'day', 'week', 'month']
+
+function granularityParam(value: unknown): ReportGranularity | null {
+  return GRANULARITIES.find((granularity) => granularity === value) ?? null
 }
 
 /** Hash history: the same build is served from app://console/ in the desktop app and over HTTP, with no server routes. */
@@ -92,6 +104,17 @@ export function createAppRouter(): Router {
         component: () => import('../views/DayView.vue'),
         meta: { permission: 'reports' },
         props: (route) => ({ day: stringParam(route.params.day) }),
+      },
+      {
+        path: '/reports',
+        name: 'reports',
+        component: () => import('../views/ReportsView.vue'),
+        meta: { permission: 'reports' },
+        props: (route) => ({
+          from: dayParam(route.query.from),
+          to: dayParam(route.query.to),
+          granularity: granularityParam(route.query.g),
+        }),
       },
       {
         path: '/settings',

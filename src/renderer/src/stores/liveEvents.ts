@@ -10,6 +10,7 @@ import { useFriendPayStore } from './friendPay'
 import { useOrdersStore } from './orders'
 import { useSettingsStore } from './settings'
 import { useShiftStore } from './shift'
+import { useReportsStore } from './reports'
 
 /** The one subscriber to the engine's live events; it hands each event to the stores it concerns. */
 export const useLiveEventsStore = defineStore('liveEvents', () => {
@@ -29,6 +30,7 @@ export const useLiveEventsStore = defineStore('liveEvents', () => {
     useFriendPayStore().applyEvent(event)
     useShiftStore().applyEvent(event)
     useDaysStore().applyEvent(event)
+    useReportsStore().applyEvent(event)
     if (event.type === 'device.paired' || event.type === 'device.revoked') useDevicesStore().onDeviceEvent()
     for (const listener of listeners) listener(event)
   }
