@@ -3,17 +3,18 @@ import type { ReconciliationRunView, ReconciliationWallet, RunStatus } from '../
 /** A wallet's state for one day, as the list and the day's header show it: a run's status, or not run yet. */
 export type DayWalletStatus = RunStatus | 'not_run'
 
-export type StatusTone = 'success' | 'waiting' | 'neutral' | 'danger'
+export type StatusTone = 'success' | 'waiting' | 'neutral'
 
+/** Orange where something is to be done (the chips' red is too light on its tint for small text). */
 export const DAY_WALLET_TONES: Record<DayWalletStatus, StatusTone> = {
   matched: 'success',
-  discrepancies: 'danger',
-  not_available: 'waiting',
-  failed: 'danger',
+  discrepancies: 'waiting',
+  not_available: 'neutral',
+  failed: 'waiting',
   not_run: 'neutral',
 }
 
-/** What the file picker offers: WeChat Pay's trade bill is a CSV, Alipay's business statement a ZIP. */
+/** What the wallet's file picker offers: WeChat Pay's trade bill is a CSV, Alipay's business statement a ZIP. */
 export const BILL_FILE_TYPES: Record<ReconciliationWallet, string> = {
   wechat: '.csv,text/csv',
   alipay: '.zip,application/zip',
