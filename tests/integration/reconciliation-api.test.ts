@@ -79,6 +79,7 @@ async function sale(sku = 'BRK-001') {
   return {
     orderId: order.json.id as string,
     id: payment.json.id as string,
+    outTradeNo: payment.json.id as string,
     fen: attempt.amount_fen,
     feeFen: attempt.merchant_fee_fen,
   }

@@ -44,8 +44,8 @@ export function realWalletEngineOptions() {
   }
 }
 
-/** Local WeChat Pay and Alipay protocol servers, with the credentials that talk to them. */
-export async function startLocalWallets() {
+/** Local WeChat Pay and Alipay protocol servers, with the credentials that talk to them (on `now`, if given). */
+export async function startLocalWallets(now?: () => number) {
   const merchant = rsaPair()
   const platform = rsaPair()
   const wechat = await startWechatpayServer({
@@ -56,9 +56,10 @@ export async function startLocalWallets() {
     platformSerial: WECHAT.platformSerial,
     platformPrivateKeyPem: platform.privateKey,
     apiV3Key: WECHAT.apiV3Key,
+    now,
   })
   const alipayKeys = alipayTestKeys()
-  const alipay = await startAlipayGateway({ appId: ALIPAY_APP_ID, keys: alipayKeys })
+  const alipay = await startAlipayGateway({ appId: ALIPAY_APP_ID, keys: alipayKeys, now })
   return {
     wechat,
     alipay,

@@ -48,6 +48,8 @@ export interface ServerRefund {
 }
 
 export interface WechatpayServerOptions {
+  /** The server's clock (default the system's): request timestamps more than five minutes off are refused. */
+  now?: () => number
   mchId: string
   appId: string
   merchantSerialNo: string
@@ -160,6 +162,7 @@ interface Reply {
 }
 
 export async function startWechatpayServer(options: WechatpayServerOptions): Promise<WechatpayServer> {
+  const now = options.now ?? (() => Date.now())
   const merchantKey = createPublicKey(options.merchantPublicKeyPem)
   const platformKey = createPrivateKey(options.platformPrivateKeyPem)
   const trades = new Map<string, ServerTrade>()
@@ -179,7 +182,7 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
     billDownloadUrl: null,
     billStall: false,
   }
-  const bills = createBillDesk(faults)
+  const bills = createBillDesk(faults, now)
 
   /** Whether the planned one-shot fault applies to this path (and spends it). */
   function strikes(key: 'serverErrorNext' | 'resetNext' | 'malformedNext', path: string): boolean {
@@ -189,7 +192,7 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
     return true
   }
 
-  const answerTimestamp = (): number => Math.floor((Date.now() + faults.answerClockOffsetMs) / 1000)
+  const answerTimestamp = (): number => Math.floor((now() + faults.answerClockOffsetMs) / 1000)
 
   function sign(message: string, key: KeyObject): string {
     return createSign('RSA-SHA256').update(message).sign(key, 'base64')
@@ -256,7 +259,7 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
   function pay(trade: ServerTrade): void {
     trade.state = 'SUCCESS'
     trade.transactionId = `42000${digits(23)}`
-    trade.successTime = rfc3339Shanghai(Date.now())
+    trade.successTime = rfc3339Shanghai(now())
   }
 
   const paramError = (message: string): Reply => ({ status: 400, body: { code: 'PARAM_ERROR', message } })
@@ -418,7 +421,7 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
         refundId: `50000${digits(24)}`,
         amountFen: amount.refund as number,
         status: 'PROCESSING',
-        createTime: rfc3339Shanghai(Date.now()),
+        createTime: rfc3339Shanghai(now()),
         successTime: null,
       }
       refunds.set(outRefundNo, refund)
@@ -447,7 +450,7 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
     if (!mchid || !nonce || !signature || !timestamp || !serial) return refuse('Authorization 字段不完整')
     if (mchid !== options.mchId) return refuse('商户号不存在')
     if (serial !== options.merchantSerialNo) return refuse('商户证书序列号有误')
-    if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > 300)
+    if (!/^\d+$/.test(timestamp) || Math.abs(now() / 1000 - Number(timestamp)) > 300)
       return refuse('请求时间戳与当前时间相差过大')
     const message = `${req.method}\n${req.url}\n${timestamp}\n${nonce}\n${rawBody}\n`
     const ok = createVerify('RSA-SHA256').update(message).verify(merchantKey, signature, 'base64')
@@ -527,7 +530,7 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
     const paid = trade.state === 'SUCCESS' || trade.state === 'REFUND'
     const body = JSON.stringify({
       id: `EV-${alnum(20)}`,
-      create_time: rfc3339Shanghai(Date.now()),
+      create_time: rfc3339Shanghai(now()),
       resource_type: 'encrypt-resource',
       event_type: paid ? 'TRANSACTION.SUCCESS' : 'TRANSACTION.FAIL',
       summary: paid ? '支付成功' : '支付失败',
@@ -565,7 +568,7 @@ export async function startWechatpayServer(options: WechatpayServerOptions): Pro
       const refund = refunds.get(outRefundNo)
       if (!refund) throw new Error(`no refund ${outRefundNo}`)
       refund.status = 'SUCCESS'
-      refund.successTime = rfc3339Shanghai(Date.now())
+      refund.successTime = rfc3339Shanghai(now())
     },
     setBill: (date, content) => bills.set(date, content),
     billCreating: (date) => bills.creating.add(date),
@@ -611,7 +614,7 @@ function isCalendarDay(date: string): boolean {
 }
 
 /** The trade bills the server holds, the download links it has given, and the downloads it has served. */
-function createBillDesk(faults: WechatpayServerFaults) {
+function createBillDesk(faults: WechatpayServerFaults, now: () => number) {
   const contents = new Map<string, Buffer>()
   const creating = new Set<string>()
   const links = new Map<string, { date: string; gzip: boolean; expiresAt: number }>()
@@ -633,16 +636,16 @@ function createBillDesk(faults: WechatpayServerFaults) {
       if (!BILL_TYPES.has(url.searchParams.get('bill_type') ?? 'ALL'))
         return refuse('PARAM_ERROR', 'bill_type 取值错误')
       if (tarType !== null && tarType !== 'GZIP') return refuse('PARAM_ERROR', 'tar_type 取值错误')
-      if (date > beijingDay(Date.now()) || date < beijingDay(Date.now(), 3)) {
+      if (date > beijingDay(now()) || date < beijingDay(now(), 3)) {
         return refuse('INVALID_REQUEST', '参数错误，请检查bill_date')
       }
-      if (creating.has(date) || (date === beijingDay(Date.now()) && !contents.has(date))) {
+      if (creating.has(date) || (date === beijingDay(now()) && !contents.has(date))) {
         return refuse('STATEMENT_CREATING', '账单生成中')
       }
       const content = contents.get(date)
       if (!content) return refuse('NO_STATEMENT_EXIST', '请求的账单文件不存在')
       const token = alnum(48)
-      links.set(token, { date, gzip: tarType === 'GZIP', expiresAt: Date.now() + BILL_LINK_MS })
+      links.set(token, { date, gzip: tarType === 'GZIP', expiresAt: now() + BILL_LINK_MS })
       const hashed = faults.billHashWrong ? Buffer.concat([content, Buffer.from('\n')]) : content
       const link = `${desk.baseUrl}${BILL_FILE_PATH}?token=${token}${tarType === 'GZIP' ? '&tartype=gzip' : ''}`
       return {
@@ -657,7 +660,7 @@ function createBillDesk(faults: WechatpayServerFaults) {
     /** GET of a download_url (already authenticated): the bill, gzip when asked; no signature on the answer. */
     serveFile(url: URL, res: http.ServerResponse): number {
       const link = links.get(url.searchParams.get('token') ?? '')
-      if (!link || link.expiresAt < Date.now()) {
+      if (!link || link.expiresAt < now()) {
         res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' })
         res.end(JSON.stringify({ code: 'INVALID_REQUEST', message: '下载地址已过期，请重新申请账单' }))
         return 400

@@ -123,11 +123,18 @@ export const useCheckoutStore = defineStore('checkout', () => {
     lastCharged.value = null
   }
 
+  /** A new order's options, asked for as soon as it exists: the checkout screen mounts while they are on the way. */
+  let freshOptions: { id: string; answer: Promise<{ options: PaymentOption[] }> } | null = null
+
   async function createOrder(request: CreateOrderRequest): Promise<Order> {
-    const created = await requireApi().callOnce('orders.create', request)
+    const api = requireApi()
+    const created = await api.callOnce('orders.create', request)
     reset()
     order.value = created
     lastCharged.value = { id: created.id, key: JSON.stringify(request) }
+    freshOptions = { id: created.id, answer: api.call('orders.paymentOptions', { id: created.id }) }
+    // Whoever loads the order reads the answer; a failure here is theirs to show.
+    freshOptions.answer.catch(() => undefined)
     return created
   }
 
@@ -169,6 +176,10 @@ export const useCheckoutStore = defineStore('checkout', () => {
     const settings = useSettingsStore()
     // Payment-code rules only enrich the screen: without them it still works.
     if (!settings.routing) void settings.loadRouting().catch(() => undefined)
+    const fresh = freshOptions?.id === id && order.value?.id === id ? freshOptions : null
+    freshOptions = null
+    // An order just made here has no payments yet to pick up: its options are all the screen needs.
+    if (fresh) return applyOptions((await fresh.answer).options)
     // Both at once: the options screen waits for the slower of the two, not their sum.
     const [detail, offered] = await Promise.all([
       api.call('orders.get', { id }),
