@@ -12,6 +12,7 @@ import { cpuReferenceMs } from './workloads/cpuReference.mjs'
 import { renderer } from './workloads/renderer.mjs'
 import { counter } from './workloads/counter.mjs'
 import { scale } from './workloads/scale.mjs'
+import { bills } from './workloads/bills.mjs'
 import {
   httpApiThroughput,
   paymentDetection,
@@ -54,6 +55,7 @@ await step('http', () => httpApiThroughput(5))
 await step('detection', paymentDetection)
 await step('slow-sockets', slowSocketsNeighbour)
 await step('scale', () => scale(scaleOrders))
+await step('bills', () => bills(Number(process.env.BENCH_BILL_LINES ?? 100_000)))
 await step('renderer', renderer)
 await step('counter', counter)
 

@@ -70,10 +70,18 @@ export async function bills(lines = 100_000): Promise<BenchResult[]> {
     const note = `${probe.lines.toLocaleString('en-US')} lines, ${probe.matched.toLocaleString('en-US')} matched, ${probe.discrepancies} discrepancies`
     return [
       result('reconciliation: WeChat bill read and matched', probe.ms, 'ms', { op: '<', value: 2000 }, { note }),
-      result('reconciliation: memory while matching (RSS growth)', probe.rssPeakMb - probe.rssBeforeMb, 'MB', {
-        op: '<',
-        value: 150,
-      }, { note: `${note}; RSS ${probe.rssBeforeMb.toFixed(0)} → peak ${probe.rssPeakMb.toFixed(0)} MB, heap peak ${probe.heapPeakMb.toFixed(0)} MB` }),
+      result(
+        'reconciliation: memory while matching (RSS growth)',
+        probe.rssPeakMb - probe.rssBeforeMb,
+        'MB',
+        {
+          op: '<',
+          value: 150,
+        },
+        {
+          note: `${note}; RSS ${probe.rssBeforeMb.toFixed(0)} → peak ${probe.rssPeakMb.toFixed(0)} MB, heap peak ${probe.heapPeakMb.toFixed(0)} MB`,
+        },
+      ),
     ]
   } finally {
     rmSync(dir, { recursive: true, force: true })

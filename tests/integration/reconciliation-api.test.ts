@@ -172,11 +172,21 @@ describe('reconciliation over HTTP', () => {
   it('query records a payment the wallet took whose notification never came; refund returns money for nothing', async () => {
     s = await testServer()
     // The wallet's notification is forged in transit: the payment stays unpaid here, paid at the wallet.
-    s.engine.simulator.setFaults([{ kind: 'wrong_signature', times: 2, delayMs: 0 }])
+    s.engine.simulator.setFaults([{ kind: 'wrong_signature', times: 1, delayMs: 0 }])
     const lost = await sale()
+    s.engine.simulator.setFaults([{ kind: 'wrong_signature', times: 1, delayMs: 0 }])
     const spare = await sale()
-    await s.api('POST', `/api/orders/${spare.orderId}/cancel`)
+    // The customer then pays in cash; closing the QR code fails, so nobody here learns the wallet took money too.
+    s.engine.simulator.setFaults([{ kind: 'server_error', calls: ['close', 'query'], times: 20, delayMs: 0 }])
+    const cash = await s.api('POST', `/api/orders/${spare.orderId}/payments`, {
+      wallet: 'cash',
+      tenderedFen: spare.fen,
+    })
+    expect(cash.status).toBe(201)
+    await s.engine.idle()
+    s.engine.simulator.setFaults([])
     expect((await s.api('GET', `/api/orders/${lost.orderId}`)).json.status).not.toBe('paid')
+    expect((await s.api('GET', `/api/orders/${spare.orderId}`)).json.status).toBe('paid')
     s.clock.set(NEXT_MORNING)
     const run = (await importBill(wechatBill([lost, spare]))).json
     const byTrade = Object.fromEntries(run.discrepancies.map((d: { outTradeNo: string }) => [d.outTradeNo, d]))

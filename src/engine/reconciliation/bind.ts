@@ -53,7 +53,6 @@ export type ReconciliationDeps = ReconciliationContext & { payments: PaymentServ
 
 /** Reconciliation against the wallets' bills, bound to its context. */
 export function createReconciliationService(ctx: ReconciliationDeps) {
-  ensurePrivateFolder(ctx.workDir)
   const fileOf = (uploadId: string): string => {
     if (!UPLOAD_ID.test(uploadId)) throw new EngineError('VALIDATION_FAILED', 'unknown upload id')
     return join(ctx.workDir, `${uploadId}.bill`)
@@ -61,6 +60,7 @@ export function createReconciliationService(ctx: ReconciliationDeps) {
   /** Saves a bill as it streams in (the HTTP body); returns the id an import names it by. */
   const receive = async (body: Readable): Promise<string> => {
     const id = `upl_${randomBytes(16).toString('hex')}`
+    ensurePrivateFolder(ctx.workDir)
     try {
       await pipeline(body, capped(MAX_BILL_BYTES), createWriteStream(fileOf(id), { mode: 0o600 }))
     } catch (error) {

@@ -10,6 +10,7 @@ import { EngineError } from '../../shared/errors'
 import type { ProviderMode } from '../../shared/wallets'
 import { toIso, type Clock } from '../clock'
 import { appendAudit } from '../config/audit'
+import { ensurePrivateFolder } from '../db/privateFiles'
 import { getWalletConfig } from '../config/wallets'
 import type { EventLog } from '../events/log'
 import type { IdPrefix } from '../ids'
@@ -148,6 +149,7 @@ export async function downloadAndReconcile(ctx: ReconciliationContext, key: Bill
   const full = { ...key, mode: key.mode ?? getWalletConfig(ctx.db, key.wallet).mode }
   const provider = ctx.providers.find(full.wallet, 'qr', full.mode)
   if (!provider?.downloadBill) return recordNoBill(ctx, full, 'not_available', 'no_downloads')
+  ensurePrivateFolder(ctx.workDir)
   const dir = mkdtempSync(join(ctx.workDir, 'bill-'))
   try {
     resolveKey(ctx, full)
