@@ -322,6 +322,18 @@ describe('importing a bill file saved from the WeChat Pay merchant platform', ()
     await expect.poll(() => wechatPanel(page).getAttribute('data-status')).toBe('matched')
     expect(await dayListWechat(page).textContent()).toContain('已对平')
     expect((await till.call('GET', `/api/orders/${lost.orderId}`)).status).toBe('paid')
+
+    // In English: the states and kinds in words, and the engine's suggestion asked again in English.
+    await page.getByTestId('locale-switch').click()
+    await expect.poll(() => wechatPanel(page).getByTestId('recon-wallet-status').textContent()).toBe('Matched')
+    const [english] = (await till.call('GET', `/api/reconciliation?date=${DATE}&lang=en-US`)).runs
+    const feeFinding = english.discrepancies.find((d: { outTradeNo: string }) => d.outTradeNo === paid.paymentId)
+    expect(feeFinding.suggestedAction).toMatch(/WeChat Pay/)
+    await expect.poll(() => feeRow.getByTestId('discrepancy-suggestion').textContent()).toBe(feeFinding.suggestedAction)
+    expect(await feeRow.textContent()).toContain('Fee differs')
+    expect(await feeRow.getByTestId('discrepancy-status').textContent()).toBe('Explained')
+    expect(await lostRow.getByTestId('discrepancy-status').textContent()).toBe('Resolved')
+    expect(await wechatPanel(page).getByTestId('recon-totals').textContent()).toContain('Trades')
     await page.context().close()
   })
 })
