@@ -30,7 +30,7 @@ import { createBackupService, type BackupService } from './backup/service'
 import { exportLogs } from './logs/export'
 import { createOrderService, type OrderService } from './orders/service'
 import { createAggregateService } from './payments/aggregate'
-import { forgetAccountOutcomes } from './payments/queries'
+import { forgetAccountOutcomes, getAttemptRow } from './payments/queries'
 import { createPaymentService, type PaymentService } from './payments/service'
 import { createWalletAdapters, type WalletAdapters } from './providers/loader'
 import type { WalletModule } from './providers/module'
@@ -326,6 +326,8 @@ function startSimulator(
     publicBaseUrl,
     deliverNotification,
     defaultOutcome: options.simulator?.defaultOutcome,
+    // The payment is recorded before its wallet is asked: the simulated wallet charges the fee routing set.
+    merchantFeeFen: (outTradeNo) => getAttemptRow(books.db, outTradeNo)?.merchant_fee_fen ?? null,
   })
   return { provider, db }
 }

@@ -136,7 +136,7 @@ describe('Alipay trade bills, as the wallet writes them', () => {
     )
     const error = await billError(readAlipayBill(path))
     expect(error.code).toBe('BILL_INVALID')
-    expect(error.message).toMatch(/^line 5: .*业务明细 header/)
+    expect(error.message).toMatch(/业务明细.csv, line 5: .*业务明细 header/)
   })
 
   it('refuses a header without a column the reader needs', async () => {
@@ -154,7 +154,7 @@ describe('Alipay trade bills, as the wallet writes them', () => {
     )
     const error = await billError(readAlipayBill(path))
     expect(error.code).toBe('BILL_INVALID')
-    expect(error.message).toMatch(/^line 7: 订单金额（元） is not an amount/)
+    expect(error.message).toMatch(/业务明细.csv, line 7: 订单金额（元） is not an amount/)
   })
 
   it('refuses a summary file that disagrees with the lines', async () => {
@@ -166,11 +166,11 @@ describe('Alipay trade bills, as the wallet writes them', () => {
 
   it('refuses closing totals that disagree with the lines', async () => {
     const detail = FULL_DETAIL.map((line) =>
-      line.replace('#退款合计：1笔，商家实收共-4.50元', '#退款合计：1笔，商家实收共-5.50元'),
+      line.replace('#退款合计：1笔，商家实收共-4.50元', '#退款合计：2笔，商家实收共-4.50元'),
     )
     const path = await handWritten(detail, ['合计,,3,1,308.50,308.50,0.00,0.00,0.00,-4.85,0.00,303.65'])
     const error = await billError(readAlipayBill(path))
-    expect(error.message).toMatch(/^line 12: 退款合计/)
+    expect(error.message).toMatch(/, line 12: 退款合计/)
   })
 
   it('refuses a zip without the summary file, and a file that is no zip', async () => {
@@ -210,7 +210,7 @@ async function unzipGbk(path: string): Promise<Record<string, string>> {
 describe('Alipay trade bills, as the simulator writes them', () => {
   it('writes both GBK files with comment lines, tabs after the numbers and the totals', async () => {
     const path = zipPath()
-    await writeAlipayBill(sampleRecords(PID), { pid: PID, date: '2026-11-29' }, path)
+    await writeAlipayBill([{ pid: PID, records: sampleRecords(PID) }], { date: '2026-11-29' }, path)
     const files = await unzipGbk(path)
     expect(Object.keys(files)).toEqual([`${PID}_20261129_业务明细.csv`, `${PID}_20261129_业务明细(汇总).csv`])
     const detail = files[`${PID}_20261129_业务明细.csv`]!.split('\r\n')
@@ -234,7 +234,7 @@ describe('Alipay trade bills, as the simulator writes them', () => {
   it('reads back what it wrote, through readBill', async () => {
     const path = zipPath()
     const records = sampleRecords(PID)
-    await writeAlipayBill(records, { pid: PID, date: '2026-11-29' }, path)
+    await writeAlipayBill([{ pid: PID, records }], { date: '2026-11-29' }, path)
     const { lines, summary } = await readAll(readBill('alipay-zip', path))
     expect(
       lines.map(({ kind, outTradeNo, outRefundNo, amountFen, feeFen, merchantId, at }) => ({
@@ -258,5 +258,25 @@ describe('Alipay trade bills, as the simulator writes them', () => {
       })),
     )
     expect(summary).toEqual({ type: 'summary', trades: 3, paidFen: 1300, refundedFen: 450, feesFen: 5 })
+  })
+
+  it('writes the files of each account, and reads them as one bill', async () => {
+    const path = zipPath()
+    const other = '2088999999999999'
+    const [paid, , refunded] = sampleRecords(PID)
+    await writeAlipayBill(
+      [
+        { pid: PID, records: [paid!] },
+        { pid: other, records: [refunded!] },
+      ],
+      { date: '2026-11-29' },
+      path,
+    )
+    const { lines, summary } = await readAll(readAlipayBill(path))
+    expect(lines.map((line) => [line.kind, line.merchantId])).toEqual([
+      ['payment', PID],
+      ['refund', other],
+    ])
+    expect(summary).toEqual({ type: 'summary', trades: 2, paidFen: 1250, refundedFen: 450, feesFen: 5 })
   })
 })

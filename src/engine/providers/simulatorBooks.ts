@@ -7,7 +7,7 @@ import { openDatabase } from '../db/open'
  * merchant's. Like a remote wallet's, they are not the merchant's durability concern: written with
  * synchronous=NORMAL, they cost the checkout no extra disk flushes.
  */
-const SIMULATOR_MIGRATIONS: readonly Migration[] = [
+export const SIMULATOR_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'simulator books',
@@ -35,6 +35,24 @@ const SIMULATOR_MIGRATIONS: readonly Migration[] = [
           amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
           refund_id TEXT NOT NULL,
           created_at INTEGER NOT NULL
+        );
+      `)
+    },
+  },
+  {
+    version: 2,
+    name: 'simulator bills',
+    up(db) {
+      // A trade's bill line needs the account it settled to and the fee the wallet took; differences from the
+      // books that the next bills are to show (for demos and tests) are kept as validated JSON.
+      db.exec(`
+        ALTER TABLE sim_trades ADD COLUMN merchant_id TEXT;
+        ALTER TABLE sim_trades ADD COLUMN fee_fen INTEGER NOT NULL DEFAULT 0 CHECK (fee_fen >= 0);
+        CREATE INDEX sim_trades_paid_at ON sim_trades (paid_at) WHERE paid_at IS NOT NULL;
+        CREATE INDEX sim_refunds_created_at ON sim_refunds (created_at);
+        CREATE TABLE sim_bill_differences (
+          position INTEGER PRIMARY KEY,
+          difference TEXT NOT NULL CHECK (json_valid(difference))
         );
       `)
     },

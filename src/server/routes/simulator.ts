@@ -5,6 +5,7 @@ import { computeInstallmentPlan, type InstallmentPlan } from '../../shared/insta
 import { WALLETS, type WalletId } from '../../shared/wallets'
 import type { Engine } from '../../engine'
 import { SIMULATOR_OUTCOMES } from '../../engine/providers/simulator'
+import { SimulatorBillDifferencesSchema } from '../../engine/providers/simulator/billDifferences'
 import { SimulatorFaultPlanSchema } from '../../engine/providers/simulator/faults'
 import { pickLocale } from '../pages/html'
 import { FRIEND_CSS } from '../pages/friendPage'
@@ -45,6 +46,15 @@ async function installmentPlanOf(
     huabei.feeRatesBp[String(periods) as '3' | '6' | '12'],
     huabei.feeBearer,
   )
+}
+
+/** What the simulator lets a demo stage is refused while real money flows, so it is never taken for the real thing. */
+async function refuseWhileLive(engine: Engine, what: string): Promise<void> {
+  const { wallets } = await engine.invoke('wallets.list', {})
+  const live = wallets.filter((w) => w.accepted && w.mode === 'production').map((w) => w.wallet)
+  if (live.length) {
+    throw new EngineError('INVALID_STATE', `${what} is refused while wallets take real money: ${live.join(', ')}`)
+  }
 }
 
 /** The simulator wallet's pages: what a phone shows after scanning one of its QR codes. */
@@ -134,19 +144,26 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine): v
         issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
       })
     }
-    const { wallets } = await engine.invoke('wallets.list', {})
-    const live = wallets.filter((w) => w.accepted && w.mode === 'production').map((w) => w.wallet)
-    if (live.length) {
-      throw new EngineError(
-        'INVALID_STATE',
-        `fault injection is refused while wallets take real money: ${live.join(', ')}`,
-      )
-    }
+    await refuseWhileLive(engine, 'fault injection')
     engine.simulator.setFaults(parsed.data.faults)
     return { faults: engine.simulator.plannedFaults() }
   })
 
   app.get('/api/simulator/faults', async () => ({ faults: engine.simulator.plannedFaults() }))
+
+  // Differences between the simulated wallet's books and its next bills, to rehearse reconciliation.
+  app.post('/api/simulator/bills/differences', async (request) => {
+    const parsed = SimulatorBillDifferencesSchema.safeParse(request.body ?? {})
+    if (!parsed.success) {
+      throw new EngineError('VALIDATION_FAILED', 'send {"differences":[{"kind":…,"outTradeNo"?,…}]}', {
+        issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      })
+    }
+    await refuseWhileLive(engine, 'changing the simulated bills')
+    return { differences: await engine.simulator.setBillDifferences(parsed.data.differences) }
+  })
+
+  app.get('/api/simulator/bills/differences', async () => ({ differences: engine.simulator.billDifferences() }))
 
   // Injectable outcomes for demos and tests (token-protected like the rest of /api).
   app.post('/api/simulator/trades/:outTradeNo/outcome', async (request) => {

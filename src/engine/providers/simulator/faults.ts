@@ -11,6 +11,7 @@ export const SIMULATOR_CALLS = [
   'reverse',
   'refund',
   'queryRefund',
+  'downloadBill',
 ] as const
 export type SimulatorCall = (typeof SIMULATOR_CALLS)[number]
 

@@ -1,5 +1,7 @@
 import { WALLET_METHODS } from '../../../shared/wallets'
 import { createSimulatorContext, failNextCommit } from './context'
+import { billDifferences, setBillDifferences } from './billDifferences'
+import { downloadBill } from './bills'
 import { withCallFaults, type SimulatorCall } from './faults'
 import { idle, parseNotification } from './notifications'
 import { confirm, pageView, setOutcome } from './page'
@@ -32,6 +34,9 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
     refund: (request) => call('refund', () => refund(ctx, request)),
     queryRefund: (outRefundNo) => call('queryRefund', () => queryRefund(ctx, outRefundNo)),
     parseNotification: (notification) => parseNotification(ctx, notification),
+    downloadBill: (request) => call('downloadBill', () => downloadBill(ctx, request)),
+    setBillDifferences: (differences) => setBillDifferences(ctx, differences),
+    billDifferences: () => billDifferences(ctx),
     pageView: (pageToken) => pageView(ctx, pageToken),
     confirm: (pageToken) => confirm(ctx, pageToken),
     setAccountOutage(merchantId, down) {

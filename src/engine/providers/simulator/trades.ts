@@ -25,8 +25,9 @@ export async function createQr(ctx: SimulatorContext, request: CreateQrRequest):
   if (!existing) {
     writeTrade(
       ctx,
-      `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, outcome, expires_at, created_at)
-         VALUES (?, ?, ?, ?, ?, 'NOTPAY', ?, ?, ?)`,
+      `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, outcome, expires_at,
+           created_at, merchant_id, fee_fen)
+         VALUES (?, ?, ?, ?, ?, 'NOTPAY', ?, ?, ?, ?, ?)`,
       request.outTradeNo,
       request.wallet,
       request.amountFen,
@@ -35,6 +36,8 @@ export async function createQr(ctx: SimulatorContext, request: CreateQrRequest):
       ctx.options.defaultOutcome ?? 'succeed',
       request.expiresAt,
       ctx.clock.now(),
+      request.merchantId,
+      merchantFee(ctx, request.outTradeNo),
     )
   } else if (existing.amount_fen !== request.amountFen) {
     throw new EngineError('IDEMPOTENCY_CONFLICT', 'out_trade_no reused with a different amount')
@@ -62,8 +65,8 @@ function insertCodeTrade(ctx: SimulatorContext, request: CodePayRequest): void {
   writeTrade(
     ctx,
     `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, kind, confirm_at,
-         transaction_id, paid_at, expires_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'code', ?, ?, ?, ?, ?)`,
+         transaction_id, paid_at, expires_at, created_at, merchant_id, fee_fen)
+       VALUES (?, ?, ?, ?, ?, ?, 'code', ?, ?, ?, ?, ?, ?, ?)`,
     request.outTradeNo,
     request.wallet,
     request.amountFen,
@@ -75,7 +78,15 @@ function insertCodeTrade(ctx: SimulatorContext, request: CodePayRequest): void {
     state === 'SUCCESS' ? now : null,
     now + CODE_TRADE_TTL_MS,
     now,
+    request.merchantId,
+    merchantFee(ctx, request.outTradeNo),
   )
+}
+
+/** The fee the merchant's rate gives the trade (see SimulatorOptions.merchantFeeFen), fixed when it is made. */
+function merchantFee(ctx: SimulatorContext, outTradeNo: string): number {
+  const fee = ctx.options.merchantFeeFen?.(outTradeNo) ?? 0
+  return Number.isSafeInteger(fee) && fee > 0 ? fee : 0
 }
 
 function codeOutcome(suffix: string): TradeRow['state'] {

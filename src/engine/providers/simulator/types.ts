@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3'
 import { WALLET_IDS, type WalletId } from '../../../shared/wallets'
 import type { Clock } from '../../clock'
-import type { IncomingNotification, PaymentProvider, TradeState } from '../types'
+import type { BillRequest, DownloadedBill, IncomingNotification, PaymentProvider, TradeState } from '../types'
+import type { SimulatorBillDifference, SimulatorBillDifferenceInput } from './billDifferences'
 import type { SimulatorFault } from './faults'
 
 /** What happens when the customer presses the confirm button on the simulator's wallet page. */
@@ -34,6 +35,10 @@ export interface TradeRow {
   confirm_at: number | null
   transaction_id: string | null
   outcome: SimulatorOutcome
+  /** The merchant account (商户号 / PID) the trade settles to, as the request named it. */
+  merchant_id: string | null
+  /** The wallet's fee on the trade in fen, taken when it is paid. */
+  fee_fen: number
   expires_at: number
   created_at: number
   paid_at: number | null
@@ -62,6 +67,11 @@ export interface SimulatorOptions {
   /** Where the simulator posts its payment notifications (the engine's notification entry point). */
   deliverNotification: (notification: IncomingNotification) => Promise<void>
   defaultOutcome?: SimulatorOutcome
+  /**
+   * The fee the merchant's configured rate gives a payment (its merchant_fee_fen), by out_trade_no: the
+   * simulated wallet charges exactly that, so a demo store's books reconcile with its bills. Without it, no fee.
+   */
+  merchantFeeFen?: (outTradeNo: string) => number | null
 }
 
 export interface SimulatorProvider extends PaymentProvider {
@@ -86,4 +96,9 @@ export interface SimulatorProvider extends PaymentProvider {
   idle(): Promise<void>
   /** Writes the wallet's books now (before closing them); rejects if that last commit failed. */
   flush(): Promise<void>
+  downloadBill(request: BillRequest): Promise<DownloadedBill>
+  /** Plans differences between the books and the next bills (see billDifferences.ts), replacing those planned. */
+  setBillDifferences(differences: readonly SimulatorBillDifferenceInput[]): Promise<SimulatorBillDifference[]>
+  /** The differences the bills show now. */
+  billDifferences(): SimulatorBillDifference[]
 }

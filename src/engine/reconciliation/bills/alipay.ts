@@ -4,6 +4,7 @@ import { pipeline as pipelineAsync } from 'node:stream/promises'
 import iconv from 'iconv-lite'
 import yauzl from 'yauzl'
 import yazl from 'yazl'
+import { EngineError } from '../../../shared/errors'
 import { fenToYuanString } from '../../../shared/money'
 import {
   beijingDayStart,
@@ -102,20 +103,48 @@ interface AlipaySaid {
   feesMilliFen: number
 }
 
-/** Reads an Alipay trade bill zip: the detail lines as they stream out of the zip, then the summary. */
+/**
+ * Reads an Alipay trade bill zip: the detail lines as they stream out of the zip, then one summary. A zip may
+ * hold the files of several accounts (one pair per PID, each named after it): their lines follow each other and
+ * the summary covers them all.
+ */
 export async function* readAlipayBill(zipPath: string): AsyncGenerator<BillEntry> {
   const zip = await openZip(zipPath)
   try {
-    const { detail, summary } = await billEntries(zip)
-    const said = await readSummaryFile(await gbkEntry(zip, summary))
+    const overall: BillSummary = { type: 'summary', trades: 0, paidFen: 0, refundedFen: 0, feesFen: 0 }
+    for (const pair of await billFiles(zip)) {
+      const summary = yield* readAccountFiles(zip, pair)
+      overall.trades += summary.trades
+      overall.paidFen += summary.paidFen
+      overall.refundedFen += summary.refundedFen
+      overall.feesFen += summary.feesFen
+    }
+    yield overall
+  } finally {
+    zip.close()
+  }
+}
+
+interface AccountFiles {
+  name: string
+  detail: yauzl.Entry
+  summary: yauzl.Entry
+}
+
+async function* readAccountFiles(zip: yauzl.ZipFile, files: AccountFiles): AsyncGenerator<BillLine, BillSummary> {
+  try {
+    const said = await readSummaryFile(await gbkEntry(zip, files.summary))
     const reader = new AlipayDetailReader()
-    for await (const row of csvRows(await gbkEntry(zip, detail))) {
+    for await (const row of csvRows(await gbkEntry(zip, files.detail))) {
       const line = reader.take(row)
       if (line) yield line
     }
-    yield reader.finish(said)
-  } finally {
-    zip.close()
+    return reader.finish(said)
+  } catch (error) {
+    if (error instanceof EngineError && error.code === 'BILL_INVALID') {
+      throw new EngineError('BILL_INVALID', `${files.name}, ${error.message}`, error.details)
+    }
+    throw error
   }
 }
 
@@ -134,23 +163,30 @@ function entryName(entry: yauzl.Entry): string {
   return (entry.generalPurposeBitFlag & 0x800) !== 0 ? raw.toString('utf8') : iconv.decode(raw, 'gb18030')
 }
 
-async function billEntries(zip: yauzl.ZipFile): Promise<{ detail: yauzl.Entry; summary: yauzl.Entry }> {
-  let detail: yauzl.Entry | undefined
-  let summary: yauzl.Entry | undefined
+/** The detail files of the zip, each with the summary file named after it. */
+async function billFiles(zip: yauzl.ZipFile): Promise<AccountFiles[]> {
+  const entries = new Map<string, yauzl.Entry>()
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
-      const name = entryName(entry)
-      if (name.endsWith(SUMMARY_SUFFIX)) summary = entry
-      else if (name.endsWith(DETAIL_SUFFIX)) detail = entry
+      entries.set(entryName(entry), entry)
       zip.readEntry()
     })
     zip.once('end', resolve)
     zip.once('error', (error: Error) => reject(invalidBill(null, `the zip cannot be read: ${error.message}`)))
     zip.readEntry()
   })
-  if (!detail) throw invalidBill(null, `the zip holds no file named …${DETAIL_SUFFIX}`)
-  if (!summary) throw invalidBill(null, `the zip holds no file named …${SUMMARY_SUFFIX}`)
-  return { detail, summary }
+  if (![...entries.keys()].some((name) => name.endsWith(DETAIL_SUFFIX))) {
+    throw invalidBill(null, `the zip holds no file named …${DETAIL_SUFFIX}`)
+  }
+  return [...entries]
+    .filter(([name]) => name.endsWith(DETAIL_SUFFIX))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, detail]) => {
+      const summaryName = `${name.slice(0, -DETAIL_SUFFIX.length)}${SUMMARY_SUFFIX}`
+      const summary = entries.get(summaryName)
+      if (!summary) throw invalidBill(null, `the zip holds ${name} without ${summaryName}`)
+      return { name, detail, summary }
+    })
 }
 
 /** One file of the zip, decoded from GBK as it streams (GB18030 reads every GBK byte sequence alike). */
@@ -211,7 +247,7 @@ function requireColumns(row: CsvRow, required: readonly string[], what: string):
   return columns
 }
 
-const FOOTER = /^#(交易|退款)合计[：:]\s*(\d+)笔.*?共(-?\d+(?:\.\d+)?)元/
+const FOOTER = /^#(交易|退款)合计[：:]\s*(\d+)笔/
 
 /** The detail file: comment lines (the account among them), the header, the lines, closing comment lines. */
 class AlipayDetailReader {
@@ -219,7 +255,7 @@ class AlipayDetailReader {
   private pid: string | null = null
   private ended = false
   private lastLine = 0
-  private readonly footers: { kind: '交易' | '退款'; count: number; fen: number; lineNumber: number }[] = []
+  private readonly footers: { kind: '交易' | '退款'; count: number; lineNumber: number }[] = []
   private readonly totals: BillTotals = emptyTotals()
 
   take(row: CsvRow): BillLine | null {
@@ -239,14 +275,11 @@ class AlipayDetailReader {
   }
 
   private comment(text: string, lineNumber: number): void {
-    const account = /^#账号[：:]\s*\[(\d+)\]/.exec(text)
-    if (account) this.pid = account[1]!
+    const account = /^#账号[：:]\s*\[([^\]]*)\]/.exec(text)
+    if (account) this.pid = account[1]!.trim() || null
     if (this.columns) this.ended = true
     const footer = FOOTER.exec(text)
-    if (footer) {
-      const fen = yuanToFen(footer[3]!, `${footer[1]}合计`, lineNumber)
-      this.footers.push({ kind: footer[1] as '交易' | '退款', count: Number(footer[2]), fen, lineNumber })
-    }
+    if (footer) this.footers.push({ kind: footer[1] as '交易' | '退款', count: Number(footer[2]), lineNumber })
   }
 
   finish(said: AlipaySaid): BillSummary {
@@ -267,16 +300,15 @@ class AlipayDetailReader {
     return { type: 'summary', trades: t.trades, paidFen: t.paidFen, refundedFen: t.refundedFen, feesFen }
   }
 
+  /**
+   * The closing #交易合计 / #退款合计 lines are checked for their counts only: which amount each names first
+   * (商家实收, 订单金额…) varies between Alipay's bills, and the summary file's amounts are checked already.
+   */
   private checkFooters(): void {
     for (const footer of this.footers) {
-      const payments = footer.kind === '交易'
-      const count = payments ? this.totals.payments : this.totals.refunds
-      const fen = payments ? this.totals.paidFen : -this.totals.refundedFen
-      if (footer.count !== count || footer.fen !== fen) {
-        throw invalidBill(
-          footer.lineNumber,
-          `${footer.kind}合计 says ${footer.count} for ${footer.fen} fen, the lines ${count} for ${fen} fen`,
-        )
+      const count = footer.kind === '交易' ? this.totals.payments : this.totals.refunds
+      if (footer.count !== count) {
+        throw invalidBill(footer.lineNumber, `${footer.kind}合计 says ${footer.count}笔, the lines are ${count}`)
       }
     }
   }
@@ -312,62 +344,82 @@ function alipayLine(row: CsvRow, columns: ColumnIndex, pid: string | null): { li
 }
 
 export interface AlipayBillOptions {
-  /** The merchant's Alipay account (PID, 2088…). */
-  pid: string
   /** The bill's Beijing calendar day, YYYY-MM-DD. */
   date: string
   /** When the bill was exported (ms); by default 09:00 the next morning. */
   exportedAt?: number
 }
 
+/** One account's part of the bill: its PID (2088…) and its trades and refunds of the day. */
+export interface AlipayAccountRecords {
+  pid: string
+  records: Iterable<BillRecord> | AsyncIterable<BillRecord>
+}
+
 const DAY_MS = 24 * 3600_000
 
-/** Writes an Alipay trade bill zip: the detail and summary files in GBK, as Alipay frames them. */
+/**
+ * Writes an Alipay trade bill zip: for each account, the detail and summary files in GBK, framed as Alipay
+ * frames them. Lines are encoded as they are written into the zip, never gathered whole.
+ */
 export async function writeAlipayBill(
-  records: Iterable<BillRecord> | AsyncIterable<BillRecord>,
+  accounts: readonly AlipayAccountRecords[],
   options: AlipayBillOptions,
   zipPath: string,
 ): Promise<void> {
   const start = beijingDayStart(options.date)
   const exportedAt = options.exportedAt ?? start + DAY_MS + 9 * 3600_000
-  const frame = billFrame(options, start, exportedAt)
-  const totals = emptyTotals()
-  let feesFen = 0
-  const detail = async function* (): AsyncGenerator<string> {
-    yield* frame.head('业务明细查询', '业务明细列表')
-    yield `${ALIPAY_DETAIL_HEADER.join(',')}\r\n`
-    for await (const record of records) {
-      addToTotals(totals, record, 0)
-      feesFen += record.feeFen
-      yield `${alipayRow(record).map(alipayCell).join(',')}\r\n`
-    }
-    yield `#-----------------------------------------业务明细列表结束------------------------------------\r\n`
-    yield `#交易合计：${totals.payments}笔，共${fenToYuanString(totals.paidFen)}元\r\n`
-    yield `#退款合计：${totals.refunds}笔，共${fenToYuanString(-totals.refundedFen)}元\r\n`
-    yield frame.exported
-  }
-  // yazl reads its entries one after the other: the summary is written once the detail has been.
-  const summary = async function* (): AsyncGenerator<string> {
-    yield* frame.head('业务汇总查询', '业务汇总列表')
-    yield `${ALIPAY_SUMMARY_HEADER.join(',')}\r\n`
-    const net = fenToYuanString(totals.paidFen - totals.refundedFen)
-    const fee = fenToYuanString(-feesFen)
-    const kept = fenToYuanString(totals.paidFen - totals.refundedFen - feesFen)
-    const counts = `${totals.payments},${totals.refunds}`
-    yield `${TOTAL_ROW},,${counts},${net},${net},0.00,0.00,0.00,${fee},0.00,${kept}\r\n`
-    yield `#-----------------------------------------业务汇总列表结束------------------------------------\r\n`
-    yield frame.exported
-  }
   const zip = new yazl.ZipFile()
   const mtime = new Date(exportedAt)
-  const prefix = `${options.pid}_${options.date.replaceAll('-', '')}`
-  zip.addReadStream(gbkStream(detail()), `${prefix}_${DETAIL_SUFFIX}`, { mtime })
-  zip.addReadStream(gbkStream(summary()), `${prefix}_${SUMMARY_SUFFIX}`, { mtime })
+  for (const account of accounts) {
+    const files = accountFiles(account.records, billFrame(account.pid, start, exportedAt))
+    const prefix = `${account.pid}_${options.date.replaceAll('-', '')}`
+    zip.addReadStream(gbkStream(files.detail()), `${prefix}_${DETAIL_SUFFIX}`, { mtime })
+    zip.addReadStream(gbkStream(files.summary()), `${prefix}_${SUMMARY_SUFFIX}`, { mtime })
+  }
   zip.end()
-  await pipelineAsync(zip.outputStream, createWriteStream(zipPath, { mode: 0o600 }))
+  // A failing entry stream is reported on the zip, not on its output.
+  const failed = new Promise<never>((_resolve, reject) => zip.once('error', reject))
+  await Promise.race([pipelineAsync(zip.outputStream, createWriteStream(zipPath, { mode: 0o600 })), failed])
 }
 
-function billFrame(options: AlipayBillOptions, start: number, exportedAt: number) {
+type Frame = ReturnType<typeof billFrame>
+
+/** The two files of one account: the summary is written from the totals of the detail, once it is written. */
+function accountFiles(records: AlipayAccountRecords['records'], frame: Frame) {
+  const totals = emptyTotals()
+  let feesFen = 0
+  let detailWritten = (): void => undefined
+  const written = new Promise<void>((resolve) => (detailWritten = resolve))
+  return {
+    async *detail(): AsyncGenerator<string> {
+      yield* frame.head('业务明细查询', '业务明细列表')
+      yield `${ALIPAY_DETAIL_HEADER.join(',')}\r\n`
+      for await (const record of records) {
+        addToTotals(totals, record, 0)
+        feesFen += record.feeFen
+        yield `${alipayRow(record).map(alipayCell).join(',')}\r\n`
+      }
+      yield `#-----------------------------------------业务明细列表结束------------------------------------\r\n`
+      yield `#交易合计：${totals.payments}笔，共${fenToYuanString(totals.paidFen)}元\r\n`
+      yield `#退款合计：${totals.refunds}笔，共${fenToYuanString(-totals.refundedFen)}元\r\n`
+      yield frame.exported
+      detailWritten()
+    },
+    async *summary(): AsyncGenerator<string> {
+      await written
+      yield* frame.head('业务汇总查询', '业务汇总列表')
+      yield `${ALIPAY_SUMMARY_HEADER.join(',')}\r\n`
+      const net = totals.paidFen - totals.refundedFen
+      const amounts = [net, net, 0, 0, 0, -feesFen, 0, net - feesFen].map(fenToYuanString)
+      yield `${[TOTAL_ROW, '', totals.payments, totals.refunds, ...amounts].join(',')}\r\n`
+      yield `#-----------------------------------------业务汇总列表结束------------------------------------\r\n`
+      yield frame.exported
+    },
+  }
+}
+
+function billFrame(pid: string, start: number, exportedAt: number) {
   const chinese = (ms: number) => {
     const [date, time] = formatBeijingTime(ms).split(' ') as [string, string]
     const [y, m, d] = date.split('-') as [string, string, string]
@@ -376,7 +428,7 @@ function billFrame(options: AlipayBillOptions, start: number, exportedAt: number
   return {
     *head(title: string, list: string): Generator<string> {
       yield `#支付宝${title}\r\n`
-      yield `#账号：[${options.pid}]\r\n`
+      yield `#账号：[${pid}]\r\n`
       yield `#起始日期：[${chinese(start)}]   终止日期：[${chinese(start + DAY_MS)}]\r\n`
       yield `#-----------------------------------------${list}----------------------------------------\r\n`
     },

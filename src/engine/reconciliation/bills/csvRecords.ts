@@ -7,7 +7,7 @@ export interface CsvRow {
   lineNumber: number
 }
 
-export type BillSource = Readable | AsyncIterable<Buffer | string>
+export type BillSource = Readable | Iterable<Buffer | string> | AsyncIterable<Buffer | string>
 
 /**
  * Streams a bill's rows: the source is read chunk by chunk and only the current row is held, so a bill of

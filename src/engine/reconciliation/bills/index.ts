@@ -3,7 +3,7 @@ import { readAlipayBill } from './alipay'
 import type { BillEntry, BillFormat } from './types'
 import { readWechatBill } from './wechat'
 
-export { readAlipayBill, writeAlipayBill, type AlipayBillOptions } from './alipay'
+export { readAlipayBill, writeAlipayBill, type AlipayAccountRecords, type AlipayBillOptions } from './alipay'
 export { readWechatBill, writeWechatBill, type WechatBillOptions } from './wechat'
 export type { BillRecord } from './records'
 export type { BillEntry, BillFormat, BillLine, BillSummary } from './types'
