@@ -159,14 +159,24 @@ describe('reconciling a day of WeChat Pay sales on the reconciliation screen', (
   let lost: Sale
   let spare: Sale
   let kept: Sale
+  let keptFee: number
 
   beforeAll(async () => {
-    // Two notifications forged in transit: both payments are taken at the wallet and stay unpaid here.
-    till.engine.simulator.setFaults([{ kind: 'wrong_signature', times: 2, delayMs: 0 }])
+    // The wallet's notification is forged in transit: the payment is taken at the wallet and stays unpaid here.
+    till.engine.simulator.setFaults([{ kind: 'wrong_signature', times: 1, delayMs: 0 }])
     lost = await till.sale('BRK-001')
+    // The same again; the customer then pays in cash and closing the QR code fails, so nobody here learns that
+    // the wallet took money too.
+    till.engine.simulator.setFaults([{ kind: 'wrong_signature', times: 1, delayMs: 0 }])
     spare = await till.sale('DRK-001')
-    // The second customer was asked to pay again in cash: the order is cancelled, the wallet's money is spare.
-    await till.call('POST', `/api/orders/${spare.orderId}/cancel`)
+    till.engine.simulator.setFaults([{ kind: 'server_error', calls: ['close', 'query'], times: 20, delayMs: 0 }])
+    const spareOrder = await till.call('GET', `/api/orders/${spare.orderId}`)
+    await till.call('POST', `/api/orders/${spare.orderId}/payments`, {
+      wallet: 'cash',
+      tenderedFen: spareOrder.totalFen,
+    })
+    await till.engine.idle()
+    till.engine.simulator.setFaults([])
     kept = await till.sale('BRK-001')
     const refund = await till.call('POST', `/api/orders/${kept.orderId}/refunds`, {
       amountFen: 100,
@@ -174,7 +184,13 @@ describe('reconciling a day of WeChat Pay sales on the reconciliation screen', (
     })
     expect(refund.status).toBe('succeeded')
     expect((await till.call('GET', `/api/orders/${lost.orderId}`)).status).not.toBe('paid')
-    expect((await till.call('GET', `/api/orders/${kept.orderId}`)).status).toBe('partially_refunded')
+    expect((await till.call('GET', `/api/orders/${spare.orderId}`)).paidWallet).toBe('cash')
+    // Injected into the simulator's bill: the wallet charged the kept sale a fen more than the rate here.
+    keptFee = billRecord(till, kept).feeFen
+    const planned = await till.call('POST', '/api/simulator/bills/differences', {
+      differences: [{ kind: 'change_fee', outTradeNo: kept.paymentId, feeFen: keptFee + 1 }],
+    })
+    expect(planned.differences).toHaveLength(1)
     till.clock.set(NEXT_MORNING)
   })
 
@@ -187,10 +203,10 @@ describe('reconciling a day of WeChat Pay sales on the reconciliation screen', (
 
     await wechatPanel(page).getByTestId('recon-download').click()
     await expect.poll(() => wechatPanel(page).getAttribute('data-status')).toBe('discrepancies')
-    expect(await wechatPanel(page).getByTestId('recon-wallet-status').textContent()).toBe('有差异 (2)')
-    expect(await dayListWechat(page).textContent()).toContain('有差异 (2)')
+    expect(await wechatPanel(page).getByTestId('recon-wallet-status').textContent()).toBe('有差异 (3)')
+    expect(await dayListWechat(page).textContent()).toContain('有差异 (3)')
 
-    // The bill's totals above the table: three trades at the wallet, one refund; the kept sale and its refund agree.
+    // The bill's totals above the table: three trades at the wallet and one refund.
     const [run] = (await till.call('GET', `/api/reconciliation?date=${DATE}`)).runs
     expect(run).toMatchObject({ wallet: 'wechat', status: 'discrepancies', bill: { trades: 3, refunds: 1 } })
     const totals = wechatPanel(page).getByTestId('recon-totals')
@@ -198,17 +214,22 @@ describe('reconciling a day of WeChat Pay sales on the reconciliation screen', (
     expect(await totals.getByTestId('recon-refunds').textContent()).toBe('1')
     expect(await totals.getByTestId('recon-paid').textContent()).toBe(formatFen(run.bill.paidFen))
     expect(await totals.getByTestId('recon-refunded').textContent()).toBe(formatFen(100))
+    expect(await totals.getByTestId('recon-fees').textContent()).toBe(formatFen(run.bill.feesFen))
     expect(await totals.getByTestId('recon-matched').textContent()).toBe(`${run.matchedCount} 笔`)
 
     // Paid at the wallet, unpaid here: the engine's suggestion, in words, and 查询并入账 / 备注说明.
     const lostRow = rowOf(page, lost.paymentId)
-    const lostFinding = run.discrepancies.find((d: { outTradeNo: string }) => d.outTradeNo === lost.paymentId)
+    const finding = (id: string) => run.discrepancies.find((d: { outTradeNo: string }) => d.outTradeNo === id)
     expect(await lostRow.getAttribute('data-kind')).toBe('missing_here')
     expect(await lostRow.textContent()).toContain('钱包有、本店无')
-    expect(await lostRow.getByTestId('discrepancy-suggestion').textContent()).toBe(lostFinding.suggestedAction)
-    expect(lostFinding.suggestedAction).toMatch(/微信支付/)
+    expect(await lostRow.getByTestId('discrepancy-suggestion').textContent()).toBe(
+      finding(lost.paymentId).suggestedAction,
+    )
+    expect(finding(lost.paymentId).suggestedAction).toMatch(/微信支付/)
     expect(await lostRow.getByTestId('discrepancy-ours').textContent()).toBe('—')
-    expect(await lostRow.getByTestId('discrepancy-theirs').textContent()).toBe(formatFen(lostFinding.theirsFen))
+    expect(await lostRow.getByTestId('discrepancy-theirs').textContent()).toBe(
+      formatFen(finding(lost.paymentId).theirsFen),
+    )
     expect(await lostRow.getByTestId('discrepancy-action').allTextContents()).toEqual(['查询并入账', '备注说明'])
 
     await lostRow.locator('[data-testid="discrepancy-action"][data-action="query"]').click()
@@ -216,23 +237,37 @@ describe('reconciling a day of WeChat Pay sales on the reconciliation screen', (
     expect(await lostRow.getByTestId('discrepancy-status').textContent()).toBe('已处理')
     expect(await lostRow.getByTestId('discrepancy-settled-by').textContent()).toContain('王店长')
     expect(await lostRow.getByTestId('discrepancy-action').count()).toBe(0)
-    expect(await wechatPanel(page).getByTestId('recon-wallet-status').textContent()).toBe('有差异 (1)')
+    expect(await wechatPanel(page).getByTestId('recon-wallet-status').textContent()).toBe('有差异 (2)')
 
-    // Money taken for an order cancelled here: explained with a note, which is required.
+    // Money the wallet took for an order paid in cash: 退款, confirmed with the amount first.
     const spareRow = rowOf(page, spare.paymentId)
+    const spareFen = finding(spare.paymentId).theirsFen as number
     expect(await spareRow.getByTestId('discrepancy-action').allTextContents()).toEqual(['退款', '备注说明'])
-    await spareRow.locator('[data-testid="discrepancy-action"][data-action="explain"]').click()
+    await spareRow.locator('[data-testid="discrepancy-action"][data-action="refund"]').click()
+    const confirm = page.locator('.recon-refund-confirm')
+    expect(await confirm.textContent()).toContain(`将 ${formatFen(spareFen)} 退回顾客的微信支付？`)
+    await confirm.getByRole('button', { name: '退款' }).click()
+    await expect.poll(() => spareRow.getAttribute('data-status')).toBe('resolved')
+    const refunds = (await till.call('GET', `/api/refunds?orderId=${spare.orderId}`)).refunds
+    expect(refunds).toMatchObject([{ paymentId: spare.paymentId, amountFen: spareFen }])
+
+    // The fee injected into the bill: explained with a note, which is required.
+    const feeRow = rowOf(page, kept.paymentId)
+    expect(await feeRow.getAttribute('data-kind')).toBe('fee_mismatch')
+    expect(await feeRow.getByTestId('discrepancy-ours').textContent()).toBe(formatFen(keptFee))
+    expect(await feeRow.getByTestId('discrepancy-theirs').textContent()).toBe(formatFen(keptFee + 1))
+    await feeRow.locator('[data-testid="discrepancy-action"][data-action="explain"]').click()
     const dialog = page.getByTestId('explain-dialog')
     await dialog.getByTestId('explain-note').waitFor()
     await dialog.getByTestId('explain-save').click()
     expect(await dialog.getByTestId('explain-missing').textContent()).toBe('请填写说明')
-    expect(await spareRow.getAttribute('data-status')).toBe('open')
-    await dialog.getByTestId('explain-note').fill('顾客改付现金，已当面退回微信')
+    expect(await feeRow.getAttribute('data-status')).toBe('open')
+    await dialog.getByTestId('explain-note').fill('签约费率 0.62%，已联系服务商')
     await dialog.getByTestId('explain-save').click()
     await dialog.waitFor({ state: 'hidden' })
-    await expect.poll(() => spareRow.getAttribute('data-status')).toBe('explained')
-    expect(await spareRow.getByTestId('discrepancy-note').textContent()).toBe('顾客改付现金，已当面退回微信')
-    expect(await spareRow.getByTestId('discrepancy-status').textContent()).toBe('已说明')
+    await expect.poll(() => feeRow.getAttribute('data-status')).toBe('explained')
+    expect(await feeRow.getByTestId('discrepancy-note').textContent()).toBe('签约费率 0.62%，已联系服务商')
+    expect(await feeRow.getByTestId('discrepancy-status').textContent()).toBe('已说明')
 
     // Nothing left open: the day reads matched, in the list too.
     await expect.poll(() => wechatPanel(page).getAttribute('data-status')).toBe('matched')
@@ -255,14 +290,13 @@ describe('reconciling a day of WeChat Pay sales on the reconciliation screen', (
     await page.getByTestId('locale-switch').click()
     await expect.poll(() => wechatPanel(page).getByTestId('recon-wallet-status').textContent()).toBe('Matched')
     const [run] = (await till.call('GET', `/api/reconciliation?date=${DATE}&lang=en-US`)).runs
-    const spareFinding = run.discrepancies.find((d: { outTradeNo: string }) => d.outTradeNo === spare.paymentId)
-    const spareRow = rowOf(page, spare.paymentId)
-    await expect
-      .poll(() => spareRow.getByTestId('discrepancy-suggestion').textContent())
-      .toBe(spareFinding.suggestedAction)
-    expect(spareFinding.suggestedAction).toMatch(/WeChat Pay/)
-    expect(await spareRow.textContent()).toContain('At the wallet, not here')
-    expect(await spareRow.getByTestId('discrepancy-status').textContent()).toBe('Explained')
+    const feeFinding = run.discrepancies.find((d: { outTradeNo: string }) => d.outTradeNo === kept.paymentId)
+    const feeRow = rowOf(page, kept.paymentId)
+    await expect.poll(() => feeRow.getByTestId('discrepancy-suggestion').textContent()).toBe(feeFinding.suggestedAction)
+    expect(feeFinding.suggestedAction).toMatch(/WeChat Pay/)
+    expect(await feeRow.textContent()).toContain('Fee differs')
+    expect(await feeRow.getByTestId('discrepancy-status').textContent()).toBe('Explained')
+    expect(await rowOf(page, lost.paymentId).textContent()).toContain('At the wallet, not here')
     expect(await page.getByTestId('nav-reconciliation').textContent()).toBe('Reconcile')
     const alipay = page.locator('[data-testid="recon-wallet"][data-wallet="alipay"]')
     expect(await alipay.getByTestId('recon-wallet-status').textContent()).toBe('Not reconciled')
