@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeWechatBill } from '../../src/engine/reconciliation/bills'
 import { headlessConsole } from '../support/browser'
 import { signInThroughUi } from '../support/console'
 
@@ -133,6 +138,39 @@ describe('accessibility of every console screen (axe-core): no serious or critic
       await page.getByTestId('report-sales-row').nth(23).waitFor()
       await page.waitForTimeout(300)
       findings.push(...(await audit(page, 'reports-today')))
+      expect(findings, report(findings)).toEqual([])
+    },
+    SLOW,
+  )
+
+  it(
+    'reconciliation, a day’s differences and the note dialog',
+    async () => {
+      const findings: Finding[] = []
+      await page.goto(`${till.app.base}/#/reconciliation`)
+      await page.getByTestId('recon-wallet').first().waitFor()
+      findings.push(...(await audit(page, 'reconciliation')))
+
+      // Yesterday's WeChat Pay bill with a trade this till never made: one difference to explain.
+      const yesterday = await page.getByTestId('recon-day-detail').getAttribute('data-date')
+      const dir = mkdtempSync(join(tmpdir(), 'hutong-a11y-'))
+      const file = join(dir, 'bill.csv')
+      let text = ''
+      const at = Date.parse(`${yesterday}T02:00:00Z`)
+      const stranger = { kind: 'payment', outTradeNo: 'pay_elsewhere_0001', providerTradeNo: '4200000009' } as const
+      const line = { ...stranger, merchantId: 'SIM-WX-0001', amountFen: 1250, feeFen: 8, at, description: '早餐' }
+      for await (const chunk of writeWechatBill([line])) text += chunk
+      await writeFile(file, text)
+      const wechat = page.locator('[data-testid="recon-wallet"][data-wallet="wechat"]')
+      await wechat.getByTestId('recon-file').setInputFiles(file)
+      await wechat.getByTestId('discrepancy-row').waitFor()
+      rmSync(dir, { recursive: true, force: true })
+      findings.push(...(await audit(page, 'reconciliation-differences')))
+
+      await wechat.locator('[data-testid="discrepancy-action"][data-action="explain"]').click()
+      await page.getByTestId('explain-note').waitFor()
+      findings.push(...(await audit(page, 'reconciliation-explain')))
+      await page.keyboard.press('Escape')
       expect(findings, report(findings)).toEqual([])
     },
     SLOW,

@@ -117,6 +117,13 @@ export function createAppRouter(): Router {
         }),
       },
       {
+        path: '/reconciliation/:date?',
+        name: 'reconciliation',
+        component: () => import('../views/ReconciliationView.vue'),
+        meta: { permission: 'reports' },
+        props: (route) => ({ date: stringParam(route.params.date) }),
+      },
+      {
         path: '/settings',
         name: 'settings',
         component: () => import('../views/SettingsView.vue'),
