@@ -72,4 +72,6 @@ export const OPERATION_ACCESS: Record<OperationName, Access> = {
   'books.verify': 'reports',
   'days.exportCsv': 'reports',
   'shifts.exportCsv': 'view',
+  'exports.describe': 'reports',
+  'exports.describeDay': 'reports',
 }

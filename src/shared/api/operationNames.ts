@@ -67,6 +67,8 @@ export const OPERATION_NAMES = [
   'pairing.redeem',
   'devices.list',
   'devices.revoke',
+  'exports.describe',
+  'exports.describeDay',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

@@ -53,6 +53,7 @@ import { CashMoveInput, CloseShiftInput, ListShiftsInput, OpenShiftInput, Shift 
 import { DisplaySnapshot, DisplayState } from '../display'
 import { CreatePairingCodeInput, Device, PairedDevice, PairingCode, RedeemPairingInput } from './deviceSchemas'
 import { BooksVerification, BusinessDay, CsvFileSchema, DayReport, DaySettings } from './daySchemas'
+import { DescribeDayExportInput, DescribeExportInput, ExportFileInfo } from './exportSchemas'
 
 export { isOperationName, OPERATION_NAMES, type OperationName } from './operationNames'
 
@@ -466,6 +467,20 @@ export const operations = {
     input: IdInput,
     output: Device,
     http: { method: 'POST', path: '/api/devices/{id}/revoke' },
+  },
+  'exports.describe': {
+    summary:
+      'Checks an export of orders, payments or refunds (business days from–to, at most 366) and names its file; GET /api/exports/{table}.csv|.xlsx streams the file itself',
+    input: DescribeExportInput,
+    output: ExportFileInfo,
+    http: { method: 'GET', path: '/api/exports/{table}/{format}' },
+  },
+  'exports.describeDay': {
+    summary:
+      'Checks a day report export and names its file; GET /api/days/{day}/report.csv|.xlsx serves the file itself',
+    input: DescribeDayExportInput,
+    output: ExportFileInfo,
+    http: { method: 'GET', path: '/api/days/{day}/export/{format}' },
   },
 } as const satisfies Record<OperationName, OperationDef>
 
