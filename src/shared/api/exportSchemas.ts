@@ -33,3 +33,10 @@ export const ExportFileInfo = z.object({
   contentType: z.string(),
   path: z.string(),
 })
+
+/** The operations that check an export and name its file; the file itself is streamed beside them. */
+export type ExportOperation = 'exports.describe' | 'exports.describeDay'
+
+export function isExportOperation(value: unknown): value is ExportOperation {
+  return value === 'exports.describe' || value === 'exports.describeDay'
+}
