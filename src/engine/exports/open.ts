@@ -1,17 +1,12 @@
 import type { Readable } from 'node:stream'
 import type { z } from 'zod'
-import type { ExportFileInfo } from '../../shared/api/exportSchemas'
+import type { ExportFileInfo, ExportOperation } from '../../shared/api/exportSchemas'
 import { parseOperationInput } from '../../shared/api/validate'
 import { dayExportStream, tableExportStream, type ExportContext } from './service'
 
-/** The operations that check an export and name its file; the file itself is streamed beside them. */
-export type ExportOperation = 'exports.describe' | 'exports.describeDay'
+export type { ExportOperation }
 
 export type ExportDownload = z.output<typeof ExportFileInfo> & { body: Readable }
-
-export function isExportOperation(value: unknown): value is ExportOperation {
-  return value === 'exports.describe' || value === 'exports.describeDay'
-}
 
 /**
  * An export for a transport's caller: `describe` runs the describing operation as that caller (its permission, its
