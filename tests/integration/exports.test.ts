@@ -235,9 +235,7 @@ describe('the API document', () => {
       'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     ])
     expect(orders.parameters.map((p: { name: string }) => p.name)).toEqual(['from', 'to', 'lang'])
-    expect(doc.paths['/api/exports/refunds.csv'].get.responses['200'].content).toHaveProperty(
-      'text/csv; charset=utf-8',
-    )
+    expect(doc.paths['/api/exports/refunds.csv'].get.responses['200'].content).toHaveProperty('text/csv; charset=utf-8')
     expect(doc.paths['/api/days/{day}/report.xlsx'].get.parameters[0]).toMatchObject({ name: 'day', in: 'path' })
     expect(doc.paths['/api/exports/{table}/{format}'].get.operationId).toBe('exports.describe')
   })
