@@ -1,4 +1,5 @@
-import { PassThrough, Readable, pipeline } from 'node:stream'
+import { PassThrough, Readable, pipeline, type Writable } from 'node:stream'
+import { setTimeout as delay } from 'node:timers/promises'
 import { stringify } from 'csv-stringify'
 import ExcelJS from 'exceljs'
 import type { ExportFormat } from '../../shared/api/exportSchemas'
@@ -49,12 +50,18 @@ function xlsxStream(sheet: Sheet, log: Logger): Readable {
 
 /** exceljs's streaming writer: each row is committed (written out) as it is added, so memory stays flat. */
 async function writeXlsx(sheet: Sheet, out: PassThrough): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+    zip: { zlib: { level: 1 } },
+  })
   const worksheet = workbook.addWorksheet(sheet.name.slice(0, 31))
   worksheet.columns = sheet.columns.map((column) => ({ width: column.width }))
   if (hasHeader(sheet)) worksheet.addRow(sheet.columns.map((column) => column.header)).commit()
   for await (const page of sheet.pages()) {
     for (const cells of page) addXlsxRow(worksheet, cells)
+    await compressionKeepsUp(worksheet, out)
     if (!(await readerKeepsUp(out))) return
   }
   worksheet.commit()
@@ -73,15 +80,37 @@ function addXlsxRow(worksheet: ExcelJS.Worksheet, cells: Cell[]): void {
 /** Waits while the reader is behind; false once it has gone away. */
 async function readerKeepsUp(out: PassThrough): Promise<boolean> {
   if (out.destroyed) return false
-  if (!out.writableNeedDrain) return true
-  await new Promise<void>((resolve) => {
+  if (out.writableNeedDrain) await drainedOrClosed(out, out)
+  return !out.destroyed
+}
+
+/** How much sheet XML may wait for the compressor: enough to keep it busy while the next page is read. */
+const COMPRESSION_BACKLOG_BYTES = 4 * 1024 * 1024
+
+/**
+ * exceljs writes a sheet's XML on into the zip's compressor without waiting for it, so rows made faster than they
+ * are compressed would pile up in memory: the next page waits while the compressor is far behind.
+ */
+async function compressionKeepsUp(worksheet: ExcelJS.Worksheet, out: PassThrough): Promise<void> {
+  const sheetStream = (worksheet as unknown as { stream?: { pipes?: ZipInput[] } }).stream
+  for (const pipe of sheetStream?.pipes ?? []) {
+    // archiver's streams are readable-stream 2, which has no writableLength.
+    while (!out.destroyed && (pipe.writableLength ?? pipe._writableState?.length ?? 0) > COMPRESSION_BACKLOG_BYTES) {
+      await delay(5)
+    }
+  }
+}
+
+type ZipInput = Writable & { _writableState?: { length?: number } }
+
+function drainedOrClosed(stream: Writable, out: PassThrough): Promise<void> {
+  return new Promise<void>((resolve) => {
     const done = (): void => {
-      out.off('drain', done)
+      stream.off('drain', done)
       out.off('close', done)
       resolve()
     }
-    out.on('drain', done)
+    stream.on('drain', done)
     out.on('close', done)
   })
-  return !out.destroyed
 }
