@@ -12,6 +12,7 @@ import { cpuReferenceMs } from './workloads/cpuReference.mjs'
 import { renderer } from './workloads/renderer.mjs'
 import { counter } from './workloads/counter.mjs'
 import { scale } from './workloads/scale.mjs'
+import { exportsBench } from './workloads/exports.mjs'
 import {
   httpApiThroughput,
   paymentDetection,
@@ -56,6 +57,7 @@ await step('slow-sockets', slowSocketsNeighbour)
 await step('scale', () => scale(scaleOrders))
 await step('renderer', renderer)
 await step('counter', counter)
+await step('exports', () => exportsBench(Number(process.env.BENCH_EXPORT_ORDERS ?? 100_000)))
 
 printTable(results)
 const report = { machine: machine(), versions: versions(raw.sqlite), results }
