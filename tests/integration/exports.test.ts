@@ -150,6 +150,20 @@ describe('exports of orders, payments and refunds', () => {
 })
 
 describe('what an export refuses', () => {
+  it('keeps a name that looks like a formula as text in the CSV, and as a string in Excel', async () => {
+    s = await testServer()
+    const me = (await s.api('GET', '/api/auth/me')).json
+    const renamed = await s.api('POST', `/api/staff/${me.staff.id}`, { name: '=HYPERLINK("x")' })
+    expect(renamed.status).toBe(200)
+    await makeSales()
+    const owner = await s.signIn('owner')
+    const rows = csvRows((await download(`/api/exports/orders.csv?${RANGE}`, owner)).bytes)
+    expect(rows[1]![11]).toBe(`'=HYPERLINK("x")`)
+    const sheet = await sheetOf((await download(`/api/exports/orders.xlsx?${RANGE}`, owner)).bytes)
+    expect(sheet.getRow(2).getCell(12).value).toBe('=HYPERLINK("x")')
+    expect(sheet.getRow(2).getCell(12).formula).toBeUndefined()
+  })
+
   it('needs the reports permission', async () => {
     s = await testServer()
     const cashier = await s.signIn('cashier')

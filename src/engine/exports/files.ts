@@ -24,10 +24,19 @@ function hasHeader(sheet: Sheet): boolean {
   return sheet.columns.some((column) => column.header !== '')
 }
 
+/** Text Excel would run as a formula (=, +, -, @, or a tab or return first): a name typed in the console, say. */
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/** A CSV cell: amounts as yuan text, and text that would start a formula kept as text by a leading apostrophe. */
+function csvCell(cell: Cell): Cell {
+  if (isFenCell(cell)) return yuanText(cell.fen)
+  return typeof cell === 'string' && FORMULA_START.test(cell) ? `'${cell}` : cell
+}
+
 async function* csvRecords(sheet: Sheet): AsyncIterable<Cell[]> {
   if (hasHeader(sheet)) yield sheet.columns.map((column) => column.header)
   for await (const page of sheet.pages()) {
-    for (const row of page) yield row.map((cell) => (isFenCell(cell) ? yuanText(cell.fen) : cell))
+    for (const row of page) yield row.map(csvCell)
   }
 }
 
