@@ -117,6 +117,8 @@ describe('exports of orders, payments and refunds', () => {
     const sheet = await sheetOf(bytes)
     expect(sheet.rowCount).toBe(4)
     expect(sheet.getRow(1).getCell(9).value).toBe('金额(元)')
+    expect(sheet.getRow(1).font?.bold).toBe(true)
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 })
     const row = sheet.getRow(3)
     expect(row.getCell(2).value).toBe(large.id)
     expect(row.getCell(9).value).toBe(12345.67)

@@ -65,9 +65,15 @@ async function writeXlsx(sheet: Sheet, out: PassThrough): Promise<void> {
     useSharedStrings: false,
     zip: { zlib: { level: 1 } },
   })
-  const worksheet = workbook.addWorksheet(sheet.name.slice(0, 31))
+  // The headings stay in view while a long list scrolls.
+  const views = hasHeader(sheet) ? [{ state: 'frozen' as const, ySplit: 1 }] : []
+  const worksheet = workbook.addWorksheet(sheet.name.slice(0, 31), { views })
   worksheet.columns = sheet.columns.map((column) => ({ width: column.width }))
-  if (hasHeader(sheet)) worksheet.addRow(sheet.columns.map((column) => column.header)).commit()
+  if (hasHeader(sheet)) {
+    const headings = worksheet.addRow(sheet.columns.map((column) => column.header))
+    headings.font = { bold: true }
+    headings.commit()
+  }
   for await (const page of sheet.pages()) {
     for (const cells of page) addXlsxRow(worksheet, cells)
     await compressionKeepsUp(worksheet, out)
