@@ -14,6 +14,7 @@ import { counter } from './workloads/counter.mjs'
 import { scale } from './workloads/scale.mjs'
 import { bills } from './workloads/bills.mjs'
 import { reports } from './workloads/reports.mjs'
+import { exportsBench } from './workloads/exports.mjs'
 import {
   httpApiThroughput,
   paymentDetection,
@@ -60,6 +61,7 @@ await step('bills', () => bills(Number(process.env.BENCH_BILL_LINES ?? 100_000))
 await step('reports', () => reports(scaleOrders))
 await step('renderer', renderer)
 await step('counter', counter)
+await step('exports', () => exportsBench(Number(process.env.BENCH_EXPORT_ORDERS ?? 100_000)))
 
 printTable(results)
 const report = { machine: machine(), versions: versions(raw.sqlite), results }

@@ -52,6 +52,7 @@ import { verifyBooks } from './ledger/verify'
 import { SYSTEM, type Principal } from './staff/principal'
 import { singleFlight } from './singleFlight'
 import { getOrCreateSetting } from './store/settings'
+import { openExport, type ExportDownload, type ExportOperation } from './exports/open'
 
 export interface EngineOptions {
   /** Folder holding the database file; created if missing. */
@@ -114,6 +115,11 @@ export interface Engine {
    * retry with the same key and input gets the first answer, and nothing is done twice.
    */
   invokeIdempotent(key: string, operation: unknown, input: unknown, caller: Caller): Promise<IdempotentResult>
+  /**
+   * An export file for a transport's caller: checked like its describing operation (input, permission) before the
+   * first byte, then streamed from the books a page at a time.
+   */
+  openExport(operation: ExportOperation, input: unknown, caller: Caller): Promise<ExportDownload>
   /** Entry point for wallet notifications (HTTP route, simulator delivery). */
   acceptNotification(providerKey: string, notification: IncomingNotification): Promise<void>
   subscribe(listener: (event: EngineEvent) => void): () => void
@@ -215,6 +221,11 @@ export function createEngine(options: EngineOptions): Engine {
       const principal = principalOf(caller)
       return idempotency.run(key, operation, input, () => invoke(operation, input, principal))
     }),
+    openExport: whileOpen(async (operation: ExportOperation, input: unknown, caller: Caller) =>
+      openExport({ db, log, dayReport: services.days.report }, operation, input, () =>
+        invoke(operation, input, principalOf(caller)),
+      ),
+    ),
     acceptNotification: whileOpen(async (key: string, notification: IncomingNotification) => {
       // The wallet stops resending once we answer: answer only when what it told us is on disk.
       const mark = events.mark()

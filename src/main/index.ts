@@ -15,6 +15,7 @@ import {
 import { manageCustomerDisplay } from './displayWindow'
 import { registerIpc } from './ipc'
 import { registerPrinting } from './printing'
+import { registerExportSaving } from './exports'
 import { electronSqliteBinding } from './nativeBinding'
 import { denyPermissionRequests, hardenWebContents } from './security'
 import { safeStorageSecretBox } from './safeStorageBox'
@@ -67,6 +68,7 @@ async function start(): Promise<void> {
   for (const line of tokenNotice(token, server.localUrl)) console.log(line)
   registerIpc({ ipcMain, engine, consoleUrl, windows: () => BrowserWindow.getAllWindows() })
   registerPrinting({ ipcMain, Window: BrowserWindow, consoleUrl, windows: () => BrowserWindow.getAllWindows() })
+  registerExportSaving({ ipcMain, engine, dialog, consoleUrl, windows: () => BrowserWindow.getAllWindows() })
   mainWindow = createConsoleWindow()
   startCustomerDisplay(mainWindow)
 }

@@ -40,9 +40,25 @@ export interface PrintBridge {
   print(job: ReceiptPrintJob): Promise<{ ok: true } | { ok: false; reason: string }>
 }
 
+/**
+ * What the preload exposes as `window.hutongFiles`: export files the desktop app checks with the engine, asks where
+ * to keep, and writes there. Resolves like `invoke`; `saved: false` when the save dialog was cancelled.
+ */
+export interface FilesBridge {
+  saveExport(
+    operation: 'exports.describe' | 'exports.describeDay',
+    input: unknown,
+    session: string | null,
+  ): Promise<
+    | { ok: true; data: { saved: boolean; fileName: string } }
+    | { ok: false; error: { code: string; message: string; details?: unknown } }
+  >
+}
+
 declare global {
   interface Window {
     hutong?: HutongBridge
     hutongPrint?: PrintBridge
+    hutongFiles?: FilesBridge
   }
 }

@@ -2,7 +2,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { isOperationName } from '../shared/api/operationNames'
 import type { EngineEvent } from '../shared/api/types'
 import type { DisplaySnapshot } from '../shared/display'
-import type { HutongBridge, PrintBridge } from './api'
+import type { FilesBridge, HutongBridge, PrintBridge } from './api'
 
 /** The renderer's only door to the engine: allow-listed operations and the live event stream. */
 const bridge: HutongBridge = {
@@ -40,3 +40,10 @@ const printBridge: PrintBridge = {
 }
 
 contextBridge.exposeInMainWorld('hutongPrint', printBridge)
+
+/** Export files written by the main process where the user chooses. */
+const filesBridge: FilesBridge = {
+  saveExport: (operation, input, session) => ipcRenderer.invoke('hutong:export:save', operation, input, session),
+}
+
+contextBridge.exposeInMainWorld('hutongFiles', filesBridge)

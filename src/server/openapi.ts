@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { operations, type OperationName } from '../shared/api/operations'
 import { ERROR_STATUS } from '../shared/errors'
+import { fileRoutePaths } from './openapiFiles'
 
 type JsonSchema = Record<string, unknown>
 
@@ -98,6 +99,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     path[op.http.method.toLowerCase()] = operation
   }
 
+  Object.assign(paths, fileRoutePaths())
   paths['/api/health'] = {
     get: {
       operationId: 'health',

@@ -15,6 +15,7 @@ import { errorFields, type Logger } from '../logger'
 import type { CatalogService, EngineServices } from './services'
 import { OPERATION_ACCESS } from '../../shared/api/access'
 import { dayReportCsv, shiftHandoverCsv } from '../days/csv'
+import { describeDayExport, describeTableExport } from '../exports/service'
 import { actorOf, allows, runAs, type Principal } from '../staff/principal'
 
 type Handler<N extends OperationName> = (
@@ -115,6 +116,8 @@ export function createHandlers(
     },
     'shifts.exportCsv': (input) => shiftHandoverCsv(s.shifts.get(input.id), input.lang),
     'reports.get': (input) => s.reports.get(input),
+    'exports.describe': (input) => describeTableExport(input),
+    'exports.describeDay': (input) => describeDayExport(input),
   }
 }
 

@@ -79,4 +79,6 @@ export const OPERATION_ACCESS: Record<OperationName, Access> = {
   'days.exportCsv': 'reports',
   'shifts.exportCsv': 'view',
   'reports.get': 'reports',
+  'exports.describe': 'reports',
+  'exports.describeDay': 'reports',
 }

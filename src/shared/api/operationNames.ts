@@ -74,6 +74,8 @@ export const OPERATION_NAMES = [
   'reconciliation.download',
   'reconciliation.resolve',
   'reports.get',
+  'exports.describe',
+  'exports.describeDay',
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

@@ -62,6 +62,7 @@ import {
   RunIdInput,
 } from './reconciliationSchemas'
 import { Report, ReportInput } from './reportSchemas'
+import { DescribeDayExportInput, DescribeExportInput, ExportFileInfo } from './exportSchemas'
 
 export { isOperationName, OPERATION_NAMES, type OperationName } from './operationNames'
 
@@ -522,6 +523,20 @@ export const operations = {
     input: ReportInput,
     output: Report,
     http: { method: 'GET', path: '/api/reports' },
+  },
+  'exports.describe': {
+    summary:
+      'Checks an export of orders, payments or refunds (business days from–to, at most 366) and names its file; GET /api/exports/{table}.csv|.xlsx streams the file itself',
+    input: DescribeExportInput,
+    output: ExportFileInfo,
+    http: { method: 'GET', path: '/api/exports/{table}/{format}' },
+  },
+  'exports.describeDay': {
+    summary:
+      'Checks a day report export and names its file; GET /api/days/{day}/report.csv|.xlsx serves the file itself',
+    input: DescribeDayExportInput,
+    output: ExportFileInfo,
+    http: { method: 'GET', path: '/api/days/{day}/export/{format}' },
   },
 } as const satisfies Record<OperationName, OperationDef>
 

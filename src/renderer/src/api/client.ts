@@ -1,7 +1,9 @@
 import type { OperationInput, OperationName, OperationOutput } from '../../../shared/api/operations'
 import type { EngineEvent } from '../../../shared/api/types'
 import type { DisplaySnapshot } from '../../../shared/display'
+import type { ExportOperation } from '../../../shared/api/exportSchemas'
 import { createIntentKeys } from '../lib/intentKeys'
+import { EngineError } from '../../../shared/errors'
 
 export interface CallOptions {
   /** Sent as the Idempotency-Key: the server carries out one request per key (see lib/intentKeys). */
@@ -16,7 +18,16 @@ export interface Transport {
   subscribe(listener: (event: EngineEvent) => void): () => void
   /** A till's customer-display state: the current one at once, then each change. */
   subscribeDisplay(tillId: string, listener: (snapshot: DisplaySnapshot) => void): () => void
+  /** An export file (checked by the engine first); a transport without files has none. */
+  exportFile?(operation: ExportOperation, input: unknown, options?: CallOptions): Promise<ExportOutcome>
 }
+
+/**
+ * What became of an export: its bytes for the page to save (a browser), written where the user chose (the desktop
+ * app), or not saved (the save dialog was cancelled).
+ */
+export type ExportOutcome =
+  { kind: 'blob'; fileName: string; blob: Blob } | { kind: 'saved'; fileName: string } | { kind: 'cancelled' }
 
 export interface ApiClient {
   call<N extends OperationName>(operation: N, input: OperationInput<N>): Promise<OperationOutput<N>>
@@ -30,6 +41,7 @@ export interface ApiClient {
   subscribeDisplay(tillId: string, listener: (snapshot: DisplaySnapshot) => void): () => void
   /** Every call from now on acts as this staff session (null: signed out). */
   setSession(token: string | null): void
+  exportFile(operation: ExportOperation, input: object): Promise<ExportOutcome>
 }
 
 /** The one API client the stores use; it does not know which transport carries it. */
@@ -46,6 +58,10 @@ export function createApiClient(transport: Transport): ApiClient {
     subscribeDisplay: (tillId, listener) => transport.subscribeDisplay(tillId, listener),
     setSession: (token) => {
       session = token
+    },
+    exportFile: (operation, input) => {
+      if (!transport.exportFile) throw new EngineError('INTERNAL', 'this console cannot save files')
+      return transport.exportFile(operation, input, { session })
     },
   }
 }

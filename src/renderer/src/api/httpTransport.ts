@@ -102,7 +102,26 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     )
   }
 
-  return { call, subscribe, subscribeDisplay }
+  /** Checks the export (a JSON answer), then fetches the file it names with the same headers. */
+  async function exportFile(...[operation, input, callOptions]: Parameters<NonNullable<Transport['exportFile']>>) {
+    const file = (await call(operation, input, callOptions)) as { fileName: string; path: string }
+    const sessionHeader: Record<string, string> = callOptions?.session
+      ? { 'X-Hutong-Session': callOptions.session }
+      : {}
+    let response: Response
+    try {
+      response = await doFetch(options.baseUrl + file.path, { headers: { ...headers, ...sessionHeader } })
+    } catch {
+      throw new EngineError('INTERNAL', 'The checkout server cannot be reached')
+    }
+    if (!response.ok) {
+      const error = ((await response.json().catch(() => null)) as { error?: unknown } | null)?.error
+      throw EngineError.fromData(isErrorData(error) ? error : { code: 'INTERNAL', message: `HTTP ${response.status}` })
+    }
+    return { kind: 'blob' as const, fileName: file.fileName, blob: await response.blob() }
+  }
+
+  return { call, subscribe, subscribeDisplay, exportFile }
 }
 
 async function readEventStream(stream: ReadableStream<Uint8Array>, onData: (data: string) => void): Promise<void> {

@@ -28,7 +28,10 @@ const accessLossHandlers: Partial<Record<AccessLoss, () => void>> = {}
 export async function openConnection(): Promise<Connection> {
   if (window.hutong) {
     // The desktop window has no token to lose: only the staff session can end.
-    const transport = guardAccess(createIpcTransport(window.hutong), ['SESSION_EXPIRED', 'PIN_CHANGE_REQUIRED'])
+    const transport = guardAccess(createIpcTransport(window.hutong, window.hutongFiles), [
+      'SESSION_EXPIRED',
+      'PIN_CHANGE_REQUIRED',
+    ])
     current = { kind: 'ipc', api: createApiClient(transport) }
   } else {
     const token = await resolveToken(serverAccepts)
@@ -75,16 +78,21 @@ function httpTransport(token: string): Transport {
 }
 
 function guardAccess(transport: Transport, watched: readonly AccessLoss[]): Transport {
+  const guarded = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run()
+    } catch (error) {
+      if (error instanceof EngineError && (watched as readonly string[]).includes(error.code))
+        accessLossHandlers[error.code as AccessLoss]?.()
+      throw error
+    }
+  }
+  const { exportFile } = transport
   return {
-    async call(operation, input, options) {
-      try {
-        return await transport.call(operation, input, options)
-      } catch (error) {
-        if (error instanceof EngineError && (watched as readonly string[]).includes(error.code))
-          accessLossHandlers[error.code as AccessLoss]?.()
-        throw error
-      }
-    },
+    call: (operation, input, options) => guarded(() => transport.call(operation, input, options)),
+    ...(exportFile
+      ? { exportFile: (operation, input, options) => guarded(() => exportFile(operation, input, options)) }
+      : {}),
     subscribe: (listener) => transport.subscribe(listener),
     subscribeDisplay: (tillId, listener) => transport.subscribeDisplay(tillId, listener),
   }

@@ -24,3 +24,11 @@ export function browserDownloadHost(): DownloadHost {
 export function saveTextFile(file: TextFile): void {
   downloadTextFile(file, browserDownloadHost())
 }
+
+/** Saves a file the server sent (an export) where the browser keeps downloads. */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const host = browserDownloadHost()
+  const url = host.createObjectURL(blob)
+  host.clickDownloadLink(url, fileName)
+  host.later(() => host.revokeObjectURL(url))
+}
