@@ -274,6 +274,18 @@ describe('reconciling a day of WeChat Pay sales on the reconciliation screen', (
     expect(await wechatPanel(page).getByTestId('recon-wallet-status').textContent()).toBe('已对平')
     expect(await dayListWechat(page).textContent()).toContain('已对平')
 
+    // The bookkeeper's copy of the day's differences, with what was done about each.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('discrepancies-export-csv').click(),
+    ])
+    const chunks: Buffer[] = []
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer)
+    const csv = Buffer.concat(chunks).toString('utf8')
+    expect(download.suggestedFilename()).toMatch(/^discrepancies-.*\.csv$/)
+    expect(csv).toContain('签约费率 0.62%，已联系服务商')
+    expect(csv.split('\r\n').filter((row) => row.includes(lost.paymentId))[0]).toContain('已处理')
+
     // The order whose notification was lost is paid, as the orders screen shows.
     await lostRow.getByTestId('discrepancy-order').click()
     const detail = page.getByTestId('order-detail')

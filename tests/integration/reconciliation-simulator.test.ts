@@ -88,6 +88,21 @@ describe("reconciling the demo store against the simulator's own bills", () => {
     const fixed = await s.api('POST', `/api/reconciliation/discrepancies/${lostOne.id}/resolve`, { action: 'query' })
     expect(fixed.json.discrepancies.find((d: { id: string }) => d.id === lostOne.id).status).toBe('resolved')
     expect((await s.api('GET', `/api/orders/${lost.orderId}`)).json.status).toBe('paid')
+    // The bookkeeper's copy: one row per discrepancy of the day, in words, with what was done.
+    const csv = await s.api('GET', `/api/exports/discrepancies.csv?from=${DATE}&to=${DATE}`)
+    expect(csv.status).toBe(200)
+    const rows = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+    expect(rows[0]).toContain('建议处理')
+    expect(rows).toHaveLength(1 + result.discrepancies.length)
+    const settled = rows.find((row) => row.includes(lost.id))
+    expect(settled).toContain('已处理')
+    expect(rows.find((row) => row.includes(changed.id))).toMatch(/金额不符.*0\.01/)
+    const xlsx = await s.api('GET', `/api/exports/discrepancies.xlsx?from=${DATE}&to=${DATE}&lang=en-US`)
+    expect(xlsx.status).toBe(200)
+    expect(xlsx.headers.get('content-type')).toMatch(/spreadsheetml/)
     const again = (await run('wechat')).json
     expect(again.discrepancies.some((d: { outTradeNo: string }) => d.outTradeNo === lost.id)).toBe(false)
     expect((await s.api('GET', '/api/books/verify')).json.ok).toBe(true)

@@ -15,6 +15,7 @@ import { ordersSheet } from './orders'
 import { paymentsSheet } from './payments'
 import { checkRange, type DayRange } from './range'
 import { refundsSheet } from './refunds'
+import { discrepanciesSheet } from './discrepancies'
 import type { Sheet } from './sheet'
 import type { ExportLang } from './words'
 
@@ -32,6 +33,7 @@ const SHEETS: Record<ExportTable, (db: Database, range: DayRange, lang: ExportLa
   orders: ordersSheet,
   payments: paymentsSheet,
   refunds: refundsSheet,
+  discrepancies: discrepanciesSheet,
 }
 
 /** Names an export of a table over business days, refusing a range it will not write. */

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { BusinessDay } from './daySchemas'
 
 /** The tables exported as files, one row each: orders, payment attempts, refunds. */
-export const EXPORT_TABLES = ['orders', 'payments', 'refunds'] as const
+export const EXPORT_TABLES = ['orders', 'payments', 'refunds', 'discrepancies'] as const
 export type ExportTable = (typeof EXPORT_TABLES)[number]
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const
