@@ -67,32 +67,28 @@ function count(bill: BillTotalsFigures, line: BillLine): void {
 }
 
 function matchPayment(books: Books, line: BillLine, seen: Set<string>): Finding | null {
-  const base = {
-    subject: 'payment' as const,
-    outTradeNo: line.outTradeNo,
-    outRefundNo: null,
-    theirsFen: line.amountFen,
-  }
   const ours = books.payments.get(line.outTradeNo)
   if (!ours) return unmatchedPayment(books, line, seen.has(line.outTradeNo))
   books.payments.delete(line.outTradeNo)
   seen.add(line.outTradeNo)
-  const found = { ...base, orderId: ours.orderId }
-  if (ours.amountFen !== line.amountFen) {
-    return { ...found, kind: 'amount_mismatch', oursFen: ours.amountFen, facts: {} }
-  }
-  if (ours.merchantId !== null && line.merchantId !== null && ours.merchantId !== line.merchantId) {
-    return {
-      ...found,
-      kind: 'other_account',
-      oursFen: ours.amountFen,
-      facts: { ourMerchantId: ours.merchantId, theirMerchantId: line.merchantId },
-    }
-  }
   const ourFee = ours.feeFen ?? 0
-  if (ourFee !== line.feeFen)
-    return { ...found, kind: 'fee_mismatch', oursFen: ourFee, theirsFen: line.feeFen, facts: {} }
-  return null
+  const otherAccount = ours.merchantId !== null && line.merchantId !== null && ours.merchantId !== line.merchantId
+  // Most lines agree: nothing is built for them.
+  if (ours.amountFen === line.amountFen && !otherAccount && ourFee === line.feeFen) return null
+  const found = {
+    subject: 'payment' as const,
+    outTradeNo: line.outTradeNo,
+    outRefundNo: null,
+    orderId: ours.orderId,
+    oursFen: ours.amountFen,
+    theirsFen: line.amountFen,
+  }
+  if (ours.amountFen !== line.amountFen) return { ...found, kind: 'amount_mismatch', facts: {} }
+  if (otherAccount) {
+    const facts = { ourMerchantId: ours.merchantId, theirMerchantId: line.merchantId }
+    return { ...found, kind: 'other_account', facts }
+  }
+  return { ...found, kind: 'fee_mismatch', oursFen: ourFee, theirsFen: line.feeFen, facts: {} }
 }
 
 /** Paid at the wallet, but not among our day's successes: another day's success, or money we never booked. */

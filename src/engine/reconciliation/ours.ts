@@ -61,26 +61,20 @@ export function ourPayments(db: Database, scope: BillScope): Map<string, OurPaym
   const accounts = merchantIds(db, scope.wallet)
   const payments = new Map<string, OurPayment>()
   for (const wallet of BILL_WALLETS[scope.wallet]) {
+    // Rows as arrays: a busy day's hundred thousand payments are read without a keyed object each.
     const rows = prepared(
       db,
       `SELECT id, order_id, amount_fen, merchant_fee_fen, account_id FROM payment_attempts
        WHERE wallet = @wallet AND status = 'succeeded' AND succeeded_at >= @start AND succeeded_at < @end
          AND mode = @mode`,
-    ).iterate({ wallet, start: scope.start, end: scope.end, mode: scope.mode }) as Iterable<{
-      id: string
-      order_id: string
-      amount_fen: number
-      merchant_fee_fen: number | null
-      account_id: string | null
-    }>
-    for (const row of rows) {
-      payments.set(row.id, {
-        id: row.id,
-        orderId: row.order_id,
-        amountFen: row.amount_fen,
-        feeFen: row.merchant_fee_fen,
-        merchantId: row.account_id === null ? null : (accounts.get(row.account_id) ?? null),
-      })
+    )
+      .raw(true)
+      .iterate({ wallet, start: scope.start, end: scope.end, mode: scope.mode }) as Iterable<
+      [string, string, number, number | null, string | null]
+    >
+    for (const [id, orderId, amountFen, feeFen, accountId] of rows) {
+      const merchantId = accountId === null ? null : (accounts.get(accountId) ?? null)
+      payments.set(id, { id, orderId, amountFen, feeFen, merchantId })
     }
   }
   return payments
