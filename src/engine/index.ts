@@ -193,10 +193,7 @@ export function createEngine(options: EngineOptions): Engine {
   })
   const { db, events } = books
   const { whileOpen } = lifecycle
-  const principalOf = (caller: Caller): Principal =>
-    'system' in caller
-      ? SYSTEM
-      : services.staff.resolve({ session: caller.session ?? null, integration: caller.integration ?? false })
+  const principalOf = principalResolver(services.staff)
 
   const engine: Engine = {
     db,
@@ -256,6 +253,16 @@ export function createEngine(options: EngineOptions): Engine {
     },
   }
   return engine
+}
+
+/** Who a call runs as: the engine itself, or the staff member (or integrator) its caller presents. */
+function principalResolver(staff: {
+  resolve(credentials: { session: string | null; integration: boolean }): Principal
+}) {
+  return (caller: Caller): Principal =>
+    'system' in caller
+      ? SYSTEM
+      : staff.resolve({ session: caller.session ?? null, integration: caller.integration ?? false })
 }
 
 /** The wallet adapters: the simulator and the real providers whose credentials are stored. */
