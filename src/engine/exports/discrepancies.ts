@@ -48,7 +48,12 @@ export function discrepanciesSheet(db: Database, range: DayRange, lang: ExportLa
     ...[r.date, words(r.wallet), words(r.mode), words(r.kind), r.out_trade_no ?? '', r.out_refund_no ?? ''],
     ...[r.order_id ?? '', fenCell(r.ours_fen), fenCell(r.theirs_fen)],
     describeDiscrepancy(r, r.wallet, lang).suggestedAction,
-    ...[words(`discrepancy_${r.status}`), r.note ?? '', beijingTime(r.resolved_at), r.resolved_by_name ?? r.resolved_by ?? ''],
+    ...[
+      words(`discrepancy_${r.status}`),
+      r.note ?? '',
+      beijingTime(r.resolved_at),
+      r.resolved_by_name ?? r.resolved_by ?? '',
+    ],
   ]
   return {
     name: lang === 'zh-CN' ? '对账差异' : 'Discrepancies',
