@@ -8,13 +8,14 @@ import { EngineError } from '../../shared/errors'
 import { getWalletConfig } from '../config/wallets'
 import { ensurePrivateFolder } from '../db/privateFiles'
 import type { PaymentService } from '../payments/service'
+import { MAX_BILL_BYTES } from '../providers/billDownload'
 import { runAs, SYSTEM } from '../staff/principal'
 import { BILL_FORMAT } from './ours'
 import { findRunRow } from './queries'
 import { runRange } from './range'
 import { resolveDiscrepancy, type ResolveInput } from './resolve'
+import { beijingDate } from './bills/amounts'
 import {
-  beijingDate,
   downloadAndReconcile,
   listRuns,
   reconcileFile,
@@ -30,8 +31,6 @@ import type { Lang } from './words'
 const BILLS_OUT_HOUR = 10
 const RETRY_AFTER_MS = 3600_000
 const UPLOAD_ID = /^upl_[0-9a-f]{32}$/
-/** A busy shop's bill runs to a few megabytes; a hundred thousand lines to some tens. */
-const MAX_BILL_BYTES = 512 * 1024 * 1024
 
 function capped(limit: number): Transform {
   let seen = 0

@@ -3,10 +3,10 @@ import type { ReconciliationWallet } from '../../shared/api/reconciliationSchema
 import type { WalletId } from '../../shared/wallets'
 import { getWalletConfig } from '../config/wallets'
 import { prepared } from '../db/prepared'
+import { beijingDayStart } from './bills/amounts'
 import type { BillFormat } from './bills/types'
 
 const HOUR_MS = 3600_000
-const SHANGHAI_OFFSET_MS = 8 * HOUR_MS
 /** A refund is asked for and ends within days; this bounds the refunds read for a bill to an indexed range. */
 const REFUND_SETTLE_MS = 30 * 24 * HOUR_MS
 
@@ -21,7 +21,7 @@ export const BILL_FORMAT: Record<ReconciliationWallet, BillFormat> = { wechat: '
 
 /** A wallet's bill covers one calendar day in Beijing time, midnight to midnight. */
 export function billWindow(date: string): { start: number; end: number } {
-  const start = Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS
+  const start = beijingDayStart(date)
   return { start, end: start + 24 * HOUR_MS }
 }
 

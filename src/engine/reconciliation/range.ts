@@ -1,6 +1,6 @@
 import { EngineError } from '../../shared/errors'
 import { nextDay } from '../days/window'
-import { beijingDate } from './service'
+import { beijingDate } from './bills/amounts'
 
 const MAX_DAYS = 366
 

@@ -17,6 +17,7 @@ import type { IdPrefix } from '../ids'
 import { errorFields, type Logger } from '../logger'
 import type { ProviderRegistry } from '../providers/registry'
 import { readBill } from './bills'
+import { beijingDate } from './bills/amounts'
 import type { BillFormat } from './bills/types'
 import { matchBill, type Finding, type MatchResult } from './match'
 import { BILL_FORMAT, billWindow, ourPayments, ourRefunds } from './ours'
@@ -48,13 +49,6 @@ export interface BillKey {
   wallet: ReconciliationWallet
   date: string
   mode?: ProviderMode
-}
-
-const BEIJING_MS = 8 * 3600_000
-
-/** Today's calendar date in Beijing. */
-export function beijingDate(now: number): string {
-  return new Date(now + BEIJING_MS).toISOString().slice(0, 10)
 }
 
 function resolveKey(ctx: ReconciliationContext, key: BillKey): Required<BillKey> {
