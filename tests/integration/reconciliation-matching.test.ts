@@ -39,9 +39,10 @@ function agreeingLine(attemptId: string): BillLine {
   }
 }
 
-async function* entries(lines: BillLine[]): AsyncGenerator<BillEntry> {
-  let n = 1
-  for (const line of lines) yield { ...line, lineNumber: ++n }
+/** The lines as a reader gives them: in batches (here two lines each), with their line numbers. */
+async function* entries(lines: BillLine[]): AsyncGenerator<BillEntry[]> {
+  const numbered = lines.map((line, i): BillEntry => ({ ...line, lineNumber: i + 2 }))
+  for (let i = 0; i < numbered.length; i += 2) yield numbered.slice(i, i + 2)
 }
 
 function match(lines: BillLine[], wallet: 'wechat' | 'alipay' = 'wechat') {

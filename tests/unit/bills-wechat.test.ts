@@ -121,6 +121,51 @@ describe('WeChat Pay trade bills, as the wallet writes them', () => {
   })
 })
 
+describe('reading a large WeChat Pay bill as a stream', () => {
+  /** A bill of `count` paid lines, produced only as the reader pulls it, counting what was pulled and closed. */
+  function lazyBill(count: number) {
+    const seen = { chunks: 0, closed: false }
+    const source = (async function* () {
+      try {
+        yield Buffer.from(`\uFEFF${HEADER}\r\n`)
+        for (let i = 0; i < count; i += 100) {
+          seen.chunks += 1
+          yield Buffer.from(`${Array.from({ length: 100 }, () => PAID).join('\r\n')}\r\n`)
+        }
+      } finally {
+        seen.closed = true
+      }
+    })()
+    return { source, seen }
+  }
+
+  it('parses ahead of a slow reader by a few chunks only, not the whole file', async () => {
+    const { source, seen } = lazyBill(100_000)
+    const reader = readWechatBill(source)
+    expect((await reader.next()).value).toMatchObject({ type: 'line', outTradeNo: 'pay_001' })
+    for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve))
+    expect(seen.chunks).toBeGreaterThan(0)
+    expect(seen.chunks).toBeLessThan(100)
+    await reader.return(undefined)
+    expect(seen.closed).toBe(true)
+  })
+
+  it('closes the source when a bad line stops the reading', async () => {
+    const { source, seen } = lazyBill(100_000)
+    const broken = (async function* () {
+      let first = true
+      for await (const chunk of source) {
+        yield first ? chunk : Buffer.from(`${PAID.replace('`12.50', '`12.5x')}\r\n`)
+        first = false
+      }
+    })()
+    expect((await billError(readWechatBill(broken))).message).toMatch(/^line 2: 应结订单金额/)
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve))
+    expect(seen.closed).toBe(true)
+    expect(seen.chunks).toBeLessThan(100)
+  })
+})
+
 describe('WeChat Pay trade bills, as the simulator writes them', () => {
   it('writes the exact format: a BOM, backticks, five-decimal fees, the summary', async () => {
     const text = await collectText(writeWechatBill(sampleRecords('1900000109')))

@@ -31,6 +31,8 @@ export interface OurPayment {
   amountFen: number
   feeFen: number | null
   merchantId: string | null
+  /** Set once a line of the bill has matched it. */
+  ticked: boolean
 }
 
 export interface OurRefund {
@@ -38,6 +40,8 @@ export interface OurRefund {
   attemptId: string
   orderId: string
   amountFen: number
+  /** Set once a line of the bill has matched it. */
+  ticked: boolean
 }
 
 export interface BillScope {
@@ -74,7 +78,7 @@ export function ourPayments(db: Database, scope: BillScope): Map<string, OurPaym
     >
     for (const [id, orderId, amountFen, feeFen, accountId] of rows) {
       const merchantId = accountId === null ? null : (accounts.get(accountId) ?? null)
-      payments.set(id, { id, orderId, amountFen, feeFen, merchantId })
+      payments.set(id, { id, orderId, amountFen, feeFen, merchantId, ticked: false })
     }
   }
   return payments
@@ -92,7 +96,10 @@ export function ourRefunds(db: Database, scope: BillScope): Map<string, OurRefun
          AND r.succeeded_at >= @start AND r.succeeded_at < @end AND a.mode = @mode`,
     ).iterate({ wallet, since: scope.start - REFUND_SETTLE_MS, start: scope.start, end: scope.end, mode: scope.mode })
     for (const row of rows as Iterable<{ id: string; attempt_id: string; order_id: string; amount_fen: number }>) {
-      refunds.set(row.id, { id: row.id, attemptId: row.attempt_id, orderId: row.order_id, amountFen: row.amount_fen })
+      refunds.set(row.id, {
+        ...{ id: row.id, attemptId: row.attempt_id, orderId: row.order_id },
+        ...{ amountFen: row.amount_fen, ticked: false },
+      })
     }
   }
   return refunds

@@ -16,7 +16,7 @@ import type { EventLog } from '../events/log'
 import type { IdPrefix } from '../ids'
 import { errorFields, type Logger } from '../logger'
 import type { ProviderRegistry } from '../providers/registry'
-import { readBill } from './bills'
+import { readBillBatches } from './bills'
 import { beijingDate } from './bills/amounts'
 import type { BillFormat } from './bills/types'
 import { matchBill, type Finding, type MatchResult } from './match'
@@ -72,7 +72,7 @@ export async function reconcileFile(
   }
   const scope = { wallet: full.wallet, mode: full.mode, ...billWindow(full.date) }
   const books = { db: ctx.db, payments: ourPayments(ctx.db, scope), refunds: ourRefunds(ctx.db, scope) }
-  const result = await matchBill(books, readBill(file.format, file.path))
+  const result = await matchBill(books, readBillBatches(file.format, file.path))
   return ctx.events.unitOfWork(() => keepResult(ctx, full, result, source))
 }
 

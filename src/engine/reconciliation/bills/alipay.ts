@@ -15,7 +15,7 @@ import {
   parseBeijingTime,
   yuanToFen,
 } from './amounts'
-import { ColumnIndex, csvRows, type CsvRow } from './csvRecords'
+import { ColumnIndex, csvRowBatches, csvRows, type CsvRow } from './csvRecords'
 import { addToTotals, emptyTotals, type BillRecord, type BillTotals } from './records'
 import type { BillEntry, BillLine, BillSummary } from './types'
 
@@ -92,7 +92,7 @@ const TOTAL_ROW = '合计'
 
 const clean = (cell: string): string => cell.trim()
 const isComment = (row: CsvRow): boolean => (row.cells[0] ?? '').trimStart().startsWith('#')
-/** A comment line as written: csv-parse split it at its commas. */
+/** A comment line as written: the parser split it at its commas. */
 const commentText = (row: CsvRow): string => row.cells.join(',').trim()
 
 /** What the summary file says, net of refunds as Alipay prints it. */
@@ -109,6 +109,11 @@ interface AlipaySaid {
  * the summary covers them all.
  */
 export async function* readAlipayBill(zipPath: string): AsyncGenerator<BillEntry> {
+  for await (const batch of readAlipayBillBatches(zipPath)) yield* batch
+}
+
+/** readAlipayBill a parsed chunk at a time. */
+export async function* readAlipayBillBatches(zipPath: string): AsyncGenerator<BillEntry[]> {
   const zip = await openZip(zipPath)
   try {
     const overall: BillSummary = { type: 'summary', trades: 0, paidFen: 0, refundedFen: 0, feesFen: 0 }
@@ -119,7 +124,7 @@ export async function* readAlipayBill(zipPath: string): AsyncGenerator<BillEntry
       overall.refundedFen += summary.refundedFen
       overall.feesFen += summary.feesFen
     }
-    yield overall
+    yield [overall]
   } finally {
     zip.close()
   }
@@ -131,13 +136,17 @@ interface AccountFiles {
   summary: yauzl.Entry
 }
 
-async function* readAccountFiles(zip: yauzl.ZipFile, files: AccountFiles): AsyncGenerator<BillLine, BillSummary> {
+async function* readAccountFiles(zip: yauzl.ZipFile, files: AccountFiles): AsyncGenerator<BillLine[], BillSummary> {
   try {
     const said = await readSummaryFile(await gbkEntry(zip, files.summary))
     const reader = new AlipayDetailReader()
-    for await (const row of csvRows(await gbkEntry(zip, files.detail))) {
-      const line = reader.take(row)
-      if (line) yield line
+    for await (const rows of csvRowBatches(await gbkEntry(zip, files.detail))) {
+      const lines: BillLine[] = []
+      for (const row of rows) {
+        const line = reader.take(row)
+        if (line) lines.push(line)
+      }
+      yield lines
     }
     return reader.finish(said)
   } catch (error) {

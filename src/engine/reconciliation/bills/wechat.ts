@@ -7,7 +7,7 @@ import {
   parseBeijingTime,
   yuanToFen,
 } from './amounts'
-import { ColumnIndex, csvRows, type BillSource, type CsvRow } from './csvRecords'
+import { ColumnIndex, csvRowBatches, type BillSource, type CsvRow } from './csvRecords'
 import { addToTotals, emptyTotals, feeRateText, summaryDisagreement, type BillRecord, type BillTotals } from './records'
 import type { BillEntry, BillLine, BillSummary } from './types'
 import { fenToYuanString } from '../../../shared/money'
@@ -71,16 +71,30 @@ const REQUIRED: readonly WechatColumn[] = [
 ]
 const REQUIRED_SUMMARY = ['总交易单数', '应结订单总金额', '退款总金额', '手续费总金额']
 
-const clean = (cell: string): string => cell.replace(/^\s*`/, '').trim()
+/** A cell without its backtick and the spaces around it (a check, not a regular expression: it runs per cell). */
+function clean(cell: string): string {
+  const text = cell.trim()
+  return text.charCodeAt(0) === BACKTICK ? text.slice(1).trim() : text
+}
+const BACKTICK = 0x60
 
 /** Reads a WeChat Pay trade bill as it streams in: its lines, then its summary (checked against them). */
 export async function* readWechatBill(source: BillSource): AsyncGenerator<BillEntry> {
+  for await (const batch of readWechatBillBatches(source)) yield* batch
+}
+
+/** readWechatBill a parsed chunk at a time. */
+export async function* readWechatBillBatches(source: BillSource): AsyncGenerator<BillEntry[]> {
   const reader = new WechatBillReader()
-  for await (const row of csvRows(source)) {
-    const entry = reader.take(row)
-    if (entry) yield entry
+  for await (const rows of csvRowBatches(source)) {
+    const entries: BillEntry[] = []
+    for (const row of rows) {
+      const entry = reader.take(row)
+      if (entry) entries.push(entry)
+    }
+    yield entries
   }
-  yield reader.finish()
+  yield [reader.finish()]
 }
 
 class WechatBillReader {
