@@ -20,7 +20,7 @@ const PAGE_SQL = `
   FROM reconciliation_discrepancies d
     JOIN reconciliation_runs r ON r.id = d.run_id
     LEFT JOIN staff s ON s.id = d.resolved_by
-  WHERE r.date >= @from AND r.date <= @to AND (r.date, d.id) > (@date, @id)
+  WHERE r.date >= max(@from, @date) AND r.date <= @to AND (r.date, d.id) > (@date, @id)
   ORDER BY r.date, d.id
   LIMIT @limit`
 

@@ -83,11 +83,18 @@ async function writeXlsx(sheet: Sheet, out: PassThrough): Promise<void> {
   await workbook.commit()
 }
 
+/**
+ * One style object per kind of cell, set on every cell: exceljs remembers a style object it has seen, while a
+ * cell's own fresh style would be rendered to XML and looked up again, cell after cell (a third of the export).
+ */
+const PLAIN_STYLE: Partial<ExcelJS.Style> = {}
+const YUAN_STYLE: Partial<ExcelJS.Style> = { numFmt: YUAN_FORMAT }
+
 function addXlsxRow(worksheet: ExcelJS.Worksheet, cells: Cell[]): void {
   // The number is parsed from the exact decimal text of the fen, never computed as fen / 100.
   const row = worksheet.addRow(cells.map((cell) => (isFenCell(cell) ? Number(yuanText(cell.fen)) : cell)))
-  cells.forEach((cell, index) => {
-    if (isFenCell(cell)) row.getCell(index + 1).numFmt = YUAN_FORMAT
+  row.eachCell((cell, column) => {
+    cell.style = isFenCell(cells[column - 1] ?? null) ? YUAN_STYLE : PLAIN_STYLE
   })
   row.commit()
 }
@@ -99,8 +106,12 @@ async function readerKeepsUp(out: PassThrough): Promise<boolean> {
   return !out.destroyed
 }
 
-/** How much sheet XML may wait for the compressor: enough to keep it busy while the next page is read. */
-const COMPRESSION_BACKLOG_BYTES = 4 * 1024 * 1024
+/**
+ * How much sheet XML may wait for the compressor: enough to keep it busy, and little, because chunks that wait long
+ * outlive the young generation and are freed only by a full collection, so memory would grow with the rows (4 MB
+ * here grew the server by 100 MB over 100,000 orders; 256 KB by under 40 MB, no slower).
+ */
+const COMPRESSION_BACKLOG_BYTES = 256 * 1024
 
 /**
  * exceljs writes a sheet's XML on into the zip's compressor without waiting for it, so rows made faster than they

@@ -20,7 +20,8 @@ interface OrderRow {
   till: string | null
 }
 
-// Keyset paging on (business_day, day_number), the unique index every order has.
+// Keyset paging on (business_day, day_number), the unique index every order has. The range starts at the cursor's
+// day (max), so each page seeks to its day instead of scanning the days already written.
 const PAGE_SQL = `
   SELECT o.id, o.business_day, o.day_number, o.created_at, o.paid_at, o.status, o.paid_wallet,
     a.method, a.mode, o.total_fen, o.refunded_fen, s.name AS cashier, t.name AS till
@@ -28,7 +29,7 @@ const PAGE_SQL = `
     LEFT JOIN payment_attempts a ON a.id = o.paid_attempt_id
     LEFT JOIN staff s ON s.id = o.staff_id
     LEFT JOIN tills t ON t.id = o.till_id
-  WHERE o.business_day BETWEEN @from AND @to AND (o.business_day, o.day_number) > (@day, @number)
+  WHERE o.business_day BETWEEN max(@from, @day) AND @to AND (o.business_day, o.day_number) > (@day, @number)
   ORDER BY o.business_day, o.day_number
   LIMIT @limit`
 

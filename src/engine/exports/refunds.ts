@@ -29,7 +29,7 @@ const PAGE_SQL = `
     JOIN orders o ON o.id = r.order_id
     LEFT JOIN staff s ON s.id = r.staff_id
     LEFT JOIN staff ap ON ap.id = r.approved_by
-  WHERE r.created_at >= @start AND r.created_at < @end AND (r.created_at, r.id) > (@at, @id)
+  WHERE r.created_at >= max(@start, @at) AND r.created_at < @end AND (r.created_at, r.id) > (@at, @id)
   ORDER BY r.created_at, r.id
   LIMIT @limit`
 
