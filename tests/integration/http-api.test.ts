@@ -71,6 +71,26 @@ describe('integrator API over HTTP on 127.0.0.1', () => {
     expect(order.json.attempts[0]).toMatchObject({ id: payment.json.id, status: 'succeeded' })
   })
 
+  it('answers the payment options with the new order when asked, as the till does in one round trip', async () => {
+    s = await testServer()
+    const plain = await s.api('POST', '/api/orders', { amountFen: 880 })
+    expect(plain.status).toBe(201)
+    expect(plain.json).not.toHaveProperty('paymentOptions')
+
+    const created = await s.api('POST', '/api/orders', { amountFen: 880, withPaymentOptions: true })
+    expect(created.status).toBe(201)
+    expect(created.json).toMatchObject({ status: 'open', totalFen: 880 })
+    const asked = await s.api('GET', `/api/orders/${created.json.id}/payment-options`)
+    expect(created.json.paymentOptions).toEqual(asked.json.options)
+    expect(created.json.paymentOptions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ wallet: 'wechat', available: true, rank: 1 })]),
+    )
+
+    const wrong = await s.api('POST', '/api/orders', { amountFen: 880, withPaymentOptions: 'yes' })
+    expect(wrong.status).toBe(400)
+    expect(wrong.json.error.code).toBe('VALIDATION_FAILED')
+  })
+
   it('takes an action with no body even when the client says the body is JSON (as curl does)', async () => {
     s = await testServer()
     const order = (await s.api('POST', '/api/orders', { amountFen: 700 })).json

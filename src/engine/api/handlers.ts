@@ -48,7 +48,10 @@ export function createHandlers(
     'backups.configure': (input) => (s.backups.configure(input), backupList(s.backups)),
     'logs.export': () => s.exportLogs(),
     'backups.restore': (input) => ({ ...s.backups.restore(input.name), restartNeeded: true as const }),
-    'orders.create': (input) => s.orders.create(input),
+    'orders.create': (input) => {
+      const order = s.orders.create(input)
+      return input.withPaymentOptions ? { ...order, paymentOptions: s.options(order.id) } : order
+    },
     'orders.list': (input) => s.orders.list(input),
     'orders.get': (input) => s.orders.get(input.id),
     'orders.cancel': (input) => s.orders.cancel(input.id),

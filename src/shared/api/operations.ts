@@ -24,6 +24,7 @@ import {
   FriendPayRequest,
   FRIEND_PAY_STATUSES,
   Order,
+  CreatedOrder,
   OrderDetail,
   RoutingSettings,
   UpdateWalletInput,
@@ -172,7 +173,7 @@ export const operations = {
   'orders.create': {
     summary: 'Create an order from catalog lines (by SKU) or from a plain amount',
     input: CreateOrderInput,
-    output: Order,
+    output: CreatedOrder,
     http: { method: 'POST', path: '/api/orders', status: 201 },
   },
   'orders.list': {

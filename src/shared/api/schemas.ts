@@ -258,6 +258,11 @@ export const PaymentOption = z
   })
   .meta({ id: 'PaymentOption' })
 
+/** orders.create's answer: the order, and its payment options when asked for (withPaymentOptions). */
+export const CreatedOrder = Order.extend({ paymentOptions: z.array(PaymentOption).optional() }).meta({
+  id: 'CreatedOrder',
+})
+
 export const ACCOUNT_STRATEGIES = ['priority', 'split', 'least_cost', 'success_rate'] as const
 export const RANKING_CRITERIA = ['last_used', 'priority', 'lowest_cost'] as const
 
@@ -557,6 +562,9 @@ const LineInput = z.union([
 const CustomerRef = ShortText(64).optional()
 const Description = ShortText(120).optional()
 const OrderContext = z.enum(['counter', 'online']).default('counter').meta({ description: 'Where the customer pays' })
+const WithPaymentOptions = z.boolean().optional().meta({
+  description: 'Answer the payment options too (as GET /api/orders/{id}/payment-options): one round trip for a till',
+})
 
 export const CreateOrderInput = z.union([
   z.strictObject({
@@ -564,12 +572,14 @@ export const CreateOrderInput = z.union([
     customerRef: CustomerRef,
     description: Description,
     context: OrderContext,
+    withPaymentOptions: WithPaymentOptions,
   }),
   z.strictObject({
     amountFen: AmountFen,
     description: Description,
     customerRef: CustomerRef,
     context: OrderContext,
+    withPaymentOptions: WithPaymentOptions,
   }),
 ])
 

@@ -123,18 +123,18 @@ export const useCheckoutStore = defineStore('checkout', () => {
     lastCharged.value = null
   }
 
-  /** A new order's options, asked for as soon as it exists: the checkout screen mounts while they are on the way. */
-  let freshOptions: { id: string; answer: Promise<{ options: PaymentOption[] }> } | null = null
+  /** A new order's options, answered with the order itself: the checkout screen shows them without asking. */
+  let freshOptions: { id: string; options: PaymentOption[] } | null = null
 
   async function createOrder(request: CreateOrderRequest): Promise<Order> {
-    const api = requireApi()
-    const created = await api.callOnce('orders.create', request)
+    const { paymentOptions, ...created } = await requireApi().callOnce('orders.create', {
+      ...request,
+      withPaymentOptions: true,
+    })
     reset()
     order.value = created
     lastCharged.value = { id: created.id, key: JSON.stringify(request) }
-    freshOptions = { id: created.id, answer: api.call('orders.paymentOptions', { id: created.id }) }
-    // Whoever loads the order reads the answer; a failure here is theirs to show.
-    freshOptions.answer.catch(() => undefined)
+    freshOptions = paymentOptions ? { id: created.id, options: paymentOptions } : null
     return created
   }
 
@@ -169,8 +169,11 @@ export const useCheckoutStore = defineStore('checkout', () => {
     else if (WALLETS[current.wallet].installments) select(current.wallet)
   }
 
-  /** Loads an order for paying; picks up QR codes and a payment code still live for it (after a reload, say). */
-  async function load(id: string): Promise<void> {
+  /**
+   * Loads an order for paying; picks up QR codes and a payment code still live for it (after a reload, say).
+   * True when the order was just made at this till: nothing can have started on it yet.
+   */
+  async function load(id: string): Promise<boolean> {
     const api = requireApi()
     if (order.value?.id !== id) reset()
     const settings = useSettingsStore()
@@ -179,7 +182,10 @@ export const useCheckoutStore = defineStore('checkout', () => {
     const fresh = freshOptions?.id === id && order.value?.id === id ? freshOptions : null
     freshOptions = null
     // An order just made here has no payments yet to pick up: its options are all the screen needs.
-    if (fresh) return applyOptions((await fresh.answer).options)
+    if (fresh) {
+      applyOptions(fresh.options)
+      return true
+    }
     // Both at once: the options screen waits for the slower of the two, not their sum.
     const [detail, offered] = await Promise.all([
       api.call('orders.get', { id }),
@@ -198,6 +204,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
       if (paying)
         codePayment.value = { phase: 'user_paying', attemptId: paying.id, wallet: paying.wallet, failureCode: null }
     }
+    return false
   }
 
   function select(wallet: WalletId | null): void {
