@@ -316,7 +316,9 @@ function openBooks(options: EngineOptions, clock: Clock, log: Logger): Books {
       forgetProducts(db)
     },
   })
-  const events = createEventLog(db, clock, groups)
+  const events = createEventLog(db, clock, groups, (error, event) =>
+    log.error({ event: event.type, seq: event.seq, ...errorFields(error) }, 'an event listener failed'),
+  )
   const newId = createIdGenerator(clock)
   events.onAppend(createPostings(db, newId))
   return { db, events, newId }

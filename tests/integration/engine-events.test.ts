@@ -70,3 +70,23 @@ describe('engine events have one shape per type', () => {
     }
   })
 })
+
+describe('engine event listeners', () => {
+  it('a listener that throws is reported in the log, and the others still hear every event', async () => {
+    t = testEngine()
+    const heard: string[] = []
+    t.engine.subscribe(() => {
+      throw new Error('the display bridge broke')
+    })
+    t.engine.subscribe((event) => heard.push(event.type))
+    const created = await order(t.engine, { amountFen: 300 })
+    await t.engine.idle()
+    expect(heard).toContain('order.created')
+    const reported = t.log.entries.filter((entry) => entry.message === 'an event listener failed')
+    expect(reported.length).toBeGreaterThan(0)
+    expect(reported[0]!.level).toBe('error')
+    expect(reported[0]!.fields).toMatchObject({ event: 'order.created' })
+    expect(JSON.stringify(reported[0]!.fields)).toContain('the display bridge broke')
+    expect((await t.engine.invoke('orders.get', { id: created.id })).status).toBe('open')
+  })
+})

@@ -36,7 +36,12 @@ export interface EventLog extends Pick<CommitGroups, 'mark' | 'durable' | 'flush
   subscribe(listener: EventListener): () => void
 }
 
-export function createEventLog(db: Database, clock: Clock, groups: CommitGroups): EventLog {
+export function createEventLog(
+  db: Database,
+  clock: Clock,
+  groups: CommitGroups,
+  onListenerError: (error: unknown, event: EngineEvent) => void,
+): EventLog {
   const insert = db.prepare('INSERT INTO events (type, order_id, attempt_id, data, at) VALUES (?, ?, ?, ?, ?)')
   const selectSince = db.prepare('SELECT * FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?')
   const selectForOrder = db.prepare('SELECT * FROM events WHERE order_id = ? ORDER BY seq')
@@ -53,8 +58,9 @@ export function createEventLog(db: Database, clock: Clock, groups: CommitGroups)
       for (const listener of listeners) {
         try {
           listener(event)
-        } catch {
-          // A broken listener must not break the engine or the other listeners.
+        } catch (error) {
+          // A broken listener must not break the engine or the other listeners; it is reported.
+          onListenerError(error, event)
         }
       }
     }
