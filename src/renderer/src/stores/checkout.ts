@@ -16,6 +16,7 @@ import {
 } from '../lib/engineEvents'
 import { requireApi } from '../services/connection'
 import { useSettingsStore } from './settings'
+import { loggedAs } from '../lib/backgroundRefresh'
 
 /** A QR code on screen: one wallet's, or the all-wallets code (wallet null). */
 export interface QrPanel {
@@ -178,7 +179,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     if (order.value?.id !== id) reset()
     const settings = useSettingsStore()
     // Payment-code rules only enrich the screen: without them it still works.
-    if (!settings.routing) void settings.loadRouting().catch(() => undefined)
+    if (!settings.routing) void settings.loadRouting().catch(loggedAs('checkout'))
     const fresh = freshOptions?.id === id && order.value?.id === id ? freshOptions : null
     freshOptions = null
     // An order just made here has no payments yet to pick up: its options are all the screen needs.
@@ -463,7 +464,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     const current = order.value
     if (!current) return
     if (isConfigEvent(event)) {
-      if (panels.value.length === 0 && !isFinal.value) void loadOptions(current.id).catch(() => undefined)
+      if (panels.value.length === 0 && !isFinal.value) void loadOptions(current.id).catch(loggedAs('checkout'))
       return
     }
     if (event.orderId !== current.id) return

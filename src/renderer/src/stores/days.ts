@@ -4,6 +4,7 @@ import type { OperationOutput } from '../../../shared/api/operations'
 import type { EngineEvent } from '../../../shared/api/types'
 import type { TextFile } from '../lib/download'
 import { requireApi } from '../services/connection'
+import { loggedAs } from '../lib/backgroundRefresh'
 
 export type DayReport = OperationOutput<'days.get'>
 export type DaySummary = OperationOutput<'days.list'>['days'][number]
@@ -52,7 +53,7 @@ export const useDaysStore = defineStore('days', () => {
     try {
       const closed = await requireApi().callOnce('days.close', { day })
       report.value = closed
-      await loadList().catch(() => undefined)
+      await loadList().catch(loggedAs('days'))
       return closed
     } finally {
       closing.value = false
@@ -74,8 +75,8 @@ export const useDaysStore = defineStore('days', () => {
       refreshTimer = null
       const open = report.value
       // A closed day's report is kept as it was: only an open one moves.
-      if (open?.status === 'open') void load(open.day).catch(() => undefined)
-      void loadList().catch(() => undefined)
+      if (open?.status === 'open') void load(open.day).catch(loggedAs('days'))
+      void loadList().catch(loggedAs('days'))
     }, REFRESH_DELAY_MS)
   }
 

@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import type { EngineEvent, FriendPayRequest } from '../../../shared/api/types'
 import { currentRequestFor, eventFriendPayId, sortFriendPayRequests, type FriendPayInput } from '../lib/friendPay'
 import { requireApi } from '../services/connection'
+import { loggedAs } from '../lib/backgroundRefresh'
 
 const LIST_LIMIT = 100
 
@@ -92,7 +93,7 @@ export const useFriendPayStore = defineStore('friendPay', () => {
       .then((request) => {
         if (watching.value && !listIds.value.includes(request.id)) listIds.value = [request.id, ...listIds.value]
       })
-      .catch(() => undefined)
+      .catch(loggedAs('friend pay'))
   }
 
   return {

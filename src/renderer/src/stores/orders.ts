@@ -5,6 +5,7 @@ import type { OrderViewStatus } from '../../../shared/states'
 import { businessDayOf, EMPTY_TOTALS, laterDay, type OrderTotals } from '../lib/orderList'
 import type { RefundRequest } from '../lib/refundDraft'
 import { requireApi } from '../services/connection'
+import { loggedAs } from '../lib/backgroundRefresh'
 
 const REFRESH_DELAY_MS = 300
 
@@ -122,9 +123,9 @@ export const useOrdersStore = defineStore('orders', () => {
     if (refreshTimer) clearTimeout(refreshTimer)
     refreshTimer = setTimeout(() => {
       refreshTimer = null
-      void loadList().catch(() => undefined)
+      void loadList().catch(loggedAs('orders'))
       const open = detail.value
-      if (open) void loadDetail(open.id).catch(() => undefined)
+      if (open) void loadDetail(open.id).catch(loggedAs('orders'))
     }, REFRESH_DELAY_MS)
   }
 

@@ -5,6 +5,7 @@ import type { EngineEvent } from '../../../shared/api/types'
 import type { ReportGranularity } from '../../../shared/api/reportSchemas'
 import type { DayRange } from '../lib/reportRange'
 import { requireApi } from '../services/connection'
+import { loggedAs } from '../lib/backgroundRefresh'
 
 export type Report = OperationOutput<'reports.get'>
 
@@ -55,7 +56,7 @@ export const useReportsStore = defineStore('reports', () => {
     if (refreshTimer) clearTimeout(refreshTimer)
     refreshTimer = setTimeout(() => {
       refreshTimer = null
-      if (shown) void load(shown.range, shown.granularity).catch(() => undefined)
+      if (shown) void load(shown.range, shown.granularity).catch(loggedAs('reports'))
     }, REFRESH_DELAY_MS)
   }
 

@@ -18,6 +18,7 @@ import { isConfigEvent } from '../lib/engineEvents'
 import { moveInOrder } from '../lib/walletForm'
 import { requireApi } from '../services/connection'
 import { CREDENTIAL_WALLETS, isCredentialWallet, PROVIDERS } from '../../../shared/providers'
+import { loggedAs } from '../lib/backgroundRefresh'
 
 export type RoutingSettings = OperationOutput<'routing.get'>
 export type AuditEntry = OperationOutput<'audit.list'>['entries'][number]
@@ -89,7 +90,7 @@ export const useSettingsStore = defineStore('settings', () => {
       const served = PROVIDERS.find((p) => p.wallet === input.wallet)?.wallets ?? [input.wallet]
       const stale = served.map((wallet) => credentialsKey(wallet, input.mode))
       testResults.value = Object.fromEntries(Object.entries(testResults.value).filter(([k]) => !stale.includes(k)))
-      void loadAudit().catch(() => undefined)
+      void loadAudit().catch(loggedAs('settings'))
       return status
     } finally {
       savingCredentials.value = savingCredentials.value.filter((k) => k !== key)
@@ -133,7 +134,7 @@ export const useSettingsStore = defineStore('settings', () => {
     try {
       const saved = await requireApi().call('wallets.update', config)
       replace(saved)
-      void loadAudit().catch(() => undefined)
+      void loadAudit().catch(loggedAs('settings'))
       return saved
     } finally {
       saving.value = saving.value.filter((w) => w !== config.wallet)
@@ -145,14 +146,14 @@ export const useSettingsStore = defineStore('settings', () => {
     const reordered = moveInOrder(wallets.value, wallet, step)
     const changed = reordered.filter((c) => byWallet(c.wallet)?.displayOrder !== c.displayOrder)
     for (const config of changed) replace(await requireApi().call('wallets.update', config))
-    if (changed.length > 0) void loadAudit().catch(() => undefined)
+    if (changed.length > 0) void loadAudit().catch(loggedAs('settings'))
   }
 
   async function saveRouting(settings: RoutingSettings): Promise<void> {
     savingRouting.value = true
     try {
       routing.value = await requireApi().call('routing.update', settings)
-      void loadAudit().catch(() => undefined)
+      void loadAudit().catch(loggedAs('settings'))
     } finally {
       savingRouting.value = false
     }
@@ -164,12 +165,12 @@ export const useSettingsStore = defineStore('settings', () => {
     if (event.type === 'credentials.changed') {
       const { wallet, mode } = event.data
       if (isCredentialWallet(wallet) && credentials.value[credentialsKey(wallet, mode)]) {
-        void loadCredentials(wallet, mode).catch(() => undefined)
+        void loadCredentials(wallet, mode).catch(loggedAs('settings'))
       }
     }
-    if (watching.value && withAudit) void loadAudit().catch(() => undefined)
+    if (watching.value && withAudit) void loadAudit().catch(loggedAs('settings'))
     // Checkout reads the friend-pay limit from here; the settings screen keeps its draft until saved.
-    else if (routing.value) void loadRouting().catch(() => undefined)
+    else if (routing.value) void loadRouting().catch(loggedAs('settings'))
   }
 
   return {

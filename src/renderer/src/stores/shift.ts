@@ -5,6 +5,7 @@ import type { EngineEvent } from '../../../shared/api/types'
 import type { CashMoveRequest } from '../lib/cashMoveForm'
 import type { TextFile } from '../lib/download'
 import { requireApi } from '../services/connection'
+import { loggedAs } from '../lib/backgroundRefresh'
 
 export type Shift = OperationOutput<'shifts.get'>
 export type ShiftApproval = { staffId: string; pin: string }
@@ -76,7 +77,7 @@ export const useShiftStore = defineStore('shift', () => {
     if (refreshTimer) clearTimeout(refreshTimer)
     refreshTimer = setTimeout(() => {
       refreshTimer = null
-      void loadCurrent().catch(() => undefined)
+      void loadCurrent().catch(loggedAs('shift'))
     }, REFRESH_DELAY_MS)
   }
 
