@@ -115,6 +115,14 @@ describe('WeChat Pay trade bills, as the wallet writes them', () => {
     expect(error.message).toContain('summary')
   })
 
+  it('names the line of a quoted value that never closes, rather than reading the rest of the bill into it', async () => {
+    const broken = PAID.replace(',`豆浆油条,', ',"`豆浆油条,')
+    const error = await billError(read(bill(HEADER, SUB_MERCHANT_PAID, broken, REFUNDED, SUMMARY_HEADER, '`3')))
+    expect(error.code).toBe('BILL_INVALID')
+    expect(error.message).toBe('line 3: a quoted value is never closed')
+    expect(error.details).toEqual({ line: 3 })
+  })
+
   it('refuses an unknown trade state', async () => {
     const error = await billError(read(bill(HEADER, PAID.replace('`SUCCESS', '`NOTPAY'), SUMMARY_HEADER, '`1')))
     expect(error.message).toMatch(/line 2: unknown 交易状态 "NOTPAY"/)

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
 import Papa from 'papaparse'
+import { invalidBill } from './amounts'
 
 /** One row of a bill file as read, with the file's line number for messages. */
 export interface CsvRow {
@@ -25,7 +26,11 @@ export async function* csvRowBatches(source: BillSource): AsyncGenerator<CsvRow[
   let lineNumber = 0
   try {
     for (let batch = await feed.next(); batch; batch = await feed.next()) {
-      yield batch.map((cells) => ({ cells, lineNumber: ++lineNumber }))
+      if (batch.unclosedQuoteAt !== null) {
+        // Else the rest of the file would be read as one value, and only the summary check would notice.
+        throw invalidBill(lineNumber + batch.unclosedQuoteAt + 1, 'a quoted value is never closed')
+      }
+      yield batch.rows.map((cells) => ({ cells, lineNumber: ++lineNumber }))
     }
   } finally {
     // A reader that stops early (a bad line) leaves the file paused mid-way: close it.
@@ -47,9 +52,15 @@ function textStream(source: BillSource): Readable {
   return bytes.setEncoding('utf8')
 }
 
+/** A parsed chunk's rows, and the index of a row whose quoted value never closes. */
+interface Batch {
+  rows: string[][]
+  unclosedQuoteAt: number | null
+}
+
 /** Papaparse's chunk callbacks turned into batches pulled one at a time, pausing the parser while they pile up. */
 class RowFeed {
-  private readonly batches: string[][][] = []
+  private readonly batches: Batch[] = []
   private done = false
   private failure: unknown = null
   private wake: (() => void) | null = null
@@ -64,7 +75,8 @@ class RowFeed {
       beforeFirstChunk: (chunk) => (chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk),
       chunk: (results, parser) => {
         this.parser = parser
-        if (results.data.length) this.batches.push(results.data)
+        const unclosed = results.errors.find((error) => error.code === 'MissingQuotes')
+        if (results.data.length) this.batches.push({ rows: results.data, unclosedQuoteAt: unclosed?.row ?? null })
         if (this.batches.length >= MAX_BATCHES_AHEAD) {
           // The parser's pause stops parsing only: the file is paused too, or it would pile up as text.
           parser.pause()
@@ -81,7 +93,7 @@ class RowFeed {
     })
   }
 
-  async next(): Promise<string[][] | null> {
+  async next(): Promise<Batch | null> {
     while (!this.batches.length && !this.done && !this.failure) {
       await new Promise<void>((resolve) => (this.wake = resolve))
     }
