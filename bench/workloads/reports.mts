@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import { createEngine, DATABASE_FILE } from '../../src/engine'
 import { openDatabase } from '../../src/engine/db/open'
-import { REPORT_ROLLUP_BACKFILL, REPORT_ROLLUP_TRIGGERS } from '../../src/engine/reports/rollupSchema'
+import { refoldJournal } from '../../src/engine/ledger/folds'
 import { nowMs, sample } from '../lib/measure.mjs'
 import { result, type BenchResult } from '../lib/report.mjs'
 
@@ -102,17 +102,13 @@ function seedOrders(db: Database, orders: number, now: number): void {
   })()
 }
 
-/** Seeds with the hourly-sum triggers off, then sums once, as the migration does for an existing journal. */
+/** Seeds the journal directly, then sums it once, as a journal written by other means is summed. */
 export function seed(dir: string, orders: number, now: number): number {
   const started = nowMs()
   createEngine({ dataDir: dir, sweepIntervalMs: 0 }).close()
   const db = openDatabase(join(dir, DATABASE_FILE))
-  db.exec('DROP TRIGGER report_hours_of_transaction; DROP TRIGGER report_hours_of_entry;')
   seedOrders(db, orders, now)
-  db.exec(`DELETE FROM report_hours; DELETE FROM report_people_hours; DELETE FROM report_product_hours;
-    ${REPORT_ROLLUP_BACKFILL} ${REPORT_ROLLUP_TRIGGERS}
-    DELETE FROM ledger_balances;
-    INSERT INTO ledger_balances (account, balance_fen) SELECT account, SUM(amount_fen) FROM journal_entries GROUP BY account;`)
+  refoldJournal(db)
   db.close()
   return (nowMs() - started) / 1000
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createEngine, DATABASE_FILE } from '../../src/engine'
 import { openDatabase } from '../../src/engine/db/open'
+import { refoldJournal } from '../../src/engine/ledger/folds'
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { nowMs } from '../lib/measure.mjs'
@@ -78,8 +79,7 @@ export async function scale(orders: number): Promise<BenchResult[]> {
       }
     })
     for (let i = 0; i < orders; i += 50_000) batch(i, Math.min(orders, i + 50_000))
-    db.exec(`DELETE FROM ledger_balances;
-      INSERT INTO ledger_balances (account, balance_fen) SELECT account, SUM(amount_fen) FROM journal_entries GROUP BY account`)
+    refoldJournal(db)
     db.close()
     const seedSeconds = (nowMs() - seedStart) / 1000
 

@@ -17,6 +17,7 @@ import { forgetRoutingSettings } from './config/routing'
 import { forgetWalletConfigs } from './config/wallets'
 import { createCommitGroups } from './db/commitGroups'
 import { openDatabase } from './db/open'
+import { foldWholeJournal } from './ledger/folds'
 import { ensurePrivateDatabaseFile, ensurePrivateFolder } from './db/privateFiles'
 import { createEventLog, type EventLog } from './events/log'
 import { createPostings } from './ledger/postings'
@@ -307,7 +308,10 @@ function openBooks(options: EngineOptions, clock: Clock, log: Logger): Books {
   if (replaced) log.warn({ replaced }, 'restored the books from a backup; the replaced files are kept beside them')
   ensurePrivateDatabaseFile(file)
   const db = openDatabase(file, { nativeBinding: options.nativeBinding })
+  foldWholeJournal(db)
   const groups = createCommitGroups(db, {
+    // Sums kept beside the journal take in each group's postings at once (see ledger/folds.ts).
+    beforeCommit: () => foldWholeJournal(db),
     // In-memory copies of stored data may hold what was undone.
     onRollback: () => {
       forgetWalletConfigs(db)

@@ -35,6 +35,8 @@ interface Group {
 export interface CommitGroupOptions {
   /** Called whenever written data is undone (a failed piece of work, a lost group): drop in-memory copies. */
   onRollback?: () => void
+  /** Runs inside each group's transaction just before it commits (a failure loses the group). */
+  beforeCommit?: () => void
 }
 
 export function createCommitGroups(db: Database, options: CommitGroupOptions = {}): CommitGroups {
@@ -67,6 +69,7 @@ export function createCommitGroups(db: Database, options: CommitGroupOptions = {
     if (group !== closing) return
     try {
       if (!db.inTransaction) throw new Error('the transaction ended early')
+      options.beforeCommit?.()
       commit.run()
     } catch (error) {
       lose(closing, error)

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { AUDIT_GENESIS_HASH, auditEntryHash, type AuditRow } from '../config/auditChain'
 import { REPORT_ROLLUP_BACKFILL, REPORT_ROLLUP_SCHEMA, REPORT_ROLLUP_TRIGGERS } from '../reports/rollupSchema'
+import { JOURNAL_FOLDS_MIGRATION } from '../ledger/folds'
 
 export interface Migration {
   version: number
@@ -382,6 +383,11 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(REPORT_ROLLUP_BACKFILL)
       db.exec(REPORT_ROLLUP_TRIGGERS)
     },
+  },
+  {
+    version: 18,
+    name: 'balances and hourly sums folded in when read',
+    up: (db) => db.exec(JOURNAL_FOLDS_MIGRATION),
   },
 ]
 

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { prepared } from '../db/prepared'
+import { foldWhileWriting } from './folds'
 
 /** What a journal transaction records; its entries are signed (debit positive, credit negative). */
 export type JournalKind =
@@ -29,8 +30,8 @@ export interface JournalTransaction {
 }
 
 /**
- * Posts one balanced transaction and moves each account's running balance (inside the caller's unit of work). An
- * unbalanced or empty transaction is a bug, refused before anything is written.
+ * Posts one balanced transaction (inside the caller's unit of work); balances and report sums take it in when next
+ * read (folds.ts). An unbalanced or empty transaction is a bug, refused before anything is written.
  */
 export function post(db: Database, txn: JournalTransaction): number {
   const byAccount = new Map<string, number>()
@@ -62,20 +63,13 @@ export function post(db: Database, txn: JournalTransaction): number {
   })
   const id = Number(lastInsertRowid)
   const insert = prepared(db, 'INSERT INTO journal_entries (txn_id, account, amount_fen) VALUES (?, ?, ?)')
-  const balance = prepared(
-    db,
-    `INSERT INTO ledger_balances (account, balance_fen) VALUES (?, ?)
-     ON CONFLICT (account) DO UPDATE SET balance_fen = balance_fen + excluded.balance_fen`,
-  )
-  for (const entry of entries) {
-    insert.run(id, entry.account, entry.amountFen)
-    balance.run(entry.account, entry.amountFen)
-  }
+  for (const entry of entries) insert.run(id, entry.account, entry.amountFen)
   return id
 }
 
-/** Every account's running balance. */
+/** Every account's running balance (the journal folded in first, see folds.ts). */
 export function balances(db: Database): Map<string, number> {
+  foldWhileWriting(db, 'ledger_balances')
   const rows = prepared(db, 'SELECT account, balance_fen FROM ledger_balances ORDER BY account').all() as {
     account: string
     balance_fen: number

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type { Report, ReportInput } from '../../shared/api/reportSchemas'
 import { toIso, type Clock } from '../clock'
 import { dayStartHour } from '../days/window'
+import { foldWhileWriting } from '../ledger/folds'
 import { readEntryFacts, readPeopleFacts, readProductFacts, readSeriesFacts } from './facts'
 import { changeOf, feesOf, methodsOf, refundsOf, seriesOf, totalsOf } from './figures'
 import { cashiersOf, friendPayOf, productsOf, tillsOf } from './people'
@@ -27,6 +28,7 @@ function previousPeriod(ctx: ReportContext, input: Input, startHour: number): Re
  * report, so the range's totals are the days' totals added up, fen for fen.
  */
 export function buildReport(ctx: ReportContext, input: Input): ReportData {
+  foldWhileWriting(ctx.db, 'report_rollups')
   const startHour = dayStartHour(ctx.db)
   const range = reportRange(ctx.db, input.from, input.to, startHour, ctx.clock.now())
   const entries = readEntryFacts(ctx.db, range)
