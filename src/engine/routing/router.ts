@@ -1,5 +1,5 @@
 import type { PaymentOption, WalletConfig } from '../../shared/api/types'
-import { computeInstallmentPlan, type InstallmentPlan } from '../../shared/installments'
+import { computeInstallmentPlan } from '../../shared/installments'
 import { applyRateBp } from '../../shared/installments'
 import { inRollout } from '../../shared/rollout'
 import {
@@ -35,7 +35,11 @@ export interface RoutingFacts {
   channelExists: (wallet: WalletId, method: PaymentMethod, mode: ProviderMode) => boolean
 }
 
-type Candidate = PaymentOption & { displayOrder: number }
+/** An option with the wallet's place in the merchant's list, which ranking and the unavailable list use. */
+interface Candidate {
+  option: PaymentOption
+  displayOrder: number
+}
 
 const COUNTER_ONLY: readonly PaymentMethod[] = ['payment-code', 'cash']
 
@@ -50,36 +54,37 @@ export function routeOrder(
   settings: RoutingSettingsData,
   facts: RoutingFacts,
 ): PaymentOption[] {
-  const candidates = wallets.filter((w) => w.accepted).map((config) => evaluate(order, config, settings, facts))
-  const available = candidates.filter((c) => c.available)
-  const unavailable = candidates.filter((c) => !c.available)
+  const available: Candidate[] = []
+  const unavailable: Candidate[] = []
+  for (const config of wallets) {
+    if (!config.accepted) continue
+    const option = evaluate(order, config, settings, facts)
+    ;(option.available ? available : unavailable).push({ option, displayOrder: config.displayOrder })
+  }
   available.sort((a, b) => compare(a, b, settings.ranking, facts.lastUsedWallet))
-  available.forEach((option, index) => {
-    option.rank = index + 1
-    option.rankReasons = settings.ranking.map((criterion) => explain(criterion, option, facts.lastUsedWallet))
+  available.forEach((candidate, index) => {
+    candidate.option.rank = index + 1
+    candidate.option.rankReasons = settings.ranking.map((criterion) =>
+      explain(criterion, candidate, facts.lastUsedWallet),
+    )
   })
   unavailable.sort((a, b) => a.displayOrder - b.displayOrder)
-  return [...available, ...unavailable].map(({ displayOrder: _displayOrder, ...option }) => option)
+  return [...available, ...unavailable].map((candidate) => candidate.option)
 }
 
-function evaluate(
-  order: RoutedOrder,
+// Options are written out field by field, never spread from a shared base: an object literal with a spread in it
+// defines each later property through the runtime, which made routing a checkout's seven wallets cost about a
+// tenth of the checkout.
+function unavailableOption(
   config: WalletConfig,
-  settings: RoutingSettingsData,
-  facts: RoutingFacts,
-): Candidate {
-  const base = {
+  reason: NonNullable<PaymentOption['reason']>,
+  reasonDetail: string | null = null,
+): PaymentOption {
+  return {
     wallet: config.wallet,
     mode: config.mode,
-    displayOrder: config.displayOrder,
     rank: null,
     rankReasons: [],
-  }
-  const unavailable = (
-    reason: NonNullable<PaymentOption['reason']>,
-    reasonDetail: string | null = null,
-  ): Candidate => ({
-    ...base,
     available: false,
     reason,
     reasonDetail,
@@ -88,7 +93,17 @@ function evaluate(
     merchantFeeFen: null,
     customerCostFen: null,
     accountId: null,
-  })
+  }
+}
+
+function evaluate(
+  order: RoutedOrder,
+  config: WalletConfig,
+  settings: RoutingSettingsData,
+  facts: RoutingFacts,
+): PaymentOption {
+  const unavailable = (reason: NonNullable<PaymentOption['reason']>, reasonDetail: string | null = null) =>
+    unavailableOption(config, reason, reasonDetail)
 
   if (config.contractStatus !== 'signed') return unavailable('NOT_SIGNED', config.contractStatus)
   const methods = WALLET_METHODS[config.wallet].filter((m) => order.context === 'counter' || !COUNTER_ONLY.includes(m))
@@ -122,38 +137,46 @@ function evaluate(
   const baseFeeFen = applyRateBp(order.totalFen, feeRateBp)
   const optionMethods: OptionMethod[] = [...served]
   if (friendPayAllowed(order, config, settings.friendPay) && served.includes('qr')) optionMethods.push('friend-pay')
-  let installmentPlans: InstallmentPlan[] | undefined
-  let merchantFeeFen = baseFeeFen
-  let customerCostFen = order.totalFen
-  if (config.huabei) {
-    const huabei = config.huabei
-    installmentPlans = [...huabei.periods]
-      .sort((a, b) => a - b)
-      .map((periods) =>
-        computeInstallmentPlan(
-          order.totalFen,
-          periods,
-          huabei.feeRatesBp[String(periods) as '3' | '6' | '12'],
-          huabei.feeBearer,
-        ),
-      )
-    optionMethods.push('installments')
-    const shortest = present(installmentPlans[0], 'a Huabei plan (the settings require one period at least)')
-    merchantFeeFen = baseFeeFen + shortest.merchantFeeFen
-    customerCostFen = shortest.customerTotalFen
-  }
-  return {
-    ...base,
+  const option: PaymentOption = {
+    wallet: config.wallet,
+    mode: config.mode,
+    rank: null,
+    rankReasons: [],
     available: true,
     reason: null,
     reasonDetail: null,
     methods: optionMethods,
     feeRateBp,
-    merchantFeeFen,
-    customerCostFen,
+    merchantFeeFen: baseFeeFen,
+    customerCostFen: order.totalFen,
     accountId,
-    ...(installmentPlans ? { installmentPlans } : {}),
   }
+  if (config.huabei) addInstallments(option, order, config.huabei, baseFeeFen)
+  return option
+}
+
+/** Huabei: the plans offered, and the fee and cost of the shortest one (what the option shows). */
+function addInstallments(
+  option: PaymentOption,
+  order: RoutedOrder,
+  huabei: NonNullable<WalletConfig['huabei']>,
+  baseFeeFen: number,
+): void {
+  const plans = [...huabei.periods]
+    .sort((a, b) => a - b)
+    .map((periods) =>
+      computeInstallmentPlan(
+        order.totalFen,
+        periods,
+        huabei.feeRatesBp[String(periods) as '3' | '6' | '12'],
+        huabei.feeBearer,
+      ),
+    )
+  option.methods.push('installments')
+  const shortest = present(plans[0], 'a Huabei plan (the settings require one period at least)')
+  option.merchantFeeFen = baseFeeFen + shortest.merchantFeeFen
+  option.customerCostFen = shortest.customerTotalFen
+  option.installmentPlans = plans
 }
 
 /** Whether a friend may pay this order with this wallet: store switch, wallet switch, amount cap, product rules. */
@@ -189,21 +212,21 @@ function compare(
   for (const criterion of ranking) {
     const diff =
       criterion === 'last_used'
-        ? Number(b.wallet === lastUsed) - Number(a.wallet === lastUsed)
+        ? Number(b.option.wallet === lastUsed) - Number(a.option.wallet === lastUsed)
         : criterion === 'priority'
           ? a.displayOrder - b.displayOrder
-          : (a.merchantFeeFen ?? 0) - (b.merchantFeeFen ?? 0)
+          : (a.option.merchantFeeFen ?? 0) - (b.option.merchantFeeFen ?? 0)
     if (diff !== 0) return diff
   }
-  return WALLET_IDS.indexOf(a.wallet) - WALLET_IDS.indexOf(b.wallet)
+  return WALLET_IDS.indexOf(a.option.wallet) - WALLET_IDS.indexOf(b.option.wallet)
 }
 
 function explain(
   criterion: RoutingSettingsData['ranking'][number],
-  option: Candidate,
+  candidate: Candidate,
   lastUsed: WalletId | null,
 ): string {
-  if (criterion === 'last_used') return `last_used:${option.wallet === lastUsed ? 'yes' : 'no'}`
-  if (criterion === 'priority') return `priority:${option.displayOrder}`
-  return `lowest_cost:${option.merchantFeeFen}`
+  if (criterion === 'last_used') return `last_used:${candidate.option.wallet === lastUsed ? 'yes' : 'no'}`
+  if (criterion === 'priority') return `priority:${candidate.displayOrder}`
+  return `lowest_cost:${candidate.option.merchantFeeFen}`
 }
