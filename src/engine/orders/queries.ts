@@ -1,4 +1,4 @@
-import { prepared } from '../db/prepared'
+import { prepared, rowReader } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 import type { Order, OrderLine } from '../../shared/api/types'
 import type { OrderStatus, OrderViewStatus } from '../../shared/states'
@@ -154,7 +154,7 @@ function insertLines(db: Database, order: NewOrder): void {
 }
 
 export function getOrderRow(db: Database, id: string): OrderRow | null {
-  return (prepared(db, 'SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined) ?? null
+  return (rowReader(db, 'SELECT * FROM orders WHERE id = ?')(id) as OrderRow | undefined) ?? null
 }
 
 const VIEW_COLUMNS = `o.*,

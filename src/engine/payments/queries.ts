@@ -1,4 +1,4 @@
-import { prepared } from '../db/prepared'
+import { prepared, rowReader } from '../db/prepared'
 import { currentActor } from '../staff/principal'
 import type { Database } from 'better-sqlite3'
 import type { PaymentAttempt } from '../../shared/api/types'
@@ -130,7 +130,7 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): A
 }
 
 export function getAttemptRow(db: Database, id: string): AttemptRow | null {
-  return (prepared(db, 'SELECT * FROM payment_attempts WHERE id = ?').get(id) as AttemptRow | undefined) ?? null
+  return (rowReader(db, 'SELECT * FROM payment_attempts WHERE id = ?')(id) as AttemptRow | undefined) ?? null
 }
 
 export function listAttemptRowsForOrder(db: Database, orderId: string): AttemptRow[] {
