@@ -50,7 +50,7 @@ export function createHandlers(
     'backups.restore': (input) => ({ ...s.backups.restore(input.name), restartNeeded: true as const }),
     'orders.create': (input) => {
       const order = s.orders.create(input)
-      return input.withPaymentOptions ? { ...order, paymentOptions: s.options(order.id) } : order
+      return input.withPaymentOptions ? { paymentOptions: s.options(order.id), ...order } : order
     },
     'orders.list': (input) => s.orders.list(input),
     'orders.get': (input) => s.orders.get(input.id),

@@ -67,7 +67,7 @@ function startAttempt(
       }
       ctx.events.append({ type: 'order.awaiting_payment', orderId: order.id })
     }
-    const attempt = insertAttempt(ctx.db, { ...fields, id, orderId: order.id, amountFen: current.total_fen }, now)
+    const attempt = insertAttempt(ctx.db, { id, orderId: order.id, amountFen: current.total_fen, ...fields }, now)
     ctx.events.append({
       type: 'payment.created',
       orderId: order.id,
@@ -229,7 +229,12 @@ async function showQr(
     })
     throw new EngineError('CONCURRENT_UPDATE', 'the payment changed meanwhile')
   }
-  return { ...attempt, status: 'pending', qr_content: qrContent, pending_at: shownAt, updated_at: shownAt }
+  const shownRow: AttemptRow = { ...attempt }
+  shownRow.status = 'pending'
+  shownRow.qr_content = qrContent
+  shownRow.pending_at = shownAt
+  shownRow.updated_at = shownAt
+  return shownRow
 }
 
 async function createCodePayment(ctx: PaymentContext, order: OrderRow, input: CodePaymentInput): Promise<AttemptRow> {

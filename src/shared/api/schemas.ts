@@ -684,7 +684,12 @@ export function withDefaultPaymentMethod(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw
   const input = raw as Record<string, unknown>
   if (input.method !== undefined) return raw
-  return { ...input, method: input.wallet === 'cash' ? 'cash' : 'qr' }
+  const method = input.wallet === 'cash' ? 'cash' : 'qr'
+  // The method first: an object literal that starts with a spread is several times slower to build. Set again
+  // after, as the input may hold `method: undefined`.
+  const withMethod = { method, ...input }
+  withMethod.method = method
+  return withMethod
 }
 
 export const CreateProductInput = z.strictObject({
