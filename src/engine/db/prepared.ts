@@ -11,13 +11,13 @@ export function prepared(db: Database, sql: string): Statement {
   return statement
 }
 
-/** Reads the row a key names as a plain object (undefined when there is none). */
-export type RowReader = (key: unknown) => Record<string, unknown> | undefined
+/** Reads the row the parameters name as a plain object (undefined when there is none). */
+export type RowReader = (...params: unknown[]) => Record<string, unknown> | undefined
 
 const readers = new WeakMap<Database, Map<string, RowReader>>()
 
 /**
- * `prepared(db, sql).get` for the hottest whole-row reads (an order, a payment attempt). better-sqlite3 names each
+ * `prepared(db, sql).get` for the hottest whole-row reads (an order, a payment attempt, a simulated trade). better-sqlite3 names each
  * of a row's 20–30 columns through V8's API, and an object given that many properties one by one ends up a
  * dictionary, slow to read and very slow to copy (`{ ...row }`). The row is read as an array instead and named by
  * an object literal made once from the statement's column names, so every row has one fast shape.
@@ -29,8 +29,8 @@ export function rowReader(db: Database, sql: string): RowReader {
   if (!reader) {
     const statement = db.prepare(sql).raw(true)
     const named = rowLiteral(statement.columns().map((column) => column.name))
-    reader = (key) => {
-      const values = statement.get(key) as unknown[] | undefined
+    reader = (...params) => {
+      const values = statement.get(...params) as unknown[] | undefined
       return values === undefined ? undefined : named(values)
     }
     cache.set(sql, reader)

@@ -1,9 +1,9 @@
-import type { Database, Statement } from 'better-sqlite3'
+import type { Database } from 'better-sqlite3'
 import { EngineError } from '../../../shared/errors'
 import type { WalletId } from '../../../shared/wallets'
 import type { Clock } from '../../clock'
 import { createCommitGroups, type CommitGroups } from '../../db/commitGroups'
-import { prepared } from '../../db/prepared'
+import { prepared, rowReader, type RowReader } from '../../db/prepared'
 import { newSecretToken } from '../../ids'
 import type { ProviderTrade } from '../types'
 import type { FaultPlan } from './faults'
@@ -19,8 +19,8 @@ export interface SimulatorContext {
    * checkout a commit of its own per call.
    */
   books: CommitGroups
-  select: Statement
-  selectByToken: Statement
+  select: RowReader
+  selectByToken: RowReader
   /** Notification deliveries under way. */
   inFlight: Set<Promise<void>>
   /** Merchant accounts whose channel is down (setAccountOutage). */
@@ -58,8 +58,8 @@ export function createSimulatorContext(options: SimulatorOptions): SimulatorCont
     books: createCommitGroups(db, { onRollback: forgetAll }),
     kept,
     keptTokens,
-    select: prepared(db, 'SELECT * FROM sim_trades WHERE out_trade_no = ?'),
-    selectByToken: prepared(db, 'SELECT * FROM sim_trades WHERE page_token = ?'),
+    select: rowReader(db, 'SELECT * FROM sim_trades WHERE out_trade_no = ?'),
+    selectByToken: rowReader(db, 'SELECT * FROM sim_trades WHERE page_token = ?'),
     inFlight: new Set(),
     accountsDown: new Set(),
     loseRefundAnswer: false,
@@ -85,14 +85,14 @@ function keep(ctx: SimulatorContext, row: TradeRow): TradeRow {
  * as written; null when the statement changed nothing (a compare-and-set that lost).
  */
 export function writeTrade(ctx: SimulatorContext, sql: string, ...params: unknown[]): TradeRow | null {
-  const row = ctx.books.run(() => prepared(ctx.db, `${sql} RETURNING *`).get(...params) as TradeRow | undefined)
+  const row = ctx.books.run(() => rowReader(ctx.db, `${sql} RETURNING *`)(...params) as TradeRow | undefined)
   return row ? keep(ctx, row) : null
 }
 
 function readTrade(ctx: SimulatorContext, outTradeNo: string): TradeRow | null {
   const kept = ctx.kept.get(outTradeNo)
   if (kept) return kept
-  const row = ctx.select.get(outTradeNo) as TradeRow | undefined
+  const row = ctx.select(outTradeNo) as TradeRow | undefined
   return row ? keep(ctx, row) : null
 }
 
@@ -121,7 +121,7 @@ export function getTrade(ctx: SimulatorContext, outTradeNo: string): TradeRow | 
 export function tradeByToken(ctx: SimulatorContext, pageToken: string): TradeRow | null {
   const outTradeNo = ctx.keptTokens.get(pageToken)
   if (outTradeNo) return readTrade(ctx, outTradeNo)
-  const row = ctx.selectByToken.get(pageToken) as TradeRow | undefined
+  const row = ctx.selectByToken(pageToken) as TradeRow | undefined
   return row ? keep(ctx, row) : null
 }
 
