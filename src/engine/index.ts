@@ -11,6 +11,7 @@ import { createHandlers, createInvoker, type InvokeUntrusted } from './api/handl
 import type { OperationCallInput, OperationName, OperationOutput } from '../shared/api/operations'
 import { createSettingsServices } from './api/settingsServices'
 import { forgetProducts } from './catalog/products'
+import { forgetOrders } from './orders/queries'
 import { createCatalogService } from './catalog/service'
 import { systemClock, type Clock } from './clock'
 import { forgetRoutingSettings } from './config/routing'
@@ -318,6 +319,7 @@ function openBooks(options: EngineOptions, clock: Clock, log: Logger): Books {
       forgetRoutingSettings(db)
       forgetAccountOutcomes(db)
       forgetProducts(db)
+      forgetOrders(db)
     },
   })
   const events = createEventLog(db, clock, groups, (error, event) =>

@@ -1,4 +1,5 @@
 import { prepared } from '../db/prepared'
+import { forgetOrder } from '../orders/queries'
 import type { Database } from 'better-sqlite3'
 import { present } from '../../shared/assert'
 
@@ -139,6 +140,7 @@ export function extendOrderDeadline(db: Database, orderId: string, until: number
     db,
     "UPDATE orders SET expires_at = MAX(expires_at, ?), updated_at = ? WHERE id = ? AND status IN ('open', 'awaiting_payment')",
   ).run(until, now, orderId)
+  forgetOrder(db, orderId)
 }
 
 /**
@@ -152,4 +154,5 @@ export function restoreOrderDeadline(db: Database, orderId: string, orderTtlMs: 
        (SELECT MAX(expires_at) FROM friend_pay_requests WHERE order_id = @orderId AND status = 'open'), 0))
      WHERE id = @orderId AND status IN ('open', 'awaiting_payment')`,
   ).run({ orderId, ttl: orderTtlMs, now })
+  forgetOrder(db, orderId)
 }

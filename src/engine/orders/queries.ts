@@ -153,8 +153,40 @@ function insertLines(db: Database, order: NewOrder): void {
   })
 }
 
+/**
+ * Orders as last read or written, by id: a checkout reads its order about six times (the cashier's options, the
+ * chosen payment, each unit of work, the journal's postings). Every write of an order goes through this file
+ * (`transitionOrder` keeps the row it wrote) or forgets it (`forgetOrder`); all are forgotten whenever a write is
+ * undone (`forgetOrders`). Rows are shared: nobody may change one.
+ */
+const keptOrders = new WeakMap<Database, Map<string, OrderRow>>()
+/** The orders at the tills right now, with room to spare. */
+const ORDERS_KEPT = 512
+
+function keepOrder(db: Database, row: OrderRow): OrderRow {
+  let kept = keptOrders.get(db)
+  if (!kept) keptOrders.set(db, (kept = new Map()))
+  kept.delete(row.id)
+  kept.set(row.id, row)
+  if (kept.size > ORDERS_KEPT) kept.delete(kept.keys().next().value!)
+  return row
+}
+
+/** After a write of an order outside this file. */
+export function forgetOrder(db: Database, id: string): void {
+  keptOrders.get(db)?.delete(id)
+}
+
+/** After a write was undone: a kept order may hold what never happened. */
+export function forgetOrders(db: Database): void {
+  keptOrders.delete(db)
+}
+
 export function getOrderRow(db: Database, id: string): OrderRow | null {
-  return (rowReader(db, 'SELECT * FROM orders WHERE id = ?')(id) as OrderRow | undefined) ?? null
+  const kept = keptOrders.get(db)?.get(id)
+  if (kept) return kept
+  const row = rowReader(db, 'SELECT * FROM orders WHERE id = ?')(id) as OrderRow | undefined
+  return row ? keepOrder(db, row) : null
 }
 
 const VIEW_COLUMNS = `o.*,
@@ -283,15 +315,20 @@ export function transitionOrder(
   const sets = ['status = @to', 'updated_at = @now']
   if (column) sets.push(`${column} = @now`)
   if (paid) sets.push('paid_wallet = @wallet', 'paid_attempt_id = @attemptId')
-  const result = prepared(db, `UPDATE orders SET ${sets.join(', ')} WHERE id = @id AND status = @from`).run({
+  const written = rowReader(
+    db,
+    `UPDATE orders SET ${sets.join(', ')} WHERE id = @id AND status = @from RETURNING *`,
+  )({
     id,
     from,
     to,
     now,
     wallet: paid?.wallet ?? null,
     attemptId: paid?.attemptId ?? null,
-  })
-  return result.changes === 1
+  }) as OrderRow | undefined
+  if (!written) return false
+  keepOrder(db, written)
+  return true
 }
 
 /** The first line's name and the number of lines: what a payment's description needs. */

@@ -1,4 +1,5 @@
 import { prepared } from '../db/prepared'
+import { forgetOrder } from '../orders/queries'
 import type { Database } from 'better-sqlite3'
 import type { z } from 'zod'
 import type { Refund } from '../../shared/api/schemas'
@@ -176,6 +177,7 @@ export function addRefundedToOrder(db: Database, orderId: string, amountFen: num
     now,
     orderId,
   )
+  forgetOrder(db, orderId)
 }
 
 /** Whether a payment already has a refund under way or done (a retry must not add a second one). */
