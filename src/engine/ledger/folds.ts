@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { prepared } from '../db/prepared'
+import { FRIEND_OF_SALE, PEOPLE_ACCOUNT } from '../reports/rollupSchema'
 
 /**
  * Sums kept beside the journal — each account's balance, and the journal per clock hour for reports — take in a
@@ -20,9 +21,6 @@ export const JOURNAL_FOLDS_SCHEMA = `
 
 const ADD_TO_SUM = 'ON CONFLICT DO UPDATE SET n = n + excluded.n, fen = fen + excluded.fen'
 const IN_RANGE = (column: string) => `${column} > @through AND ${column} <= @upto`
-const PEOPLE_ACCOUNT = `CASE WHEN e.account LIKE 'fees:%' THEN 'fees' ELSE e.account END`
-const FRIEND_OF_SALE = `EXISTS (SELECT 1 FROM orders o JOIN payment_attempts a ON a.id = o.paid_attempt_id
-            WHERE o.id = t.order_id AND a.friend_pay_id IS NOT NULL)`
 
 /** What each fold adds for the transactions after @through up to @upto (the statements reports/facts.ts reads). */
 const FOLD_STATEMENTS: Record<JournalFold, readonly string[]> = {

@@ -48,10 +48,11 @@ export const REPORT_ROLLUP_SCHEMA = `
 `
 
 /** Whether a sale's order was paid by a friend, for the sale transaction t. */
-const FRIEND_OF_SALE = `EXISTS (SELECT 1 FROM orders o JOIN payment_attempts a ON a.id = o.paid_attempt_id
+export const FRIEND_OF_SALE = `EXISTS (SELECT 1 FROM orders o JOIN payment_attempts a ON a.id = o.paid_attempt_id
             WHERE o.id = t.order_id AND a.friend_pay_id IS NOT NULL)`
 
-const PEOPLE_ACCOUNT = `CASE WHEN e.account LIKE 'fees:%' THEN 'fees' ELSE e.account END`
+/** The account a people-hours row sums an entry e under: every wallet's fees as one. */
+export const PEOPLE_ACCOUNT = `CASE WHEN e.account LIKE 'fees:%' THEN 'fees' ELSE e.account END`
 
 /** What is already in the journal, summed once. */
 export const REPORT_ROLLUP_BACKFILL = `
