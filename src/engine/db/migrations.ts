@@ -386,7 +386,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 18,
-    name: 'balances and hourly sums folded in when read',
+    name: 'balances and hourly sums folded in at each commit',
     up: (db) => db.exec(JOURNAL_FOLDS_MIGRATION),
   },
 ]

@@ -17,10 +17,11 @@ export type RowReader = (...params: unknown[]) => Record<string, unknown> | unde
 const readers = new WeakMap<Database, Map<string, RowReader>>()
 
 /**
- * `prepared(db, sql).get` for the hottest whole-row reads (an order, a payment attempt, a simulated trade). better-sqlite3 names each
- * of a row's 20–30 columns through V8's API, and an object given that many properties one by one ends up a
- * dictionary, slow to read and very slow to copy (`{ ...row }`). The row is read as an array instead and named by
- * an object literal made once from the statement's column names, so every row has one fast shape.
+ * `prepared(db, sql).get` for the hottest whole-row reads (an order, a payment attempt, a simulated trade).
+ * better-sqlite3 names each of a row's 20–30 columns through V8's API, and an object given that many properties one
+ * by one ends up a dictionary, slow to read and very slow to copy (`{ ...row }`). The row is read as an array
+ * instead and named by an object literal made once from the statement's column names, so every row has one fast
+ * shape.
  */
 export function rowReader(db: Database, sql: string): RowReader {
   let cache = readers.get(db)

@@ -30,8 +30,8 @@ export interface JournalTransaction {
 }
 
 /**
- * Posts one balanced transaction (inside the caller's unit of work); balances and report sums take it in when next
- * read (folds.ts). An unbalanced or empty transaction is a bug, refused before anything is written.
+ * Posts one balanced transaction (inside the caller's unit of work); balances and report sums take it in when its
+ * commit group commits (folds.ts). An unbalanced or empty transaction is a bug, refused before anything is written.
  */
 export function post(db: Database, txn: JournalTransaction): number {
   const byAccount = new Map<string, number>()
