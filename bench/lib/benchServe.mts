@@ -33,8 +33,11 @@ export async function startBenchServe(env: Record<string, string> = {}): Promise
     base: `http://127.0.0.1:${port}`,
     token,
     stop() {
+      // The folder goes once the app has shut down: it backs the books up on its way out.
+      const remove = () => rmSync(dir, { recursive: true, force: true })
+      if (child.exitCode !== null || child.signalCode !== null) return remove()
+      child.once('exit', remove)
       child.kill('SIGTERM')
-      rmSync(dir, { recursive: true, force: true })
     },
   }
 }
