@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import { createEngine, DATABASE_FILE } from '../../src/engine'
 import { openDatabase } from '../../src/engine/db/open'
-import { refoldJournal } from '../../src/engine/ledger/folds'
+import { refoldBalances } from '../../src/engine/ledger/folds'
+import { refoldReportSums } from '../../src/engine/reports/sumFolds'
 import { nowMs, sample } from '../lib/measure.mjs'
 import { result, type BenchResult } from '../lib/report.mjs'
 
@@ -108,7 +109,8 @@ export function seed(dir: string, orders: number, now: number): number {
   createEngine({ dataDir: dir, sweepIntervalMs: 0 }).close()
   const db = openDatabase(join(dir, DATABASE_FILE))
   seedOrders(db, orders, now)
-  refoldJournal(db)
+  refoldBalances(db)
+  refoldReportSums(db)
   db.close()
   return (nowMs() - started) / 1000
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createEngine, DATABASE_FILE } from '../../src/engine'
 import { openDatabase } from '../../src/engine/db/open'
-import { refoldJournal } from '../../src/engine/ledger/folds'
+import { refoldBalances } from '../../src/engine/ledger/folds'
+import { refoldReportSums } from '../../src/engine/reports/sumFolds'
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { nowMs } from '../lib/measure.mjs'
@@ -79,7 +80,8 @@ export async function scale(orders: number): Promise<BenchResult[]> {
       }
     })
     for (let i = 0; i < orders; i += 50_000) batch(i, Math.min(orders, i + 50_000))
-    refoldJournal(db)
+    refoldBalances(db)
+    refoldReportSums(db)
     db.close()
     const seedSeconds = (nowMs() - seedStart) / 1000
 

@@ -18,10 +18,11 @@ import { forgetRoutingSettings } from './config/routing'
 import { forgetWalletConfigs } from './config/wallets'
 import { createCommitGroups } from './db/commitGroups'
 import { openDatabase } from './db/open'
-import { foldWholeJournal } from './ledger/folds'
+import { foldBalances } from './ledger/folds'
 import { ensurePrivateDatabaseFile, ensurePrivateFolder } from './db/privateFiles'
 import { createEventLog, type EventLog } from './events/log'
 import { createPostings } from './ledger/postings'
+import { foldReportSums } from './reports/sumFolds'
 import { createRejectionThrottle, type RejectionThrottle } from './events/rejectionThrottle'
 import { createFriendPayService, type FriendPayService } from './friendPay/service'
 import { createIdGenerator, newSecretToken } from './ids'
@@ -309,10 +310,14 @@ function openBooks(options: EngineOptions, clock: Clock, log: Logger): Books {
   if (replaced) log.warn({ replaced }, 'restored the books from a backup; the replaced files are kept beside them')
   ensurePrivateDatabaseFile(file)
   const db = openDatabase(file, { nativeBinding: options.nativeBinding })
-  foldWholeJournal(db)
+  // Sums kept beside the journal take in each group's postings at once (see ledger/folds.ts).
+  const foldSums = () => {
+    foldBalances(db)
+    foldReportSums(db)
+  }
+  foldSums()
   const groups = createCommitGroups(db, {
-    // Sums kept beside the journal take in each group's postings at once (see ledger/folds.ts).
-    beforeCommit: () => foldWholeJournal(db),
+    beforeCommit: foldSums,
     // In-memory copies of stored data may hold what was undone.
     onRollback: () => {
       forgetWalletConfigs(db)

@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/engine/db/open'
-import { foldJournal, foldWholeJournal, refoldJournal } from '../../src/engine/ledger/folds'
+import { foldBalances, refoldBalances } from '../../src/engine/ledger/folds'
+import { foldReportSums, refoldReportSums } from '../../src/engine/reports/sumFolds'
 import { balances, post } from '../../src/engine/ledger/journal'
 import { verifyBooks } from '../../src/engine/ledger/verify'
 import { tempDir, testEngine } from '../support/engine'
@@ -33,6 +34,10 @@ const sale = (db: Database, fen: number, at = AT) =>
       { account: 'sales', amountFen: -fen },
     ],
   })
+function foldWholeJournal(db: Database): void {
+  foldBalances(db)
+  foldReportSums(db)
+}
 const soldInHour = (db: Database) =>
   db.prepare("SELECT n, fen FROM report_hours WHERE kind = 'sale' AND account = 'sales'").get()
 
@@ -70,13 +75,14 @@ describe('sums folded in from the journal', () => {
     const db = books()
     for (const [i, fen] of [300, 450, 1999, 1].entries()) {
       sale(db, fen, AT + i * 3_600_000)
-      foldJournal(db, 'report_rollups')
+      foldReportSums(db)
     }
-    foldJournal(db, 'ledger_balances')
+    foldBalances(db)
     const hours = () => db.prepare('SELECT * FROM report_hours ORDER BY hour_at, kind, account').all()
     const pieceByPiece = hours()
     const balancesBefore = balances(db)
-    refoldJournal(db)
+    refoldBalances(db)
+    refoldReportSums(db)
     expect(hours()).toEqual(pieceByPiece)
     expect(balances(db)).toEqual(balancesBefore)
     expect(pieceByPiece).toHaveLength(4 * 3)

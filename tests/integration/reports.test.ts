@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { MIGRATIONS } from '../../src/engine/db/migrations'
 import { openDatabase } from '../../src/engine/db/open'
 import { post } from '../../src/engine/ledger/journal'
-import { foldJournal } from '../../src/engine/ledger/folds'
+import { foldReportSums } from '../../src/engine/reports/sumFolds'
 import { tempDir } from '../support/engine'
 import type { FriendPayRequest, Order } from '../../src/shared/api/types'
 import type { OperationOutput } from '../../src/shared/api/operations'
@@ -365,7 +365,7 @@ describe('migration 17 (the journal summed per hour)', () => {
           { account: 'clearing:wechat:-', amountFen: -300 },
         ],
       })
-      foldJournal(after, 'report_rollups')
+      foldReportSums(after)
       expect(
         after.prepare("SELECT n, fen FROM report_hours WHERE kind = 'refund' AND account = 'refunds'").get(),
       ).toEqual({ n: 1, fen: 300 })

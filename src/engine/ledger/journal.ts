@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { prepared } from '../db/prepared'
-import { foldWhileWriting } from './folds'
+import { foldBalances, foldWhileWriting } from './folds'
 
 /** What a journal transaction records; its entries are signed (debit positive, credit negative). */
 export type JournalKind =
@@ -69,7 +69,7 @@ export function post(db: Database, txn: JournalTransaction): number {
 
 /** Every account's running balance (the journal folded in first, see folds.ts). */
 export function balances(db: Database): Map<string, number> {
-  foldWhileWriting(db, 'ledger_balances')
+  foldWhileWriting(db, foldBalances)
   const rows = prepared(db, 'SELECT account, balance_fen FROM ledger_balances ORDER BY account').all() as {
     account: string
     balance_fen: number

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { foldWhileWriting } from './folds'
+import { foldBalances, foldWhileWriting } from './folds'
 
 export interface BooksProblem {
   check: string
@@ -150,7 +150,7 @@ function movementProblem(db: Database, movement: MovementCheck): string[] {
 
 /** Checks the whole journal against itself and against the orders, payments, fees and refunds it records. */
 export function verifyBooks(db: Database): BooksVerification {
-  foldWhileWriting(db, 'ledger_balances')
+  foldWhileWriting(db, foldBalances)
   const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n
   const entries = unbalanced(db)
   const checked = {

@@ -54,7 +54,7 @@ const HOURLY: Source = {
              WHERE hour_at >= @start AND hour_at < @end`,
 }
 
-/** The same rows as the hourly sums add up (ledger/folds.ts), read straight from the journal. */
+/** The same rows as the hourly sums add up (sumFolds.ts), read straight from the journal. */
 const JOURNAL: Source = {
   entries: `SELECT t.at, t.kind, '' AS account, 1 AS n, t.amount_fen AS fen FROM journal_transactions t
               WHERE t.at >= @start AND t.at < @end

@@ -2,7 +2,7 @@
  * The journal summed per clock hour, so a month's report reads a few thousand rows instead of every entry
  * (1,000,000 orders: a month's entries joined raw took well over the 100 ms a report may take). Hours a report
  * cuts through (a day closed at 22:17) are read raw from the journal. Migration 17 kept the sums by triggers;
- * since migration 18 each commit folds its postings in at once (ledger/folds.ts).
+ * since migration 18 each commit folds its postings in at once (sumFolds.ts, ledger/folds.ts).
  *
  * - report_hours: per hour, transaction kind and account: entries and their sum; account '' is the transaction
  *   itself (how many, and what it moved), so counts of sales and refunds need no DISTINCT.

@@ -4,6 +4,7 @@ import type { Report, ReportInput } from '../../shared/api/reportSchemas'
 import { toIso, type Clock } from '../clock'
 import { dayStartHour } from '../days/window'
 import { foldWhileWriting } from '../ledger/folds'
+import { foldReportSums } from './sumFolds'
 import { readEntryFacts, readPeopleFacts, readProductFacts, readSeriesFacts } from './facts'
 import { changeOf, feesOf, methodsOf, refundsOf, seriesOf, totalsOf } from './figures'
 import { cashiersOf, friendPayOf, productsOf, tillsOf } from './people'
@@ -28,7 +29,7 @@ function previousPeriod(ctx: ReportContext, input: Input, startHour: number): Re
  * report, so the range's totals are the days' totals added up, fen for fen.
  */
 export function buildReport(ctx: ReportContext, input: Input): ReportData {
-  foldWhileWriting(ctx.db, 'report_rollups')
+  foldWhileWriting(ctx.db, foldReportSums)
   const startHour = dayStartHour(ctx.db)
   const range = reportRange(ctx.db, input.from, input.to, startHour, ctx.clock.now())
   const entries = readEntryFacts(ctx.db, range)
