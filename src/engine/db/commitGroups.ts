@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import { strictAssert } from '../../shared/assert'
 import { EngineError } from '../../shared/errors'
 
 /**
@@ -12,6 +13,13 @@ export interface CommitGroups {
   run<T>(work: () => T): T
   /** Calls `callback` once the group `work` just joined has committed (not at all if it is lost). */
   afterCommit(callback: () => void): void
+  /**
+   * The open group, as an identity to tell groups apart (null outside one: work then runs in a plain transaction its
+   * caller commits).
+   */
+  openGroup(): object | null
+  /** Calls `callback` inside the open group's transaction just before it commits (a failure loses the group). */
+  beforeCommit(callback: () => void): void
   /** How many groups have been lost so far: an operation takes a mark when it starts. */
   mark(): number
   /**
@@ -26,6 +34,7 @@ export interface CommitGroups {
 }
 
 interface Group {
+  committing: (() => void)[]
   committed: (() => void)[]
   done: Promise<void>
   resolve(): void
@@ -60,7 +69,7 @@ export function createCommitGroups(db: Database, options: CommitGroupOptions = {
     })
     // The outcome is reported to whoever awaits it; an unawaited failure is not a crash.
     done.catch(() => undefined)
-    const opened: Group = { committed: [], done, resolve, reject }
+    const opened: Group = { committing: [], committed: [], done, resolve, reject }
     setImmediate(() => commitGroup(opened))
     return opened
   }
@@ -69,6 +78,7 @@ export function createCommitGroups(db: Database, options: CommitGroupOptions = {
     if (group !== closing) return
     try {
       if (!db.inTransaction) throw new Error('the transaction ended early')
+      for (const callback of closing.committing) callback()
       options.beforeCommit?.()
       commit.run()
     } catch (error) {
@@ -117,6 +127,13 @@ export function createCommitGroups(db: Database, options: CommitGroupOptions = {
     afterCommit(callback) {
       if (group) group.committed.push(callback)
       else callback()
+    },
+    openGroup() {
+      return group
+    },
+    beforeCommit(callback) {
+      strictAssert(group !== null, 'a commit group is open')
+      group.committing.push(callback)
     },
     mark() {
       return lostGroups

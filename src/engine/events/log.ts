@@ -2,6 +2,7 @@ import { strictAssert } from '../../shared/assert'
 import type { Database } from 'better-sqlite3'
 import { EVENT_DATA, upcastEventData, type EngineEvent, type EventType, type NewEvent } from '../../shared/events'
 import type { CommitGroups } from '../db/commitGroups'
+import { prepared } from '../db/prepared'
 import { toIso, type Clock } from '../clock'
 
 export type { NewEvent }
@@ -23,7 +24,8 @@ export type EventListener = (event: EngineEvent) => void
  * commits, and callers await `durable()` before they answer anyone or hand money to a wallet.
  */
 export interface EventLog extends Pick<CommitGroups, 'mark' | 'durable' | 'flush' | 'stats'> {
-  append(event: NewEvent): EngineEvent
+  /** Appends an event to the running unit of work; it is numbered and published once its group commits. */
+  append(event: NewEvent): void
   /** Runs `hook` on every event appended, inside its unit of work (the journal's postings). */
   onAppend(hook: (event: EngineEvent) => void): void
   /** Runs `work` atomically and returns its result; its changes become durable when the group commits. */
@@ -42,19 +44,20 @@ export function createEventLog(
   groups: CommitGroups,
   onListenerError: (error: unknown, event: EngineEvent) => void,
 ): EventLog {
-  const insert = db.prepare('INSERT INTO events (type, order_id, attempt_id, data, at) VALUES (?, ?, ?, ?, ?)')
   const selectSince = db.prepare('SELECT * FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?')
   const selectForOrder = db.prepare('SELECT * FROM events WHERE order_id = ? ORDER BY seq')
   const selectLatest = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events')
   const listeners = new Set<EventListener>()
   const appendHooks: ((event: EngineEvent) => void)[] = []
   /** Events appended by the unit of work now running; null outside one. */
-  let uncommitted: EngineEvent[] | null = null
+  let uncommitted: StagedEvent[] | null = null
+  /** Events of the open commit group's finished units, written together just before it commits. */
+  let staged: StagedGroup | null = null
   /** The last event on disk: readers outside the engine never see further (a lost group reuses its numbers). */
   let committedSeq = (selectLatest.get() as { seq: number }).seq
 
-  function publish(events: EngineEvent[]): void {
-    for (const event of events) {
+  function publish(events: readonly StagedEvent[]): void {
+    for (const { event } of events) {
       for (const listener of listeners) {
         try {
           listener(event)
@@ -66,38 +69,60 @@ export function createEventLog(
     }
   }
 
+  function committed(events: readonly StagedEvent[]): void {
+    committedSeq = Math.max(committedSeq, events[events.length - 1]!.event.seq)
+    publish(events)
+  }
+
+  /** A unit's events join its group's, or, in a plain transaction its caller commits, are written now. */
+  function stage(events: StagedEvent[]): void {
+    const group = groups.openGroup()
+    if (group === null) {
+      insertEvents(db, events)
+      groups.afterCommit(() => committed(events))
+      return
+    }
+    if (staged?.group !== group) {
+      const opened: StagedGroup = (staged = { group, events: [], written: false })
+      groups.beforeCommit(() => writeStaged(opened))
+      groups.afterCommit(() => committed(opened.events))
+    }
+    for (const event of events) staged.events.push(event)
+  }
+
+  function writeStaged(group: StagedGroup): void {
+    if (staged === group) staged = null
+    if (group.written) return
+    group.written = true
+    insertEvents(db, group.events)
+  }
+
   return {
     append(event) {
       strictAssert(db.inTransaction && uncommitted !== null, 'events are appended inside a unit of work')
       const at = clock.now()
       const data = checkedData(event)
-      const result = insert.run(event.type, event.orderId ?? null, event.attemptId ?? null, JSON.stringify(data), at)
       const appended = {
-        seq: Number(result.lastInsertRowid),
+        // Numbered when its group is written (see insertEvents); published only after that.
+        seq: 0,
         type: event.type,
         orderId: event.orderId ?? null,
         attemptId: event.attemptId ?? null,
         at: toIso(at),
         data,
       } as EngineEvent
-      uncommitted.push(appended)
+      uncommitted.push({ event: appended, at, json: JSON.stringify(data) })
       for (const hook of appendHooks) hook(appended)
-      return appended
     },
     onAppend(hook) {
       appendHooks.push(hook)
     },
     unitOfWork(work) {
       if (uncommitted !== null) return work()
-      const appended: EngineEvent[] = (uncommitted = [])
+      const appended: StagedEvent[] = (uncommitted = [])
       try {
         const result = groups.run(work)
-        if (appended.length) {
-          groups.afterCommit(() => {
-            committedSeq = Math.max(committedSeq, appended[appended.length - 1]!.seq)
-            publish(appended)
-          })
-        }
+        if (appended.length) stage(appended)
         return result
       } finally {
         uncommitted = null
@@ -111,6 +136,8 @@ export function createEventLog(
       return (selectSince.all(afterSeq, committedSeq, limit) as EventRow[]).map(fromRow)
     },
     forOrder(orderId) {
+      // An order's timeline agrees with its rows, which already show what the open group wrote.
+      if (staged !== null && uncommitted === null && staged.group === groups.openGroup()) writeStaged(staged)
       return (selectForOrder.all(orderId) as EventRow[]).map(fromRow)
     },
     latestSeq() {
@@ -121,6 +148,42 @@ export function createEventLog(
       return () => listeners.delete(listener)
     },
   }
+}
+
+/** The events of one commit group's finished units, written once, just before it commits (or when read). */
+interface StagedGroup {
+  group: object
+  events: StagedEvent[]
+  written: boolean
+}
+
+/** An appended event with what its row needs. */
+interface StagedEvent {
+  event: EngineEvent
+  at: number
+  json: string
+}
+
+/** Rows per INSERT statement when events are written together. */
+const ROWS_PER_INSERT = 64
+
+/**
+ * Writes events in order, many rows per statement: one statement per event was a sizeable part of a checkout's
+ * work. Rows of one INSERT take consecutive numbers (AUTOINCREMENT, one writer), so the last row's number gives all.
+ */
+function insertEvents(db: Database, events: readonly StagedEvent[]): void {
+  for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
+    const chunk = events.slice(start, start + ROWS_PER_INSERT)
+    const params: unknown[] = []
+    for (const { event, at, json } of chunk) params.push(event.type, event.orderId, event.attemptId, json, at)
+    const first = Number(insertStatement(db, chunk.length).run(params).lastInsertRowid) - chunk.length + 1
+    for (let i = 0; i < chunk.length; i++) chunk[i]!.event.seq = first + i
+  }
+}
+
+function insertStatement(db: Database, rows: number) {
+  const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')
+  return prepared(db, `INSERT INTO events (type, order_id, attempt_id, data, at) VALUES ${values}`)
 }
 
 /** An event's data must have its type's shape: a payload that drifted is a bug, caught before it is written. */
