@@ -78,6 +78,49 @@ describe('group commit: checkouts running at the same time share one disk flush'
     expect(seenOnDisk).toEqual([true, true, true])
   })
 
+  it('numbers a group’s events in the order they happened, as published, on disk and replayed; a failed unit’s are gone', async () => {
+    t = testEngine()
+    const published: EngineEvent[] = []
+    t.engine.subscribe((event) => published.push(event))
+    const before = t.engine.events.latestSeq()
+    const results = await Promise.allSettled([
+      create({ amountFen: 100 }),
+      create({ lines: [{ sku: 'NO-SUCH-SKU', quantity: 1 }] }),
+      create({ amountFen: 300 }),
+    ])
+    const ids = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.id] : []))
+    expect(ids).toHaveLength(2)
+    expect(published.map((e) => [e.seq, e.orderId])).toEqual([
+      [before + 1, ids[0]],
+      [before + 2, ids[1]],
+    ])
+    expect(t.engine.events.latestSeq()).toBe(before + 2)
+    reader ??= new BetterSqlite3(join(t.dir, DATABASE_FILE), { readonly: true })
+    const onDisk = reader.prepare('SELECT seq, type, order_id FROM events WHERE seq > ? ORDER BY seq').all(before)
+    expect(onDisk).toEqual(published.map((e) => ({ seq: e.seq, type: e.type, order_id: e.orderId })))
+    expect(t.engine.events.since(before, 10)).toEqual(published)
+  })
+
+  it('an order’s timeline read while its group is still open already shows what the group did to it', async () => {
+    t = testEngine()
+    const order = await create({ amountFen: 100 })
+    const published: EngineEvent[] = []
+    t.engine.subscribe((event) => published.push(event))
+    await t.engine.orders.cancel(order.id)
+    // Read in the same turn: the cancellation's group has not committed yet.
+    reader ??= new BetterSqlite3(join(t.dir, DATABASE_FILE), { readonly: true })
+    const onDisk = () => reader!.prepare('SELECT status FROM orders WHERE id = ?').get(order.id)
+    expect(onDisk()).toEqual({ status: 'open' })
+    const detail = t.engine.orders.get(order.id)
+    expect(detail.status).toBe('cancelled')
+    expect(detail.timeline.map((e) => e.type)).toEqual(['order.created', 'order.cancelled'])
+    await t.engine.events.durable()
+    expect(onDisk()).toEqual({ status: 'cancelled' })
+    expect(published.map((e) => e.type)).toEqual(['order.cancelled'])
+    expect(published[0]!.seq).toBe(detail.timeline[1]!.seq)
+    expect(t.engine.events.forOrder(order.id)).toEqual(detail.timeline)
+  })
+
   it('a commit that fails loses the whole group: every operation in it is told, nothing is saved or published', async () => {
     t = testEngine()
     const published: string[] = []
