@@ -26,8 +26,8 @@ export type EventListener = (event: EngineEvent) => void
 export interface EventLog extends Pick<CommitGroups, 'mark' | 'durable' | 'flush' | 'stats'> {
   /** Appends an event to the running unit of work; it is numbered and published once its group commits. */
   append(event: NewEvent): void
-  /** Runs `hook` on every event appended, inside its unit of work (the journal's postings). */
-  onAppend(hook: (event: EngineEvent) => void): void
+  /** Runs `hook` on every event appended (with its time in ms), inside its unit of work (the journal's postings). */
+  onAppend(hook: (event: EngineEvent, at: number) => void): void
   /** Runs `work` atomically and returns its result; its changes become durable when the group commits. */
   unitOfWork<T>(work: () => T): T
   /** Committed events after `afterSeq` (what a reconnecting client missed). */
@@ -48,7 +48,7 @@ export function createEventLog(
   const selectForOrder = db.prepare('SELECT * FROM events WHERE order_id = ? ORDER BY seq')
   const selectLatest = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events')
   const listeners = new Set<EventListener>()
-  const appendHooks: ((event: EngineEvent) => void)[] = []
+  const appendHooks: ((event: EngineEvent, at: number) => void)[] = []
   /** Events appended by the unit of work now running; null outside one. */
   let uncommitted: StagedEvent[] | null = null
   /** Events of the open commit group's finished units, written together just before it commits. */
@@ -112,7 +112,7 @@ export function createEventLog(
         data,
       } as EngineEvent
       uncommitted.push({ event: appended, at, json: JSON.stringify(data) })
-      for (const hook of appendHooks) hook(appended)
+      for (const hook of appendHooks) hook(appended, at)
     },
     onAppend(hook) {
       appendHooks.push(hook)

@@ -34,37 +34,55 @@ export interface JournalTransaction {
  * commit group commits (folds.ts). An unbalanced or empty transaction is a bug, refused before anything is written.
  */
 export function post(db: Database, txn: JournalTransaction): number {
-  const byAccount = new Map<string, number>()
-  for (const entry of txn.entries) byAccount.set(entry.account, (byAccount.get(entry.account) ?? 0) + entry.amountFen)
-  const entries = [...byAccount]
-    .map(([account, amountFen]) => ({ account, amountFen }))
-    .filter((e) => e.amountFen !== 0)
-  const sum = entries.reduce((total, entry) => total + entry.amountFen, 0)
-  if (entries.length < 2 || sum !== 0 || !entries.every((e) => Number.isSafeInteger(e.amountFen))) {
-    throw new Error(`journal transaction ${txn.kind} does not balance: ${JSON.stringify(entries)}`)
-  }
+  const entries = balancedEntries(txn)
+  let debits = 0
+  for (const entry of entries) if (entry.amountFen > 0) debits += entry.amountFen
   const { lastInsertRowid } = prepared(
     db,
     `INSERT INTO journal_transactions (kind, at, amount_fen, order_id, attempt_id, refund_id, shift_id, movement_id,
        staff_id, till_id, memo)
-     VALUES (@kind, @at, @amountFen, @orderId, @attemptId, @refundId, @shiftId, @movementId, @staffId, @tillId, @memo)`,
-  ).run({
-    kind: txn.kind,
-    at: txn.at,
-    amountFen: entries.reduce((debits, entry) => debits + Math.max(entry.amountFen, 0), 0),
-    orderId: txn.orderId ?? null,
-    attemptId: txn.attemptId ?? null,
-    refundId: txn.refundId ?? null,
-    shiftId: txn.shiftId ?? null,
-    movementId: txn.movementId ?? null,
-    staffId: txn.staffId ?? null,
-    tillId: txn.tillId ?? null,
-    memo: txn.memo ?? null,
-  })
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    txn.kind,
+    txn.at,
+    debits,
+    txn.orderId ?? null,
+    txn.attemptId ?? null,
+    txn.refundId ?? null,
+    txn.shiftId ?? null,
+    txn.movementId ?? null,
+    txn.staffId ?? null,
+    txn.tillId ?? null,
+    txn.memo ?? null,
+  )
   const id = Number(lastInsertRowid)
-  const insert = prepared(db, 'INSERT INTO journal_entries (txn_id, account, amount_fen) VALUES (?, ?, ?)')
-  for (const entry of entries) insert.run(id, entry.account, entry.amountFen)
+  const params: (string | number)[] = []
+  for (const entry of entries) params.push(id, entry.account, entry.amountFen)
+  insertEntries(db, entries.length).run(params)
   return id
+}
+
+/** The entries, one per account (amounts summed, zeros dropped); throws unless they balance. */
+function balancedEntries(txn: JournalTransaction): { account: string; amountFen: number }[] {
+  const byAccount = new Map<string, number>()
+  for (const entry of txn.entries) byAccount.set(entry.account, (byAccount.get(entry.account) ?? 0) + entry.amountFen)
+  const entries: { account: string; amountFen: number }[] = []
+  let sum = 0
+  for (const [account, amountFen] of byAccount) {
+    if (amountFen === 0) continue
+    entries.push({ account, amountFen })
+    sum += amountFen
+  }
+  if (entries.length < 2 || sum !== 0 || !entries.every((e) => Number.isSafeInteger(e.amountFen))) {
+    throw new Error(`journal transaction ${txn.kind} does not balance: ${JSON.stringify(entries)}`)
+  }
+  return entries
+}
+
+/** A transaction's entries go in one statement (a transaction has a handful). */
+function insertEntries(db: Database, count: number) {
+  const rows = Array.from({ length: count }, () => '(?, ?, ?)').join(', ')
+  return prepared(db, `INSERT INTO journal_entries (txn_id, account, amount_fen) VALUES ${rows}`)
 }
 
 /** Every account's running balance (the journal folded in first, see folds.ts). */

@@ -14,9 +14,11 @@ import { post } from './journal'
  * the books and the journal can never disagree. Money received first sits in `unapplied`; a sale takes it from there;
  * a merchant refund is booked against `refunds`, an automatic one gives back what sat in `unapplied`.
  */
-export function createPostings(db: Database, newId: (prefix: IdPrefix) => string): (event: EngineEvent) => void {
-  return (event) => {
-    const at = Date.parse(event.at)
+export function createPostings(
+  db: Database,
+  newId: (prefix: IdPrefix) => string,
+): (event: EngineEvent, at: number) => void {
+  return (event, at) => {
     switch (event.type) {
       case 'payment.succeeded': {
         const attempt = attemptOf(db, event.attemptId)
@@ -57,10 +59,15 @@ function received(
   const staffId = order?.staff_id ?? actor.staffId
   const tillId = order?.till_id ?? actor.tillId
   const channel = channelAccount(attempt, tillId)
-  const links = { orderId: attempt.order_id, attemptId: attempt.id, staffId, tillId, at }
+  const orderId = attempt.order_id
+  const attemptId = attempt.id
   post(db, {
     kind: 'payment',
-    ...links,
+    at,
+    orderId,
+    attemptId,
+    staffId,
+    tillId,
     refundId,
     entries: [
       { account: channel, amountFen },
@@ -71,7 +78,11 @@ function received(
   if (fee > 0 && refundId === null) {
     post(db, {
       kind: 'fee',
-      ...links,
+      at,
+      orderId,
+      attemptId,
+      staffId,
+      tillId,
       entries: [
         { account: feesAccount(attempt.wallet), amountFen: fee },
         { account: channel, amountFen: -fee },
