@@ -1,7 +1,7 @@
 import { SYSTEM_CALLER } from '../../src/engine'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Order, OrderDetail } from '../../src/shared/api/types'
-import { transitionOrder } from '../../src/engine/orders/queries'
+import { getOrderRow, orderLineSummary, transitionOrder } from '../../src/engine/orders/queries'
 import { START, testEngine } from '../support/engine'
 
 let t: ReturnType<typeof testEngine>
@@ -149,5 +149,53 @@ describe('open-price lines', () => {
     await expect(create({ lines: [{ name: 'x', unitPriceFen: -100 }] })).rejects.toMatchObject({
       code: 'AMOUNT_OUT_OF_RANGE',
     })
+  })
+})
+
+describe('what the engine keeps in memory of a new order', () => {
+  it('is what the books hold: its row (column for column, in order), its number and its lines', async () => {
+    t = testEngine()
+    const inputs = [
+      { amountFen: 500 },
+      { lines: [{ sku: 'DRK-001', quantity: 2 }], customerRef: 'C-9', context: 'online' },
+      {
+        lines: [
+          { sku: 'BRK-001', quantity: 1 },
+          { name: '打包费', unitPriceFen: 50, quantity: 1 },
+        ],
+        description: '外带',
+      },
+    ]
+    for (const input of inputs) {
+      const order = await create(input)
+      const read = t.engine.db.prepare('SELECT * FROM orders WHERE id = ?').get(order.id) as Record<string, unknown>
+      expect(Object.entries(getOrderRow(t.engine.db, order.id)!)).toEqual(Object.entries(read))
+      expect(read.day_number).toBe(order.dayNumber)
+      const lines = t.engine.db
+        .prepare('SELECT name FROM order_lines WHERE order_id = ? ORDER BY position')
+        .all(order.id) as { name: string }[]
+      expect(orderLineSummary(t.engine.db, order.id)).toEqual({
+        firstName: lines[0]?.name ?? null,
+        count: lines.length,
+      })
+    }
+  })
+
+  it('gives a lost order’s number to the next order', async () => {
+    t = testEngine()
+    const first = await create({ amountFen: 100 })
+    const lost = create({ amountFen: 200 })
+    // A write the database refuses only at commit (a deferred foreign key) loses the whole group, the order with it.
+    t.engine.events.unitOfWork(() => {
+      t.engine.db.pragma('defer_foreign_keys = ON')
+      t.engine.db
+        .prepare(
+          "INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen) VALUES ('lin_x', 'ord_missing', 0, NULL, NULL, 'x', 1, 1, 1)",
+        )
+        .run()
+    })
+    await expect(lost).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
+    const next = await create({ amountFen: 300 })
+    expect(next.dayNumber).toBe(first.dayNumber + 1)
   })
 })

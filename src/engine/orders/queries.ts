@@ -103,6 +103,7 @@ export function newOrderRow(order: NewOrder, now: number, dayNumber: number): Or
 /** Inserts the order and its lines (inside the caller's transaction); returns its number on its business day. */
 export function insertOrder(db: Database, order: NewOrder, now: number): number {
   const dayNumber = nextDayNumber(db, order.businessDay)
+  const { staffId, tillId } = currentActor()
   prepared(
     db,
     `INSERT INTO orders (id, status, total_fen, description, customer_ref, context, expires_at, created_at, updated_at,
@@ -117,15 +118,44 @@ export function insertOrder(db: Database, order: NewOrder, now: number): number 
     order.expiresAt,
     now,
     now,
-    ...Object.values(currentActor()),
+    staffId,
+    tillId,
     order.businessDay,
     dayNumber,
   )
   insertLines(db, order)
+  keptDayNumbers.set(db, { day: order.businessDay, last: dayNumber })
+  keepOrder(db, {
+    id: order.id,
+    status: 'open',
+    total_fen: order.totalFen,
+    description: order.description,
+    customer_ref: order.customerRef,
+    paid_wallet: null,
+    paid_attempt_id: null,
+    expires_at: order.expiresAt,
+    created_at: now,
+    updated_at: now,
+    awaiting_payment_at: null,
+    paid_at: null,
+    cancelled_at: null,
+    expired_at: null,
+    context: order.context,
+    refunded_fen: 0,
+    staff_id: staffId,
+    till_id: tillId,
+    business_day: order.businessDay,
+    day_number: dayNumber,
+  })
   return dayNumber
 }
 
+/** The last order number given out, for the business day orders are rung up on now (forgotten with kept orders). */
+const keptDayNumbers = new WeakMap<Database, { day: string; last: number }>()
+
 function nextDayNumber(db: Database, day: string): number {
+  const kept = keptDayNumbers.get(db)
+  if (kept?.day === day) return kept.last + 1
   const row = prepared(db, 'SELECT MAX(day_number) AS last FROM orders WHERE business_day = ?').get(day) as {
     last: number | null
   }
@@ -133,30 +163,26 @@ function nextDayNumber(db: Database, day: string): number {
 }
 
 function insertLines(db: Database, order: NewOrder): void {
-  const insertLine = prepared(
+  const { lines } = order
+  if (!lines.length) return
+  const params: unknown[] = []
+  lines.forEach((line, position) => {
+    params.push(line.id, order.id, position, line.productId, line.sku, line.name)
+    params.push(line.unitPriceFen, line.quantity, line.amountFen)
+  })
+  const values = Array.from({ length: lines.length }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')
+  prepared(
     db,
     `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  order.lines.forEach((line, position) => {
-    insertLine.run(
-      line.id,
-      order.id,
-      position,
-      line.productId,
-      line.sku,
-      line.name,
-      line.unitPriceFen,
-      line.quantity,
-      line.amountFen,
-    )
-  })
+     VALUES ${values}`,
+  ).run(params)
+  keepLineSummary(db, order.id, { firstName: lines[0]!.name, count: lines.length })
 }
 
 /**
  * Orders as last read or written, by id: a checkout reads its order about six times (the cashier's options, the
  * chosen payment, each unit of work, the journal's postings). Every write of an order goes through this file
- * (`transitionOrder` keeps the row it wrote) or forgets it (`forgetOrder`); all are forgotten whenever a write is
+ * (`insertOrder` and `transitionOrder` keep the row they wrote) or forgets it (`forgetOrder`); all are forgotten whenever a write is
  * undone (`forgetOrders`). Rows are shared: nobody may change one.
  */
 const keptOrders = new WeakMap<Database, Map<string, OrderRow>>()
@@ -177,9 +203,11 @@ export function forgetOrder(db: Database, id: string): void {
   keptOrders.get(db)?.delete(id)
 }
 
-/** After a write was undone: a kept order may hold what never happened. */
+/** After a write was undone: a kept order (its number, its lines) may hold what never happened. */
 export function forgetOrders(db: Database): void {
   keptOrders.delete(db)
+  keptDayNumbers.delete(db)
+  keptLineSummaries.delete(db)
 }
 
 export function getOrderRow(db: Database, id: string): OrderRow | null {
@@ -332,13 +360,31 @@ export function transitionOrder(
 }
 
 /** The first line's name and the number of lines: what a payment's description needs. */
-export function orderLineSummary(db: Database, orderId: string): { firstName: string | null; count: number } {
+export interface LineSummary {
+  firstName: string | null
+  count: number
+}
+
+/** Line summaries of the orders at the tills (an order's lines never change once it exists). */
+const keptLineSummaries = new WeakMap<Database, Map<string, LineSummary>>()
+
+function keepLineSummary(db: Database, orderId: string, summary: LineSummary): LineSummary {
+  let kept = keptLineSummaries.get(db)
+  if (!kept) keptLineSummaries.set(db, (kept = new Map()))
+  kept.set(orderId, summary)
+  if (kept.size > ORDERS_KEPT) kept.delete(kept.keys().next().value!)
+  return summary
+}
+
+export function orderLineSummary(db: Database, orderId: string): LineSummary {
+  const kept = keptLineSummaries.get(db)?.get(orderId)
+  if (kept) return kept
   const row = prepared(
     db,
     `SELECT (SELECT name FROM order_lines WHERE order_id = ? ORDER BY position LIMIT 1) AS first_name,
             (SELECT COUNT(*) FROM order_lines WHERE order_id = ?) AS count`,
   ).get(orderId, orderId) as { first_name: string | null; count: number }
-  return { firstName: row.first_name, count: row.count }
+  return keepLineSummary(db, orderId, { firstName: row.first_name, count: row.count })
 }
 
 export function getOrderLines(db: Database, orderId: string): OrderLine[] {
