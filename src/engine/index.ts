@@ -33,7 +33,7 @@ import { createBackupService, type BackupService } from './backup/service'
 import { exportLogs } from './logs/export'
 import { createOrderService, type OrderService } from './orders/service'
 import { createAggregateService } from './payments/aggregate'
-import { forgetAccountOutcomes, getAttemptRow } from './payments/queries'
+import { forgetAccountOutcomes, forgetAttempts, getAttemptRow } from './payments/queries'
 import { createPaymentService, type PaymentService } from './payments/service'
 import { createWalletAdapters, type WalletAdapters } from './providers/loader'
 import type { WalletModule } from './providers/module'
@@ -325,6 +325,7 @@ function openBooks(options: EngineOptions, clock: Clock, log: Logger): Books {
       forgetAccountOutcomes(db)
       forgetProducts(db)
       forgetOrders(db)
+      forgetAttempts(db)
     },
   })
   const events = createEventLog(db, clock, groups, (error, event) =>

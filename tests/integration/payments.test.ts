@@ -218,8 +218,46 @@ describe('the attempt a payment answers with', () => {
         wallet,
         wallet === 'huabei' ? { installments: 6 } : {},
       )
-      expect(made).toEqual(getAttemptRow(t.engine.db, made.id))
+      expect(made).toEqual(storedAttempt(made.id))
     }
+  })
+})
+
+/** The attempt's row as the books hold it, read past anything the engine keeps in memory. */
+const storedAttempt = (id: string) =>
+  t.engine.db.prepare('SELECT * FROM payment_attempts WHERE id = ?').get(id) as Record<string, unknown>
+
+describe('what the engine keeps in memory of a payment', () => {
+  it('is what the books hold after every step: made, shown, confirming, paid, failed and closed', async () => {
+    t = testEngine()
+    const kept = (id: string) => Object.entries(getAttemptRow(t.engine.db, id)!)
+    const holds = (id: string) => expect(kept(id)).toEqual(Object.entries(storedAttempt(id)))
+    const order = await newOrder()
+    const paid = await pay(order.id, 'wechat')
+    const other = await pay(order.id, 'alipay')
+    holds(paid.id)
+    holds(other.id)
+    const code = await t.engine.invoke('payments.create', {
+      id: (await newOrder(800)).id,
+      method: 'payment-code',
+      authCode: '134567890123450001',
+    })
+    holds(code.id)
+    expect(getAttemptRow(t.engine.db, code.id)!.user_paying).toBe(1)
+    await customerPays(t.engine, paid.qrContent)
+    await t.engine.idle()
+    holds(paid.id)
+    holds(other.id)
+    expect(getAttemptRow(t.engine.db, paid.id)!.status).toBe('succeeded')
+    expect(getAttemptRow(t.engine.db, other.id)!.status).toBe('closed')
+    const declined = await t.engine.invoke('payments.create', {
+      id: (await newOrder(900)).id,
+      method: 'payment-code',
+      authCode: '134567890123450003',
+    })
+    expect(declined).toMatchObject({ status: 'failed', failureCode: 'DECLINED' })
+    const failed = { id: declined.id }
+    holds(failed.id)
   })
 })
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { testEngine } from '../support/engine'
 import { reportQueries } from '../../src/engine/reports/facts'
+import { ACCOUNT_WINDOW_SQL } from '../../src/engine/payments/queries'
 
 /** Every query a report runs, over whole hours and over the journal for part of an hour. */
 const REPORT_QUERIES: [string, string, unknown[]][] = reportQueries().map(([name, sql]) => [
@@ -77,10 +78,8 @@ describe('hot queries use an index, never a full table scan', () => {
 describe('routing reads account health from the index alone', () => {
   it('the last outcomes of an account need no table lookups (covering index)', () => {
     t = testEngine()
-    const sql = `SELECT status, failure_code, failed_at FROM payment_attempts
-                 WHERE wallet = ? AND account_id = ? AND updated_at >= ? ORDER BY updated_at DESC LIMIT 50`
     const plan = (
-      t.engine.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('wechat', 'main', 0) as { detail: string }[]
+      t.engine.db.prepare(`EXPLAIN QUERY PLAN ${ACCOUNT_WINDOW_SQL}`).all('wechat', 'main', 0) as { detail: string }[]
     ).map((r) => r.detail)
     expect(plan.join(' | ')).toMatch(/USING COVERING INDEX attempts_by_account/)
     expect(plan.join(' | ')).not.toMatch(/TEMP B-TREE/)

@@ -58,7 +58,7 @@ export interface NewAttempt {
   friendPayId?: string | null
 }
 
-const STATUS_COLUMN: Record<AttemptStatus, string | null> = {
+const STATUS_COLUMN: Record<AttemptStatus, 'pending_at' | 'succeeded_at' | 'failed_at' | 'closed_at' | null> = {
   created: null,
   pending: 'pending_at',
   succeeded: 'succeeded_at',
@@ -69,7 +69,7 @@ const STATUS_COLUMN: Record<AttemptStatus, string | null> = {
 /** Writes a new attempt (status `created`) and returns its row as a read would. */
 export function insertAttempt(db: Database, attempt: NewAttempt, now: number): AttemptRow {
   const { staffId } = currentActor()
-  prepared(
+  const { lastInsertRowid } = prepared(
     db,
     `INSERT INTO payment_attempts (id, order_id, wallet, method, provider, mode, status, amount_fen, expires_at,
        created_at, updated_at, account_id, merchant_fee_fen, installments, tendered_fen, change_fen,
@@ -96,8 +96,14 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): A
     attempt.friendPayId ?? null,
     staffId,
   )
-  accountWritten(db, { wallet: attempt.wallet, account_id: attempt.accountId })
-  return {
+  accountWritten(db, attempt.wallet, attempt.accountId, {
+    rowid: Number(lastInsertRowid),
+    updated_at: now,
+    status: 'created',
+    failure_code: null,
+    failed_at: null,
+  })
+  return keepAttempt(db, {
     id: attempt.id,
     order_id: attempt.orderId,
     wallet: attempt.wallet,
@@ -126,11 +132,46 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): A
     aggregate_id: attempt.aggregateId ?? null,
     friend_pay_id: attempt.friendPayId ?? null,
     staff_id: staffId,
-  }
+  })
+}
+
+/**
+ * Attempts as last read or written, by id: a checkout reads its attempt about four times (the notification, the
+ * unit that records it, the journal's postings). Every write of an attempt is in this file and keeps the row it
+ * wrote; all are forgotten whenever a write is undone (`forgetAttempts`). Rows are shared: nobody may change one.
+ */
+const keptAttempts = new WeakMap<Database, Map<string, AttemptRow>>()
+/** The codes on show and the payments being settled right now, with room to spare. */
+const ATTEMPTS_KEPT = 1024
+
+function keepAttempt(db: Database, row: AttemptRow): AttemptRow {
+  let kept = keptAttempts.get(db)
+  if (!kept) keptAttempts.set(db, (kept = new Map()))
+  kept.delete(row.id)
+  kept.set(row.id, row)
+  if (kept.size > ATTEMPTS_KEPT) kept.delete(kept.keys().next().value!)
+  return row
+}
+
+/** After a write was undone: a kept attempt may hold what never happened. */
+export function forgetAttempts(db: Database): void {
+  keptAttempts.delete(db)
+}
+
+/** A kept attempt as the UPDATE that just succeeded left it (the same columns, the same values). */
+function keepWritten(db: Database, id: string, write: (row: AttemptRow) => void): void {
+  const kept = keptAttempts.get(db)?.get(id)
+  if (!kept) return
+  const written = { ...kept }
+  write(written)
+  keepAttempt(db, written)
 }
 
 export function getAttemptRow(db: Database, id: string): AttemptRow | null {
-  return (rowReader(db, 'SELECT * FROM payment_attempts WHERE id = ?')(id) as AttemptRow | undefined) ?? null
+  const kept = keptAttempts.get(db)?.get(id)
+  if (kept) return kept
+  const row = rowReader(db, 'SELECT * FROM payment_attempts WHERE id = ?')(id) as AttemptRow | undefined
+  return row ? keepAttempt(db, row) : null
 }
 
 export function listAttemptRowsForOrder(db: Database, orderId: string): AttemptRow[] {
@@ -161,6 +202,13 @@ export function countUnfinishedAttemptsForOrder(db: Database, orderId: string): 
   ).n
 }
 
+/** What a write of an attempt returns: its account, and its entry in that account's health window. */
+const WRITTEN_COLUMNS = 'wallet, account_id, rowid, updated_at, status, failure_code, failed_at'
+interface WrittenAttempt extends WindowEntry {
+  wallet: string
+  account_id: string | null
+}
+
 /** Compare-and-set transition with its timestamp; extra columns are written in the same update. */
 export function transitionAttempt(
   db: Database,
@@ -179,7 +227,7 @@ export function transitionAttempt(
   if (extra.userPaying !== undefined) sets.push('user_paying = @userPaying')
   const changed = prepared(
     db,
-    `UPDATE payment_attempts SET ${sets.join(', ')} WHERE id = @id AND status = @from RETURNING wallet, account_id`,
+    `UPDATE payment_attempts SET ${sets.join(', ')} WHERE id = @id AND status = @from RETURNING ${WRITTEN_COLUMNS}`,
   ).get({
     id,
     from,
@@ -189,9 +237,19 @@ export function transitionAttempt(
     providerTradeNo: extra.providerTradeNo ?? null,
     failureCode: extra.failureCode ?? null,
     userPaying: extra.userPaying ? 1 : 0,
-  }) as { wallet: string; account_id: string | null } | undefined
-  accountWritten(db, changed)
-  return changed !== undefined
+  }) as WrittenAttempt | undefined
+  if (!changed) return false
+  accountWritten(db, changed.wallet, changed.account_id, changed)
+  keepWritten(db, id, (row) => {
+    row.status = to
+    row.updated_at = now
+    if (column) row[column] = now
+    if (extra.qrContent !== undefined) row.qr_content = extra.qrContent
+    if (extra.providerTradeNo !== undefined) row.provider_trade_no = extra.providerTradeNo
+    if (extra.failureCode !== undefined) row.failure_code = extra.failureCode
+    if (extra.userPaying !== undefined) row.user_paying = extra.userPaying ? 1 : 0
+  })
+  return true
 }
 
 export function toAttempt(row: AttemptRow): PaymentAttempt {
@@ -228,10 +286,16 @@ export function toAttempt(row: AttemptRow): PaymentAttempt {
 export function markUserPaying(db: Database, id: string, now: number): boolean {
   const changed = prepared(
     db,
-    "UPDATE payment_attempts SET user_paying = 1, updated_at = ? WHERE id = ? AND status = 'pending' AND user_paying = 0 RETURNING wallet, account_id",
-  ).get(now, id) as { wallet: string; account_id: string | null } | undefined
-  accountWritten(db, changed)
-  return changed !== undefined
+    `UPDATE payment_attempts SET user_paying = 1, updated_at = ? WHERE id = ? AND status = 'pending' AND user_paying = 0
+     RETURNING ${WRITTEN_COLUMNS}`,
+  ).get(now, id) as WrittenAttempt | undefined
+  if (!changed) return false
+  accountWritten(db, changed.wallet, changed.account_id, changed)
+  keepWritten(db, id, (row) => {
+    row.user_paying = 1
+    row.updated_at = now
+  })
+  return true
 }
 
 /** A still-payable QR attempt opened for the same all-wallets code or friend-pay request and wallet. */
@@ -290,20 +354,75 @@ export function sumRefundedOfSucceededSince(db: Database, wallet: string, since:
 export const ACCOUNT_WINDOW_SIZE = 50
 
 /**
- * Routing reads every account's window on every checkout, while most accounts see no new payment between two
- * checkouts: a window read is kept until a payment of that account is written, or until its oldest payment
- * falls out of the time window. Dropped wholesale whenever a write is undone.
+ * An account's last payments (its health window), newest first. The order is the covering index's, spelled out to
+ * its end (ties broken by status, failure code, failure time, then row), so the window kept in memory below can be
+ * kept in exactly the same order.
+ */
+export const ACCOUNT_WINDOW_SQL = `SELECT rowid, updated_at, status, failure_code, failed_at FROM payment_attempts
+  WHERE wallet = ? AND account_id = ? AND updated_at >= ?
+  ORDER BY updated_at DESC, status DESC, failure_code DESC, failed_at DESC, rowid DESC LIMIT ${ACCOUNT_WINDOW_SIZE}`
+
+/** One payment in an account's window, as the window's index holds it. */
+export interface WindowEntry {
+  rowid: number
+  updated_at: number
+  status: AttemptStatus
+  failure_code: string | null
+  failed_at: number | null
+}
+
+/**
+ * Routing reads the window of every account on every checkout, and the busiest account's changes with every
+ * payment: the windows read are kept, and each write of a payment moves it within its account's kept window (or,
+ * when that cannot be done exactly, drops the window). All are dropped whenever a write is undone.
  */
 interface KeptWindow {
+  /** The window was read for payments updated since then. */
   since: number
-  oldestUpdatedAt: number | null
-  outcomes: AccountHealth
+  entries: WindowEntry[]
 }
 const keptWindows = new WeakMap<Database, Map<string, KeptWindow>>()
-const windowKey = (wallet: string, accountId: string | null) => `${wallet}\u0000${accountId ?? ''}`
+const windowKey = (wallet: string, accountId: string) => `${wallet}\u0000${accountId}`
 
-function accountWritten(db: Database, row: { wallet: string; account_id: string | null } | undefined): void {
-  if (row) keptWindows.get(db)?.delete(windowKey(row.wallet, row.account_id))
+/** SQL's DESC order of the window (NULL sorts first in SQLite, so last here). */
+function newerFirst(a: WindowEntry, b: WindowEntry): number {
+  return (
+    b.updated_at - a.updated_at ||
+    compareText(b.status, a.status) ||
+    compareText(b.failure_code, a.failure_code) ||
+    (b.failed_at ?? -Infinity) - (a.failed_at ?? -Infinity) ||
+    b.rowid - a.rowid
+  )
+}
+
+function compareText(a: string | null, b: string | null): number {
+  if (a === b) return 0
+  if (a === null) return -1
+  if (b === null) return 1
+  return a < b ? -1 : 1
+}
+
+/** A payment was written: its entry moves to its new place in its account's kept window. */
+function accountWritten(db: Database, wallet: string, accountId: string | null, entry: WindowEntry): void {
+  if (accountId === null) return
+  const windows = keptWindows.get(db)
+  const key = windowKey(wallet, accountId)
+  const kept = windows?.get(key)
+  if (!windows || !kept) return
+  const entries = kept.entries.filter((e) => e.rowid !== entry.rowid)
+  const full = kept.entries.length === ACCOUNT_WINDOW_SIZE
+  const last = entries[entries.length - 1]
+  // A payment that would sort below a full window's last one: which rows the window holds then is SQL's to say.
+  if (full && last !== undefined && newerFirst(entry, last) > 0) {
+    windows.delete(key)
+    return
+  }
+  if (entry.updated_at >= kept.since) {
+    const at = entries.findIndex((e) => newerFirst(entry, e) < 0)
+    entries.splice(at < 0 ? entries.length : at, 0, entry)
+  }
+  if (entries.length > ACCOUNT_WINDOW_SIZE) entries.length = ACCOUNT_WINDOW_SIZE
+  kept.entries = entries
 }
 
 /** Forgets every kept window (a write was undone, so a kept window may count it). */
@@ -312,29 +431,38 @@ export function forgetAccountOutcomes(db: Database): void {
 }
 
 export function accountOutcomesSince(db: Database, wallet: string, accountId: string, since: number): AccountHealth {
+  return outcomesOf(accountWindow(db, wallet, accountId, since))
+}
+
+/** The account's window: its last payments updated since `since`, newest first, as ACCOUNT_WINDOW_SQL reads them. */
+export function accountWindow(db: Database, wallet: string, accountId: string, since: number): readonly WindowEntry[] {
   let kept = keptWindows.get(db)
   if (!kept) keptWindows.set(db, (kept = new Map()))
   const key = windowKey(wallet, accountId)
-  const hit = kept.get(key)
-  if (hit && since >= hit.since && (hit.oldestUpdatedAt === null || since <= hit.oldestUpdatedAt)) return hit.outcomes
-  const row = prepared(
-    db,
-    `SELECT
-       COALESCE(SUM(status = 'succeeded'), 0) AS successes,
-       COALESCE(SUM(status = 'failed' AND COALESCE(failure_code, '') NOT IN ('PAYERROR', 'DECLINED')), 0) AS failures,
-       MAX(CASE WHEN status = 'failed' AND COALESCE(failure_code, '') NOT IN ('PAYERROR', 'DECLINED') THEN failed_at END) AS last_failure_at,
-       MIN(updated_at) AS oldest_updated_at
-     FROM (SELECT status, failure_code, failed_at, updated_at FROM payment_attempts
-           WHERE wallet = ? AND account_id = ? AND updated_at >= ? ORDER BY updated_at DESC LIMIT ${ACCOUNT_WINDOW_SIZE})`,
-  ).get(wallet, accountId, since) as {
-    successes: number
-    failures: number
-    last_failure_at: number | null
-    oldest_updated_at: number | null
+  let window = kept.get(key)
+  const oldest = window?.entries[window.entries.length - 1]
+  if (!window || since < window.since || (oldest !== undefined && since > oldest.updated_at)) {
+    const entries = prepared(db, ACCOUNT_WINDOW_SQL).all(wallet, accountId, since) as WindowEntry[]
+    kept.set(key, (window = { since, entries }))
   }
-  const outcomes = { successes: row.successes, failures: row.failures, lastFailureAt: row.last_failure_at }
-  kept.set(key, { since, oldestUpdatedAt: row.oldest_updated_at, outcomes })
-  return outcomes
+  return window.entries
+}
+
+/** Successes and failures that are the channel's (a declined card is the customer's), and the last failure. */
+function outcomesOf(entries: readonly WindowEntry[]): AccountHealth {
+  let successes = 0
+  let failures = 0
+  let lastFailureAt: number | null = null
+  for (const entry of entries) {
+    if (entry.status === 'succeeded') successes++
+    else if (entry.status === 'failed' && entry.failure_code !== 'PAYERROR' && entry.failure_code !== 'DECLINED') {
+      failures++
+      if (entry.failed_at !== null && (lastFailureAt === null || entry.failed_at > lastFailureAt)) {
+        lastFailureAt = entry.failed_at
+      }
+    }
+  }
+  return { successes, failures, lastFailureAt }
 }
 
 export function lastWalletUsedBy(db: Database, customerRef: string): string | null {
