@@ -1,7 +1,7 @@
 import { SYSTEM_CALLER } from '../../src/engine'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Order, OrderDetail } from '../../src/shared/api/types'
-import { getOrderRow, orderLineSummary, transitionOrder } from '../../src/engine/orders/queries'
+import { getOrderRow, linesInBrief, transitionOrder } from '../../src/engine/orders/queries'
 import { START, testEngine } from '../support/engine'
 
 let t: ReturnType<typeof testEngine>
@@ -153,7 +153,7 @@ describe('open-price lines', () => {
 })
 
 describe('what the engine keeps in memory of a new order', () => {
-  it('is what the books hold: its row (column for column, in order), its number and its lines', async () => {
+  it('is what the books hold: its row (column for column, in order), its number, its lines and their products', async () => {
     t = testEngine()
     const inputs = [
       { amountFen: 500 },
@@ -172,11 +172,15 @@ describe('what the engine keeps in memory of a new order', () => {
       expect(Object.entries(getOrderRow(t.engine.db, order.id)!)).toEqual(Object.entries(read))
       expect(read.day_number).toBe(order.dayNumber)
       const lines = t.engine.db
-        .prepare('SELECT name FROM order_lines WHERE order_id = ? ORDER BY position')
-        .all(order.id) as { name: string }[]
-      expect(orderLineSummary(t.engine.db, order.id)).toEqual({
+        .prepare(
+          `SELECT l.name, l.sku, p.category FROM order_lines l LEFT JOIN products p ON p.id = l.product_id
+           WHERE l.order_id = ? ORDER BY l.position`,
+        )
+        .all(order.id) as { name: string; sku: string | null; category: string | null }[]
+      expect(linesInBrief(t.engine.db, order.id)).toEqual({
         firstName: lines[0]?.name ?? null,
         count: lines.length,
+        facts: lines.map((line) => ({ sku: line.sku, category: line.category })),
       })
     }
   })

@@ -6,7 +6,7 @@ import { MAX_AMOUNT_FEN, multiplyFen } from '../../shared/money'
 import { findProductsBySku } from '../catalog/products'
 import { businessDayForSale } from '../days/window'
 import type { OrderContext } from './context'
-import { insertOrder, newOrderRow, toOrder, type NewOrder } from './queries'
+import { insertOrder, keepLinesInBrief, newOrderRow, toOrder, type LinesInBrief, type NewOrder } from './queries'
 
 type CreateInput = OperationParsedInput<'orders.create'>
 type LineInput = Extract<CreateInput, { lines: unknown }>['lines'][number]
@@ -33,10 +33,27 @@ export function createOrder(ctx: OrderContext, input: CreateInput): Order {
   }
   const dayNumber = ctx.events.unitOfWork(() => {
     const number = insertOrder(ctx.db, order, now)
+    keepLinesInBrief(ctx.db, order.id, inBrief(ctx, lines))
     ctx.events.append({ type: 'order.created', orderId: order.id, data: { totalFen, lines: lines.length } })
     return number
   })
   return toOrder(newOrderRow(order, now, dayNumber), lines)
+}
+
+/** What routing and the payment's description read of the lines, kept as the order is made. */
+function inBrief(ctx: OrderContext, lines: OrderLine[]): LinesInBrief {
+  const products = findProductsBySku(
+    ctx.db,
+    lines.flatMap((line) => (line.sku === null ? [] : [line.sku])),
+  )
+  return {
+    firstName: lines[0]?.name ?? null,
+    count: lines.length,
+    facts: lines.map((line) => ({
+      sku: line.sku,
+      category: line.sku === null ? null : (products.get(line.sku)?.category ?? null),
+    })),
+  }
 }
 
 /** The order's lines; every SKU must be in the catalog. */

@@ -176,7 +176,6 @@ function insertLines(db: Database, order: NewOrder): void {
     `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen)
      VALUES ${values}`,
   ).run(params)
-  keepLineSummary(db, order.id, { firstName: lines[0]!.name, count: lines.length })
 }
 
 /**
@@ -207,7 +206,7 @@ export function forgetOrder(db: Database, id: string): void {
 export function forgetOrders(db: Database): void {
   keptOrders.delete(db)
   keptDayNumbers.delete(db)
-  keptLineSummaries.delete(db)
+  keptLines.delete(db)
 }
 
 export function getOrderRow(db: Database, id: string): OrderRow | null {
@@ -359,32 +358,42 @@ export function transitionOrder(
   return true
 }
 
-/** The first line's name and the number of lines: what a payment's description needs. */
-export interface LineSummary {
+/** What an order's lines tell the rest of the engine: the first line's name and their number (a payment's
+ * description), and each line's SKU and product category (routing). */
+export interface LinesInBrief {
   firstName: string | null
   count: number
+  facts: { sku: string | null; category: string | null }[]
 }
 
-/** Line summaries of the orders at the tills (an order's lines never change once it exists). */
-const keptLineSummaries = new WeakMap<Database, Map<string, LineSummary>>()
+/**
+ * The lines in brief of the orders at the tills: an order is described and routed several times, and neither its
+ * lines nor the products they name ever change once it exists. Kept when the order is made (`keepLinesInBrief`).
+ */
+const keptLines = new WeakMap<Database, Map<string, LinesInBrief>>()
 
-function keepLineSummary(db: Database, orderId: string, summary: LineSummary): LineSummary {
-  let kept = keptLineSummaries.get(db)
-  if (!kept) keptLineSummaries.set(db, (kept = new Map()))
-  kept.set(orderId, summary)
+export function keepLinesInBrief(db: Database, orderId: string, lines: LinesInBrief): LinesInBrief {
+  let kept = keptLines.get(db)
+  if (!kept) keptLines.set(db, (kept = new Map()))
+  kept.set(orderId, lines)
   if (kept.size > ORDERS_KEPT) kept.delete(kept.keys().next().value!)
-  return summary
+  return lines
 }
 
-export function orderLineSummary(db: Database, orderId: string): LineSummary {
-  const kept = keptLineSummaries.get(db)?.get(orderId)
+export function linesInBrief(db: Database, orderId: string): LinesInBrief {
+  const kept = keptLines.get(db)?.get(orderId)
   if (kept) return kept
-  const row = prepared(
+  const facts = prepared(
     db,
-    `SELECT (SELECT name FROM order_lines WHERE order_id = ? ORDER BY position LIMIT 1) AS first_name,
-            (SELECT COUNT(*) FROM order_lines WHERE order_id = ?) AS count`,
-  ).get(orderId, orderId) as { first_name: string | null; count: number }
-  return keepLineSummary(db, orderId, { firstName: row.first_name, count: row.count })
+    `SELECT l.sku AS sku, p.category AS category, l.name AS name FROM order_lines l
+       LEFT JOIN products p ON p.id = l.product_id
+     WHERE l.order_id = ? ORDER BY l.position`,
+  ).all(orderId) as { sku: string | null; category: string | null; name: string }[]
+  return keepLinesInBrief(db, orderId, {
+    firstName: facts[0]?.name ?? null,
+    count: facts.length,
+    facts: facts.map((line) => ({ sku: line.sku, category: line.category })),
+  })
 }
 
 export function getOrderLines(db: Database, orderId: string): OrderLine[] {

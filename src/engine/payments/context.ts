@@ -9,7 +9,7 @@ import type { EventLog } from '../events/log'
 import type { RejectionThrottle } from '../events/rejectionThrottle'
 import type { IdPrefix } from '../ids'
 import { errorFields, type Logger } from '../logger'
-import { getOrderRow, orderLineSummary, type OrderRow } from '../orders/queries'
+import { getOrderRow, linesInBrief, type OrderRow } from '../orders/queries'
 import type { ProviderRegistry } from '../providers/registry'
 import type { PaymentProvider } from '../providers/types'
 import { getStoreProfile } from '../store/profile'
@@ -108,7 +108,7 @@ export function describeOrder(ctx: PaymentContext, order: OrderRow): string {
   const store = getStoreProfile(ctx.db).name
   let what = order.description
   if (what === null) {
-    const { firstName, count } = orderLineSummary(ctx.db, order.id)
+    const { firstName, count } = linesInBrief(ctx.db, order.id)
     what = count === 0 ? '' : count === 1 ? present(firstName, 'the only line') : `${firstName} 等${count}件`
   }
   return truncateUtf8([store, what].filter(Boolean).join('-') || order.id, DESCRIPTION_MAX_BYTES)
