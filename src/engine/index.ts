@@ -12,6 +12,9 @@ import type { OperationCallInput, OperationName, OperationOutput } from '../shar
 import { createSettingsServices } from './api/settingsServices'
 import { forgetProducts } from './catalog/products'
 import { forgetOrders } from './orders/queries'
+import { forgetSettings } from './store/settings'
+import { forgetStoreProfile } from './store/profile'
+import { forgetSaleDay } from './days/window'
 import { createCatalogService } from './catalog/service'
 import { systemClock, type Clock } from './clock'
 import { forgetRoutingSettings } from './config/routing'
@@ -326,6 +329,9 @@ function openBooks(options: EngineOptions, clock: Clock, log: Logger): Books {
       forgetProducts(db)
       forgetOrders(db)
       forgetAttempts(db)
+      forgetSettings(db)
+      forgetStoreProfile(db)
+      forgetSaleDay(db)
     },
   })
   const events = createEventLog(db, clock, groups, (error, event) =>

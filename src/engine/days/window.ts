@@ -33,12 +33,27 @@ export function nextDay(day: string, step = 1): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + step * DAY_MS).toISOString().slice(0, 10)
 }
 
+/**
+ * The business day sales were last found to belong to, while it is not closed: every sale asks, and the answer
+ * changes only when the day turns or is closed (here) or a write is undone (`forgetSaleDay`).
+ */
+const keptSaleDays = new WeakMap<Database, { day: string; startHour: number }>()
+
+export function forgetSaleDay(db: Database): void {
+  keptSaleDays.delete(db)
+}
+
 /** The business day a sale made now belongs to: a day already closed sends it on to the next. */
 export function businessDayForSale(db: Database, now: number): string {
-  let day = businessDayOf(now, dayStartHour(db))
+  const startHour = dayStartHour(db)
+  const nominal = businessDayOf(now, startHour)
+  const kept = keptSaleDays.get(db)
+  if (kept?.day === nominal && kept.startHour === startHour) return nominal
+  let day = nominal
   for (let closed = getDayClose(db, day); closed && now >= closed.ends_at; closed = getDayClose(db, day)) {
     day = nextDay(day)
   }
+  if (day === nominal && getDayClose(db, day) === null) keptSaleDays.set(db, { day, startHour })
   return day
 }
 
@@ -68,6 +83,7 @@ export function dayWindow(db: Database, day: string, startHour: number): { start
 }
 
 export function insertDayClose(db: Database, row: DayCloseRow): boolean {
+  keptSaleDays.delete(db)
   return (
     prepared(
       db,

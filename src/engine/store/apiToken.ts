@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import type { EventLog } from '../events/log'
 import { newSecretToken } from '../ids'
-import { getSetting, setSetting } from './settings'
+import { deleteSetting, getSetting, setSetting } from './settings'
 
 const HASH_KEY = 'api.token.sha256'
 /** Where versions before 0.2 kept the token itself. */
@@ -47,7 +47,7 @@ function hashOnFile(db: Database, events: EventLog): Buffer | null {
   if (plain !== null) {
     events.unitOfWork(() => {
       setSetting(db, HASH_KEY, sha256(plain).toString('hex'))
-      db.prepare('DELETE FROM settings WHERE key = ?').run(PLAIN_KEY)
+      deleteSetting(db, PLAIN_KEY)
     })
   }
   const hex = getSetting(db, HASH_KEY)
