@@ -23,8 +23,18 @@ export function createManualClock(startMs: number): ManualClock {
   }
 }
 
+/** The last few instants written out: a busy checkout writes the same millisecond many times (events, answers). */
+const recentIso = new Map<number, string>()
+const RECENT_ISO_KEPT = 64
+
 export function toIso(ms: number): string {
-  return new Date(ms).toISOString()
+  let iso = recentIso.get(ms)
+  if (iso === undefined) {
+    iso = new Date(ms).toISOString()
+    if (recentIso.size >= RECENT_ISO_KEPT) recentIso.clear()
+    recentIso.set(ms, iso)
+  }
+  return iso
 }
 
 export function toIsoOrNull(ms: number | null): string | null {

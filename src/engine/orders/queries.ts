@@ -326,6 +326,23 @@ export function listExpiredUnfinishedOrderIds(db: Database, now: number): string
   return rows.map((row) => row.id)
 }
 
+const transitionSqls = new Map<string, string>()
+
+/** The UPDATE of a transition into `to` (recording who paid, for `paid`), made once per kind of transition. */
+function transitionSql(to: OrderStatus, paid: boolean): string {
+  const key = paid ? `${to}:paid` : to
+  let sql = transitionSqls.get(key)
+  if (sql === undefined) {
+    const column = STATUS_COLUMN[to]
+    const sets = ['status = ?', 'updated_at = ?']
+    if (column) sets.push(`${column} = ?`)
+    if (paid) sets.push('paid_wallet = ?', 'paid_attempt_id = ?')
+    sql = `UPDATE orders SET ${sets.join(', ')} WHERE id = ? AND status = ? RETURNING *`
+    transitionSqls.set(key, sql)
+  }
+  return sql
+}
+
 /**
  * Compare-and-set: moves the order from `from` to `to` only if it is still in `from`.
  * Returns false when another writer got there first.
@@ -339,20 +356,11 @@ export function transitionOrder(
   paid?: { wallet: WalletId; attemptId: string },
 ): boolean {
   const column = STATUS_COLUMN[to]
-  const sets = ['status = @to', 'updated_at = @now']
-  if (column) sets.push(`${column} = @now`)
-  if (paid) sets.push('paid_wallet = @wallet', 'paid_attempt_id = @attemptId')
-  const written = rowReader(
-    db,
-    `UPDATE orders SET ${sets.join(', ')} WHERE id = @id AND status = @from RETURNING *`,
-  )({
-    id,
-    from,
-    to,
-    now,
-    wallet: paid?.wallet ?? null,
-    attemptId: paid?.attemptId ?? null,
-  }) as OrderRow | undefined
+  const params: unknown[] = [to, now]
+  if (column) params.push(now)
+  if (paid) params.push(paid.wallet, paid.attemptId)
+  params.push(id, from)
+  const written = rowReader(db, transitionSql(to, paid !== undefined))(params) as OrderRow | undefined
   if (!written) return false
   keepOrder(db, written)
   return true

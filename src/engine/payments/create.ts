@@ -5,6 +5,7 @@ import { present } from '../../shared/assert'
 import { EngineError } from '../../shared/errors'
 import { detectWalletFromCode, maskPaymentCode } from '../../shared/paymentCodes'
 import type { OptionMethod, WalletId } from '../../shared/wallets'
+import { toIso } from '../clock'
 import { getRoutingSettings } from '../config/routing'
 import { errorFields } from '../logger'
 import { transitionOrder, type OrderRow } from '../orders/queries'
@@ -217,7 +218,7 @@ async function showQr(
       type: 'payment.pending',
       orderId: attempt.order_id,
       attemptId: attempt.id,
-      data: { wallet: attempt.wallet, expiresAt: new Date(attempt.expires_at).toISOString() },
+      data: { wallet: attempt.wallet, expiresAt: toIso(attempt.expires_at) },
     })
     return true
   })
@@ -383,7 +384,7 @@ async function toCreated(attempt: AttemptRow, withSvg = true): Promise<CreatedPa
     amountFen: attempt.amount_fen,
     qrContent: attempt.qr_content,
     qrSvg: attempt.qr_content && withSvg ? await qrSvg(attempt.qr_content) : null,
-    expiresAt: new Date(attempt.expires_at).toISOString(),
+    expiresAt: toIso(attempt.expires_at),
     installments: attempt.installments,
     userPaying: attempt.user_paying === 1,
     failureCode: attempt.failure_code,

@@ -209,6 +209,33 @@ interface WrittenAttempt extends WindowEntry {
   account_id: string | null
 }
 
+const transitionSqls = new Map<string, string>()
+
+/** The UPDATE of a transition into `to` writing these extra columns, made once per kind of transition. */
+function transitionSql(to: AttemptStatus, extra: TransitionExtra): string {
+  const key = `${to}:${+(extra.qrContent !== undefined)}${+(extra.providerTradeNo !== undefined)}${+(extra.failureCode !== undefined)}${+(extra.userPaying !== undefined)}`
+  let sql = transitionSqls.get(key)
+  if (sql === undefined) {
+    const column = STATUS_COLUMN[to]
+    const sets = ['status = ?', 'updated_at = ?']
+    if (column) sets.push(`${column} = ?`)
+    if (extra.qrContent !== undefined) sets.push('qr_content = ?')
+    if (extra.providerTradeNo !== undefined) sets.push('provider_trade_no = ?')
+    if (extra.failureCode !== undefined) sets.push('failure_code = ?')
+    if (extra.userPaying !== undefined) sets.push('user_paying = ?')
+    sql = `UPDATE payment_attempts SET ${sets.join(', ')} WHERE id = ? AND status = ? RETURNING ${WRITTEN_COLUMNS}`
+    transitionSqls.set(key, sql)
+  }
+  return sql
+}
+
+interface TransitionExtra {
+  qrContent?: string
+  providerTradeNo?: string | null
+  failureCode?: string
+  userPaying?: boolean
+}
+
 /** Compare-and-set transition with its timestamp; extra columns are written in the same update. */
 export function transitionAttempt(
   db: Database,
@@ -216,28 +243,17 @@ export function transitionAttempt(
   from: AttemptStatus,
   to: AttemptStatus,
   now: number,
-  extra: { qrContent?: string; providerTradeNo?: string | null; failureCode?: string; userPaying?: boolean } = {},
+  extra: TransitionExtra = {},
 ): boolean {
   const column = STATUS_COLUMN[to]
-  const sets = ['status = @to', 'updated_at = @now']
-  if (column) sets.push(`${column} = @now`)
-  if (extra.qrContent !== undefined) sets.push('qr_content = @qrContent')
-  if (extra.providerTradeNo !== undefined) sets.push('provider_trade_no = @providerTradeNo')
-  if (extra.failureCode !== undefined) sets.push('failure_code = @failureCode')
-  if (extra.userPaying !== undefined) sets.push('user_paying = @userPaying')
-  const changed = prepared(
-    db,
-    `UPDATE payment_attempts SET ${sets.join(', ')} WHERE id = @id AND status = @from RETURNING ${WRITTEN_COLUMNS}`,
-  ).get({
-    id,
-    from,
-    to,
-    now,
-    qrContent: extra.qrContent ?? null,
-    providerTradeNo: extra.providerTradeNo ?? null,
-    failureCode: extra.failureCode ?? null,
-    userPaying: extra.userPaying ? 1 : 0,
-  }) as WrittenAttempt | undefined
+  const params: unknown[] = [to, now]
+  if (column) params.push(now)
+  if (extra.qrContent !== undefined) params.push(extra.qrContent)
+  if (extra.providerTradeNo !== undefined) params.push(extra.providerTradeNo)
+  if (extra.failureCode !== undefined) params.push(extra.failureCode)
+  if (extra.userPaying !== undefined) params.push(extra.userPaying ? 1 : 0)
+  params.push(id, from)
+  const changed = prepared(db, transitionSql(to, extra)).get(params) as WrittenAttempt | undefined
   if (!changed) return false
   accountWritten(db, changed.wallet, changed.account_id, changed)
   keepWritten(db, id, (row) => {

@@ -1,3 +1,4 @@
+import { present } from '../../../shared/assert'
 import { EngineError } from '../../../shared/errors'
 import { newSecretToken } from '../../ids'
 import type { CodePayRequest, CreateQrRequest, ProviderTrade } from '../types'
@@ -20,31 +21,31 @@ const CODE_TRADE_TTL_MS = 24 * 3600_000
 export async function createQr(ctx: SimulatorContext, request: CreateQrRequest): Promise<{ qrContent: string }> {
   assertChannelUp(ctx, request.merchantId)
   const mark = ctx.books.mark()
-  const existing = getTrade(ctx, request.outTradeNo)
-  const pageToken = existing?.page_token ?? newSecretToken()
-  if (!existing) {
-    writeTrade(
-      ctx,
-      `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, outcome, expires_at,
-           created_at, merchant_id, fee_fen)
-         VALUES (?, ?, ?, ?, ?, 'NOTPAY', ?, ?, ?, ?, ?)`,
-      request.outTradeNo,
-      request.wallet,
-      request.amountFen,
-      request.description,
-      pageToken,
-      ctx.options.defaultOutcome ?? 'succeed',
-      request.expiresAt,
-      ctx.clock.now(),
-      request.merchantId,
-      merchantFee(ctx, request.outTradeNo),
-    )
-  } else if (existing.amount_fen !== request.amountFen) {
+  const made = writeTrade(
+    ctx,
+    `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, outcome, expires_at,
+         created_at, merchant_id, fee_fen)
+       VALUES (?, ?, ?, ?, ?, 'NOTPAY', ?, ?, ?, ?, ?)
+       ON CONFLICT (out_trade_no) DO NOTHING`,
+    request.outTradeNo,
+    request.wallet,
+    request.amountFen,
+    request.description,
+    newSecretToken(),
+    ctx.options.defaultOutcome ?? 'succeed',
+    request.expiresAt,
+    ctx.clock.now(),
+    request.merchantId,
+    merchantFee(ctx, request.outTradeNo),
+  )
+  // A retry finds the trade made the first time: the same code, as long as it is for the same amount.
+  const trade = made ?? present(getTrade(ctx, request.outTradeNo), 'the trade already made')
+  if (trade.amount_fen !== request.amountFen) {
     throw new EngineError('IDEMPOTENCY_CONFLICT', 'out_trade_no reused with a different amount')
   }
   // Like a real wallet, it hands out a code only once its own books hold the trade.
   await writtenToBooks(ctx, mark)
-  return { qrContent: `${ctx.options.publicBaseUrl()}/sim/pay/${pageToken}` }
+  return { qrContent: `${ctx.options.publicBaseUrl()}/sim/pay/${trade.page_token}` }
 }
 
 /** A payment code, answered by its test suffix (see SIMULATOR_CODE_SUFFIXES); a retry returns the trade. */
