@@ -9,7 +9,7 @@ export interface BenchResult {
   value: number
   unit: string
   /** e.g. { op: '<', value: 1 } means the goal is value < 1. */
-  goal: { op: '<' | '>='; value: number } | null
+  goal: { op: '<' | '<=' | '>='; value: number } | null
   met: boolean | null
   ratioToLimit: number | null
   note?: string
@@ -22,7 +22,14 @@ export function result(
   goal: BenchResult['goal'],
   extra: { ratioToLimit?: number | null; note?: string } = {},
 ): BenchResult {
-  const met = goal === null ? null : goal.op === '<' ? value < goal.value : value >= goal.value
+  const met =
+    goal === null
+      ? null
+      : goal.op === '<'
+        ? value < goal.value
+        : goal.op === '<='
+          ? value <= goal.value
+          : value >= goal.value
   return {
     name,
     value: round(value),
