@@ -223,20 +223,54 @@ describe('the attempt a payment answers with', () => {
   })
 })
 
+/** What the simulated wallet's books hold for a trade, read past what it keeps in memory. */
+const walletRow = (id: string) =>
+  t.engine.simulator.db.prepare('SELECT * FROM sim_trades WHERE out_trade_no = ?').get(id) as {
+    out_trade_no: string
+    wallet: string
+    amount_fen: number
+    description: string
+    state: string
+    expires_at: number
+    transaction_id: string | null
+    paid_at: number | null
+  }
+const walletSees = (id: string) => {
+  const row = walletRow(id)
+  const { out_trade_no: outTradeNo, wallet, amount_fen: amountFen, description, state, expires_at: expiresAt } = row
+  return { outTradeNo, wallet, amountFen, description, state, expiresAt, expired: false }
+}
+const walletReports = (id: string) => {
+  const row = walletRow(id)
+  return {
+    outTradeNo: row.out_trade_no,
+    state: row.state,
+    amountFen: row.amount_fen,
+    providerTradeNo: row.transaction_id,
+    paidAt: row.paid_at,
+  }
+}
+
 /** The attempt's row as the books hold it, read past anything the engine keeps in memory. */
 const storedAttempt = (id: string) =>
   t.engine.db.prepare('SELECT * FROM payment_attempts WHERE id = ?').get(id) as Record<string, unknown>
 
 describe('what the engine keeps in memory of a payment', () => {
-  it('is what the books hold after every step: made, shown, confirming, paid, failed and closed', async () => {
+  it('is what the books hold after every step: made, shown, confirming, paid, failed and closed (and its order)', async () => {
     t = testEngine()
     const kept = (id: string) => Object.entries(getAttemptRow(t.engine.db, id)!)
     const holds = (id: string) => expect(kept(id)).toEqual(Object.entries(storedAttempt(id)))
+    const orderHolds = (id: string) =>
+      expect(Object.entries(getOrderRow(t.engine.db, id)!)).toEqual(
+        Object.entries(t.engine.db.prepare('SELECT * FROM orders WHERE id = ?').get(id) as object),
+      )
     const order = await newOrder()
     const paid = await pay(order.id, 'wechat')
     const other = await pay(order.id, 'alipay')
     holds(paid.id)
     holds(other.id)
+    orderHolds(order.id)
+    expect(t.engine.simulator.pageView(pageTokenOf(paid.qrContent))).toEqual(walletSees(paid.id))
     const code = await t.engine.invoke('payments.create', {
       id: (await newOrder(800)).id,
       method: 'payment-code',
@@ -248,6 +282,10 @@ describe('what the engine keeps in memory of a payment', () => {
     await t.engine.idle()
     holds(paid.id)
     holds(other.id)
+    orderHolds(order.id)
+    expect(getOrderRow(t.engine.db, order.id)!.status).toBe('paid')
+    expect(t.engine.simulator.pageView(pageTokenOf(paid.qrContent))).toEqual(walletSees(paid.id))
+    expect(await t.engine.simulator.query(paid.id)).toEqual(walletReports(paid.id))
     expect(getAttemptRow(t.engine.db, paid.id)!.status).toBe('succeeded')
     expect(getAttemptRow(t.engine.db, other.id)!.status).toBe('closed')
     const declined = await t.engine.invoke('payments.create', {

@@ -1,6 +1,14 @@
 import { present } from '../../../shared/assert'
 import { EngineError } from '../../../shared/errors'
-import { getTrade, newTransactionId, tradeByToken, writeTrade, type SimulatorContext } from './context'
+import {
+  getTrade,
+  keep,
+  newTransactionId,
+  runTradeWrite,
+  tradeByToken,
+  writeTrade,
+  type SimulatorContext,
+} from './context'
 import { notify } from './notifications'
 import type { ConfirmResult, SimulatorOutcome, SimulatorPageView, TradeRow } from './types'
 
@@ -42,14 +50,20 @@ function decline(ctx: SimulatorContext, row: TradeRow): ConfirmResult {
 function pay(ctx: SimulatorContext, row: TradeRow): ConfirmResult {
   const now = ctx.clock.now()
   const transactionId = newTransactionId(row.wallet)
-  const paid = writeTrade(
+  const written = runTradeWrite(
     ctx,
     "UPDATE sim_trades SET state = 'SUCCESS', paid_at = ?, transaction_id = ? WHERE out_trade_no = ? AND state = 'NOTPAY'",
     now,
     transactionId,
     row.out_trade_no,
   )
-  if (!paid) return 'already_paid'
+  if (!written) return 'already_paid'
+  // The trade as the UPDATE left it: `row` was read right before, in the same turn.
+  const paid: TradeRow = { ...row }
+  paid.state = 'SUCCESS'
+  paid.paid_at = now
+  paid.transaction_id = transactionId
+  keep(ctx, paid)
   if (row.outcome === 'succeed') notify(ctx, paid)
   return 'paid'
 }

@@ -5,6 +5,8 @@ import type { CodePayRequest, CreateQrRequest, ProviderTrade } from '../types'
 import {
   assertChannelUp,
   getTrade,
+  keep,
+  runTradeWrite,
   newTransactionId,
   toTrade,
   writeTrade,
@@ -21,23 +23,7 @@ const CODE_TRADE_TTL_MS = 24 * 3600_000
 export async function createQr(ctx: SimulatorContext, request: CreateQrRequest): Promise<{ qrContent: string }> {
   assertChannelUp(ctx, request.merchantId)
   const mark = ctx.books.mark()
-  const made = writeTrade(
-    ctx,
-    `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, outcome, expires_at,
-         created_at, merchant_id, fee_fen)
-       VALUES (?, ?, ?, ?, ?, 'NOTPAY', ?, ?, ?, ?, ?)
-       ON CONFLICT (out_trade_no) DO NOTHING`,
-    request.outTradeNo,
-    request.wallet,
-    request.amountFen,
-    request.description,
-    newSecretToken(),
-    ctx.options.defaultOutcome ?? 'succeed',
-    request.expiresAt,
-    ctx.clock.now(),
-    request.merchantId,
-    merchantFee(ctx, request.outTradeNo),
-  )
+  const made = insertQrTrade(ctx, request)
   // A retry finds the trade made the first time: the same code, as long as it is for the same amount.
   const trade = made ?? present(getTrade(ctx, request.outTradeNo), 'the trade already made')
   if (trade.amount_fen !== request.amountFen) {
@@ -46,6 +32,48 @@ export async function createQr(ctx: SimulatorContext, request: CreateQrRequest):
   // Like a real wallet, it hands out a code only once its own books hold the trade.
   await writtenToBooks(ctx, mark)
   return { qrContent: `${ctx.options.publicBaseUrl()}/sim/pay/${trade.page_token}` }
+}
+
+/** Writes a new QR trade and keeps it as written; null when the trade was already made. */
+function insertQrTrade(ctx: SimulatorContext, request: CreateQrRequest): TradeRow | null {
+  const row: TradeRow = {
+    out_trade_no: request.outTradeNo,
+    wallet: request.wallet,
+    amount_fen: request.amountFen,
+    description: request.description,
+    page_token: newSecretToken(),
+    state: 'NOTPAY',
+    kind: 'qr',
+    confirm_at: null,
+    transaction_id: null,
+    outcome: ctx.options.defaultOutcome ?? 'succeed',
+    expires_at: request.expiresAt,
+    created_at: ctx.clock.now(),
+    paid_at: null,
+    closed_at: null,
+    merchant_id: request.merchantId,
+    fee_fen: merchantFee(ctx, request.outTradeNo),
+  }
+  const written = runTradeWrite(
+    ctx,
+    `INSERT INTO sim_trades (out_trade_no, wallet, amount_fen, description, page_token, state, kind, outcome,
+         expires_at, created_at, merchant_id, fee_fen)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (out_trade_no) DO NOTHING`,
+    row.out_trade_no,
+    row.wallet,
+    row.amount_fen,
+    row.description,
+    row.page_token,
+    row.state,
+    row.kind,
+    row.outcome,
+    row.expires_at,
+    row.created_at,
+    row.merchant_id,
+    row.fee_fen,
+  )
+  return written ? keep(ctx, row) : null
 }
 
 /** A payment code, answered by its test suffix (see SIMULATOR_CODE_SUFFIXES); a retry returns the trade. */
