@@ -34,32 +34,41 @@ export interface JournalTransaction {
  * commit group commits (folds.ts). An unbalanced or empty transaction is a bug, refused before anything is written.
  */
 export function post(db: Database, txn: JournalTransaction): number {
-  const entries = balancedEntries(txn)
-  let debits = 0
-  for (const entry of entries) if (entry.amountFen > 0) debits += entry.amountFen
-  const { lastInsertRowid } = prepared(
+  return postAll(db, [txn])[0]!
+}
+
+/**
+ * Posts several balanced transactions at once (a payment and its fee): one INSERT for the transactions and one for
+ * all their entries. Rows of one INSERT take consecutive ids (the next after the largest, one writer), so the last
+ * row's id gives every transaction's.
+ */
+export function postAll(db: Database, txns: readonly JournalTransaction[]): number[] {
+  const balanced = txns.map(balancedEntries)
+  const params: unknown[] = []
+  txns.forEach((txn, i) => {
+    let debits = 0
+    for (const entry of balanced[i]!) if (entry.amountFen > 0) debits += entry.amountFen
+    params.push(txn.kind, txn.at, debits, txn.orderId ?? null, txn.attemptId ?? null, txn.refundId ?? null)
+    params.push(txn.shiftId ?? null, txn.movementId ?? null, txn.staffId ?? null, txn.tillId ?? null, txn.memo ?? null)
+  })
+  const last = Number(insertTransactions(db, txns.length).run(params).lastInsertRowid)
+  const ids = txns.map((_, i) => last - txns.length + 1 + i)
+  const entryParams: (string | number)[] = []
+  balanced.forEach((entries, i) => {
+    for (const entry of entries) entryParams.push(ids[i]!, entry.account, entry.amountFen)
+  })
+  insertEntries(db, entryParams.length / 3).run(entryParams)
+  return ids
+}
+
+function insertTransactions(db: Database, count: number) {
+  const rows = Array.from({ length: count }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')
+  return prepared(
     db,
     `INSERT INTO journal_transactions (kind, at, amount_fen, order_id, attempt_id, refund_id, shift_id, movement_id,
        staff_id, till_id, memo)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    txn.kind,
-    txn.at,
-    debits,
-    txn.orderId ?? null,
-    txn.attemptId ?? null,
-    txn.refundId ?? null,
-    txn.shiftId ?? null,
-    txn.movementId ?? null,
-    txn.staffId ?? null,
-    txn.tillId ?? null,
-    txn.memo ?? null,
+     VALUES ${rows}`,
   )
-  const id = Number(lastInsertRowid)
-  const params: (string | number)[] = []
-  for (const entry of entries) params.push(id, entry.account, entry.amountFen)
-  insertEntries(db, entries.length).run(params)
-  return id
 }
 
 /** The entries, one per account (amounts summed, zeros dropped); throws unless they balance. */
@@ -79,7 +88,7 @@ function balancedEntries(txn: JournalTransaction): { account: string; amountFen:
   return entries
 }
 
-/** A transaction's entries go in one statement (a transaction has a handful). */
+/** The entries of the transactions posted together go in one statement (each has a handful). */
 function insertEntries(db: Database, count: number) {
   const rows = Array.from({ length: count }, () => '(?, ?, ?)').join(', ')
   return prepared(db, `INSERT INTO journal_entries (txn_id, account, amount_fen) VALUES ${rows}`)

@@ -7,7 +7,7 @@ import { insertMovement, openShiftOf } from '../shifts/queries'
 import { currentActor } from '../staff/principal'
 import type { IdPrefix } from '../ids'
 import { ACCOUNTS, channelAccount, feesAccount } from './accounts'
-import { post } from './journal'
+import { post, postAll, type JournalTransaction } from './journal'
 
 /**
  * The posting rules: every event that moves money is posted to the journal in the unit of work that appends it, so
@@ -61,22 +61,24 @@ function received(
   const channel = channelAccount(attempt, tillId)
   const orderId = attempt.order_id
   const attemptId = attempt.id
-  post(db, {
-    kind: 'payment',
-    at,
-    orderId,
-    attemptId,
-    staffId,
-    tillId,
-    refundId,
-    entries: [
-      { account: channel, amountFen },
-      { account: ACCOUNTS.unapplied, amountFen: -amountFen },
-    ],
-  })
+  const txns: JournalTransaction[] = [
+    {
+      kind: 'payment',
+      at,
+      orderId,
+      attemptId,
+      staffId,
+      tillId,
+      refundId,
+      entries: [
+        { account: channel, amountFen },
+        { account: ACCOUNTS.unapplied, amountFen: -amountFen },
+      ],
+    },
+  ]
   const fee = attempt.merchant_fee_fen ?? 0
   if (fee > 0 && refundId === null) {
-    post(db, {
+    txns.push({
       kind: 'fee',
       at,
       orderId,
@@ -89,6 +91,7 @@ function received(
       ],
     })
   }
+  postAll(db, txns)
   if (attempt.wallet === 'cash') intoDrawer(db, newId, tillId, { kind: 'sale', amountFen, attemptId: attempt.id }, at)
 }
 
