@@ -24,10 +24,11 @@ export const foldRange = (column: string): string => `${column} > @through AND $
 
 /** Brings one sum up to date with the journal, by `statements` (each adds the range's transactions to the sum). */
 export function foldJournal(db: Database, fold: JournalFold, statements: readonly string[]): void {
+  const through = prepared(db, 'SELECT through_txn FROM journal_folds WHERE name = ?').pluck().get(fold) as number
+  const upto = prepared(db, 'SELECT COALESCE(MAX(id), 0) FROM journal_transactions').pluck().get() as number
+  // Most commit groups post nothing (orders made, codes shown): then there is nothing to write.
+  if (upto <= through) return
   db.transaction(() => {
-    const through = prepared(db, 'SELECT through_txn FROM journal_folds WHERE name = ?').pluck().get(fold) as number
-    const upto = prepared(db, 'SELECT COALESCE(MAX(id), 0) FROM journal_transactions').pluck().get() as number
-    if (upto <= through) return
     for (const sql of statements) prepared(db, sql).run({ through, upto })
     prepared(db, 'UPDATE journal_folds SET through_txn = ? WHERE name = ?').run(upto, fold)
   })()
