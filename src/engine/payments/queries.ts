@@ -96,6 +96,7 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): A
     attempt.friendPayId ?? null,
     staffId,
   )
+  keepRowid(db, attempt.id, Number(lastInsertRowid))
   accountWritten(db, attempt.wallet, attempt.accountId, {
     rowid: Number(lastInsertRowid),
     updated_at: now,
@@ -156,15 +157,25 @@ function keepAttempt(db: Database, row: AttemptRow): AttemptRow {
 /** After a write was undone: a kept attempt may hold what never happened. */
 export function forgetAttempts(db: Database): void {
   keptAttempts.delete(db)
+  keptRowids.delete(db)
+}
+
+/** Row numbers of the kept attempts: the key of an attempt's entry in its account's health window. */
+const keptRowids = new WeakMap<Database, Map<string, number>>()
+
+function keepRowid(db: Database, id: string, rowid: number): void {
+  let kept = keptRowids.get(db)
+  if (!kept || kept.size > 2 * ATTEMPTS_KEPT) keptRowids.set(db, (kept = new Map()))
+  kept.set(id, rowid)
 }
 
 /** A kept attempt as the UPDATE that just succeeded left it (the same columns, the same values). */
-function keepWritten(db: Database, id: string, write: (row: AttemptRow) => void): void {
+function keepWritten(db: Database, id: string, write: (row: AttemptRow) => void): AttemptRow | null {
   const kept = keptAttempts.get(db)?.get(id)
-  if (!kept) return
+  if (!kept) return null
   const written = { ...kept }
   write(written)
-  keepAttempt(db, written)
+  return keepAttempt(db, written)
 }
 
 export function getAttemptRow(db: Database, id: string): AttemptRow | null {
@@ -212,8 +223,8 @@ interface WrittenAttempt extends WindowEntry {
 const transitionSqls = new Map<string, string>()
 
 /** The UPDATE of a transition into `to` writing these extra columns, made once per kind of transition. */
-function transitionSql(to: AttemptStatus, extra: TransitionExtra): string {
-  const key = `${to}:${+(extra.qrContent !== undefined)}${+(extra.providerTradeNo !== undefined)}${+(extra.failureCode !== undefined)}${+(extra.userPaying !== undefined)}`
+function transitionSql(to: AttemptStatus, extra: TransitionExtra, readBack: boolean): string {
+  const key = `${to}:${+readBack}${+(extra.qrContent !== undefined)}${+(extra.providerTradeNo !== undefined)}${+(extra.failureCode !== undefined)}${+(extra.userPaying !== undefined)}`
   let sql = transitionSqls.get(key)
   if (sql === undefined) {
     const column = STATUS_COLUMN[to]
@@ -223,7 +234,8 @@ function transitionSql(to: AttemptStatus, extra: TransitionExtra): string {
     if (extra.providerTradeNo !== undefined) sets.push('provider_trade_no = ?')
     if (extra.failureCode !== undefined) sets.push('failure_code = ?')
     if (extra.userPaying !== undefined) sets.push('user_paying = ?')
-    sql = `UPDATE payment_attempts SET ${sets.join(', ')} WHERE id = ? AND status = ? RETURNING ${WRITTEN_COLUMNS}`
+    sql = `UPDATE payment_attempts SET ${sets.join(', ')} WHERE id = ? AND status = ?`
+    if (readBack) sql += ` RETURNING ${WRITTEN_COLUMNS}`
     transitionSqls.set(key, sql)
   }
   return sql
@@ -253,10 +265,19 @@ export function transitionAttempt(
   if (extra.failureCode !== undefined) params.push(extra.failureCode)
   if (extra.userPaying !== undefined) params.push(extra.userPaying ? 1 : 0)
   params.push(id, from)
-  const changed = prepared(db, transitionSql(to, extra)).get(params) as WrittenAttempt | undefined
-  if (!changed) return false
-  accountWritten(db, changed.wallet, changed.account_id, changed)
-  keepWritten(db, id, (row) => {
+  // A kept attempt whose row number is known needs nothing read back: it is written as the UPDATE leaves it.
+  const rowid = keptRowids.get(db)?.get(id)
+  const kept = rowid === undefined ? undefined : keptAttempts.get(db)?.get(id)
+  const statement = prepared(db, transitionSql(to, extra, kept === undefined))
+  if (kept === undefined || rowid === undefined) {
+    const changed = statement.get(params) as WrittenAttempt | undefined
+    if (!changed) return false
+    accountWritten(db, changed.wallet, changed.account_id, changed)
+    keepRowid(db, id, changed.rowid)
+  } else if (statement.run(params).changes === 0) {
+    return false
+  }
+  const written = keepWritten(db, id, (row) => {
     row.status = to
     row.updated_at = now
     if (column) row[column] = now
@@ -265,6 +286,10 @@ export function transitionAttempt(
     if (extra.failureCode !== undefined) row.failure_code = extra.failureCode
     if (extra.userPaying !== undefined) row.user_paying = extra.userPaying ? 1 : 0
   })
+  if (kept !== undefined && rowid !== undefined && written) {
+    const { status, failure_code, failed_at } = written
+    accountWritten(db, written.wallet, written.account_id, { rowid, updated_at: now, status, failure_code, failed_at })
+  }
   return true
 }
 
