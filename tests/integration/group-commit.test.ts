@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DATABASE_FILE } from '../../src/engine'
 import type { CreatedPayment, EngineEvent, Order } from '../../src/shared/api/types'
-import { testEngine } from '../support/engine'
+import { poisonOpenGroup, testEngine } from '../support/engine'
 import { testServer } from '../support/server'
 import { insertAutomaticRefund } from '../../src/engine/payments/refundQueries'
 
@@ -24,17 +24,7 @@ function committedOrders(): string[] {
   return (reader.prepare('SELECT id FROM orders ORDER BY id').all() as { id: string }[]).map((r) => r.id)
 }
 
-/** A unit of work whose commit will fail: a deferred foreign-key violation stands in for a full or failing disk. */
-function poisonTheOpenGroup(): void {
-  t.engine.events.unitOfWork(() => {
-    t.engine.db.pragma('defer_foreign_keys = ON')
-    t.engine.db
-      .prepare(
-        "INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen) VALUES ('lin_x', 'ord_missing', 0, NULL, NULL, 'x', 1, 1, 1)",
-      )
-      .run()
-  })
-}
+const poisonTheOpenGroup = () => poisonOpenGroup(t.engine)
 
 describe('group commit: checkouts running at the same time share one disk flush', () => {
   it('answers only once the change is on disk', async () => {

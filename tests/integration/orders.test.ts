@@ -2,7 +2,7 @@ import { SYSTEM_CALLER } from '../../src/engine'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Order, OrderDetail } from '../../src/shared/api/types'
 import { getOrderRow, linesInBrief, transitionOrder } from '../../src/engine/orders/queries'
-import { START, testEngine } from '../support/engine'
+import { poisonOpenGroup, START, testEngine } from '../support/engine'
 
 let t: ReturnType<typeof testEngine>
 afterEach(async () => t?.dispose())
@@ -190,14 +190,7 @@ describe('what the engine keeps in memory of a new order', () => {
     const first = await create({ amountFen: 100 })
     const lost = create({ amountFen: 200 })
     // A write the database refuses only at commit (a deferred foreign key) loses the whole group, the order with it.
-    t.engine.events.unitOfWork(() => {
-      t.engine.db.pragma('defer_foreign_keys = ON')
-      t.engine.db
-        .prepare(
-          "INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen) VALUES ('lin_x', 'ord_missing', 0, NULL, NULL, 'x', 1, 1, 1)",
-        )
-        .run()
-    })
+    poisonOpenGroup(t.engine)
     await expect(lost).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
     const next = await create({ amountFen: 300 })
     expect(next.dayNumber).toBe(first.dayNumber + 1)

@@ -36,3 +36,15 @@ export function testEngine(overrides: Partial<EngineOptions> = {}) {
     },
   }
 }
+
+/** A unit of work whose commit will fail: a deferred foreign-key violation stands in for a full or failing disk. */
+export function poisonOpenGroup(engine: Engine): void {
+  engine.events.unitOfWork(() => {
+    engine.db.pragma('defer_foreign_keys = ON')
+    engine.db
+      .prepare(
+        "INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen) VALUES ('lin_x', 'ord_missing', 0, NULL, NULL, 'x', 1, 1, 1)",
+      )
+      .run()
+  })
+}

@@ -48,6 +48,18 @@ export interface CommitGroupOptions {
   beforeCommit?: () => void
 }
 
+function newGroup(): Group {
+  let resolve!: () => void
+  let reject!: (error: Error) => void
+  const done = new Promise<void>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  // The outcome is reported to whoever awaits it; an unawaited failure is not a crash.
+  done.catch(() => undefined)
+  return { committing: [], committed: [], done, resolve, reject }
+}
+
 export function createCommitGroups(db: Database, options: CommitGroupOptions = {}): CommitGroups {
   const begin = db.prepare('BEGIN IMMEDIATE')
   const commit = db.prepare('COMMIT')
@@ -61,15 +73,7 @@ export function createCommitGroups(db: Database, options: CommitGroupOptions = {
 
   function open(): Group {
     begin.run()
-    let resolve!: () => void
-    let reject!: (error: Error) => void
-    const done = new Promise<void>((res, rej) => {
-      resolve = res
-      reject = rej
-    })
-    // The outcome is reported to whoever awaits it; an unawaited failure is not a crash.
-    done.catch(() => undefined)
-    const opened: Group = { committing: [], committed: [], done, resolve, reject }
+    const opened = newGroup()
     setImmediate(() => commitGroup(opened))
     return opened
   }

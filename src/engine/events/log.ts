@@ -51,51 +51,12 @@ export function createEventLog(
   const appendHooks: ((event: EngineEvent, at: number) => void)[] = []
   /** Events appended by the unit of work now running; null outside one. */
   let uncommitted: StagedEvent[] | null = null
-  /** Events of the open commit group's finished units, written together just before it commits. */
-  let staged: StagedGroup | null = null
   /** The last event on disk: readers outside the engine never see further (a lost group reuses its numbers). */
   let committedSeq = (selectLatest.get() as { seq: number }).seq
-
-  function publish(events: readonly StagedEvent[]): void {
-    for (const { event } of events) {
-      for (const listener of listeners) {
-        try {
-          listener(event)
-        } catch (error) {
-          // A broken listener must not break the engine or the other listeners; it is reported.
-          onListenerError(error, event)
-        }
-      }
-    }
-  }
-
-  function committed(events: readonly StagedEvent[]): void {
+  const staging = createStaging(db, groups, (events) => {
     committedSeq = Math.max(committedSeq, events[events.length - 1]!.event.seq)
-    publish(events)
-  }
-
-  /** A unit's events join its group's, or, in a plain transaction its caller commits, are written now. */
-  function stage(events: StagedEvent[]): void {
-    const group = groups.openGroup()
-    if (group === null) {
-      insertEvents(db, events)
-      groups.afterCommit(() => committed(events))
-      return
-    }
-    if (staged?.group !== group) {
-      const opened: StagedGroup = (staged = { group, events: [], written: false })
-      groups.beforeCommit(() => writeStaged(opened))
-      groups.afterCommit(() => committed(opened.events))
-    }
-    for (const event of events) staged.events.push(event)
-  }
-
-  function writeStaged(group: StagedGroup): void {
-    if (staged === group) staged = null
-    if (group.written) return
-    group.written = true
-    insertEvents(db, group.events)
-  }
+    publish(listeners, events, onListenerError)
+  })
 
   return {
     append(event) {
@@ -122,7 +83,7 @@ export function createEventLog(
       const appended: StagedEvent[] = (uncommitted = [])
       try {
         const result = groups.run(work)
-        if (appended.length) stage(appended)
+        if (appended.length) staging.stage(appended)
         return result
       } finally {
         uncommitted = null
@@ -137,7 +98,7 @@ export function createEventLog(
     },
     forOrder(orderId) {
       // An order's timeline agrees with its rows, which already show what the open group wrote.
-      if (staged !== null && uncommitted === null && staged.group === groups.openGroup()) writeStaged(staged)
+      if (uncommitted === null) staging.writeOpenGroup()
       return (selectForOrder.all(orderId) as EventRow[]).map(fromRow)
     },
     latestSeq() {
@@ -146,6 +107,60 @@ export function createEventLog(
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
+    },
+  }
+}
+
+function publish(
+  listeners: ReadonlySet<EventListener>,
+  events: readonly StagedEvent[],
+  onListenerError: (error: unknown, event: EngineEvent) => void,
+): void {
+  for (const { event } of events) {
+    for (const listener of listeners) {
+      try {
+        listener(event)
+      } catch (error) {
+        // A broken listener must not break the engine or the other listeners; it is reported.
+        onListenerError(error, event)
+      }
+    }
+  }
+}
+
+/**
+ * The events of the open commit group's finished units, written together just before it commits; `committed`
+ * hears them once the group is on disk.
+ */
+function createStaging(db: Database, groups: CommitGroups, committed: (events: readonly StagedEvent[]) => void) {
+  let staged: StagedGroup | null = null
+
+  function write(group: StagedGroup): void {
+    if (staged === group) staged = null
+    if (group.written) return
+    group.written = true
+    insertEvents(db, group.events)
+  }
+
+  return {
+    /** A unit's events join its group's, or, in a plain transaction its caller commits, are written now. */
+    stage(events: StagedEvent[]): void {
+      const group = groups.openGroup()
+      if (group === null) {
+        insertEvents(db, events)
+        groups.afterCommit(() => committed(events))
+        return
+      }
+      if (staged?.group !== group) {
+        const opened: StagedGroup = (staged = { group, events: [], written: false })
+        groups.beforeCommit(() => write(opened))
+        groups.afterCommit(() => committed(opened.events))
+      }
+      for (const event of events) staged.events.push(event)
+    },
+    /** Writes the open group's events now (a reader outside any unit of work wants them). */
+    writeOpenGroup(): void {
+      if (staged !== null && staged.group === groups.openGroup()) write(staged)
     },
   }
 }

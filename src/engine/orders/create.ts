@@ -6,7 +6,7 @@ import { MAX_AMOUNT_FEN, multiplyFen } from '../../shared/money'
 import { findProductsBySku } from '../catalog/products'
 import { businessDayForSale } from '../days/window'
 import type { OrderContext } from './context'
-import { insertOrder, keepLinesInBrief, newOrderRow, toOrder, type LinesInBrief, type NewOrder } from './queries'
+import { insertOrder, keepLinesInBrief, toOrder, type LinesInBrief, type NewOrder } from './queries'
 
 type CreateInput = OperationParsedInput<'orders.create'>
 type LineInput = Extract<CreateInput, { lines: unknown }>['lines'][number]
@@ -31,13 +31,13 @@ export function createOrder(ctx: OrderContext, input: CreateInput): Order {
     lines,
     businessDay: businessDayForSale(ctx.db, now),
   }
-  const dayNumber = ctx.events.unitOfWork(() => {
-    const number = insertOrder(ctx.db, order, now)
+  const row = ctx.events.unitOfWork(() => {
+    const inserted = insertOrder(ctx.db, order, now)
     keepLinesInBrief(ctx.db, order.id, inBrief(ctx, lines))
     ctx.events.append({ type: 'order.created', orderId: order.id, data: { totalFen, lines: lines.length } })
-    return number
+    return inserted
   })
-  return toOrder(newOrderRow(order, now, dayNumber), lines)
+  return toOrder(row, lines)
 }
 
 /** What routing and the payment's description read of the lines, kept as the order is made. */

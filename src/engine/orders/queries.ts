@@ -71,37 +71,8 @@ const STATUS_COLUMN: Record<OrderStatus, 'awaiting_payment_at' | 'paid_at' | 'ca
   expired: 'expired_at',
 }
 
-/** The row `insertOrder` writes, as a read would return it. */
-export function newOrderRow(order: NewOrder, now: number, dayNumber: number): OrderViewRow {
-  const { staffId, tillId } = currentActor()
-  return {
-    business_day: order.businessDay,
-    day_number: dayNumber,
-    paid_mode: null,
-    friend_pay: 0,
-    id: order.id,
-    status: 'open',
-    total_fen: order.totalFen,
-    refunded_fen: 0,
-    description: order.description,
-    customer_ref: order.customerRef,
-    context: order.context,
-    paid_wallet: null,
-    paid_attempt_id: null,
-    expires_at: order.expiresAt,
-    created_at: now,
-    updated_at: now,
-    awaiting_payment_at: null,
-    paid_at: null,
-    cancelled_at: null,
-    expired_at: null,
-    staff_id: staffId,
-    till_id: tillId,
-  }
-}
-
-/** Inserts the order and its lines (inside the caller's transaction); returns its number on its business day. */
-export function insertOrder(db: Database, order: NewOrder, now: number): number {
+/** Inserts the order and its lines (inside the caller's transaction); returns its row (numbered on its day). */
+export function insertOrder(db: Database, order: NewOrder, now: number): OrderRow {
   const dayNumber = nextDayNumber(db, order.businessDay)
   const { staffId, tillId } = currentActor()
   prepared(
@@ -125,7 +96,7 @@ export function insertOrder(db: Database, order: NewOrder, now: number): number 
   )
   insertLines(db, order)
   keptDayNumbers.set(db, { day: order.businessDay, last: dayNumber })
-  keepOrder(db, {
+  return keepOrder(db, {
     id: order.id,
     status: 'open',
     total_fen: order.totalFen,
@@ -147,7 +118,6 @@ export function insertOrder(db: Database, order: NewOrder, now: number): number 
     business_day: order.businessDay,
     day_number: dayNumber,
   })
-  return dayNumber
 }
 
 /** The last order number given out, for the business day orders are rung up on now (forgotten with kept orders). */
@@ -428,12 +398,13 @@ export function getOrderLines(db: Database, orderId: string): OrderLine[] {
   }))
 }
 
-export function toOrder(row: OrderViewRow, lines: OrderLine[]): Order {
+/** The order as the API shows it; a row read without its view (a new order's) has no paying mode nor friend. */
+export function toOrder(row: OrderRow & Partial<OrderViewRow>, lines: OrderLine[]): Order {
   return {
     id: row.id,
     dayNumber: row.day_number,
     businessDay: row.business_day,
-    mode: row.paid_mode,
+    mode: row.paid_mode ?? null,
     friendPay: row.friend_pay === 1,
     status: viewStatus(row),
     totalFen: row.total_fen,
