@@ -151,8 +151,8 @@ function insertLines(db: Database, order: NewOrder): void {
 /**
  * Orders as last read or written, by id: a checkout reads its order about six times (the cashier's options, the
  * chosen payment, each unit of work, the journal's postings). Every write of an order goes through this file
- * (`insertOrder` and `transitionOrder` keep the row as they wrote it) or forgets it (`forgetOrder`); all are forgotten whenever a write is
- * undone (`forgetOrders`). Rows are shared: nobody may change one.
+ * (`insertOrder` and `transitionOrder` keep the row as they wrote it) or forgets it (`forgetOrder`); all are
+ * forgotten whenever a write is undone (`forgetOrders`). Rows are shared: nobody may change one.
  */
 const keptOrders = new WeakMap<Database, Map<string, OrderRow>>()
 /** The orders at the tills right now, with room to spare. */
@@ -347,8 +347,10 @@ export function transitionOrder(
   return true
 }
 
-/** What an order's lines tell the rest of the engine: the first line's name and their number (a payment's
- * description), and each line's SKU and product category (routing). */
+/**
+ * What an order's lines tell the rest of the engine: the first line's name and their number (a payment's
+ * description), and each line's SKU and product category (routing).
+ */
 export interface LinesInBrief {
   firstName: string | null
   count: number

@@ -160,7 +160,10 @@ export function forgetAttempts(db: Database): void {
   keptRowids.delete(db)
 }
 
-/** Row numbers of the kept attempts: the key of an attempt's entry in its account's health window. */
+/**
+ * Row numbers of the kept attempts: the key of an attempt's entry in its account's health window. A row keeps its
+ * number for good (the books are never VACUUMed in place; a restore replaces the file before the engine starts).
+ */
 const keptRowids = new WeakMap<Database, Map<string, number>>()
 
 function keepRowid(db: Database, id: string, rowid: number): void {
@@ -224,7 +227,13 @@ const transitionSqls = new Map<string, string>()
 
 /** The UPDATE of a transition into `to` writing these extra columns, made once per kind of transition. */
 function transitionSql(to: AttemptStatus, extra: TransitionExtra, readBack: boolean): string {
-  const key = `${to}:${+readBack}${+(extra.qrContent !== undefined)}${+(extra.providerTradeNo !== undefined)}${+(extra.failureCode !== undefined)}${+(extra.userPaying !== undefined)}`
+  const shape =
+    (readBack ? 16 : 0) |
+    (extra.qrContent !== undefined ? 8 : 0) |
+    (extra.providerTradeNo !== undefined ? 4 : 0) |
+    (extra.failureCode !== undefined ? 2 : 0) |
+    (extra.userPaying !== undefined ? 1 : 0)
+  const key = `${to}:${shape}`
   let sql = transitionSqls.get(key)
   if (sql === undefined) {
     const column = STATUS_COLUMN[to]
