@@ -97,7 +97,7 @@ export function runTradeWrite(ctx: SimulatorContext, sql: string, ...params: unk
   return ctx.books.run(() => prepared(ctx.db, sql).run(...params).changes === 1)
 }
 
-export function readTrade(ctx: SimulatorContext, outTradeNo: string): TradeRow | null {
+function readTrade(ctx: SimulatorContext, outTradeNo: string): TradeRow | null {
   const kept = ctx.kept.get(outTradeNo)
   if (kept) return kept
   const row = ctx.select(outTradeNo) as TradeRow | undefined
