@@ -10,6 +10,8 @@ import { getAttemptRow } from '../../src/engine/payments/queries'
 import { getOrderRow } from '../../src/engine/orders/queries'
 import { START, testEngine } from '../support/engine'
 import { customerPays, pageTokenOf } from '../support/simulator'
+import { toTrade } from '../../src/engine/providers/simulator/context'
+import type { TradeRow } from '../../src/engine/providers/simulator/types'
 
 let t: ReturnType<typeof testEngine>
 afterEach(async () => t?.dispose())
@@ -225,31 +227,13 @@ describe('the attempt a payment answers with', () => {
 
 /** What the simulated wallet's books hold for a trade, read past what it keeps in memory. */
 const walletRow = (id: string) =>
-  t.engine.simulator.db.prepare('SELECT * FROM sim_trades WHERE out_trade_no = ?').get(id) as {
-    out_trade_no: string
-    wallet: string
-    amount_fen: number
-    description: string
-    state: string
-    expires_at: number
-    transaction_id: string | null
-    paid_at: number | null
-  }
+  t.engine.simulator.db.prepare('SELECT * FROM sim_trades WHERE out_trade_no = ?').get(id) as TradeRow
 const walletSees = (id: string) => {
   const row = walletRow(id)
   const { out_trade_no: outTradeNo, wallet, amount_fen: amountFen, description, state, expires_at: expiresAt } = row
   return { outTradeNo, wallet, amountFen, description, state, expiresAt, expired: false }
 }
-const walletReports = (id: string) => {
-  const row = walletRow(id)
-  return {
-    outTradeNo: row.out_trade_no,
-    state: row.state,
-    amountFen: row.amount_fen,
-    providerTradeNo: row.transaction_id,
-    paidAt: row.paid_at,
-  }
-}
+const walletReports = (id: string) => toTrade(walletRow(id), id)
 
 /** The attempt's row as the books hold it, read past anything the engine keeps in memory. */
 const storedAttempt = (id: string) =>
