@@ -1,3 +1,4 @@
+import { keptPerDatabase } from '../db/kept'
 import { prepared, rowReader } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 import type { Order, OrderLine } from '../../shared/api/types'
@@ -154,33 +155,28 @@ function insertLines(db: Database, order: NewOrder): void {
  * (`insertOrder` and `transitionOrder` keep the row as they wrote it) or forgets it (`forgetOrder`); all are
  * forgotten whenever a write is undone (`forgetOrders`). Rows are shared: nobody may change one.
  */
-const keptOrders = new WeakMap<Database, Map<string, OrderRow>>()
 /** The orders at the tills right now, with room to spare. */
 const ORDERS_KEPT = 512
+const keptOrders = keptPerDatabase<OrderRow>(ORDERS_KEPT)
 
 function keepOrder(db: Database, row: OrderRow): OrderRow {
-  let kept = keptOrders.get(db)
-  if (!kept) keptOrders.set(db, (kept = new Map()))
-  kept.delete(row.id)
-  kept.set(row.id, row)
-  if (kept.size > ORDERS_KEPT) kept.delete(kept.keys().next().value!)
-  return row
+  return keptOrders.keep(db, row.id, row)
 }
 
 /** After a write of an order outside this file. */
 export function forgetOrder(db: Database, id: string): void {
-  keptOrders.get(db)?.delete(id)
+  keptOrders.forget(db, id)
 }
 
 /** After a write was undone: a kept order (its number, its lines) may hold what never happened. */
 export function forgetOrders(db: Database): void {
-  keptOrders.delete(db)
+  keptOrders.forgetAll(db)
   keptDayNumbers.delete(db)
-  keptLines.delete(db)
+  keptLines.forgetAll(db)
 }
 
 export function getOrderRow(db: Database, id: string): OrderRow | null {
-  const kept = keptOrders.get(db)?.get(id)
+  const kept = keptOrders.get(db, id)
   if (kept) return kept
   const row = rowReader(db, 'SELECT * FROM orders WHERE id = ?')(id) as OrderRow | undefined
   return row ? keepOrder(db, row) : null
@@ -332,7 +328,7 @@ export function transitionOrder(
   params.push(id, from)
   if (prepared(db, transitionSql(to, paid !== undefined)).run(params).changes === 0) return false
   // The kept row, if any, as the UPDATE left it (RETURNING * cost a third of the statement).
-  const kept = keptOrders.get(db)?.get(id)
+  const kept = keptOrders.get(db, id)
   if (kept) {
     const written = { ...kept }
     written.status = to
@@ -361,18 +357,14 @@ export interface LinesInBrief {
  * The lines in brief of the orders at the tills: an order is described and routed several times, and neither its
  * lines nor the products they name ever change once it exists. Kept when the order is made (`keepLinesInBrief`).
  */
-const keptLines = new WeakMap<Database, Map<string, LinesInBrief>>()
+const keptLines = keptPerDatabase<LinesInBrief>(ORDERS_KEPT)
 
 export function keepLinesInBrief(db: Database, orderId: string, lines: LinesInBrief): LinesInBrief {
-  let kept = keptLines.get(db)
-  if (!kept) keptLines.set(db, (kept = new Map()))
-  kept.set(orderId, lines)
-  if (kept.size > ORDERS_KEPT) kept.delete(kept.keys().next().value!)
-  return lines
+  return keptLines.keep(db, orderId, lines)
 }
 
 export function linesInBrief(db: Database, orderId: string): LinesInBrief {
-  const kept = keptLines.get(db)?.get(orderId)
+  const kept = keptLines.get(db, orderId)
   if (kept) return kept
   const facts = prepared(
     db,

@@ -1,3 +1,4 @@
+import { keptPerDatabase } from '../db/kept'
 import { prepared, rowReader } from '../db/prepared'
 import { currentActor } from '../staff/principal'
 import type { Database } from 'better-sqlite3'
@@ -96,7 +97,7 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): A
     attempt.friendPayId ?? null,
     staffId,
   )
-  keepRowid(db, attempt.id, Number(lastInsertRowid))
+  keptRowids.keep(db, attempt.id, Number(lastInsertRowid))
   accountWritten(db, attempt.wallet, attempt.accountId, {
     rowid: Number(lastInsertRowid),
     updated_at: now,
@@ -141,40 +142,29 @@ export function insertAttempt(db: Database, attempt: NewAttempt, now: number): A
  * unit that records it, the journal's postings). Every write of an attempt is in this file and keeps the row it
  * wrote; all are forgotten whenever a write is undone (`forgetAttempts`). Rows are shared: nobody may change one.
  */
-const keptAttempts = new WeakMap<Database, Map<string, AttemptRow>>()
 /** The codes on show and the payments being settled right now, with room to spare. */
 const ATTEMPTS_KEPT = 1024
+const keptAttempts = keptPerDatabase<AttemptRow>(ATTEMPTS_KEPT)
 
 function keepAttempt(db: Database, row: AttemptRow): AttemptRow {
-  let kept = keptAttempts.get(db)
-  if (!kept) keptAttempts.set(db, (kept = new Map()))
-  kept.delete(row.id)
-  kept.set(row.id, row)
-  if (kept.size > ATTEMPTS_KEPT) kept.delete(kept.keys().next().value!)
-  return row
+  return keptAttempts.keep(db, row.id, row)
 }
 
 /** After a write was undone: a kept attempt may hold what never happened. */
 export function forgetAttempts(db: Database): void {
-  keptAttempts.delete(db)
-  keptRowids.delete(db)
+  keptAttempts.forgetAll(db)
+  keptRowids.forgetAll(db)
 }
 
 /**
  * Row numbers of the kept attempts: the key of an attempt's entry in its account's health window. A row keeps its
  * number for good (the books are never VACUUMed in place; a restore replaces the file before the engine starts).
  */
-const keptRowids = new WeakMap<Database, Map<string, number>>()
-
-function keepRowid(db: Database, id: string, rowid: number): void {
-  let kept = keptRowids.get(db)
-  if (!kept || kept.size > 2 * ATTEMPTS_KEPT) keptRowids.set(db, (kept = new Map()))
-  kept.set(id, rowid)
-}
+const keptRowids = keptPerDatabase<number>(ATTEMPTS_KEPT)
 
 /** A kept attempt as the UPDATE that just succeeded left it (the same columns, the same values). */
 function keepWritten(db: Database, id: string, write: (row: AttemptRow) => void): AttemptRow | null {
-  const kept = keptAttempts.get(db)?.get(id)
+  const kept = keptAttempts.get(db, id)
   if (!kept) return null
   const written = { ...kept }
   write(written)
@@ -182,7 +172,7 @@ function keepWritten(db: Database, id: string, write: (row: AttemptRow) => void)
 }
 
 export function getAttemptRow(db: Database, id: string): AttemptRow | null {
-  const kept = keptAttempts.get(db)?.get(id)
+  const kept = keptAttempts.get(db, id)
   if (kept) return kept
   const row = rowReader(db, 'SELECT * FROM payment_attempts WHERE id = ?')(id) as AttemptRow | undefined
   return row ? keepAttempt(db, row) : null
@@ -275,14 +265,14 @@ export function transitionAttempt(
   if (extra.userPaying !== undefined) params.push(extra.userPaying ? 1 : 0)
   params.push(id, from)
   // A kept attempt whose row number is known needs nothing read back: it is written as the UPDATE leaves it.
-  const rowid = keptRowids.get(db)?.get(id)
-  const kept = rowid === undefined ? undefined : keptAttempts.get(db)?.get(id)
+  const rowid = keptRowids.get(db, id)
+  const kept = rowid === undefined ? undefined : keptAttempts.get(db, id)
   const statement = prepared(db, transitionSql(to, extra, kept === undefined))
   if (kept === undefined || rowid === undefined) {
     const changed = statement.get(params) as WrittenAttempt | undefined
     if (!changed) return false
     accountWritten(db, changed.wallet, changed.account_id, changed)
-    keepRowid(db, id, changed.rowid)
+    keptRowids.keep(db, id, changed.rowid)
   } else if (statement.run(params).changes === 0) {
     return false
   }
