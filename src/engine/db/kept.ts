@@ -11,22 +11,43 @@ export interface Kept<T> {
 }
 
 /**
- * Rows a checkout reads again and again, kept as last read or written. At most `limit` per database: the oldest
- * kept goes first (the rows of the sales at the tills right now are the ones asked for).
+ * Two generations: what was kept lately, and the generation before it. When the young one is full it becomes the
+ * old one, and the old one is dropped whole. A Map kept in recency order (delete, then set again) cost more: every
+ * eviction scanned the holes its deletes had left at the front, about 1.5 % of a checkout.
+ */
+interface Generations<T> {
+  young: Map<string, T>
+  old: Map<string, T>
+}
+
+/**
+ * Rows a checkout reads again and again, kept as last read or written. Per database, the last `limit` kept at least
+ * and `2 × limit` at most: the rows of the sales at the tills right now are the ones asked for.
  */
 export function keptPerDatabase<T>(limit: number): Kept<T> {
-  const maps = new WeakMap<Database, Map<string, T>>()
+  const kept = new WeakMap<Database, Generations<T>>()
   return {
-    get: (db, key) => maps.get(db)?.get(key),
+    get(db, key) {
+      const generations = kept.get(db)
+      if (!generations) return undefined
+      const young = generations.young.get(key)
+      return young === undefined ? generations.old.get(key) : young
+    },
     keep(db, key, value) {
-      let kept = maps.get(db)
-      if (!kept) maps.set(db, (kept = new Map()))
-      kept.delete(key)
-      kept.set(key, value)
-      if (kept.size > limit) kept.delete(kept.keys().next().value!)
+      let generations = kept.get(db)
+      if (!generations) kept.set(db, (generations = { young: new Map(), old: new Map() }))
+      generations.young.set(key, value)
+      if (generations.young.size >= limit) {
+        generations.old = generations.young
+        generations.young = new Map()
+      }
       return value
     },
-    forget: (db, key) => void maps.get(db)?.delete(key),
-    forgetAll: (db) => void maps.delete(db),
+    forget(db, key) {
+      const generations = kept.get(db)
+      generations?.young.delete(key)
+      generations?.old.delete(key)
+    },
+    forgetAll: (db) => void kept.delete(db),
   }
 }

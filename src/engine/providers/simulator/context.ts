@@ -3,6 +3,7 @@ import { EngineError } from '../../../shared/errors'
 import type { WalletId } from '../../../shared/wallets'
 import type { Clock } from '../../clock'
 import { createCommitGroups, type CommitGroups } from '../../db/commitGroups'
+import { keptPerDatabase } from '../../db/kept'
 import { prepared, rowReader, type RowReader } from '../../db/prepared'
 import { newSecretToken } from '../../ids'
 import type { ProviderTrade } from '../types'
@@ -31,33 +32,28 @@ export interface SimulatorContext {
   faults: FaultPlan
   /** A notification held back by an out-of-order fault, delivered after the next one. */
   heldNotification: (() => void) | null
-  /**
-   * Trades as last written or read, by out_trade_no, and page tokens to them: the page, the notification and the
-   * engine's check read a trade several times a checkout. Every write goes through `writeTrade`, which keeps the
-   * row SQLite returns; all is dropped when a write of the books is undone.
-   */
-  kept: Map<string, TradeRow>
-  keptTokens: Map<string, string>
 }
 
-/** How many trades are kept in memory (the codes on show right now, with room to spare). */
+/**
+ * Trades as last written or read, by out_trade_no, and page tokens to them: the page, the notification and the
+ * engine's check read a trade several times a checkout. Every write keeps the row as written (`writeTrade`,
+ * `runTradeWrite` with `keep`); all is dropped when a write of the books is undone.
+ */
 const TRADES_KEPT = 4096
+const keptTrades = keptPerDatabase<TradeRow>(TRADES_KEPT)
+const keptTokens = keptPerDatabase<string>(TRADES_KEPT)
 
 export function createSimulatorContext(options: SimulatorOptions): SimulatorContext {
   const { db, clock } = options
-  const kept = new Map<string, TradeRow>()
-  const keptTokens = new Map<string, string>()
   const forgetAll = () => {
-    kept.clear()
-    keptTokens.clear()
+    keptTrades.forgetAll(db)
+    keptTokens.forgetAll(db)
   }
   return {
     db,
     clock,
     options,
     books: createCommitGroups(db, { onRollback: forgetAll }),
-    kept,
-    keptTokens,
     select: rowReader(db, 'SELECT * FROM sim_trades WHERE out_trade_no = ?'),
     selectByToken: rowReader(db, 'SELECT * FROM sim_trades WHERE page_token = ?'),
     inFlight: new Set(),
@@ -69,15 +65,8 @@ export function createSimulatorContext(options: SimulatorOptions): SimulatorCont
 }
 
 export function keep(ctx: SimulatorContext, row: TradeRow): TradeRow {
-  ctx.kept.delete(row.out_trade_no)
-  ctx.kept.set(row.out_trade_no, row)
-  ctx.keptTokens.set(row.page_token, row.out_trade_no)
-  if (ctx.kept.size > TRADES_KEPT) {
-    const oldest = ctx.kept.values().next().value!
-    ctx.kept.delete(oldest.out_trade_no)
-    ctx.keptTokens.delete(oldest.page_token)
-  }
-  return row
+  keptTokens.keep(ctx.db, row.page_token, row.out_trade_no)
+  return keptTrades.keep(ctx.db, row.out_trade_no, row)
 }
 
 /**
@@ -85,7 +74,7 @@ export function keep(ctx: SimulatorContext, row: TradeRow): TradeRow {
  * as written; null when the statement changed nothing (a compare-and-set that lost).
  */
 export function writeTrade(ctx: SimulatorContext, sql: string, ...params: unknown[]): TradeRow | null {
-  const row = ctx.books.run(() => rowReader(ctx.db, `${sql} RETURNING *`)(...params) as TradeRow | undefined)
+  const row = ctx.books.runStatement(() => rowReader(ctx.db, `${sql} RETURNING *`)(...params) as TradeRow | undefined)
   return row ? keep(ctx, row) : null
 }
 
@@ -94,11 +83,11 @@ export function writeTrade(ctx: SimulatorContext, sql: string, ...params: unknow
  * (RETURNING * cost a third of the statement); true when it changed a row. The caller keeps the row as written.
  */
 export function runTradeWrite(ctx: SimulatorContext, sql: string, ...params: unknown[]): boolean {
-  return ctx.books.run(() => prepared(ctx.db, sql).run(...params).changes === 1)
+  return ctx.books.runStatement(() => prepared(ctx.db, sql).run(...params).changes === 1)
 }
 
 function readTrade(ctx: SimulatorContext, outTradeNo: string): TradeRow | null {
-  const kept = ctx.kept.get(outTradeNo)
+  const kept = keptTrades.get(ctx.db, outTradeNo)
   if (kept) return kept
   const row = ctx.select(outTradeNo) as TradeRow | undefined
   return row ? keep(ctx, row) : null
@@ -106,7 +95,7 @@ function readTrade(ctx: SimulatorContext, outTradeNo: string): TradeRow | null {
 
 /** The trade as the books hold it, not as kept (after a compare-and-set that lost). */
 function freshTrade(ctx: SimulatorContext, outTradeNo: string): TradeRow | null {
-  ctx.kept.delete(outTradeNo)
+  keptTrades.forget(ctx.db, outTradeNo)
   return readTrade(ctx, outTradeNo)
 }
 
@@ -127,7 +116,7 @@ export function getTrade(ctx: SimulatorContext, outTradeNo: string): TradeRow | 
 }
 
 export function tradeByToken(ctx: SimulatorContext, pageToken: string): TradeRow | null {
-  const outTradeNo = ctx.keptTokens.get(pageToken)
+  const outTradeNo = keptTokens.get(ctx.db, pageToken)
   if (outTradeNo) return readTrade(ctx, outTradeNo)
   const row = ctx.selectByToken(pageToken) as TradeRow | undefined
   return row ? keep(ctx, row) : null
