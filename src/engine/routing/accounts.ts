@@ -38,60 +38,68 @@ export type AccountChoice =
 const byPriority = (a: Account, b: Account): number =>
   a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
+/** The fee rate of an account: its own, or the wallet's. */
+function feeOf(config: WalletConfig, account: Account): number {
+  return account.feeRateBp ?? config.feeRateBp
+}
+
+function picked(config: WalletConfig, account: Account, reason: string): AccountChoice {
+  return { ok: true, account, feeRateBp: feeOf(config, account), reason }
+}
+
+/** Successes over attempts as a fraction in integers; an account without history counts as 100 %. */
+function successRate(health: AccountHealth): [number, number] {
+  const attempts = health.successes + health.failures
+  return attempts === 0 ? [1, 1] : [health.successes, attempts]
+}
+
+/** Where routing learns an account's recent outcomes (RoutingFacts). */
+export interface AccountHealthSource {
+  accountHealth(wallet: WalletConfig['wallet'], accountId: string): AccountHealth
+}
+
 /**
  * Picks the merchant account a payment of this wallet goes through, by the wallet's strategy, skipping
  * demoted accounts (fallback). Deterministic: the same inputs always give the same account.
  */
 export function chooseAccount(
   config: WalletConfig,
-  health: (accountId: string) => AccountHealth,
+  facts: AccountHealthSource,
   policy: HealthPolicy,
   now: number,
   orderKey: string,
 ): AccountChoice {
   const enabled = config.accounts.filter((a) => a.enabled).sort(byPriority)
   if (!enabled.length) return { ok: false, reason: 'NO_ACCOUNT' }
-  const healthy = enabled.filter((a) => !isDemoted(health(a.id), policy, now))
+  const healthy = enabled.filter((a) => !isDemoted(facts.accountHealth(config.wallet, a.id), policy, now))
   if (!healthy.length) return { ok: false, reason: 'CHANNEL_UNHEALTHY' }
-  const fee = (a: Account): number => a.feeRateBp ?? config.feeRateBp
-  const pick = (account: Account, reason: string): AccountChoice => ({
-    ok: true,
-    account,
-    feeRateBp: fee(account),
-    reason,
-  })
 
   switch (config.accountStrategy) {
     case 'priority':
-      return pick(
+      return picked(
+        config,
         present(healthy[0], 'a healthy account'),
         healthy[0] === enabled[0] ? 'priority' : 'priority_fallback',
       )
     case 'least_cost': {
-      const cheapest = [...healthy].sort((a, b) => fee(a) - fee(b) || byPriority(a, b))[0]
-      return pick(present(cheapest, 'a healthy account'), 'least_cost')
+      const cheapest = [...healthy].sort((a, b) => feeOf(config, a) - feeOf(config, b) || byPriority(a, b))[0]
+      return picked(config, present(cheapest, 'a healthy account'), 'least_cost')
     }
     case 'success_rate': {
-      // Compare successes/attempts as fractions in integers; an account without history counts as 100 %.
-      const rate = (a: Account): [number, number] => {
-        const h = health(a.id)
-        const attempts = h.successes + h.failures
-        return attempts === 0 ? [1, 1] : [h.successes, attempts]
-      }
       const best = [...healthy].sort((a, b) => {
-        const [sa, ta] = rate(a)
-        const [sb, tb] = rate(b)
+        const [sa, ta] = successRate(facts.accountHealth(config.wallet, a.id))
+        const [sb, tb] = successRate(facts.accountHealth(config.wallet, b.id))
         return sb * ta - sa * tb || byPriority(a, b)
       })[0]
-      return pick(present(best, 'a healthy account'), 'success_rate')
+      return picked(config, present(best, 'a healthy account'), 'success_rate')
     }
     case 'split': {
       const bucket = rolloutBucket(orderKey, `split:${config.wallet}`)
       const byId = [...enabled].sort((a, b) => (a.id < b.id ? -1 : 1))
       let cumulative = 0
       const target = byId.find((a) => (cumulative += a.splitPercent) > bucket) ?? byId.at(-1)
-      if (target && healthy.includes(target)) return pick(target, 'split')
-      return pick(present(healthy[0], 'a healthy account'), 'split_fallback')
+      if (target && healthy.includes(target)) return picked(config, target, 'split')
+      return picked(config, present(healthy[0], 'a healthy account'), 'split_fallback')
     }
   }
 }

@@ -102,34 +102,30 @@ function evaluate(
   settings: RoutingSettingsData,
   facts: RoutingFacts,
 ): PaymentOption {
-  const unavailable = (reason: NonNullable<PaymentOption['reason']>, reasonDetail: string | null = null) =>
-    unavailableOption(config, reason, reasonDetail)
-
-  if (config.contractStatus !== 'signed') return unavailable('NOT_SIGNED', config.contractStatus)
+  if (config.contractStatus !== 'signed') return unavailableOption(config, 'NOT_SIGNED', config.contractStatus)
   const methods = WALLET_METHODS[config.wallet].filter((m) => order.context === 'counter' || !COUNTER_ONLY.includes(m))
-  if (!methods.length) return unavailable('CONTEXT_UNSUPPORTED', order.context)
+  if (!methods.length) return unavailableOption(config, 'CONTEXT_UNSUPPORTED', order.context)
   const served = methods.filter((m) => m === 'cash' || facts.channelExists(config.wallet, m, config.mode))
-  if (!served.length) return unavailable('CHANNEL_UNAVAILABLE', config.mode)
+  if (!served.length) return unavailableOption(config, 'CHANNEL_UNAVAILABLE', config.mode)
 
   const minFen = Math.max(config.minFen, config.huabei?.minOrderFen ?? 0)
-  if (order.totalFen < minFen) return unavailable('AMOUNT_BELOW_MIN', String(minFen))
+  if (order.totalFen < minFen) return unavailableOption(config, 'AMOUNT_BELOW_MIN', String(minFen))
   if (config.maxFen !== null && order.totalFen > config.maxFen)
-    return unavailable('AMOUNT_ABOVE_MAX', String(config.maxFen))
+    return unavailableOption(config, 'AMOUNT_ABOVE_MAX', String(config.maxFen))
   if (config.dailyCapFen !== null && facts.takenTodayFen(config.wallet) + order.totalFen > config.dailyCapFen) {
-    return unavailable('DAILY_CAP_REACHED', String(config.dailyCapFen))
+    return unavailableOption(config, 'DAILY_CAP_REACHED', String(config.dailyCapFen))
   }
   const excluded = excludedLine(order, config)
-  if (excluded) return unavailable('PRODUCT_EXCLUDED', excluded)
+  if (excluded) return unavailableOption(config, 'PRODUCT_EXCLUDED', excluded)
   if (!inRollout(order.customerRef, config.wallet, config.rolloutPercent)) {
-    return unavailable('NOT_IN_ROLLOUT', String(config.rolloutPercent))
+    return unavailableOption(config, 'NOT_IN_ROLLOUT', String(config.rolloutPercent))
   }
 
   let accountId: string | null = null
   let feeRateBp = config.feeRateBp
   if (config.wallet !== 'cash') {
-    const policy = settings.accountHealth
-    const choice = chooseAccount(config, (id) => facts.accountHealth(config.wallet, id), policy, facts.now, order.key)
-    if (!choice.ok) return unavailable(choice.reason)
+    const choice = chooseAccount(config, facts, settings.accountHealth, facts.now, order.key)
+    if (!choice.ok) return unavailableOption(config, choice.reason)
     accountId = choice.account.id
     feeRateBp = choice.feeRateBp
   }
