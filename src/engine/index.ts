@@ -213,10 +213,10 @@ export function createEngine(options: EngineOptions): Engine {
     aggregate: { ...services.aggregate, land: whileOpen(services.aggregate.land) },
     friendPay: { ...services.friendPay, pay: whileOpen(services.friendPay.pay) },
     backups,
-    invoke: whileOpen(async (operation: unknown, input: unknown, caller: Caller = SYSTEM_CALLER) =>
+    invoke: whileOpen((operation: unknown, input: unknown, caller: Caller = SYSTEM_CALLER) =>
       invoke(operation, input, principalOf(caller)),
     ) as Engine['invoke'],
-    invokeUntrusted: whileOpen(async (operation: unknown, input: unknown, caller: Caller) =>
+    invokeUntrusted: whileOpen((operation: unknown, input: unknown, caller: Caller) =>
       invoke(operation, input, principalOf(caller)),
     ),
     invokeIdempotent: whileOpen(async (key: string, operation: unknown, input: unknown, caller: Caller) => {

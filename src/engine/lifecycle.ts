@@ -10,7 +10,9 @@ export function createLifecycle(log: Logger) {
   let closing = false
   const track = (work: Promise<unknown>): void => {
     background.add(work)
-    void work.finally(() => background.delete(work))
+    // One reaction for either outcome: the caller of `work` handles its failure, this copy only notes the end.
+    const ended = () => void background.delete(work)
+    void work.then(ended, ended)
   }
   return {
     track,
@@ -21,13 +23,20 @@ export function createLifecycle(log: Logger) {
       closing = true
       return true
     },
-    /** Once closing, nothing new starts; what is under way is waited for (it may be talking to a wallet). */
+    /**
+     * Once closing, nothing new starts; what is under way is waited for (it may be talking to a wallet). A `work`
+     * that throws before it returns its promise answers with a rejected one, as an async function would.
+     */
     whileOpen<A extends unknown[], R>(work: (...args: A) => Promise<R>) {
       return (...args: A): Promise<R> => {
         if (closing) return Promise.reject(new EngineError('INTERNAL', 'the engine is shutting down'))
-        const running = work(...args)
-        // The caller gets the failure; the tracked copy only waits for the end.
-        track(running.catch(() => undefined))
+        let running: Promise<R>
+        try {
+          running = work(...args)
+        } catch (error) {
+          return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+        }
+        track(running)
         return running
       }
     },

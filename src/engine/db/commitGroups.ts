@@ -53,6 +53,8 @@ export interface CommitGroupOptions {
   beforeCommit?: () => void
 }
 
+const DONE: Promise<void> = Promise.resolve()
+
 function newGroup(): Group {
   let resolve!: () => void
   let reject!: (error: Error) => void
@@ -98,6 +100,17 @@ export function createCommitGroups(db: Database, options: CommitGroupOptions = {
     committedGroups++
     closing.resolve()
     for (const callback of closing.committed) callback()
+  }
+
+  /** Settles once nothing is lost since `sinceMark`; rejects (STORAGE_FAILED) if a group was lost meanwhile. */
+  function lostSince(sinceMark: number | undefined): Promise<void> {
+    if (sinceMark === undefined || lostGroups <= sinceMark) return DONE
+    return Promise.reject(
+      new EngineError(
+        'STORAGE_FAILED',
+        'the books could not be written meanwhile: this operation may not have been saved',
+      ),
+    )
   }
 
   function lose(lost: Group, cause: unknown): EngineError {
@@ -150,14 +163,10 @@ export function createCommitGroups(db: Database, options: CommitGroupOptions = {
     mark() {
       return lostGroups
     },
-    async durable(sinceMark) {
-      if (group) await group.done
-      if (sinceMark !== undefined && lostGroups > sinceMark) {
-        throw new EngineError(
-          'STORAGE_FAILED',
-          'the books could not be written meanwhile: this operation may not have been saved',
-        )
-      }
+    // Not an async function: every answer waits here, and each promise made costs the checkout.
+    durable(sinceMark) {
+      if (group) return group.done.then(() => lostSince(sinceMark))
+      return lostSince(sinceMark)
     },
     flush() {
       if (group) commitGroup(group)

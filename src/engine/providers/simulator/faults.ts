@@ -68,9 +68,13 @@ export function takeFault(plan: FaultPlan, matches: (fault: SimulatorFault) => b
 }
 
 /** Runs a call to the simulated wallet through the call faults planned for it. */
-export async function withCallFaults<T>(plan: FaultPlan, call: SimulatorCall, work: () => Promise<T>): Promise<T> {
+export function withCallFaults<T>(plan: FaultPlan, call: SimulatorCall, work: () => Promise<T>): Promise<T> {
+  if (plan.pending.length === 0) return work()
   const fault = takeFault(plan, (f) => CALL_FAULTS.includes(f.kind) && (!f.calls || f.calls.includes(call)))
-  if (!fault) return work()
+  return fault ? failedCall(fault, work) : work()
+}
+
+async function failedCall<T>(fault: SimulatorFault, work: () => Promise<T>): Promise<T> {
   if (fault.kind === 'server_error')
     throw new EngineError('PROVIDER_ERROR', 'the wallet answered 500 Internal Server Error')
   if (fault.kind === 'connection_reset') throw new TransportError('unreachable', 'connection reset')
