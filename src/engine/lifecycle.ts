@@ -10,9 +10,11 @@ export function createLifecycle(log: Logger) {
   let closing = false
   const track = (work: Promise<unknown>): void => {
     background.add(work)
-    // One reaction for either outcome: the caller of `work` handles its failure, this copy only notes the end.
-    const ended = () => void background.delete(work)
-    void work.then(ended, ended)
+    // A reaction for either outcome: the caller of `work` handles its failure, this copy only notes the end.
+    void work.then(
+      () => background.delete(work),
+      () => background.delete(work),
+    )
   }
   return {
     track,

@@ -26,16 +26,29 @@ interface Generations<T> {
  */
 export function keptPerDatabase<T>(limit: number): Kept<T> {
   const kept = new WeakMap<Database, Generations<T>>()
+  // An engine has one database per kind of row: the last one asked for spares a WeakMap lookup per call.
+  let lastDb: Database | null = null
+  let last: Generations<T> | undefined
+  const generationsOf = (db: Database): Generations<T> | undefined => {
+    if (db !== lastDb) {
+      lastDb = db
+      last = kept.get(db)
+    }
+    return last
+  }
   return {
     get(db, key) {
-      const generations = kept.get(db)
+      const generations = generationsOf(db)
       if (!generations) return undefined
       const young = generations.young.get(key)
       return young === undefined ? generations.old.get(key) : young
     },
     keep(db, key, value) {
-      let generations = kept.get(db)
-      if (!generations) kept.set(db, (generations = { young: new Map(), old: new Map() }))
+      let generations = generationsOf(db)
+      if (!generations) {
+        kept.set(db, (generations = { young: new Map(), old: new Map() }))
+        last = generations
+      }
       generations.young.set(key, value)
       if (generations.young.size >= limit) {
         generations.old = generations.young
@@ -48,6 +61,9 @@ export function keptPerDatabase<T>(limit: number): Kept<T> {
       generations?.young.delete(key)
       generations?.old.delete(key)
     },
-    forgetAll: (db) => void kept.delete(db),
+    forgetAll(db) {
+      kept.delete(db)
+      if (db === lastDb) last = undefined
+    },
   }
 }

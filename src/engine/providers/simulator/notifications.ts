@@ -53,13 +53,14 @@ export function notify(ctx: SimulatorContext, row: TradeRow): void {
     'x-sim-nonce': nonce,
     'x-sim-signature': sign(ctx, timestamp, nonce, body, key),
   }
-  const deliver = () =>
-    deliverWhenWritten(ctx, { headers, body }, fault?.kind === 'late_notification' ? fault.delayMs : 0)
+  const notification = { headers, body }
+  const delayMs = fault?.kind === 'late_notification' ? fault.delayMs : 0
   const held = ctx.heldNotification
   ctx.heldNotification = null
-  if (fault?.kind === 'out_of_order_notifications') ctx.heldNotification = deliver
-  else deliver()
-  if (fault?.kind === 'duplicate_notification') deliver()
+  if (fault?.kind === 'out_of_order_notifications') {
+    ctx.heldNotification = () => deliverWhenWritten(ctx, notification, delayMs)
+  } else deliverWhenWritten(ctx, notification, delayMs)
+  if (fault?.kind === 'duplicate_notification') deliverWhenWritten(ctx, notification, delayMs)
   held?.()
 }
 
