@@ -1,14 +1,36 @@
 import type { Database, Statement } from 'better-sqlite3'
 
 const caches = new WeakMap<Database, Map<string, Statement>>()
+// Statements come mostly from one database at a time: the last one's cache spares a WeakMap lookup per statement.
+let lastDb: Database | null = null
+let lastCache: Map<string, Statement> | undefined
 
 /** A prepared statement, compiled once per database and SQL text and reused: preparing is the costly part. */
 export function prepared(db: Database, sql: string): Statement {
-  let cache = caches.get(db)
+  let cache = db === lastDb ? lastCache : caches.get(db)
   if (!cache) caches.set(db, (cache = new Map()))
+  lastDb = db
+  lastCache = cache
   let statement = cache.get(sql)
   if (!statement) cache.set(sql, (statement = db.prepare(sql)))
   return statement
+}
+
+const multiRowTexts = new Map<string, string[]>()
+
+/**
+ * `insert VALUES (?, …), (?, …)`: an INSERT of `rows` rows of `columns` values each, prepared once per database. Its
+ * text is made once per size too: a text built anew for each call was hashed anew by every lookup of it.
+ */
+export function preparedRows(db: Database, insert: string, columns: number, rows: number): Statement {
+  let texts = multiRowTexts.get(insert)
+  if (!texts) multiRowTexts.set(insert, (texts = []))
+  let sql = texts[rows]
+  if (sql === undefined) {
+    const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`
+    sql = texts[rows] = `${insert} VALUES ${Array.from({ length: rows }, () => row).join(', ')}`
+  }
+  return prepared(db, sql)
 }
 
 /** Reads the row the parameters name as a plain object (undefined when there is none). */

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { prepared } from '../db/prepared'
+import { prepared, preparedRows } from '../db/prepared'
 import { foldBalances, foldWhileWriting } from './folds'
 
 /** What a journal transaction records; its entries are signed (debit positive, credit negative). */
@@ -62,12 +62,12 @@ export function postAll(db: Database, txns: readonly JournalTransaction[]): numb
 }
 
 function insertTransactions(db: Database, count: number) {
-  const rows = Array.from({ length: count }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')
-  return prepared(
+  return preparedRows(
     db,
     `INSERT INTO journal_transactions (kind, at, amount_fen, order_id, attempt_id, refund_id, shift_id, movement_id,
-       staff_id, till_id, memo)
-     VALUES ${rows}`,
+       staff_id, till_id, memo)`,
+    11,
+    count,
   )
 }
 
@@ -90,8 +90,7 @@ function balancedEntries(txn: JournalTransaction): { account: string; amountFen:
 
 /** The entries of the transactions posted together go in one statement (each has a handful). */
 function insertEntries(db: Database, count: number) {
-  const rows = Array.from({ length: count }, () => '(?, ?, ?)').join(', ')
-  return prepared(db, `INSERT INTO journal_entries (txn_id, account, amount_fen) VALUES ${rows}`)
+  return preparedRows(db, 'INSERT INTO journal_entries (txn_id, account, amount_fen)', 3, count)
 }
 
 /** Every account's running balance (the journal folded in first, see folds.ts). */

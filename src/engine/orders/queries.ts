@@ -1,5 +1,5 @@
 import { keptPerDatabase } from '../db/kept'
-import { prepared, rowReader } from '../db/prepared'
+import { prepared, preparedRows, rowReader } from '../db/prepared'
 import type { Database } from 'better-sqlite3'
 import type { Order, OrderLine } from '../../shared/api/types'
 import type { OrderStatus, OrderViewStatus } from '../../shared/states'
@@ -141,11 +141,11 @@ function insertLines(db: Database, order: NewOrder): void {
     params.push(line.id, order.id, position, line.productId, line.sku, line.name)
     params.push(line.unitPriceFen, line.quantity, line.amountFen)
   })
-  const values = Array.from({ length: lines.length }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')
-  prepared(
+  preparedRows(
     db,
-    `INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen)
-     VALUES ${values}`,
+    'INSERT INTO order_lines (id, order_id, position, product_id, sku, name, unit_price_fen, quantity, amount_fen)',
+    9,
+    lines.length,
   ).run(params)
 }
 
