@@ -338,7 +338,9 @@ function openBooks(options: EngineOptions, clock: Clock, log: Logger): Books {
     log.error({ event: event.type, seq: event.seq, ...errorFields(error) }, 'an event listener failed'),
   )
   const newId = createIdGenerator(clock)
-  events.onAppend(createPostings(db, newId))
+  const postings = createPostings(db, newId)
+  events.onAppend((event, at) => postings.onAppend(event, at))
+  events.onUnitEnd((completed) => postings.onUnitEnd(completed))
   return { db, events, newId }
 }
 

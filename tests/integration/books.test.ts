@@ -84,6 +84,52 @@ describe('the journal', () => {
   })
 })
 
+describe('the journal inside a unit of work', () => {
+  const paymentRows = (attemptId: string) =>
+    t.engine.db
+      .prepare(
+        "SELECT kind FROM journal_transactions WHERE attempt_id = ? AND kind IN ('payment', 'fee', 'sale') ORDER BY id",
+      )
+      .pluck()
+      .all(attemptId)
+
+  async function waitingPayment(amountFen: number, wallet: 'wechat' | 'alipay') {
+    const order = (await t.engine.invoke('orders.create', { amountFen })) as Order
+    const payment = await t.engine.invoke('payments.create', { id: order.id, wallet, qrSvg: false })
+    const succeeded = {
+      type: 'payment.succeeded',
+      orderId: order.id,
+      attemptId: payment.id,
+      data: { wallet, amountFen, providerTradeNo: `sim-${payment.id}` },
+    } as const
+    return { payment, succeeded }
+  }
+
+  it('posts a payment, its fee and the sale it makes together, in that order', async () => {
+    t = testEngine()
+    const { payment } = await waitingPayment(4200, 'wechat')
+    await customerPays(t.engine, payment.qrContent)
+    expect(paymentRows(payment.id)).toEqual(['payment', 'fee', 'sale'])
+    expect((await verify()).ok).toBe(true)
+  })
+
+  it('writes a payment held back at the end of its unit; a unit that fails leaves nothing for the next one', async () => {
+    t = testEngine()
+    const lost = await waitingPayment(4200, 'wechat')
+    const kept = await waitingPayment(1500, 'alipay')
+    expect(() =>
+      t.engine.events.unitOfWork(() => {
+        t.engine.events.append(lost.succeeded)
+        throw new Error('the unit fails after its payment was appended')
+      }),
+    ).toThrow(/unit fails/)
+    t.engine.events.unitOfWork(() => t.engine.events.append(kept.succeeded))
+    expect(paymentRows(lost.payment.id)).toEqual([])
+    expect(paymentRows(kept.payment.id)).toEqual(['payment', 'fee'])
+    await t.engine.events.durable()
+  })
+})
+
 describe('shifts (交班)', () => {
   it('opens with a float, takes cash sales, refunds and paid-outs, and closes with a difference a manager approves', async () => {
     t = testEngine()

@@ -2,7 +2,7 @@ import { strictAssert } from '../../shared/assert'
 import type { Database } from 'better-sqlite3'
 import { EVENT_DATA, upcastEventData, type EngineEvent, type EventType, type NewEvent } from '../../shared/events'
 import type { CommitGroups } from '../db/commitGroups'
-import { prepared } from '../db/prepared'
+import { preparedRows } from '../db/prepared'
 import { toIso, type Clock } from '../clock'
 
 export type { NewEvent }
@@ -28,6 +28,11 @@ export interface EventLog extends Pick<CommitGroups, 'mark' | 'durable' | 'flush
   append(event: NewEvent): void
   /** Runs `hook` on every event appended (with its time in ms), inside its unit of work (the journal's postings). */
   onAppend(hook: (event: EngineEvent, at: number) => void): void
+  /**
+   * Runs `hook` as each unit of work that appended events ends: inside it with `true` once its work is done (what an
+   * append hook held back is written then), or with `false` after it failed and was undone.
+   */
+  onUnitEnd(hook: (completed: boolean) => void): void
   /** Runs `work` atomically and returns its result; its changes become durable when the group commits. */
   unitOfWork<T>(work: () => T): T
   /** Committed events after `afterSeq` (what a reconnecting client missed). */
@@ -49,6 +54,7 @@ export function createEventLog(
   const selectLatest = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events')
   const listeners = new Set<EventListener>()
   const appendHooks: ((event: EngineEvent, at: number) => void)[] = []
+  const unitEndHooks: ((completed: boolean) => void)[] = []
   /** Events appended by the unit of work now running; null outside one. */
   let uncommitted: StagedEvent[] | null = null
   /** The last event on disk: readers outside the engine never see further (a lost group reuses its numbers). */
@@ -78,13 +84,23 @@ export function createEventLog(
     onAppend(hook) {
       appendHooks.push(hook)
     },
+    onUnitEnd(hook) {
+      unitEndHooks.push(hook)
+    },
     unitOfWork(work) {
       if (uncommitted !== null) return work()
       const appended: StagedEvent[] = (uncommitted = [])
       try {
-        const result = groups.run(work)
+        const result = groups.run(() => {
+          const done = work()
+          if (appended.length) for (const hook of unitEndHooks) hook(true)
+          return done
+        })
         if (appended.length) staging.stage(appended)
         return result
+      } catch (error) {
+        if (appended.length) for (const hook of unitEndHooks) hook(false)
+        throw error
       } finally {
         uncommitted = null
       }
@@ -197,8 +213,7 @@ function insertEvents(db: Database, events: readonly StagedEvent[]): void {
 }
 
 function insertStatement(db: Database, rows: number) {
-  const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')
-  return prepared(db, `INSERT INTO events (type, order_id, attempt_id, data, at) VALUES ${values}`)
+  return preparedRows(db, 'INSERT INTO events (type, order_id, attempt_id, data, at)', 5, rows)
 }
 
 /** An event's data must have its type's shape: a payload that drifted is a bug, caught before it is written. */
