@@ -44,6 +44,58 @@ describe('commit groups: one statement without a savepoint of its own', () => {
   })
 })
 
+describe('commit groups: work that checks before it writes runs without a savepoint', () => {
+  it('a refusal before the first write leaves the group whole; a failure after one loses the group, and says so', async () => {
+    const { db, committed } = books()
+    const groups = createCommitGroups(db)
+    const insert = db.prepare('INSERT INTO t (id) VALUES (?)')
+    groups.run(() => insert.run('a'))
+    const refused = new Error('refused before writing')
+    expect(() =>
+      groups.runChecked(() => {
+        throw refused
+      }),
+    ).toThrow(refused)
+    groups.runChecked(() => insert.run('b'))
+    await groups.durable()
+    expect(committed()).toEqual(['a', 'b'])
+
+    const mark = groups.mark()
+    groups.run(() => insert.run('c'))
+    let thrown: unknown
+    try {
+      groups.runChecked(() => {
+        insert.run('d')
+        throw new Error('a bug after a write')
+      })
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toMatchObject({ message: 'a bug after a write' })
+    await expect(groups.durable(mark)).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
+    groups.runChecked(() => insert.run('e'))
+    await groups.durable()
+    expect(committed()).toEqual(['a', 'b', 'e'])
+    expect(groups.stats()).toMatchObject({ committed: 2, lost: 1 })
+  })
+
+  it('inside a plain transaction its caller commits, a failure after a write is undone alone', () => {
+    const { db, committed } = books()
+    const groups = createCommitGroups(db)
+    const insert = db.prepare('INSERT INTO t (id) VALUES (?)')
+    db.transaction(() => {
+      groups.run(() => insert.run('a'))
+      expect(() =>
+        groups.runChecked(() => {
+          insert.run('b')
+          throw new Error('undone alone')
+        }),
+      ).toThrow('undone alone')
+    })()
+    expect(committed()).toEqual(['a'])
+  })
+})
+
 describe('rows kept per database', () => {
   it('keeps at least the last `limit` values, forgets one or all, and keeps each database apart', () => {
     const { db } = books()

@@ -33,8 +33,11 @@ export interface EventLog extends Pick<CommitGroups, 'mark' | 'durable' | 'flush
    * append hook held back is written then), or with `false` after it failed and was undone.
    */
   onUnitEnd(hook: (completed: boolean) => void): void
-  /** Runs `work` atomically and returns its result; its changes become durable when the group commits. */
-  unitOfWork<T>(work: () => T): T
+  /**
+   * Runs `work` atomically and returns its result; its changes become durable when the group commits. With
+   * `checksFirst`, `work` makes every check that may refuse it before its first write (see CommitGroups.runChecked).
+   */
+  unitOfWork<T>(work: () => T, options?: { checksFirst?: boolean }): T
   /** Committed events after `afterSeq` (what a reconnecting client missed). */
   since(afterSeq: number, limit: number): EngineEvent[]
   forOrder(orderId: string): EngineEvent[]
@@ -87,15 +90,13 @@ export function createEventLog(
     onUnitEnd(hook) {
       unitEndHooks.push(hook)
     },
-    unitOfWork(work) {
+    unitOfWork(work, options) {
       if (uncommitted !== null) return work()
       const appended: StagedEvent[] = (uncommitted = [])
       try {
-        const result = groups.run(() => {
-          const done = work()
-          if (appended.length) for (const hook of unitEndHooks) hook(true)
-          return done
-        })
+        const result = options?.checksFirst
+          ? groups.runChecked(() => finishedUnit(work, appended, unitEndHooks))
+          : groups.run(() => finishedUnit(work, appended, unitEndHooks))
         if (appended.length) staging.stage(appended)
         return result
       } catch (error) {
@@ -125,6 +126,13 @@ export function createEventLog(
       return () => listeners.delete(listener)
     },
   }
+}
+
+/** Runs a unit's work, then, if it appended events, the hooks that end it (inside the unit). */
+function finishedUnit<T>(work: () => T, appended: readonly StagedEvent[], hooks: ((completed: boolean) => void)[]): T {
+  const done = work()
+  if (appended.length) for (const hook of hooks) hook(true)
+  return done
 }
 
 function publish(

@@ -31,12 +31,16 @@ export function createOrder(ctx: OrderContext, input: CreateInput): Order {
     lines,
     businessDay: businessDayForSale(ctx.db, now),
   }
-  const row = ctx.events.unitOfWork(() => {
-    const inserted = insertOrder(ctx.db, order, now)
-    keepLinesInBrief(ctx.db, order.id, inBrief(ctx, lines))
-    ctx.events.append({ type: 'order.created', orderId: order.id, data: { totalFen, lines: lines.length } })
-    return inserted
-  })
+  // Every check (SKUs, amount) is made above: the unit only writes.
+  const row = ctx.events.unitOfWork(
+    () => {
+      const inserted = insertOrder(ctx.db, order, now)
+      keepLinesInBrief(ctx.db, order.id, inBrief(ctx, lines))
+      ctx.events.append({ type: 'order.created', orderId: order.id, data: { totalFen, lines: lines.length } })
+      return inserted
+    },
+    { checksFirst: true },
+  )
   return toOrder(row, lines)
 }
 

@@ -57,6 +57,9 @@ export const CREATE_GRACE_MS = 60_000
 export const LATE_WATCH_MARGIN_MS = 2 * 60_000
 /** Failure codes that are the customer's doing (a declined card), not the channel's. */
 export const DECLINED = 'DECLINED'
+
+/** The units of a checkout whose checks all come before their first write (see CommitGroups.runChecked). */
+export const CHECKS_FIRST = { checksFirst: true } as const
 /** WeChat Pay's description limit is 127 bytes. */
 const DESCRIPTION_MAX_BYTES = 127
 

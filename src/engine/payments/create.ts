@@ -11,6 +11,7 @@ import { errorFields } from '../logger'
 import { transitionOrder, type OrderRow } from '../orders/queries'
 import type { PaymentProvider, ProviderTrade } from '../providers/types'
 import {
+  CHECKS_FIRST,
   DECLINED,
   describeOrder,
   merchantIdOf,
@@ -59,6 +60,7 @@ function startAttempt(
 ): AttemptRow {
   const id = ctx.newId('pay')
   const now = ctx.clock.now()
+  // The order is checked first; its compare-and-set is the first write, and one that loses writes nothing.
   return ctx.events.unitOfWork(() => {
     const current = requireOrder(ctx, order.id)
     requirePayable(ctx, current)
@@ -83,7 +85,7 @@ function startAttempt(
       },
     })
     return attempt
-  })
+  }, CHECKS_FIRST)
 }
 
 function failCreation(ctx: PaymentContext, attempt: AttemptRow, error: unknown): never {
@@ -212,6 +214,7 @@ async function showQr(
   qrContent: string,
 ): Promise<AttemptRow> {
   const shownAt = ctx.clock.now()
+  // Its one check is its compare-and-set, the first write: one that loses writes nothing.
   const shown = ctx.events.unitOfWork(() => {
     if (!transitionAttempt(ctx.db, attempt.id, 'created', 'pending', shownAt, { qrContent })) return false
     ctx.events.append({
@@ -221,7 +224,7 @@ async function showQr(
       data: { wallet: attempt.wallet, expiresAt: toIso(attempt.expires_at) },
     })
     return true
-  })
+  }, CHECKS_FIRST)
   if (!shown) {
     // Ended while the wallet was making the code (order paid or cancelled meanwhile): close it there too.
     await provider.close(attempt.id).catch((error: unknown) => {

@@ -4,6 +4,7 @@ import { errorFields } from '../logger'
 import { getOrderRow, transitionOrder, type OrderRow } from '../orders/queries'
 import type { IncomingNotification, ProviderTrade } from '../providers/types'
 import {
+  CHECKS_FIRST,
   DECLINED,
   inBackground,
   isUnfinished,
@@ -100,6 +101,7 @@ function refuseMismatchedAmount(ctx: PaymentContext, attempt: AttemptRow, trade:
  * money the order no longer needs is refunded, once.
  */
 export function markSucceeded(ctx: PaymentContext, attempt: AttemptRow, trade: ProviderTrade): void {
+  // The attempt and order are read first; each compare-and-set reads what this same unit just read.
   const outcome = ctx.events.unitOfWork((): 'paid' | 'refund_queued' | 'nothing' => {
     const current = requireAttempt(ctx, attempt.id)
     if (current.status === 'succeeded') return 'nothing'
@@ -113,7 +115,7 @@ export function markSucceeded(ctx: PaymentContext, attempt: AttemptRow, trade: P
       }
     }
     return refundUnneeded(ctx, order, current, now) ? 'refund_queued' : 'nothing'
-  })
+  }, CHECKS_FIRST)
   if (outcome === 'paid') closeSiblings(ctx, attempt)
   if (outcome === 'refund_queued') startRefunds(ctx)
 }
