@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3'
+import type { Database, Statement } from 'better-sqlite3'
 import { strictAssert } from '../../shared/assert'
 import { EngineError } from '../../shared/errors'
 
@@ -75,131 +75,157 @@ function newGroup(): Group {
 }
 
 export function createCommitGroups(db: Database, options: CommitGroupOptions = {}): CommitGroups {
-  const begin = db.prepare('BEGIN IMMEDIATE')
-  const commit = db.prepare('COMMIT')
-  const rollback = db.prepare('ROLLBACK')
-  // Rows written by the connection so far (statements that failed count none): did a failed piece of work write?
-  const totalChanges = db.prepare('SELECT total_changes()').pluck()
-  // One wrapper for every piece of work: inside the group's transaction it runs as a savepoint.
-  const atomically = db.transaction((work: () => unknown) => work())
-  let group: Group | null = null
-  let lostGroups = 0
-  let committedGroups = 0
-  let units = 0
+  return new GroupCommitter(db, options)
+}
 
-  function open(): Group {
-    begin.run()
+/** Settles when nothing was lost since `sinceMark`; rejects (STORAGE_FAILED) if a group was lost meanwhile. */
+function noneLostSince(lostGroups: number, sinceMark: number | undefined): Promise<void> {
+  if (sinceMark === undefined || lostGroups <= sinceMark) return DONE
+  return Promise.reject(
+    new EngineError(
+      'STORAGE_FAILED',
+      'the books could not be written meanwhile: this operation may not have been saved',
+    ),
+  )
+}
+
+class GroupCommitter implements CommitGroups {
+  private readonly begin: Statement
+  private readonly commit: Statement
+  private readonly rollback: Statement
+  // Rows written by the connection so far (statements that failed count none): did a failed piece of work write?
+  private readonly totalChanges: Statement
+  // One wrapper for every piece of work: inside the group's transaction it runs as a savepoint.
+  private readonly atomically: (work: () => unknown) => unknown
+  private group: Group | null = null
+  private lostGroups = 0
+  private committedGroups = 0
+  private units = 0
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: CommitGroupOptions,
+  ) {
+    this.begin = db.prepare('BEGIN IMMEDIATE')
+    this.commit = db.prepare('COMMIT')
+    this.rollback = db.prepare('ROLLBACK')
+    this.totalChanges = db.prepare('SELECT total_changes()').pluck()
+    this.atomically = db.transaction((work: () => unknown) => work())
+  }
+
+  run<T>(work: () => T): T {
+    return this.runInGroup(work, false)
+  }
+
+  runStatement<T>(work: () => T): T {
+    return this.runInGroup(work, true)
+  }
+
+  runChecked<T>(work: () => T): T {
+    const { db } = this
+    if (this.group && !db.inTransaction) this.lose(this.group, new Error('the transaction ended early'))
+    // In a plain transaction its caller commits, only a savepoint can undo the work alone.
+    if (!this.group && db.inTransaction) return this.runInGroup(work, false)
+    const current = this.group ?? (this.group = this.open())
+    this.units++
+    const before = this.totalChanges.get()
+    try {
+      return work()
+    } catch (error) {
+      // Its caller hears its own error; the others in the group, STORAGE_FAILED from durable().
+      if (!db.inTransaction || this.totalChanges.get() !== before) this.lose(current, error)
+      else this.options.onRollback?.()
+      throw error
+    }
+  }
+
+  afterCommit(callback: () => void): void {
+    if (this.group) this.group.committed.push(callback)
+    else callback()
+  }
+
+  openGroup(): object | null {
+    return this.group
+  }
+
+  beforeCommit(callback: () => void): void {
+    strictAssert(this.group !== null, 'a commit group is open')
+    this.group.committing.push(callback)
+  }
+
+  mark(): number {
+    return this.lostGroups
+  }
+
+  // Not an async function: every answer waits here, and each promise made costs the checkout.
+  durable(sinceMark?: number): Promise<void> {
+    if (this.group) return this.group.done.then(() => noneLostSince(this.lostGroups, sinceMark))
+    return noneLostSince(this.lostGroups, sinceMark)
+  }
+
+  flush(): void {
+    if (this.group) this.commitGroup(this.group)
+  }
+
+  stats(): { committed: number; lost: number; units: number } {
+    return { committed: this.committedGroups, lost: this.lostGroups, units: this.units }
+  }
+
+  private open(): Group {
+    this.begin.run()
     const opened = newGroup()
-    setImmediate(() => commitGroup(opened))
+    setImmediate(() => this.commitGroup(opened))
     return opened
   }
 
-  function commitGroup(closing: Group): void {
-    if (group !== closing) return
+  private commitGroup(closing: Group): void {
+    if (this.group !== closing) return
     try {
-      if (!db.inTransaction) throw new Error('the transaction ended early')
+      if (!this.db.inTransaction) throw new Error('the transaction ended early')
       for (const callback of closing.committing) callback()
-      options.beforeCommit?.()
-      commit.run()
+      this.options.beforeCommit?.()
+      this.commit.run()
     } catch (error) {
-      lose(closing, error)
+      this.lose(closing, error)
       return
     }
-    group = null
-    committedGroups++
+    this.group = null
+    this.committedGroups++
     closing.resolve()
     for (const callback of closing.committed) callback()
   }
 
-  /** Settles once nothing is lost since `sinceMark`; rejects (STORAGE_FAILED) if a group was lost meanwhile. */
-  function lostSince(sinceMark: number | undefined): Promise<void> {
-    if (sinceMark === undefined || lostGroups <= sinceMark) return DONE
-    return Promise.reject(
-      new EngineError(
-        'STORAGE_FAILED',
-        'the books could not be written meanwhile: this operation may not have been saved',
-      ),
-    )
-  }
-
-  function lose(lost: Group, cause: unknown): EngineError {
-    if (group === lost) group = null
+  private lose(lost: Group, cause: unknown): EngineError {
+    if (this.group === lost) this.group = null
     const error = new EngineError(
       'STORAGE_FAILED',
       `the books could not be written, nothing was saved: ${cause instanceof Error ? cause.message : 'unknown error'}`,
     )
     try {
-      if (db.inTransaction) rollback.run()
+      if (this.db.inTransaction) this.rollback.run()
     } catch {
       // A failing disk may refuse the rollback too; SQLite undoes the transaction when it can.
     } finally {
-      lostGroups++
-      options.onRollback?.()
+      this.lostGroups++
+      this.options.onRollback?.()
       lost.reject(error)
     }
     return error
   }
 
-  function runInGroup<T>(work: () => T, alone: boolean): T {
+  private runInGroup<T>(work: () => T, alone: boolean): T {
+    const { db } = this
     // SQLite ends a transaction by itself on some errors (disk full, I/O): the group is then lost.
-    if (group && !db.inTransaction) lose(group, new Error('the transaction ended early'))
-    const current = group ?? (db.inTransaction ? null : (group = open()))
-    units++
+    if (this.group && !db.inTransaction) this.lose(this.group, new Error('the transaction ended early'))
+    const current = this.group ?? (db.inTransaction ? null : (this.group = this.open()))
+    this.units++
     try {
       // Inside the group's transaction, or a plain one its caller commits: a savepoint, unless one statement.
-      return alone ? work() : (atomically(work) as T)
+      return alone ? work() : (this.atomically(work) as T)
     } catch (error) {
-      if (current && !db.inTransaction) throw lose(current, error)
-      options.onRollback?.()
+      if (current && !db.inTransaction) throw this.lose(current, error)
+      this.options.onRollback?.()
       throw error
     }
-  }
-
-  function runChecked<T>(work: () => T): T {
-    if (group && !db.inTransaction) lose(group, new Error('the transaction ended early'))
-    // In a plain transaction its caller commits, only a savepoint can undo the work alone.
-    if (!group && db.inTransaction) return runInGroup(work, false)
-    const current = group ?? (group = open())
-    units++
-    const before = totalChanges.get()
-    try {
-      return work()
-    } catch (error) {
-      // Its caller hears its own error; the others in the group, STORAGE_FAILED from durable().
-      if (!db.inTransaction || totalChanges.get() !== before) lose(current, error)
-      else options.onRollback?.()
-      throw error
-    }
-  }
-
-  return {
-    run: (work) => runInGroup(work, false),
-    runStatement: (work) => runInGroup(work, true),
-    runChecked,
-    afterCommit(callback) {
-      if (group) group.committed.push(callback)
-      else callback()
-    },
-    openGroup() {
-      return group
-    },
-    beforeCommit(callback) {
-      strictAssert(group !== null, 'a commit group is open')
-      group.committing.push(callback)
-    },
-    mark() {
-      return lostGroups
-    },
-    // Not an async function: every answer waits here, and each promise made costs the checkout.
-    durable(sinceMark) {
-      if (group) return group.done.then(() => lostSince(sinceMark))
-      return lostSince(sinceMark)
-    },
-    flush() {
-      if (group) commitGroup(group)
-    },
-    stats() {
-      return { committed: committedGroups, lost: lostGroups, units }
-    },
   }
 }
