@@ -19,7 +19,7 @@ export interface CommitGroups {
   /**
    * Like `run`, for work that makes its checks before its first write, so that every failure it expects leaves
    * nothing to undo: it runs without a savepoint, whose copies of every page it touches cost a checkout about a
-   * twentieth of its CPU. Should it fail after writing after all (a bug, a disk), what it wrote cannot be undone
+   * tenth of its CPU. Should it fail after writing after all (a bug, a disk), what it wrote cannot be undone
    * alone: the whole group is lost, and everyone else in it is told, as when a commit fails.
    */
   runChecked<T>(work: () => T): T

@@ -101,7 +101,8 @@ function refuseMismatchedAmount(ctx: PaymentContext, attempt: AttemptRow, trade:
  * money the order no longer needs is refunded, once.
  */
 export function markSucceeded(ctx: PaymentContext, attempt: AttemptRow, trade: ProviderTrade): void {
-  // The attempt and order are read first; each compare-and-set reads what this same unit just read.
+  // The attempt and order are read first, and nothing after refuses: each compare-and-set expects what this same
+  // synchronous unit has just read, so it can only lose to a bug.
   const outcome = ctx.events.unitOfWork((): 'paid' | 'refund_queued' | 'nothing' => {
     const current = requireAttempt(ctx, attempt.id)
     if (current.status === 'succeeded') return 'nothing'
