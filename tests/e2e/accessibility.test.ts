@@ -18,8 +18,28 @@ interface Finding {
   targets: string[]
 }
 
+/** What a page animation offers, as far as waiting for it goes. */
+interface PageAnimation {
+  effect: { getComputedTiming(): { endTime?: number | string } } | null
+  finished: Promise<unknown>
+}
+
+/**
+ * Waits until what is fading or sliding in has settled (endless animations aside): axe judges colours as drawn at
+ * that moment, and a dialog's label caught halfway through its fade fails the contrast rule.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    // The page's own document: these tests are typed without the DOM library.
+    const animations = (globalThis as unknown as { document: { getAnimations(): PageAnimation[] } }).document
+    const finite = animations.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+    await Promise.all(finite.map((a) => a.finished.catch(() => undefined)))
+  })
+}
+
 /** Runs axe on what is on screen and keeps its serious and critical findings. */
 async function audit(page: Page, screen: string): Promise<Finding[]> {
+  await settled(page)
   await page.screenshot({ path: `test-results/screens/a11y-${screen}.png` })
   // axe-core/playwright types the page from the full 'playwright' package; playwright-core's is the same object.
   const builder = new AxeBuilder({ page: page as never })
