@@ -122,18 +122,16 @@ class GroupCommitter implements CommitGroups {
   }
 
   runChecked<T>(work: () => T): T {
-    const { db } = this
-    if (this.group && !db.inTransaction) this.lose(this.group, new Error('the transaction ended early'))
+    const current = this.joinGroup()
     // In a plain transaction its caller commits, only a savepoint can undo the work alone.
-    if (!this.group && db.inTransaction) return this.runInGroup(work, false)
-    const current = this.group ?? (this.group = this.open())
+    if (current === null) return this.runInGroup(work, false)
     this.units++
     const before = this.totalChanges.get()
     try {
       return work()
     } catch (error) {
       // Its caller hears its own error; the others in the group, STORAGE_FAILED from durable().
-      if (!db.inTransaction || this.totalChanges.get() !== before) this.lose(current, error)
+      if (!this.db.inTransaction || this.totalChanges.get() !== before) this.lose(current, error)
       else this.options.onRollback?.()
       throw error
     }
@@ -213,17 +211,22 @@ class GroupCommitter implements CommitGroups {
     return error
   }
 
-  private runInGroup<T>(work: () => T, alone: boolean): T {
+  /** The open group, opened if need be; null inside a plain transaction its caller commits. */
+  private joinGroup(): Group | null {
     const { db } = this
     // SQLite ends a transaction by itself on some errors (disk full, I/O): the group is then lost.
     if (this.group && !db.inTransaction) this.lose(this.group, new Error('the transaction ended early'))
-    const current = this.group ?? (db.inTransaction ? null : (this.group = this.open()))
+    return this.group ?? (db.inTransaction ? null : (this.group = this.open()))
+  }
+
+  private runInGroup<T>(work: () => T, alone: boolean): T {
+    const current = this.joinGroup()
     this.units++
     try {
       // Inside the group's transaction, or a plain one its caller commits: a savepoint, unless one statement.
       return alone ? work() : (this.atomically(work) as T)
     } catch (error) {
-      if (current && !db.inTransaction) throw this.lose(current, error)
+      if (current && !this.db.inTransaction) throw this.lose(current, error)
       this.options.onRollback?.()
       throw error
     }
